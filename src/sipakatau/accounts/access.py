@@ -1,0 +1,32 @@
+"""The one decorator every staff view starts with."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .models import Role
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def staff_view(*roles: Role) -> Callable[[View], View]:
+    """Signed in (with the second factor, see middleware), acting through an active
+    membership, and — when roles are given — in one of those roles; else 403."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = getattr(request, "membership", None)
+            if roles and (membership is None or membership.role not in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,119 @@
+"""Users, organisations and the memberships that give a user a role in an organisation."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from sipakatau.areas.models import Area
+
+
+class User(AbstractUser):
+    """A staff account. Everyone signs in with a password and a TOTP code."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Bumped to end every session of the user at once (disable, password or 2FA reset):
+    # it is part of the session hash, so each old session fails verification.
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.username
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "sipakatau.accounts.User.session_auth_hash"
+        value = f"{self.password}|{self.session_version}|{self.is_active}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+class OrganisationType(models.TextChoices):
+    LBK_KK = "LBK_KK", _("Community service unit (LBK-KK)")
+    KELURAHAN = "KELURAHAN", _("Kelurahan office")
+    DP3A = "DP3A", _("Women and children protection office (DP3A)")
+    UPTD_PPA = "UPTD_PPA", _("UPTD PPA")
+    DINSOS = "DINSOS", _("Social affairs office (Dinsos)")
+    PUSKESMAS = "PUSKESMAS", _("Community health centre (Puskesmas)")
+    POLICE_PPA = "POLICE_PPA", _("Police women and children unit (Unit PPA)")
+    LEGAL_AID = "LEGAL_AID", _("Legal aid")
+    NGO = "NGO", _("Non-governmental organisation")
+    OTHER = "OTHER", _("Other")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    type = models.CharField(_("type"), max_length=16, choices=OrganisationType.choices)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("area of jurisdiction"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("part of"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    VOLUNTEER = "volunteer", _("Volunteer (kader)")
+    CASEWORKER = "caseworker", _("Caseworker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    VILLAGE_OFFICER = "village_officer", _("Kelurahan officer")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    AGENCY_MANAGER = "agency_manager", _("Agency manager")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user may belong to several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # The Lurah (or acting Lurah) signs decrees; only a village_officer can carry it.
+    is_signatory = models.BooleanField(_("signs decrees"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_organisation")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"

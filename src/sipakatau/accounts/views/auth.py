@@ -1,0 +1,158 @@
+"""Signing in: password, then the second factor (TOTP or a backup code)."""
+
+import base64
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sipakatau.audit.services import Actor, audit_record
+
+from .. import services
+from ..access import staff_view
+from ..forms import SetupForm, SignInForm, TokenForm
+
+SESSION_NEXT = "after_sign_in"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+def _after_verification(request: HttpRequest) -> HttpResponse:
+    target = _safe_next(request, request.session.pop(SESSION_NEXT, None))
+    return HttpResponseRedirect(target or reverse("accounts:home"))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:home")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)
+        next_url = _safe_next(request, request.POST.get("next"))
+        if next_url:
+            request.session[SESSION_NEXT] = next_url
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        return redirect("accounts:verify" if enrolled else "accounts:setup")
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this once a username has failed too often. The answer is the same
+    whether or not the username exists."""
+    form = SignInForm(request)
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "locked_out": True},
+        status=429,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:home")
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+    if not devices:
+        return redirect("accounts:setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        for device in devices:
+            allowed, _details = device.verify_is_allowed()
+            if not allowed:
+                form.add_error(None, _("Too many wrong codes. Wait a moment, then try again."))
+                break
+            if device.verify_token(token):
+                otp_login(request, device)
+                audit_record(
+                    action="auth.second_factor_accepted",
+                    actor=Actor(user_id=user.pk, label=user.username),
+                    object_type="accounts.user",
+                    object_id=user.pk,
+                    fields=["backup_code" if isinstance(device, StaticDevice) else "totp"],
+                )
+                return _after_verification(request)
+        else:
+            audit_record(
+                action="auth.second_factor_failed",
+                actor=Actor(user_id=user.pk, label=user.username),
+                object_type="accounts.user",
+                object_id=user.pk,
+            )
+            form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+def _qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("accounts:login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:security" if user.is_verified() else "accounts:verify")  # type: ignore[union-attr]
+    device = services.totp_device_pending(user=user)  # type: ignore[arg-type]
+    form = SetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            codes = services.totp_device_confirm(user=user, device=device)  # type: ignore[arg-type]
+            otp_login(request, device)
+            return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": True})
+        form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
+    context = {
+        "form": form,
+        # Generated here from the device key; safe to embed, it contains no user input.
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308
+        "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+    }
+    return render(request, "accounts/setup.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    codes = None
+    if request.method == "POST":
+        codes = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+    remaining = sum(
+        device.token_set.count() for device in StaticDevice.objects.filter(user=request.user)
+    )
+    return render(request, "accounts/security.html", {"codes": codes, "remaining": remaining})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")

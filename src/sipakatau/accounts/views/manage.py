@@ -1,0 +1,246 @@
+"""Everyday management of organisations, users and their roles, for administrators."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.areas.queries import area_and_descendants
+
+from .. import queries, services
+from ..access import staff_view
+from ..forms import (
+    MembershipChangeForm,
+    MembershipGrantForm,
+    OrganisationCreateForm,
+    OrganisationEditForm,
+    PasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from ..models import Role
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, next to the field it concerns."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- Users ----------------------------------------------------------------------------
+
+
+@staff_view(Role.ADMIN)
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = queries.users_managed_by(request.membership)  # type: ignore[attr-defined]
+    search = request.GET.get("q", "").strip()
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    return render(request, "accounts/user_list.html", {"page": _page(request, users), "q": search})
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    organisations = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+    form = UserCreateForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The account has been made. The user sets up the authenticator app at first sign-in."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    user = queries.user_for_admin(actor, pk)
+    fully_managed = queries.user_is_fully_managed(actor, user)
+    edit_form = UserEditForm(
+        request.POST or None, initial={"full_name": user.full_name, "email": user.email}
+    )
+    if request.method == "POST" and edit_form.is_valid():
+        try:
+            services.user_update(actor=actor, user=user, **edit_form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(edit_form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    context = {
+        "subject": user,
+        "fully_managed": fully_managed,
+        "edit_form": edit_form,
+        "memberships": queries.memberships_managed_by(actor, user),
+        "grant_form": MembershipGrantForm(organisations=queries.organisations_managed_by(actor)),
+        "password_form": PasswordResetForm(),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    user = queries.user_for_admin(actor, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=actor, user=user, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The account is active again.") if active else _("The account is disabled and all its sessions have ended."),
+        )
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    user = queries.user_for_admin(actor, pk)
+    form = PasswordResetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_set_password(actor=actor, user=user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The new password is set. Give it to the user in person."))
+    else:
+        messages.error(request, _("Fill in a new password."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    user = queries.user_for_admin(actor, pk)
+    services.user_reset_two_factor(actor=actor, user=user)
+    messages.success(request, _("The authenticator is removed. The user sets up a new one at next sign-in."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    user = queries.user_for_admin(actor, pk)
+    form = MembershipGrantForm(request.POST, organisations=queries.organisations_managed_by(actor))
+    if form.is_valid():
+        try:
+            services.membership_grant(actor=actor, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The role has been given."))
+    else:
+        messages.error(request, _("Choose an organisation and a role."))
+    return redirect("accounts:user_detail", pk=user.pk)
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    membership = queries.membership_for_admin(actor, pk)
+    form = MembershipChangeForm(
+        request.POST or None,
+        initial={
+            "role": membership.role,
+            "is_signatory": membership.is_signatory,
+            "is_active": membership.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change(actor=actor, membership=membership, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:user_detail", pk=membership.user_id)
+    return render(request, "accounts/membership_form.html", {"form": form, "membership": membership})
+
+
+# --- Organisations --------------------------------------------------------------------
+
+
+@staff_view(Role.ADMIN)
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+    return render(request, "accounts/organisation_list.html", {"page": _page(request, organisations)})
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    areas = area_and_descendants(actor.organisation.area).exclude(pk=actor.organisation.area_id)
+    form = OrganisationCreateForm(
+        request.POST or None, areas=areas, organisations=queries.organisations_managed_by(actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=actor, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The organisation has been made."))
+            return redirect("accounts:organisation_detail", pk=organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form})
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.membership  # type: ignore[attr-defined]
+    organisation = queries.organisation_for_admin(actor, pk)
+    form = OrganisationEditForm(
+        request.POST or None,
+        initial={
+            "name": organisation.name,
+            "short_name": organisation.short_name,
+            "is_active": organisation.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=actor, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("accounts:organisation_detail", pk=organisation.pk)
+    members = queries.organisation_members(organisation)
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {"organisation": organisation, "form": form, "page": _page(request, members)},
+    )

@@ -1,0 +1,16 @@
+"""API authentication: the same signed-in, second-factor-verified session as the pages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import SessionAuth
+
+
+class VerifiedSession(SessionAuth):
+    """Session cookie plus CSRF token (ninja checks it), with the second factor done."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_verified() and user.is_active:  # type: ignore[union-attr]
+            return user
+        return None

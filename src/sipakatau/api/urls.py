@@ -1,0 +1,45 @@
+"""The JSON API at /api/v1/. Each app keeps its endpoints in its own api.py."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from ninja import NinjaAPI
+
+from sipakatau.accounts.api import router as accounts_router
+from sipakatau.accounts.api import me_router
+from sipakatau.areas.api import router as areas_router
+
+from .auth import VerifiedSession
+
+api = NinjaAPI(
+    title="Sipakatau API",
+    version="1",
+    description="Mekanisme penanganan korban kekerasan dan perlindungan sosial.",
+    auth=VerifiedSession(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", me_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/areas", areas_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": None, "message": str(message)} for message in exc.messages]
+    return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "Forbidden", "code": "forbidden"}, status=403)
+
+
+urlpatterns = [path("api/v1/", api.urls)]

@@ -1,0 +1,269 @@
+"""Sipakatau settings: one module, every value from the environment (see docs/operator.md).
+
+SIPAKATAU_ENV selects the safety level:
+- ``development`` (default): local machine, demo data allowed, secrets generated under var/.
+- ``test``: what the test suite runs with.
+- ``production``: HTTPS-only cookies, HSTS, secure proxy header; every secret must be given;
+  demo accounts are refused.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from sipakatau.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    local_secret,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("SIPAKATAU_VAR_DIR") or BASE_DIR / "var")
+
+SIPAKATAU_ENV = env_choice("SIPAKATAU_ENV", "development", ("development", "test", "production"))
+PRODUCTION = SIPAKATAU_ENV == "production"
+DEMO_MODE = env_bool("SIPAKATAU_DEMO", not PRODUCTION)
+if PRODUCTION and DEMO_MODE:
+    raise ImproperlyConfigured("SIPAKATAU_DEMO cannot be on in production: demo passwords are public.")
+
+DEBUG = env_bool("SIPAKATAU_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("SIPAKATAU_DEBUG cannot be on in production: error pages show data.")
+
+SECRET_KEY = env_str("SIPAKATAU_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SIPAKATAU_SECRET_KEY (or SIPAKATAU_SECRET_KEY_FILE) is required.")
+    SECRET_KEY = local_secret(VAR_DIR / "secret_key")
+
+ALLOWED_HOSTS = env_list("SIPAKATAU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("SIPAKATAU_ALLOWED_HOSTS is required in production.")
+CSRF_TRUSTED_ORIGINS = env_list("SIPAKATAU_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "django_htmx",
+    "ninja",
+    "sipakatau.lib",
+    "sipakatau.areas",
+    "sipakatau.audit",
+    "sipakatau.accounts",
+    "sipakatau.api",
+    "sipakatau.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sipakatau.lib.middleware.no_store",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "sipakatau.accounts.middleware.active_membership",
+    "sipakatau.accounts.middleware.require_verified_staff",
+    # Axes must be last: it turns a locked-out login attempt into the lockout answer.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "sipakatau.urls"
+WSGI_APPLICATION = "sipakatau.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sipakatau.accounts.context_processors.membership",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+# SQLite by default so one kelurahan runs on a laptop; PostgreSQL for a hub via DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "sipakatau.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers work while one writer commits; FULL makes a commit
+                # survive power loss (a lost report is the one failure we cannot afford).
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                # Take the write lock at BEGIN, so two writers queue instead of failing
+                # half-way with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": env_str("SIPAKATAU_TEST_SQLITE") or None},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and sign-in ---------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    # NIST SP 800-63B: length and a blocklist of common passwords, no composition rules.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "sipakatau.accounts.passwords.ContextWordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# django-axes: 5 failures lock the username for 15 minutes, whether the username exists or
+# not, so the answer never tells an attacker which accounts are real.
+AXES_FAILURE_LIMIT = env_int("SIPAKATAU_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIPAKATAU_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sipakatau.accounts.views.auth.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
+
+OTP_TOTP_ISSUER = "Sipakatau"
+
+# Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request.
+SESSION_COOKIE_AGE = env_int("SIPAKATAU_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Security headers -------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "manifest-src": [SELF],
+    },
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SIPAKATAU_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SIPAKATAU_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SIPAKATAU_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
+
+# --- Language and time ------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"  # stored in UTC; shown in the area's zone (accounts.middleware)
+DEFAULT_AREA_TIME_ZONE = env_str("SIPAKATAU_DEFAULT_TIME_ZONE", "Asia/Makassar")
+
+# --- Static files -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("SIPAKATAU_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Email ------------------------------------------------------------------------------
+EMAIL_BACKEND = env_str("SIPAKATAU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("SIPAKATAU_FROM_EMAIL", "Sipakatau <no-reply@localhost>")
+
+# --- Logging: never personal data; request bodies and query strings are not logged --------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SIPAKATAU_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+SILENCED_SYSTEM_CHECKS = [
+    # Lockout is per username on purpose: it protects each account whatever address the
+    # attacker uses, and answers the same for real and made-up usernames.
+    "axes.W006",
+]
+
+if SIPAKATAU_ENV == "test":
+    # Tests create hundreds of users; a slow hash only slows the suite, it protects nothing.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- Keys -------------------------------------------------------------------------------
+# The audit key makes the audit chain unforgeable; keep it apart from the database.
+AUDIT_KEY = env_str("SIPAKATAU_AUDIT_KEY") or ""
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SIPAKATAU_AUDIT_KEY (or SIPAKATAU_AUDIT_KEY_FILE) is required.")
+    AUDIT_KEY = local_secret(VAR_DIR / "audit_key")
+CSRF_FAILURE_VIEW = "sipakatau.lib.views.csrf_failure"

@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sipakatau.api.urls import urlpatterns as api_urlpatterns
+from sipakatau.lib import views as lib_views
+
+urlpatterns = [
+    path("", lib_views.root, name="root"),
+    path("healthz", lib_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("sipakatau.accounts.urls")),
+    *api_urlpatterns,
+]
+
+handler400 = "sipakatau.lib.views.bad_request"
+handler403 = "sipakatau.lib.views.permission_denied"
+handler404 = "sipakatau.lib.views.page_not_found"
+handler500 = "sipakatau.lib.views.server_error"
