@@ -31,9 +31,11 @@ run: demo
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 ## test: the whole suite (unit, integration, browser) on DATABASE_URL or SQLite
+test: export SIPAKATAU_ENV = test
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+e2e: export SIPAKATAU_ENV = test
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sipakatau.audit.services import Actor, audit_record
 
 from .. import services
-from ..access import staff_view
+from sipakatau.lib.access import staff_view
 from ..forms import SetupForm, SignInForm, TokenForm
 
 SESSION_NEXT = "after_sign_in"

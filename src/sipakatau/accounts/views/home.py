@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.audit.services import audit_record
 
-from ..access import staff_view
+from sipakatau.lib.access import staff_view
 from ..middleware import SESSION_MEMBERSHIP
 from ..queries import memberships_of
 from ..services import actor_of

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sipakatau.areas.queries import area_and_descendants
 
 from .. import queries, services
-from ..access import staff_view
+from sipakatau.lib.access import staff_view
 from ..forms import (
     MembershipChangeForm,
     MembershipGrantForm,

@@ -8,14 +8,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from .models import Role
-
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
-def staff_view(*roles: Role) -> Callable[[View], View]:
-    """Signed in (with the second factor, see middleware), acting through an active
-    membership, and — when roles are given — in one of those roles; else 403."""
+def staff_view(*roles: str) -> Callable[[View], View]:
+    """Signed in (with the second factor, see accounts.middleware), acting through an
+    active membership (``request.membership``), and — when roles are given — in one of
+    those roles; else 403.
+
+    It lives in ``lib`` and takes role names as strings so that apps below ``accounts``
+    (the audit pages) can use it too.
+    """
 
     def decorator(view: View) -> View:
         @wraps(view)

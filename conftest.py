@@ -1,0 +1,113 @@
+"""Fixed people for every test (STYLE.md): two LBK-KK units with their volunteer and
+caseworker, a DP3A officer, a Dinsos officer, a lurah, an auditor, an admin, and
+anonymous visitors. Each test gets them fresh, made through the real services."""
+
+import pytest
+from django.test import Client
+
+from sipakatau.accounts.models import Organisation, OrganisationType, Role
+from tests.factories import (
+    CITY,
+    WATANG_BACUKIKI,
+    WATANG_SOREANG,
+    Persona,
+    make_organisation,
+    make_persona,
+)
+
+
+@pytest.fixture
+def bahagia(db: None) -> Organisation:
+    return make_organisation(
+        "LBK-KK Bahagia Kelurahan Watang Soreang", type=OrganisationType.LBK_KK, area_code=WATANG_SOREANG
+    )
+
+
+@pytest.fixture
+def ikhlas(db: None) -> Organisation:
+    return make_organisation(
+        "LBK-KK Ikhlas Kelurahan Watang Bacukiki", type=OrganisationType.LBK_KK, area_code=WATANG_BACUKIKI
+    )
+
+
+@pytest.fixture
+def kelurahan_ws(db: None) -> Organisation:
+    return make_organisation(
+        "Kantor Kelurahan Watang Soreang", type=OrganisationType.KELURAHAN, area_code=WATANG_SOREANG
+    )
+
+
+@pytest.fixture
+def dp3a(db: None) -> Organisation:
+    return make_organisation("DP3A Kota Parepare", type=OrganisationType.DP3A, area_code=CITY)
+
+
+@pytest.fixture
+def dinsos(db: None) -> Organisation:
+    return make_organisation("Dinas Sosial Kota Parepare", type=OrganisationType.DINSOS, area_code=CITY)
+
+
+@pytest.fixture
+def city_team(db: None) -> Organisation:
+    return make_organisation("Tim Sipakatau Kota Parepare", type=OrganisationType.OTHER, area_code=CITY)
+
+
+@pytest.fixture
+def bahagia_volunteer(bahagia: Organisation) -> Persona:
+    return make_persona(bahagia, Role.VOLUNTEER, username="bahagia.kader")
+
+
+@pytest.fixture
+def bahagia_caseworker(bahagia: Organisation) -> Persona:
+    return make_persona(bahagia, Role.CASEWORKER, username="bahagia.pendamping")
+
+
+@pytest.fixture
+def ikhlas_volunteer(ikhlas: Organisation) -> Persona:
+    return make_persona(ikhlas, Role.VOLUNTEER, username="ikhlas.kader")
+
+
+@pytest.fixture
+def ikhlas_caseworker(ikhlas: Organisation) -> Persona:
+    return make_persona(ikhlas, Role.CASEWORKER, username="ikhlas.pendamping")
+
+
+@pytest.fixture
+def dp3a_officer(dp3a: Organisation) -> Persona:
+    return make_persona(dp3a, Role.AGENCY_OFFICER, username="dp3a.petugas")
+
+
+@pytest.fixture
+def dinsos_officer(dinsos: Organisation) -> Persona:
+    return make_persona(dinsos, Role.AGENCY_OFFICER, username="dinsos.petugas")
+
+
+@pytest.fixture
+def lurah(kelurahan_ws: Organisation) -> Persona:
+    return make_persona(kelurahan_ws, Role.VILLAGE_OFFICER, username="ws.lurah", is_signatory=True)
+
+
+@pytest.fixture
+def auditor(city_team: Organisation) -> Persona:
+    return make_persona(city_team, Role.AUDITOR, username="kota.auditor")
+
+
+@pytest.fixture
+def bahagia_admin(bahagia: Organisation) -> Persona:
+    return make_persona(bahagia, Role.ADMIN, username="bahagia.admin")
+
+
+@pytest.fixture
+def ikhlas_admin(ikhlas: Organisation) -> Persona:
+    return make_persona(ikhlas, Role.ADMIN, username="ikhlas.admin")
+
+
+@pytest.fixture
+def city_admin(city_team: Organisation) -> Persona:
+    return make_persona(city_team, Role.ADMIN, username="kota.admin")
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    """An anonymous visitor (a reporter on the public portal, or anyone at all)."""
+    return Client()
