@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import queries, services
@@ -86,7 +86,7 @@ def user_list(request: HttpRequest) -> object:
 
 
 @router.post("/users", response={201: UserOut}, summary="Create a user with a first role")
-def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
+def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _admin(request)
     organisation = get_object_or_404(queries.organisations_managed_by(actor), pk=payload.organisation_id)
     user = services.user_create(
@@ -99,7 +99,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, User]:
         role=payload.role,
         is_signatory=payload.is_signatory,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="One managed user")

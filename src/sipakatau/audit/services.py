@@ -16,6 +16,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import AuditEvent
@@ -32,6 +33,26 @@ class Actor:
     label: str = ""
     organisation_id: int | None = None
     role: str = ""
+
+
+def actor_from_request(request: HttpRequest) -> Actor:
+    """The acting person of a staff request, named from ``request.membership``.
+
+    Built here from plain attributes rather than with ``accounts.services.actor_of``: the
+    audit app sits below ``accounts`` and must not import it.
+    """
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        user = request.user
+        if not user.is_authenticated:
+            return Actor()
+        return Actor(user_id=user.pk, label=user.get_username())
+    return Actor(
+        user_id=membership.user_id,
+        label=membership.user.username,
+        organisation_id=membership.organisation_id,
+        role=membership.role,
+    )
 
 
 def canonical(event: AuditEvent) -> bytes:
