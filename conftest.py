@@ -19,14 +19,18 @@ from tests.factories import (
 @pytest.fixture
 def bahagia(db: None) -> Organisation:
     return make_organisation(
-        "LBK-KK Bahagia Kelurahan Watang Soreang", type=OrganisationType.LBK_KK, area_code=WATANG_SOREANG
+        "LBK-KK Bahagia Kelurahan Watang Soreang",
+        type=OrganisationType.LBK_KK,
+        area_code=WATANG_SOREANG,
     )
 
 
 @pytest.fixture
 def ikhlas(db: None) -> Organisation:
     return make_organisation(
-        "LBK-KK Ikhlas Kelurahan Watang Bacukiki", type=OrganisationType.LBK_KK, area_code=WATANG_BACUKIKI
+        "LBK-KK Ikhlas Kelurahan Watang Bacukiki",
+        type=OrganisationType.LBK_KK,
+        area_code=WATANG_BACUKIKI,
     )
 
 
@@ -44,12 +48,16 @@ def dp3a(db: None) -> Organisation:
 
 @pytest.fixture
 def dinsos(db: None) -> Organisation:
-    return make_organisation("Dinas Sosial Kota Parepare", type=OrganisationType.DINSOS, area_code=CITY)
+    return make_organisation(
+        "Dinas Sosial Kota Parepare", type=OrganisationType.DINSOS, area_code=CITY
+    )
 
 
 @pytest.fixture
 def city_team(db: None) -> Organisation:
-    return make_organisation("Tim Sipakatau Kota Parepare", type=OrganisationType.OTHER, area_code=CITY)
+    return make_organisation(
+        "Tim Sipakatau Kota Parepare", type=OrganisationType.OTHER, area_code=CITY
+    )
 
 
 @pytest.fixture

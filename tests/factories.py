@@ -12,7 +12,7 @@ from sipakatau.accounts.services import organisation_ensure, totp_device_install
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 WATANG_SOREANG = "73.72.03.1003"
@@ -73,7 +73,7 @@ def make_user(
         validate=False,
     )
     if with_totp:
-        totp_device_install(user=user, key_hex=("%040x" % user.pk))
+        totp_device_install(user=user, key_hex=f"{user.pk:040x}")
     return user
 
 
@@ -90,5 +90,7 @@ def signed_in_client(user: User, client: Client | None = None) -> Client:
 
 def make_persona(organisation: Organisation, role: str, **kwargs: object) -> Persona:
     user = make_user(organisation, role, **kwargs)  # type: ignore[arg-type]
-    membership = Membership.objects.select_related("organisation").get(user=user, organisation=organisation)
+    membership = Membership.objects.select_related("organisation").get(
+        user=user, organisation=organisation
+    )
     return Persona(user=user, membership=membership, client=signed_in_client(user))

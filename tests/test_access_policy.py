@@ -17,7 +17,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
-from tests.factories import WATANG_BACUKIKI, WATANG_SOREANG, make_organisation, make_persona, make_user
+from tests.factories import (
+    WATANG_BACUKIKI,
+    WATANG_SOREANG,
+    make_organisation,
+    make_persona,
+    make_user,
+)
 
 POLICY_FILE = Path(__file__).resolve().parent.parent / "src" / "sipakatau" / "access_policy.yaml"
 POLICY = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
@@ -29,7 +35,8 @@ def _walk(patterns: list[Any], namespace: str | None = None) -> Iterator[str]:
         if isinstance(pattern, URLResolver):
             inner = pattern.namespace
             yield from _walk(
-                pattern.url_patterns, f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                pattern.url_patterns,
+                f"{namespace}:{inner}" if namespace and inner else inner or namespace,
             )
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
@@ -43,7 +50,9 @@ def page_routes() -> list[str]:
 def api_operations() -> list[str]:
     document = json.loads(Client().get("/api/v1/openapi.json").content)
     return sorted(
-        f"{method.upper()} {path}" for path, operations in document["paths"].items() for method in operations
+        f"{method.upper()} {path}"
+        for path, operations in document["paths"].items()
+        for method in operations
     )
 
 
@@ -96,8 +105,12 @@ def assert_security_headers(response: Any, where: str) -> None:
 
 
 def _organisations() -> tuple[Organisation, Organisation]:
-    own = make_organisation("LBK-KK Bahagia", type=OrganisationType.LBK_KK, area_code=WATANG_SOREANG)
-    other = make_organisation("LBK-KK Ikhlas", type=OrganisationType.LBK_KK, area_code=WATANG_BACUKIKI)
+    own = make_organisation(
+        "LBK-KK Bahagia", type=OrganisationType.LBK_KK, area_code=WATANG_SOREANG
+    )
+    other = make_organisation(
+        "LBK-KK Ikhlas", type=OrganisationType.LBK_KK, area_code=WATANG_BACUKIKI
+    )
     return own, other
 
 
@@ -167,5 +180,7 @@ def test_api_operation_answers_as_the_policy_says(operation: str) -> None:
             persona = make_persona(own_org, role)
             response = _send(persona.client, method, url(scope), body())
             where = f"{operation} as {role} on {scope}"
-            assert response.status_code == _expected(row, role, scope), f"{where}: {response.content[:200]!r}"
+            assert response.status_code == _expected(row, role, scope), (
+                f"{where}: {response.content[:200]!r}"
+            )
             assert_security_headers(response, where)

@@ -15,7 +15,12 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), *args],
-        capture_output=True, text=True, env=environment, cwd=ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
     )
 
 
@@ -23,7 +28,10 @@ def test_production_mode_passes_the_deploy_check(tmp_path: Path) -> None:
     audit_key = tmp_path / "audit_key"
     audit_key.write_text("x" * 64)
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         SIPAKATAU_ENV="production",
         SIPAKATAU_SECRET_KEY="k" * 20 + "-production-secret-that-is-long-and-random-1234567890",
         SIPAKATAU_AUDIT_KEY_FILE=str(audit_key),
@@ -52,12 +60,20 @@ def _production_keys(tmp_path: Path) -> dict[str, str]:
     [
         ({"SIPAKATAU_ENV": "prod"}, "SIPAKATAU_ENV='prod' must be one of"),
         ({"SIPAKATAU_DEBUG": "maybe"}, "SIPAKATAU_DEBUG='maybe' is not a boolean"),
-        ({"SIPAKATAU_SESSION_IDLE_MINUTES": "ten"}, "SIPAKATAU_SESSION_IDLE_MINUTES='ten' is not a whole number"),
+        (
+            {"SIPAKATAU_SESSION_IDLE_MINUTES": "ten"},
+            "SIPAKATAU_SESSION_IDLE_MINUTES='ten' is not a whole number",
+        ),
         ({"SIPAKATAU_ENV": "production"}, "SIPAKATAU_SECRET_KEY"),
-        ({"SIPAKATAU_ENV": "production", "SIPAKATAU_DEMO": "1", "SIPAKATAU_SECRET_KEY": "x"}, "SIPAKATAU_DEMO cannot be on"),
+        (
+            {"SIPAKATAU_ENV": "production", "SIPAKATAU_DEMO": "1", "SIPAKATAU_SECRET_KEY": "x"},
+            "SIPAKATAU_DEMO cannot be on",
+        ),
     ],
 )
-def test_bad_values_stop_the_start_with_a_clear_message(env: dict[str, str], message: str, tmp_path: Path) -> None:
+def test_bad_values_stop_the_start_with_a_clear_message(
+    env: dict[str, str], message: str, tmp_path: Path
+) -> None:
     result = _manage("check", SIPAKATAU_VAR_DIR=str(tmp_path), **env)
 
     assert result.returncode != 0

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", lib_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sipakatau.accounts.urls")),
+    path("", include("sipakatau.audit.urls")),
     *api_urlpatterns,
 ]
 

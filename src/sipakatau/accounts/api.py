@@ -88,7 +88,9 @@ def user_list(request: HttpRequest) -> object:
 @router.post("/users", response={201: UserOut}, summary="Create a user with a first role")
 def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _admin(request)
-    organisation = get_object_or_404(queries.organisations_managed_by(actor), pk=payload.organisation_id)
+    organisation = get_object_or_404(
+        queries.organisations_managed_by(actor), pk=payload.organisation_id
+    )
     user = services.user_create(
         actor=actor,
         username=payload.username,
@@ -121,7 +123,11 @@ def user_enable(request: HttpRequest, user_id: int) -> User:
     return services.user_set_active(actor=actor, user=user, active=True)
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Organisations the administrator manages")
+@router.get(
+    "/organisations",
+    response=list[OrganisationOut],
+    summary="Organisations the administrator manages",
+)
 @paginate(PageNumberPagination, page_size=50)
 def organisation_list(request: HttpRequest) -> object:
     return queries.organisations_managed_by(_admin(request))

@@ -20,7 +20,9 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none"}
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
@@ -60,7 +62,9 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. A few unrelated words are easy to remember."),
     )
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_signatory = forms.BooleanField(label=_("Signs decrees (Lurah)"), required=False)
 
@@ -82,7 +86,9 @@ class PasswordResetForm(forms.Form):
 
 
 class MembershipGrantForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Organisation"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_signatory = forms.BooleanField(label=_("Signs decrees (Lurah)"), required=False)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.areas.queries import area_time_zone
+from sipakatau.lib.access import is_verified
 
 from .queries import membership_for_user
 
@@ -27,7 +28,7 @@ def active_membership(get_response: Handler) -> Handler:
         zone = str(settings.DEFAULT_AREA_TIME_ZONE)
         if request.user.is_authenticated:
             membership = membership_for_user(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 request.session.get(SESSION_MEMBERSHIP),
             )
             request.membership = membership  # type: ignore[attr-defined]
@@ -53,7 +54,7 @@ def require_verified_staff(get_response: Handler) -> Handler:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not is_verified(user)
             and request.path not in open_paths
             and not request.path.startswith(_OPEN_PREFIXES)
         ):

@@ -19,7 +19,7 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
 
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")
@@ -110,7 +110,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_organisation")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_role_per_organisation"
+            )
         ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")

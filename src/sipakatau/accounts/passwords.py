@@ -8,9 +8,25 @@ from django.utils.translation import gettext as _
 # Names of the place and the programme, plus the classic keyboard walks: an attacker who
 # targets Parepare's service tries these first.
 CONTEXT_WORDS = (
-    "sipakatau", "parepare", "soreang", "bacukiki", "bahagia", "ikhlas", "lbkkk",
-    "password", "passw0rd", "qwerty", "asdfgh", "123456", "654321", "111111", "000000",
-    "rahasia", "katasandi", "indonesia", "admin",
+    "sipakatau",
+    "parepare",
+    "soreang",
+    "bacukiki",
+    "bahagia",
+    "ikhlas",
+    "lbkkk",
+    "password",
+    "passw0rd",
+    "qwerty",
+    "asdfgh",
+    "123456",
+    "654321",
+    "111111",
+    "000000",
+    "rahasia",
+    "katasandi",
+    "indonesia",
+    "admin",
 )
 
 
@@ -31,4 +47,6 @@ class ContextWordValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Do not build your password on the name of the place, the programme or a keyboard row.")
+        return _(
+            "Do not build your password on the name of the place, the programme or a keyboard row."
+        )

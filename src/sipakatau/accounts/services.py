@@ -188,7 +188,12 @@ def user_reset_two_factor(*, actor: Membership, user: User) -> None:
 
 
 def membership_grant(
-    *, actor: Membership, user: User, organisation: Organisation, role: str, is_signatory: bool = False
+    *,
+    actor: Membership,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    is_signatory: bool = False,
 ) -> Membership:
     _require_admin_of(actor, organisation)
     _check_role(role, is_signatory)
@@ -346,15 +351,18 @@ def backup_codes_regenerate(*, user: User, record: bool = True) -> list[str]:
 # --- Set-up by the operator (no acting membership yet) ------------------------------------
 
 
-def organisation_ensure(*, name: str, short_name: str, type: str, area: Area,
-                        parent: Organisation | None = None) -> Organisation:
+def organisation_ensure(
+    *, name: str, short_name: str, type: str, area: Area, parent: Organisation | None = None
+) -> Organisation:
     """Create the organisation unless one of that name exists in that area (idempotent).
 
     For the operator's set-up commands (first install, demo): the actor is the system.
     """
     with transaction.atomic():
         organisation, created = Organisation.objects.get_or_create(
-            name=name, area=area, defaults={"short_name": short_name, "type": type, "parent": parent}
+            name=name,
+            area=area,
+            defaults={"short_name": short_name, "type": type, "parent": parent},
         )
         if created:
             audit_record(
@@ -367,8 +375,16 @@ def organisation_ensure(*, name: str, short_name: str, type: str, area: Area,
     return organisation
 
 
-def user_ensure(*, username: str, full_name: str, password: str, organisation: Organisation,
-                role: str, is_signatory: bool = False, validate: bool = True) -> User:
+def user_ensure(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    organisation: Organisation,
+    role: str,
+    is_signatory: bool = False,
+    validate: bool = True,
+) -> User:
     """Create the user with this role unless it exists (idempotent), for set-up commands.
 
     ``validate=False`` is only for demo accounts, whose passwords are public anyway.
@@ -393,7 +409,9 @@ def user_ensure(*, username: str, full_name: str, password: str, organisation: O
                 fields=["username", "full_name", "password"],
             )
         membership, created = Membership.objects.get_or_create(
-            user=user, organisation=organisation, defaults={"role": role, "is_signatory": is_signatory}
+            user=user,
+            organisation=organisation,
+            defaults={"role": role, "is_signatory": is_signatory},
         )
         if created:
             audit_record(
@@ -411,7 +429,9 @@ def totp_device_install(*, user: User, key_hex: str) -> TOTPDevice:
     with transaction.atomic():
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
+            device = TOTPDevice.objects.create(
+                user=user, name="authenticator", key=key_hex, confirmed=True
+            )
             audit_record(
                 action="user.two_factor_enrolled",
                 actor=Actor(label="system"),

@@ -17,7 +17,11 @@ urlpatterns = [
     path("kelola/pengguna/<int:pk>/", manage.user_detail, name="user_detail"),
     path("kelola/pengguna/<int:pk>/status/", manage.user_set_active, name="user_set_active"),
     path("kelola/pengguna/<int:pk>/kata-sandi/", manage.user_password, name="user_password"),
-    path("kelola/pengguna/<int:pk>/autentikator/", manage.user_reset_two_factor, name="user_reset_two_factor"),
+    path(
+        "kelola/pengguna/<int:pk>/autentikator/",
+        manage.user_reset_two_factor,
+        name="user_reset_two_factor",
+    ),
     path("kelola/pengguna/<int:pk>/peran/", manage.membership_grant, name="membership_grant"),
     path("kelola/peran/<int:pk>/", manage.membership_change, name="membership_change"),
     path("kelola/organisasi/", manage.organisation_list, name="organisation_list"),

@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from sipakatau.accounts.api import router as accounts_router
 from sipakatau.accounts.api import me_router
+from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
 
 from .auth import VerifiedSession
@@ -26,6 +26,7 @@ api.add_router("/areas", areas_router)
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: list[dict[str, str | None]]
     if hasattr(exc, "error_dict"):
         errors = [
             {"field": field, "message": str(message)}

@@ -23,7 +23,9 @@ def area_time_zone(area: Area | None) -> str:
         parts = area.code.split(".")
         codes += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
         zones = dict(
-            Area.objects.filter(code__in=codes).exclude(time_zone="").values_list("code", "time_zone")
+            Area.objects.filter(code__in=codes)
+            .exclude(time_zone="")
+            .values_list("code", "time_zone")
         )
         for code in codes:
             if code in zones:

@@ -41,11 +41,14 @@ def _clean_row(number: int, row: Mapping[str, Any]) -> dict[str, Any]:
     name = (row.get("name") or "").strip()
     parent_code = (row.get("parent_code") or "").strip()
     if not _CODE.match(code):
-        raise AreaImportError(_("Line %(line)s: code %(code)r is not a valid area code.") % {
-            "line": number, "code": code})
+        raise AreaImportError(
+            _("Line %(line)s: code %(code)r is not a valid area code.")
+            % {"line": number, "code": code}
+        )
     if level not in Level.values:
-        raise AreaImportError(_("Line %(line)s: unknown level %(level)r.") % {
-            "line": number, "level": level})
+        raise AreaImportError(
+            _("Line %(line)s: unknown level %(level)r.") % {"line": number, "level": level}
+        )
     if not name:
         raise AreaImportError(_("Line %(line)s: the name is empty.") % {"line": number})
     if parent_code and not code.startswith(parent_code + "."):
@@ -58,11 +61,18 @@ def _clean_row(number: int, row: Mapping[str, Any]) -> dict[str, Any]:
         try:
             ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise AreaImportError(_("Line %(line)s: unknown time zone %(tz)r.") % {
-                "line": number, "tz": time_zone}) from exc
+            raise AreaImportError(
+                _("Line %(line)s: unknown time zone %(tz)r.") % {"line": number, "tz": time_zone}
+            ) from exc
     aliases = [a.strip() for a in (row.get("aliases") or "").split(";") if a.strip()]
-    return {"code": code, "level": level, "name": name, "parent_code": parent_code,
-            "aliases": aliases, "time_zone": time_zone}
+    return {
+        "code": code,
+        "level": level,
+        "name": name,
+        "parent_code": parent_code,
+        "aliases": aliases,
+        "time_zone": time_zone,
+    }
 
 
 def areas_import(
@@ -81,8 +91,10 @@ def areas_import(
         for number, row in enumerate(cleaned, start=2):
             parent = known.get(row["parent_code"]) if row["parent_code"] else None
             if row["parent_code"] and parent is None:
-                raise AreaImportError(_("Line %(line)s: parent %(parent)s is unknown.") % {
-                    "line": number, "parent": row["parent_code"]})
+                raise AreaImportError(
+                    _("Line %(line)s: parent %(parent)s is unknown.")
+                    % {"line": number, "parent": row["parent_code"]}
+                )
             expected_parent_level = PARENT_LEVEL[Level(row["level"])]
             actual = parent.level if parent else None
             if actual != expected_parent_level:
@@ -90,8 +102,13 @@ def areas_import(
                     _("Line %(line)s: a %(level)s cannot sit under a %(parent_level)s.")
                     % {"line": number, "level": row["level"], "parent_level": actual or "-"}
                 )
-            values = {"name": row["name"], "level": row["level"], "parent": parent,
-                      "aliases": row["aliases"], "time_zone": row["time_zone"]}
+            values = {
+                "name": row["name"],
+                "level": row["level"],
+                "parent": parent,
+                "aliases": row["aliases"],
+                "time_zone": row["time_zone"],
+            }
             area = known.get(row["code"])
             if area is None:
                 area = Area.objects.create(code=row["code"], **values)

@@ -29,17 +29,94 @@ WATANG_BACUKIKI = "73.72.01.1005"
 
 # key, name, short name, type, area code, parent key
 ORGANISATIONS = [
-    ("kota", "Tim Pengelola Sipakatau Kota Parepare", "Tim Sipakatau Parepare", OrganisationType.OTHER, CITY, None),
-    ("bahagia", "LBK-KK Bahagia Kelurahan Watang Soreang", "LBK-KK Bahagia", OrganisationType.LBK_KK, WATANG_SOREANG, None),
-    ("ikhlas", "LBK-KK Ikhlas Kelurahan Watang Bacukiki", "LBK-KK Ikhlas", OrganisationType.LBK_KK, WATANG_BACUKIKI, None),
-    ("kel_ws", "Kantor Kelurahan Watang Soreang", "Kel. Watang Soreang", OrganisationType.KELURAHAN, WATANG_SOREANG, None),
-    ("kel_wb", "Kantor Kelurahan Watang Bacukiki", "Kel. Watang Bacukiki", OrganisationType.KELURAHAN, WATANG_BACUKIKI, None),
-    ("dp3a", "Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Parepare", "DP3A Parepare", OrganisationType.DP3A, CITY, None),
-    ("uptd", "UPTD Perlindungan Perempuan dan Anak Kota Parepare", "UPTD PPA Parepare", OrganisationType.UPTD_PPA, CITY, "dp3a"),
-    ("dinsos", "Dinas Sosial Kota Parepare", "Dinsos Parepare", OrganisationType.DINSOS, CITY, None),
-    ("puskesmas", "Puskesmas Lakessi", "Puskesmas Lakessi", OrganisationType.PUSKESMAS, "73.72.03", None),
-    ("polres", "Unit PPA Satreskrim Polres Parepare", "Unit PPA Polres", OrganisationType.POLICE_PPA, CITY, None),
-    ("lbh", "Pos Bantuan Hukum Parepare", "Posbakum Parepare", OrganisationType.LEGAL_AID, CITY, None),
+    (
+        "kota",
+        "Tim Pengelola Sipakatau Kota Parepare",
+        "Tim Sipakatau Parepare",
+        OrganisationType.OTHER,
+        CITY,
+        None,
+    ),
+    (
+        "bahagia",
+        "LBK-KK Bahagia Kelurahan Watang Soreang",
+        "LBK-KK Bahagia",
+        OrganisationType.LBK_KK,
+        WATANG_SOREANG,
+        None,
+    ),
+    (
+        "ikhlas",
+        "LBK-KK Ikhlas Kelurahan Watang Bacukiki",
+        "LBK-KK Ikhlas",
+        OrganisationType.LBK_KK,
+        WATANG_BACUKIKI,
+        None,
+    ),
+    (
+        "kel_ws",
+        "Kantor Kelurahan Watang Soreang",
+        "Kel. Watang Soreang",
+        OrganisationType.KELURAHAN,
+        WATANG_SOREANG,
+        None,
+    ),
+    (
+        "kel_wb",
+        "Kantor Kelurahan Watang Bacukiki",
+        "Kel. Watang Bacukiki",
+        OrganisationType.KELURAHAN,
+        WATANG_BACUKIKI,
+        None,
+    ),
+    (
+        "dp3a",
+        "Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Parepare",
+        "DP3A Parepare",
+        OrganisationType.DP3A,
+        CITY,
+        None,
+    ),
+    (
+        "uptd",
+        "UPTD Perlindungan Perempuan dan Anak Kota Parepare",
+        "UPTD PPA Parepare",
+        OrganisationType.UPTD_PPA,
+        CITY,
+        "dp3a",
+    ),
+    (
+        "dinsos",
+        "Dinas Sosial Kota Parepare",
+        "Dinsos Parepare",
+        OrganisationType.DINSOS,
+        CITY,
+        None,
+    ),
+    (
+        "puskesmas",
+        "Puskesmas Lakessi",
+        "Puskesmas Lakessi",
+        OrganisationType.PUSKESMAS,
+        "73.72.03",
+        None,
+    ),
+    (
+        "polres",
+        "Unit PPA Satreskrim Polres Parepare",
+        "Unit PPA Polres",
+        OrganisationType.POLICE_PPA,
+        CITY,
+        None,
+    ),
+    (
+        "lbh",
+        "Pos Bantuan Hukum Parepare",
+        "Posbakum Parepare",
+        OrganisationType.LEGAL_AID,
+        CITY,
+        None,
+    ),
 ]
 
 # username, full name, organisation key, role, signs decrees
@@ -108,13 +185,13 @@ def demo_load() -> list[DemoAccount]:
                 is_signatory=signs,
                 validate=False,
             )
-            key = demo_totp_key(username)
-            totp_device_install(user=user, key_hex=key.hex())
+            totp_key = demo_totp_key(username)
+            totp_device_install(user=user, key_hex=totp_key.hex())
             accounts.append(
                 DemoAccount(
                     username=username,
                     password=DEMO_PASSWORD,
-                    totp_secret=base64.b32encode(key).decode(),
+                    totp_secret=base64.b32encode(totp_key).decode(),
                     role=str(role),
                     organisation=organisations[org_key].short_name,
                 )

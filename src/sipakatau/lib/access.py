@@ -33,3 +33,9 @@ def staff_view(*roles: str) -> Callable[[View], View]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def is_verified(user: object) -> bool:
+    """Whether ``user`` passed the second factor in this session (set by django-otp)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False

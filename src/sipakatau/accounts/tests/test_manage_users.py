@@ -1,10 +1,10 @@
 """Administrators manage the users of their own organisations, and no one else's."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.test.utils import CaptureQueriesContext
-from django.db import connection
-from django.urls import reverse
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from sipakatau.accounts.models import Membership, Organisation, Role, User
 from sipakatau.accounts.services import user_create, user_set_active
@@ -12,7 +12,9 @@ from sipakatau.audit.models import AuditEvent
 from tests.factories import Persona, make_organisation, make_user
 
 
-def test_an_admin_creates_a_user_through_the_page(bahagia_admin: Persona, bahagia: Organisation) -> None:
+def test_an_admin_creates_a_user_through_the_page(
+    bahagia_admin: Persona, bahagia: Organisation
+) -> None:
     response = bahagia_admin.client.post(
         reverse("accounts:user_create"),
         {
@@ -33,11 +35,18 @@ def test_an_admin_creates_a_user_through_the_page(bahagia_admin: Persona, bahagi
     assert not AuditEvent.objects.filter(actor_label__icontains="rahma").exists()
 
 
-def test_a_weak_password_is_refused_and_nothing_is_created(bahagia_admin: Persona, bahagia: Organisation) -> None:
+def test_a_weak_password_is_refused_and_nothing_is_created(
+    bahagia_admin: Persona, bahagia: Organisation
+) -> None:
     response = bahagia_admin.client.post(
         reverse("accounts:user_create"),
-        {"username": "lemah", "full_name": "L", "password": "password123",
-         "organisation": bahagia.pk, "role": Role.VOLUNTEER},
+        {
+            "username": "lemah",
+            "full_name": "L",
+            "password": "password123",
+            "organisation": bahagia.pk,
+            "role": Role.VOLUNTEER,
+        },
     )
 
     assert response.status_code == 200
@@ -52,22 +61,40 @@ def test_an_admin_cannot_see_or_touch_another_organisations_users(
 
     for name in ("accounts:user_detail",):
         assert bahagia_admin.client.get(reverse(name, args=[target.pk])).status_code == 404
-    for name in ("accounts:user_set_active", "accounts:user_password", "accounts:user_reset_two_factor"):
-        assert bahagia_admin.client.post(reverse(name, args=[target.pk]), {"active": "0"}).status_code == 404
-    assert bahagia_admin.client.post(f"/api/v1/accounts/users/{target.pk}/disable").status_code == 404
+    for name in (
+        "accounts:user_set_active",
+        "accounts:user_password",
+        "accounts:user_reset_two_factor",
+    ):
+        assert (
+            bahagia_admin.client.post(reverse(name, args=[target.pk]), {"active": "0"}).status_code
+            == 404
+        )
+    assert (
+        bahagia_admin.client.post(f"/api/v1/accounts/users/{target.pk}/disable").status_code == 404
+    )
 
     target.refresh_from_db()
     assert target.is_active
     assert ikhlas_caseworker.client.get(reverse("accounts:home")).status_code == 200
-    assert "ikhlas.pendamping" not in bahagia_admin.client.get(reverse("accounts:user_list")).content.decode()
+    assert (
+        "ikhlas.pendamping"
+        not in bahagia_admin.client.get(reverse("accounts:user_list")).content.decode()
+    )
 
 
 def test_the_services_refuse_an_admin_of_another_organisation(
     bahagia_admin: Persona, ikhlas: Organisation, ikhlas_caseworker: Persona
 ) -> None:
     with pytest.raises(PermissionDenied):
-        user_create(actor=bahagia_admin.membership, username="x", full_name="x",
-                    password="kopi susu gula aren 77", organisation=ikhlas, role=Role.VOLUNTEER)
+        user_create(
+            actor=bahagia_admin.membership,
+            username="x",
+            full_name="x",
+            password="kopi susu gula aren 77",
+            organisation=ikhlas,
+            role=Role.VOLUNTEER,
+        )
     with pytest.raises(PermissionDenied):
         user_set_active(actor=bahagia_admin.membership, user=ikhlas_caseworker.user, active=False)
 
@@ -100,10 +127,17 @@ def test_an_admin_cannot_disable_themselves(bahagia_admin: Persona) -> None:
 def test_the_api_creates_a_user_and_reports_errors_structurally(
     bahagia_admin: Persona, bahagia: Organisation
 ) -> None:
-    payload = {"username": "api.user", "full_name": "API", "password": "123",
-               "organisation_id": bahagia.pk, "role": "volunteer"}
+    payload = {
+        "username": "api.user",
+        "full_name": "API",
+        "password": "123",
+        "organisation_id": bahagia.pk,
+        "role": "volunteer",
+    }
 
-    response = bahagia_admin.client.post("/api/v1/accounts/users", payload, content_type="application/json")
+    response = bahagia_admin.client.post(
+        "/api/v1/accounts/users", payload, content_type="application/json"
+    )
 
     assert response.status_code == 422
     body = response.json()
@@ -112,8 +146,15 @@ def test_the_api_creates_a_user_and_reports_errors_structurally(
     assert not User.objects.filter(username="api.user").exists()
 
 
-@pytest.mark.parametrize("url", [reverse("accounts:user_list"), "/api/v1/accounts/users",
-                                 reverse("accounts:organisation_list"), "/api/v1/accounts/organisations"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("accounts:user_list"),
+        "/api/v1/accounts/users",
+        reverse("accounts:organisation_list"),
+        "/api/v1/accounts/organisations",
+    ],
+)
 def test_list_queries_do_not_grow_with_rows(city_admin: Persona, url: str) -> None:
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as context:
@@ -129,7 +170,9 @@ def test_list_queries_do_not_grow_with_rows(city_admin: Persona, url: str) -> No
     assert count_queries() == few
 
 
-def test_organisation_members_page_queries_do_not_grow(bahagia_admin: Persona, bahagia: Organisation) -> None:
+def test_organisation_members_page_queries_do_not_grow(
+    bahagia_admin: Persona, bahagia: Organisation
+) -> None:
     url = reverse("accounts:organisation_detail", args=[bahagia.pk])
 
     def count_queries() -> int:

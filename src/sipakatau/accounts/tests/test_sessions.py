@@ -10,7 +10,9 @@ from tests.factories import Persona
 HOME = reverse("accounts:home")
 
 
-def test_a_disabled_user_loses_every_session(bahagia_admin: Persona, bahagia_caseworker: Persona) -> None:
+def test_a_disabled_user_loses_every_session(
+    bahagia_admin: Persona, bahagia_caseworker: Persona
+) -> None:
     from tests.factories import signed_in_client
 
     second_device = signed_in_client(bahagia_caseworker.user)
@@ -28,19 +30,26 @@ def test_a_disabled_user_loses_every_session(bahagia_admin: Persona, bahagia_cas
         assert answer["Location"].startswith(reverse("accounts:login"))
 
 
-def test_enabling_again_does_not_revive_old_sessions(bahagia_admin: Persona, bahagia_caseworker: Persona) -> None:
+def test_enabling_again_does_not_revive_old_sessions(
+    bahagia_admin: Persona, bahagia_caseworker: Persona
+) -> None:
     user_set_active(actor=bahagia_admin.membership, user=bahagia_caseworker.user, active=False)
     user_set_active(actor=bahagia_admin.membership, user=bahagia_caseworker.user, active=True)
 
     assert bahagia_caseworker.client.get(HOME).status_code == 302
 
 
-def test_a_role_change_ends_the_sessions_of_that_user(bahagia_admin: Persona, bahagia_caseworker: Persona) -> None:
+def test_a_role_change_ends_the_sessions_of_that_user(
+    bahagia_admin: Persona, bahagia_caseworker: Persona
+) -> None:
     membership = Membership.objects.get(user=bahagia_caseworker.user)
 
     membership_change(
-        actor=bahagia_admin.membership, membership=membership, role=Role.VOLUNTEER,
-        is_signatory=False, is_active=True,
+        actor=bahagia_admin.membership,
+        membership=membership,
+        role=Role.VOLUNTEER,
+        is_signatory=False,
+        is_active=True,
     )
 
     assert bahagia_caseworker.client.get(HOME).status_code == 302

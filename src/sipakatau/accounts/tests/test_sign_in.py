@@ -36,7 +36,9 @@ def test_it_signs_in_with_password_and_totp(bahagia: Organisation) -> None:
     page = client.get(HOME)
     assert page.status_code == 200
     assert "LBK-KK Bahagia" in page.content.decode()
-    assert AuditEvent.objects.filter(action="auth.second_factor_accepted", actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.second_factor_accepted", actor_id=user.pk
+    ).exists()
 
 
 def test_a_password_alone_does_not_open_any_page(bahagia: Organisation) -> None:
@@ -103,7 +105,9 @@ def test_lockout_answers_the_same_for_known_and_unknown_usernames(
     make_user(bahagia, Role.CASEWORKER, username="siti")
     client = Client()
 
-    answers = [client.post(LOGIN, {"username": username, "password": "wrong password"}) for _ in range(6)]
+    answers = [
+        client.post(LOGIN, {"username": username, "password": "wrong password"}) for _ in range(6)
+    ]
 
     assert [a.status_code for a in answers] == [200, 200, 200, 200, 429, 429]
     # Even the right password is refused while locked.
@@ -118,7 +122,9 @@ def test_lockout_pages_are_identical_for_known_and_unknown_usernames(bahagia: Or
     def last_answers(username: str) -> tuple[str, str]:
         client = Client()
         bodies = [
-            client.post(LOGIN, {"username": username, "password": "wrong password"}).content.decode()
+            client.post(
+                LOGIN, {"username": username, "password": "wrong password"}
+            ).content.decode()
             for _ in range(6)
         ]
         strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|value="[^"]*"')

@@ -18,9 +18,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.audit.services import Actor, audit_record
+from sipakatau.lib.access import is_verified, staff_view
 
 from .. import services
-from sipakatau.lib.access import staff_view
 from ..forms import SetupForm, SignInForm, TokenForm
 
 SESSION_NEXT = "after_sign_in"
@@ -41,7 +41,7 @@ def _after_verification(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and is_verified(request.user):
         return redirect("accounts:home")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +57,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this once a username has failed too often. The answer is the same
     whether or not the username exists."""
     form = SignInForm(request)
@@ -74,7 +76,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
-    if user.is_verified():  # type: ignore[union-attr]
+    if is_verified(user):
         return redirect("accounts:home")
     devices = [
         *TOTPDevice.objects.filter(user=user, confirmed=True),
@@ -107,7 +109,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 object_type="accounts.user",
                 object_id=user.pk,
             )
-            form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
+            form.add_error(
+                "token", _("This code is not right. Check the time on your phone and try again.")
+            )
     return render(request, "accounts/verify.html", {"form": form})
 
 
@@ -122,15 +126,19 @@ def setup(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect("accounts:login")
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect("accounts:security" if user.is_verified() else "accounts:verify")  # type: ignore[union-attr]
-    device = services.totp_device_pending(user=user)  # type: ignore[arg-type]
+        return redirect("accounts:security" if is_verified(user) else "accounts:verify")
+    device = services.totp_device_pending(user=user)
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            codes = services.totp_device_confirm(user=user, device=device)  # type: ignore[arg-type]
+            codes = services.totp_device_confirm(user=user, device=device)
             otp_login(request, device)
-            return render(request, "accounts/backup_codes.html", {"codes": codes, "first_time": True})
-        form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
+            return render(
+                request, "accounts/backup_codes.html", {"codes": codes, "first_time": True}
+            )
+        form.add_error(
+            "token", _("This code is not right. Check the time on your phone and try again.")
+        )
     context = {
         "form": form,
         # Generated here from the device key; safe to embed, it contains no user input.

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.audit.services import audit_record
-
 from sipakatau.lib.access import staff_view
+
 from ..middleware import SESSION_MEMBERSHIP
 from ..queries import memberships_of
 from ..services import actor_of

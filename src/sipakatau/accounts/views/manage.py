@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.areas.queries import area_and_descendants
+from sipakatau.lib.access import staff_view
 
 from .. import queries, services
-from sipakatau.lib.access import staff_view
 from ..forms import (
     MembershipChangeForm,
     MembershipGrantForm,
@@ -67,7 +67,13 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The account has been made. The user sets up the authenticator app at first sign-in."))
+            messages.success(
+                request,
+                _(
+                    "The account has been made. "
+                    "The user sets up the authenticator app at first sign-in."
+                ),
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -113,7 +119,9 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The account is active again.") if active else _("The account is disabled and all its sessions have ended."),
+            _("The account is active again.")
+            if active
+            else _("The account is disabled and all its sessions have ended."),
         )
     return redirect("accounts:user_detail", pk=user.pk)
 
@@ -126,7 +134,9 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(actor=actor, user=user, password=form.cleaned_data["password"])
+            services.user_set_password(
+                actor=actor, user=user, password=form.cleaned_data["password"]
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -142,7 +152,9 @@ def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.membership  # type: ignore[attr-defined]
     user = queries.user_for_admin(actor, pk)
     services.user_reset_two_factor(actor=actor, user=user)
-    messages.success(request, _("The authenticator is removed. The user sets up a new one at next sign-in."))
+    messages.success(
+        request, _("The authenticator is removed. The user sets up a new one at next sign-in.")
+    )
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -185,7 +197,9 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:user_detail", pk=membership.user_id)
-    return render(request, "accounts/membership_form.html", {"form": form, "membership": membership})
+    return render(
+        request, "accounts/membership_form.html", {"form": form, "membership": membership}
+    )
 
 
 # --- Organisations --------------------------------------------------------------------
@@ -195,7 +209,9 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
-    return render(request, "accounts/organisation_list.html", {"page": _page(request, organisations)})
+    return render(
+        request, "accounts/organisation_list.html", {"page": _page(request, organisations)}
+    )
 
 
 @staff_view(Role.ADMIN)
@@ -232,7 +248,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(actor=actor, organisation=organisation, **form.cleaned_data)
+            services.organisation_update(
+                actor=actor, organisation=organisation, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -47,16 +47,32 @@ def test_the_time_zone_is_inherited_from_the_province() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ({"code": "73.7", "level": "city", "name": "X", "parent_code": "73"}, "not a valid area code"),
+        (
+            {"code": "73.7", "level": "city", "name": "X", "parent_code": "73"},
+            "not a valid area code",
+        ),
         ({"code": "73.99", "level": "town", "name": "X", "parent_code": "73"}, "unknown level"),
         ({"code": "73.99", "level": "city", "name": "", "parent_code": "73"}, "name is empty"),
-        ({"code": "74.99", "level": "city", "name": "X", "parent_code": "73"}, "does not start with"),
-        ({"code": "73.99.01", "level": "kecamatan", "name": "X", "parent_code": "73.99"}, "is unknown"),
-        ({"code": "73.99", "level": "kecamatan", "name": "X", "parent_code": "73"}, "cannot sit under"),
+        (
+            {"code": "74.99", "level": "city", "name": "X", "parent_code": "73"},
+            "does not start with",
+        ),
+        (
+            {"code": "73.99.01", "level": "kecamatan", "name": "X", "parent_code": "73.99"},
+            "is unknown",
+        ),
+        (
+            {"code": "73.99", "level": "kecamatan", "name": "X", "parent_code": "73"},
+            "cannot sit under",
+        ),
     ],
 )
-def test_a_bad_line_is_refused_with_its_line_number_and_nothing_changes(row: dict[str, str], message: str) -> None:
-    areas_import(rows=[{"code": "73", "level": "province", "name": "Sulawesi Selatan", "parent_code": ""}])
+def test_a_bad_line_is_refused_with_its_line_number_and_nothing_changes(
+    row: dict[str, str], message: str
+) -> None:
+    areas_import(
+        rows=[{"code": "73", "level": "province", "name": "Sulawesi Selatan", "parent_code": ""}]
+    )
     good = {"code": "73.98", "level": "city", "name": "Good", "parent_code": "73"}
 
     with pytest.raises(AreaImportError, match=message) as error:
@@ -85,7 +101,9 @@ def test_the_command_imports_another_regions_list(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_the_command_explains_a_bad_file(tmp_path: Path) -> None:
     csv_file = tmp_path / "bad.csv"
-    csv_file.write_text("code,level,name,parent_code\n33.74,city,Kota Semarang,33\n", encoding="utf-8")
+    csv_file.write_text(
+        "code,level,name,parent_code\n33.74,city,Kota Semarang,33\n", encoding="utf-8"
+    )
 
     with pytest.raises(CommandError, match="parent 33 is unknown"):
         call_command("import_areas", str(csv_file))

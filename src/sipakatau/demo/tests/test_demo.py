@@ -34,7 +34,11 @@ def test_loading_the_demo_twice_changes_nothing() -> None:
 
     demo_load()
 
-    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+    ) == counts
 
 
 @pytest.mark.django_db
@@ -43,7 +47,9 @@ def test_a_demo_account_signs_in_with_its_documented_secret() -> None:
     account = next(a for a in accounts if a.username == "bahagia.pendamping")
     client = Client()
 
-    client.post(reverse("accounts:login"), {"username": account.username, "password": account.password})
+    client.post(
+        reverse("accounts:login"), {"username": account.username, "password": account.password}
+    )
     code = f"{totp(demo_totp_key(account.username), step=30, t0=0, digits=6):06d}"
     response = client.post(reverse("accounts:verify"), {"token": code})
 

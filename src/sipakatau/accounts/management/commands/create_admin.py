@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--username", required=True)
         parser.add_argument("--full-name", default="")
         parser.add_argument("--organisation", required=True, help="Organisation name")
-        parser.add_argument("--type", default=OrganisationType.OTHER, choices=OrganisationType.values)
+        parser.add_argument(
+            "--type", default=OrganisationType.OTHER, choices=OrganisationType.values
+        )
         parser.add_argument("--area", required=True, help="Area code, e.g. 73.72")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,10 +35,15 @@ class Command(BaseCommand):
         )
         try:
             user = user_ensure(
-                username=options["username"], full_name=options["full_name"], password=password,
-                organisation=organisation, role=Role.ADMIN,
+                username=options["username"],
+                full_name=options["full_name"],
+                password=password,
+                organisation=organisation,
+                role=Role.ADMIN,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(f"Administrator {user.username} of {organisation.name} is ready; "
-                          "they set up their authenticator at first sign-in.")
+        self.stdout.write(
+            f"Administrator {user.username} of {organisation.name} is ready; "
+            "they set up their authenticator at first sign-in."
+        )
