@@ -25,8 +25,7 @@ demo: migrate
 	$(BIN)/python manage.py demo
 
 ## run: set up, migrate, load the Parepare demo and serve http://$(HOST):$(PORT)
-run: demo
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+run: migrate
 	$(BIN)/python manage.py demo --print-accounts
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 

@@ -2,7 +2,10 @@
 caseworker, a DP3A officer, a Dinsos officer, a lurah, an auditor, an admin, and
 anonymous visitors. Each test gets them fresh, made through the real services."""
 
+import importlib
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
@@ -119,3 +122,54 @@ def city_admin(city_team: Organisation) -> Persona:
 def anonymous() -> Client:
     """An anonymous visitor (a reporter on the public portal, or anyone at all)."""
     return Client()
+
+
+# --- The append-only audit triggers versus test clean-up -----------------------------------
+# Transactional tests (live server, threads) end with Django emptying every table, which
+# the audit triggers rightly refuse. Around such tests the triggers are lifted for the
+# clean-up only, and every database test starts with them in place.
+
+_TRIGGERS = importlib.import_module("sipakatau.audit.migrations.0002_append_only")
+
+
+def _apply(statements: dict[str, list[str]]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements.get(connection.vendor, []):
+            cursor.execute(statement)
+
+
+def _install_audit_triggers() -> None:
+    _apply({"sqlite": _TRIGGERS.SQLITE_REVERSE, "postgresql": _TRIGGERS.POSTGRESQL_REVERSE})
+    _apply({"sqlite": _TRIGGERS.SQLITE, "postgresql": _TRIGGERS.POSTGRESQL})
+
+
+def _triggers_missing() -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_event_%'"
+            )
+        else:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_event_%'")
+        return cursor.fetchone()[0] == 0
+
+
+def _remove_audit_triggers() -> None:
+    _apply({"sqlite": _TRIGGERS.SQLITE_REVERSE, "postgresql": _TRIGGERS.POSTGRESQL_REVERSE})
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not (transactional or marker or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if _triggers_missing():
+        _install_audit_triggers()
+    if transactional:
+        # Registered after the database fixture, so it runs before pytest-django empties
+        # the tables; the next database test puts the triggers back.
+        request.addfinalizer(_remove_audit_triggers)

@@ -1,7 +1,10 @@
 """Password rules beyond Django's: refuse words that anyone near the system would guess."""
 
+import re
+from functools import cache
 from typing import Any
 
+from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -30,9 +33,26 @@ CONTEXT_WORDS = (
 )
 
 
+_DECORATION = re.compile(r"^[\d\W_]+|[\d\W_]+$")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(CommonPasswordValidator().passwords)
+
+
 class ContextWordValidator:
+    """Refuses what breached-password lists are full of: a common password or a local
+    word dressed up with digits and symbols ("iloveyou2020", "Parepare2026!")."""
+
     def validate(self, password: str, user: Any = None) -> None:
         folded = password.lower().replace(" ", "")
+        core = _DECORATION.sub("", folded)
+        if core and (core in _common_passwords() or core in CONTEXT_WORDS):
+            raise ValidationError(
+                _("This password is a common password with a few characters added."),
+                code="password_decorated_common",
+            )
         for word in CONTEXT_WORDS:
             if word in folded and len(folded) - len(word) < 8:
                 raise ValidationError(
