@@ -147,7 +147,8 @@ def _triggers_missing() -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_event_%'"
+                "SELECT count(*) FROM sqlite_master"
+                " WHERE type = 'trigger' AND name LIKE 'audit_event_%'"
             )
         else:
             cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_event_%'")
