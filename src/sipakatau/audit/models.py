@@ -16,7 +16,9 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(_("time (UTC)"), db_index=True)
     actor_id = models.BigIntegerField(_("actor"), null=True, blank=True, db_index=True)
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
-    organisation_id = models.BigIntegerField(_("organisation"), null=True, blank=True, db_index=True)
+    organisation_id = models.BigIntegerField(
+        _("organisation"), null=True, blank=True, db_index=True
+    )
     role = models.CharField(_("role"), max_length=32, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)

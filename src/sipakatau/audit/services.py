@@ -111,5 +111,3 @@ def audit_record(
         event.hash = chain_hash(event.prev_hash, event)
         event.save(force_insert=True)
     return event
-
-

@@ -1,13 +1,22 @@
 """Area code lists: Parepare ships with the app; any other region imports from CSV."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.areas.services import AreaImportError, areas_import, areas_load_parepare
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The messages are matched in English here; their Indonesian is checked by the catalogue.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db
