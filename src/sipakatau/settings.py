@@ -15,12 +15,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from sipakatau.lib.crypto import check_rings_apart, local_key_file, parse_key_ring
 from sipakatau.lib.env import (
     env_bool,
     env_choice,
     env_int,
+    env_key,
     env_list,
     env_str,
+    local_key,
     local_secret,
 )
 
@@ -32,7 +35,9 @@ SIPAKATAU_ENV = env_choice("SIPAKATAU_ENV", "development", ("development", "test
 PRODUCTION = SIPAKATAU_ENV == "production"
 DEMO_MODE = env_bool("SIPAKATAU_DEMO", not PRODUCTION)
 if PRODUCTION and DEMO_MODE:
-    raise ImproperlyConfigured("SIPAKATAU_DEMO cannot be on in production: demo passwords are public.")
+    raise ImproperlyConfigured(
+        "SIPAKATAU_DEMO cannot be on in production: demo passwords are public."
+    )
 
 DEBUG = env_bool("SIPAKATAU_DEBUG", False)
 if PRODUCTION and DEBUG:
@@ -41,10 +46,14 @@ if PRODUCTION and DEBUG:
 SECRET_KEY = env_str("SIPAKATAU_SECRET_KEY") or ""
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("SIPAKATAU_SECRET_KEY (or SIPAKATAU_SECRET_KEY_FILE) is required.")
+        raise ImproperlyConfigured(
+            "SIPAKATAU_SECRET_KEY (or SIPAKATAU_SECRET_KEY_FILE) is required."
+        )
     SECRET_KEY = local_secret(VAR_DIR / "secret_key")
 
-ALLOWED_HOSTS = env_list("SIPAKATAU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = env_list(
+    "SIPAKATAU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("SIPAKATAU_ALLOWED_HOSTS is required in production.")
 CSRF_TRUSTED_ORIGINS = env_list("SIPAKATAU_CSRF_TRUSTED_ORIGINS", [])
@@ -66,6 +75,9 @@ INSTALLED_APPS = [
     "sipakatau.areas",
     "sipakatau.audit",
     "sipakatau.accounts",
+    "sipakatau.people",
+    "sipakatau.notifications",
+    "sipakatau.cases",
     "sipakatau.api",
     "sipakatau.demo",
 ]
@@ -119,7 +131,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "sipakatau.sqlite3",
+            "NAME": str(VAR_DIR / "sipakatau.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers work while one writer commits; FULL makes a commit
                 # survive power loss (a lost report is the one failure we cannot afford).
@@ -170,6 +182,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
 
 OTP_TOTP_ISSUER = "Sipakatau"
+# Bearer tokens of the API (POST /api/v1/auth/token) expire this many hours after issue.
+SIPAKATAU_API_TOKEN_HOURS = env_int("SIPAKATAU_API_TOKEN_HOURS", 12, minimum=1)
 
 # Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request.
 SESSION_COOKIE_AGE = env_int("SIPAKATAU_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -266,4 +280,43 @@ if not AUDIT_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SIPAKATAU_AUDIT_KEY (or SIPAKATAU_AUDIT_KEY_FILE) is required.")
     AUDIT_KEY = local_secret(VAR_DIR / "audit_key")
+
+# The backup key seals every backup file (manage.py backup). Keep it apart from the
+# backups: a backup with its key is the whole database, and a backup whose key is lost can
+# never be read again. See docs/security-backup.md.
+BACKUP_KEY: bytes = env_key("SIPAKATAU_BACKUP_KEY") or b""
+if not BACKUP_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SIPAKATAU_BACKUP_KEY (or SIPAKATAU_BACKUP_KEY_FILE) is required: 32 random bytes "
+            "in base64 (openssl rand -base64 32), kept apart from the backups."
+        )
+    BACKUP_KEY = local_key(VAR_DIR / "backup_key")
+BACKUP_DIR = Path(env_str("SIPAKATAU_BACKUP_DIR") or VAR_DIR / "backups")
+
+# Field keys encrypt names, NIKs, addresses (AES-256-GCM); index keys make the blind indexes
+# used to search them. Both stay out of the database and its backups, so a stolen copy
+# reveals no one (UU 27/2022 art. 35-39). Format "keyid:base64key", several newest first;
+# see docs/security-keys.md.
+FIELD_KEYS = env_str("SIPAKATAU_FIELD_KEYS") or ""
+if not FIELD_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SIPAKATAU_FIELD_KEYS (or SIPAKATAU_FIELD_KEYS_FILE) is required: without it no "
+            "personal data can be stored or read. See docs/security-keys.md."
+        )
+    FIELD_KEYS = local_key_file(VAR_DIR / "field_keys")
+INDEX_KEYS = env_str("SIPAKATAU_INDEX_KEY") or ""
+if not INDEX_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SIPAKATAU_INDEX_KEY (or SIPAKATAU_INDEX_KEY_FILE) is required: without it no "
+            "person can be searched. See docs/security-keys.md."
+        )
+    INDEX_KEYS = local_key_file(VAR_DIR / "index_key")
+check_rings_apart(
+    parse_key_ring(FIELD_KEYS, setting="SIPAKATAU_FIELD_KEYS"),
+    parse_key_ring(INDEX_KEYS, setting="SIPAKATAU_INDEX_KEY", max_bytes=None),
+    settings_names="SIPAKATAU_FIELD_KEYS and SIPAKATAU_INDEX_KEY",
+)
 CSRF_FAILURE_VIEW = "sipakatau.lib.views.csrf_failure"

@@ -1,0 +1,73 @@
+"""The rest of a person's record: where they live, disability, and safe contact."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.services import actor_of
+from sipakatau.areas.models import Area, Level
+from sipakatau.audit.services import audit_record
+
+from .models import WG_DISABILITY_ANSWERS, ContactChannel, DisabilityKind, Person, WgAnswer, WgDomain
+from .services import ROLES_RECORDING_PEOPLE
+
+
+def disability_from_wg(answers: Mapping[str, str]) -> bool:
+    return any(answer in WG_DISABILITY_ANSWERS for answer in answers.values())
+
+
+def person_set_profile(
+    *,
+    actor: Membership,
+    person: Person,
+    area: Area | None = None,
+    wg_answers: Mapping[str, str] | None = None,
+    disability_kinds: list[str] | None = None,
+    communication_needs: str = "",
+    do_not_contact: bool = False,
+    contact_channels: list[str] | None = None,
+    contact_times: str = "",
+    contact_note: str = "",
+) -> Person:
+    if not actor.is_active or actor.role not in ROLES_RECORDING_PEOPLE:
+        raise PermissionDenied
+    answers = {key: value for key, value in (wg_answers or {}).items() if value}
+    kinds = list(dict.fromkeys(disability_kinds or []))
+    channels = list(dict.fromkeys(contact_channels or []))
+    errors: dict[str, str] = {}
+    if area is not None and area.level not in {Level.KELURAHAN, Level.RW, Level.RT}:
+        errors["area"] = _("Choose a kelurahan, RW or RT.")
+    if any(k not in WgDomain.values for k in answers) or any(v not in WgAnswer.values for v in answers.values()):
+        errors["wg_answers"] = _("Choose the answers from the list.")
+    if any(kind not in DisabilityKind.values for kind in kinds):
+        errors["disability_kinds"] = _("Choose the kinds of disability from the list.")
+    if any(channel not in ContactChannel.values for channel in channels):
+        errors["contact_channels"] = _("Choose the contact channels from the list.")
+    if do_not_contact and channels:
+        errors["contact_channels"] = _("'Do not contact' cannot go with contact channels.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        person.area = area
+        person.wg_answers = answers
+        person.has_disability = disability_from_wg(answers) or bool(kinds)
+        person.disability_kinds = kinds
+        person.communication_needs = communication_needs.strip()
+        person.safe_contact = {
+            "do_not_contact": do_not_contact,
+            "channels": channels,
+            "times": contact_times.strip(),
+            "note": contact_note.strip(),
+        }
+        person.save()
+        audit_record(
+            action="person.profile_updated",
+            actor=actor_of(actor),
+            object_type="people.person",
+            object_id=person.pk,
+            fields=["area", "wg_answers", "has_disability", "disability_kinds", "communication_needs", "safe_contact"],
+        )
+    return person
