@@ -20,6 +20,8 @@ from sipakatau.accounts.services import organisation_ensure, totp_device_install
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 
+from .cases import demo_cases
+
 # Public on purpose: these accounts exist only on demo installations.
 DEMO_PASSWORD = "Coba-Sipakatau-2026"  # noqa: S105
 
@@ -196,6 +198,7 @@ def demo_load() -> list[DemoAccount]:
                     organisation=organisations[org_key].short_name,
                 )
             )
+    demo_cases()
     return accounts
 
 

@@ -1,0 +1,265 @@
+"""After intake: assessment, consent, the service plan, follow-ups, notes, attachments."""
+
+import base64
+import hashlib
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership, OrganisationType, User
+from sipakatau.lib.uploads import UploadError, clean_upload
+
+from ..codes import (
+    HIGH_RISK_CRITERIA,
+    ConsentMethod,
+    ConsentPurpose,
+    NeedDomain,
+    PartyRole,
+    RiskCriterion,
+    RiskLevel,
+    ServiceType,
+)
+from ..models import Assessment, Attachment, Case, CaseParty, Consent, FollowUp, Note, ServicePlanItem, Status
+from .common import CASE_STAFF, FRONTLINE, record, require_case_access, require_role
+from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
+
+FOLLOW_UP_EVERY = timedelta(days=14)
+
+
+def assessment_record(
+    *,
+    actor: Membership,
+    case: Case,
+    risk_level: str,
+    risk_criteria: list[str],
+    needs: dict[str, str],
+) -> Assessment:
+    """Risk (with what was seen) and needs. A high-risk sign cannot be rated lower."""
+    require_case_access(actor, case, CASE_STAFF)
+    criteria = list(dict.fromkeys(risk_criteria))
+    errors: dict[str, str] = {}
+    if risk_level not in {RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW}:
+        errors["risk_level"] = _("Choose high, medium or low.")
+    if any(code not in RiskCriterion.values for code in criteria):
+        errors["risk_criteria"] = _("Choose what was seen from the list.")
+    elif set(criteria) & HIGH_RISK_CRITERIA and risk_level != RiskLevel.HIGH:
+        errors["risk_level"] = _("What was seen means high risk: choose high.")
+    cleaned_needs = {key: text.strip() for key, text in needs.items() if text and text.strip()}
+    if any(key not in NeedDomain.values for key in cleaned_needs):
+        errors["needs"] = _("Unknown need.")
+    if case.status == Status.CLOSED:
+        errors["risk_level"] = _("This case is closed. Reopen it first.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            case=case, risk_level=risk_level, risk_criteria=criteria, needs=cleaned_needs,
+            assessed_by=actor.user, assessed_at=now,
+        )
+        case.risk_level = risk_level
+        fields = ["risk_level"]
+        if case.status in {Status.NEW, Status.REOPENED}:
+            case.status = Status.ASSESSED
+            fields.append("status")
+        case.save(update_fields=[*fields, "updated_at"])
+        deadlines_reset_for_risk(case=case)
+        deadlines_meet(case=case, codes=["first_contact", "assessment"], at=now)
+        record(actor, "case.assessed", assessment, ["risk_level", "risk_criteria", "needs"])
+    return assessment
+
+
+def consent_record(
+    *,
+    actor: Membership,
+    case: Case,
+    subject: CaseParty,
+    purpose: str,
+    method: str,
+    recipient_type: str = "",
+    guardian: CaseParty | None = None,
+    witness_name: str = "",
+    proof: Attachment | None = None,
+    given_at: datetime | None = None,
+) -> Consent:
+    """UU 27/2022 PDP Pasal 20-25: specific, provable consent; for a child, by a parent or
+    guardian — and never by one who is a suspected perpetrator in this case (their
+    interest conflicts with the child's; UU 35/2014 Pasal 1 angka 2 puts the child first)."""
+    require_case_access(actor, case, FRONTLINE)
+    errors: dict[str, str] = {}
+    if subject.case_id != case.pk or subject.role != PartyRole.VICTIM:
+        errors["subject"] = _("Consent is given for a victim in this case.")
+    if purpose not in ConsentPurpose.values:
+        errors["purpose"] = _("Choose what the consent is for.")
+    if purpose == ConsentPurpose.REFERRAL and recipient_type not in OrganisationType.values:
+        errors["recipient_type"] = _("For a referral, choose to which kind of service.")
+    if purpose != ConsentPurpose.REFERRAL and recipient_type:
+        errors["recipient_type"] = _("Only a referral consent names a kind of service.")
+    if method not in ConsentMethod.values:
+        errors["method"] = _("Choose how the consent was given.")
+    if method == ConsentMethod.VERBAL_WITNESSED and not witness_name.strip():
+        errors["witness_name"] = _("Spoken consent needs the name of the witness.")
+    if method in {ConsentMethod.SIGNATURE, ConsentMethod.THUMBPRINT} and proof is None:
+        errors["proof"] = _("Attach the photo of the signed or thumbprinted form.")
+    if proof is not None and proof.case_id != case.pk:
+        errors["proof"] = _("The proof must be a file of this case.")
+    if subject.is_child:
+        if guardian is None:
+            errors["guardian"] = _("The victim is a child: a parent or guardian gives the consent.")
+        elif guardian.case_id != case.pk or guardian.role != PartyRole.GUARDIAN:
+            errors["guardian"] = _("Choose a parent or guardian recorded in this case.")
+        elif case.parties.filter(person_id=guardian.person_id, role=PartyRole.PERPETRATOR).exists():
+            errors["guardian"] = _(
+                "This guardian is a suspected perpetrator in this case and cannot give consent "
+                "for the child. Ask another guardian, or the UPTD PPA."
+            )
+    elif guardian is not None:
+        errors["guardian"] = _("An adult gives consent herself or himself.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            case=case, subject=subject, purpose=purpose, recipient_type=recipient_type,
+            given_by_guardian=guardian, method=method, witness_name=witness_name.strip(),
+            proof=proof, given_at=given_at or timezone.now(), recorded_by=actor.user,
+        )
+        record(actor, "consent.recorded", consent,
+               ["subject", "purpose", "recipient_type", "given_by_guardian", "method", "witness_name", "proof"])
+    return consent
+
+
+def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -> Consent:
+    """Withdrawal takes effect at once; what the consent allowed stops (referrals built on
+    it are withdrawn by the referrals module, which calls this first)."""
+    require_case_access(actor, consent.case, FRONTLINE)
+    if consent.withdrawn_at is not None:
+        return consent
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_reason = reason.strip()
+        consent.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        record(actor, "consent.withdrawn", consent, ["withdrawn_at", "withdrawn_reason"])
+    return consent
+
+
+def has_consent(case: Case, purpose: str, recipient_type: str = "") -> bool:
+    """Every victim of the case has an active consent for this purpose (and recipient)."""
+    victims = case.parties.filter(role=PartyRole.VICTIM)
+    if not victims.exists():
+        return False
+    consents = Consent.objects.filter(case=case, purpose=purpose, withdrawn_at__isnull=True)
+    if recipient_type:
+        consents = consents.filter(recipient_type=recipient_type)
+    return set(victims.values_list("pk", flat=True)) <= set(consents.values_list("subject_id", flat=True))
+
+
+def plan_item_add(
+    *,
+    actor: Membership,
+    case: Case,
+    service_type: str,
+    description: str = "",
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> ServicePlanItem:
+    require_case_access(actor, case, CASE_STAFF)
+    errors: dict[str, str] = {}
+    if service_type not in ServiceType.values:
+        errors["service_type"] = _("Choose the service from the list.")
+    if owner is not None and not owner.memberships.filter(organisation=case.organisation, is_active=True).exists():
+        errors["owner"] = _("Choose someone of this unit.")
+    if case.status == Status.CLOSED:
+        errors["service_type"] = _("This case is closed. Reopen it first.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item = ServicePlanItem.objects.create(
+            case=case, service_type=service_type, description=description.strip(), owner=owner, due_on=due_on
+        )
+        record(actor, "plan.item_added", item, ["service_type", "description", "owner", "due_on"])
+    return item
+
+
+def plan_item_set_status(*, actor: Membership, item: ServicePlanItem, status: str) -> ServicePlanItem:
+    require_case_access(actor, item.case, CASE_STAFF)
+    if status not in ServicePlanItem.ItemStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    with transaction.atomic():
+        item.status = status
+        item.done_at = timezone.now() if status == ServicePlanItem.ItemStatus.DONE else None
+        item.save(update_fields=["status", "done_at"])
+        record(actor, "plan.item_updated", item, ["status"])
+    return item
+
+
+def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: date) -> FollowUp:
+    """Plan a contact. A volunteer may be given follow-ups on cases she cannot browse."""
+    require_case_access(actor, case, CASE_STAFF)
+    if not assigned_to.memberships.filter(organisation=case.organisation, is_active=True).exists():
+        raise ValidationError({"assigned_to": _("Choose someone of this unit.")})
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user)
+        record(actor, "follow_up.planned", follow_up, ["assigned_to", "due_on"])
+    return follow_up
+
+
+def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) -> FollowUp:
+    """Record a contact that happened. The person it was assigned to may always do so."""
+    case = follow_up.case
+    # The assignee's own path still needs an active front-line membership: a kader whose
+    # membership was ended (or a user acting through an admin or agency role) may not
+    # write into the case.
+    require_role(actor, FRONTLINE)
+    if follow_up.assigned_to_id != actor.user_id:
+        require_case_access(actor, case, CASE_STAFF)
+    elif case.organisation_id != actor.organisation_id:
+        raise ValidationError(_("This follow-up belongs to another unit."))
+    if not summary.strip():
+        raise ValidationError({"summary": _("Write what happened in a few words.")})
+    if follow_up.done_at is not None:
+        raise ValidationError(_("This follow-up is already recorded."))
+    now = timezone.now()
+    with transaction.atomic():
+        follow_up.done_at = now
+        follow_up.summary = summary.strip()
+        follow_up.save(update_fields=["done_at", "summary"])
+        deadlines_meet(case=case, codes=["first_contact", "follow_up"], at=now)
+        if case.status in {Status.ACTIVE, Status.MONITORING}:
+            deadlines_on_trigger(case=case, trigger="case_active", start=now)
+        record(actor, "follow_up.recorded", follow_up, ["done_at", "summary"])
+    return follow_up
+
+
+def note_add(*, actor: Membership, case: Case, body: str) -> Note:
+    require_case_access(actor, case, FRONTLINE)
+    if not body.strip():
+        raise ValidationError({"body": _("The note is empty.")})
+    with transaction.atomic():
+        note = Note.objects.create(case=case, author=actor.user, body=body.strip())
+        record(actor, "note.added", note, ["body"])
+    return note
+
+
+def attachment_add(*, actor: Membership, case: Case, title: str, filename: str, data: bytes) -> Attachment:
+    """Only PDF, JPEG and PNG whose content matches; images are re-encoded without
+    metadata (EXIF, GPS, camera serial); the file is stored encrypted."""
+    require_case_access(actor, case, FRONTLINE)
+    try:
+        cleaned = clean_upload(filename=filename, data=data)
+    except UploadError as error:
+        raise ValidationError({"file": str(error)}) from error
+    with transaction.atomic():
+        attachment = Attachment.objects.create(
+            case=case, title=title.strip(), content_type=cleaned.content_type, size=len(cleaned.data),
+            sha256=hashlib.sha256(cleaned.data).hexdigest(),
+            content=base64.b64encode(cleaned.data).decode("ascii"), uploaded_by=actor.user,
+        )
+        record(actor, "attachment.added", attachment, ["title", "content"])
+    return attachment
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    return base64.b64decode(attachment.content)

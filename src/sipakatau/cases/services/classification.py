@@ -1,0 +1,108 @@
+"""Classification: the GBVIMS wizard, its derived case context, and TPKS offences.
+
+GBVIMS asks about the act only, in a fixed order, and the first "yes" decides the type.
+The type never changes which services are offered; it is for the statistics.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sipakatau.accounts.models import Membership
+
+from ..codes import INTIMATE_PARTNER, GbvimsContext, GbvimsType, TpksOffence
+from ..models import Case, Incident
+from .common import FRONTLINE, record, require_case_access
+from .deadlines import deadlines_on_trigger
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: object  # a lazy translation
+    answer: GbvimsType
+
+
+# The order is the standard's and matters: rape is asked before assault, and so on.
+GBVIMS_QUESTIONS = (
+    Question("penetration", gettext_lazy("Was there penetration, however slight, of the vagina, anus or mouth with a penis or other body part or object?"), GbvimsType.RAPE),
+    Question("sexual_contact", gettext_lazy("Was there other unwanted sexual contact, such as touching or kissing, without penetration?"), GbvimsType.SEXUAL_ASSAULT),
+    Question("physical", gettext_lazy("Was there physical violence: hitting, kicking, slapping, burning, choking, or an attack with a weapon?"), GbvimsType.PHYSICAL_ASSAULT),
+    Question("forced_marriage", gettext_lazy("Was the person married against their will, including any marriage of a child?"), GbvimsType.FORCED_MARRIAGE),
+    Question("denial", gettext_lazy("Was the person denied money, food, work, school, health care or other things that are theirs by right?"), GbvimsType.DENIAL_OF_RESOURCES),
+    Question("psychological", gettext_lazy("Was there threatening, humiliating, controlling or insulting that hurt the person emotionally?"), GbvimsType.PSYCHOLOGICAL_ABUSE),
+)
+
+
+def gbvims_type_from(answers: Mapping[str, bool]) -> GbvimsType:
+    """The first question answered "yes" decides; with none, the incident is non-GBV."""
+    for question in GBVIMS_QUESTIONS:
+        if answers.get(question.key):
+            return question.answer
+    return GbvimsType.NON_GBV
+
+
+def gbvims_context_from(
+    *,
+    gbvims_type: str,
+    relationships: set[str],
+    victim_is_child: bool,
+    goods_exchanged: bool,
+    abduction: bool,
+) -> list[str]:
+    """Contexts are derived, never chosen (GBVIMS Incident Recorder rules)."""
+    sexual = gbvims_type in {GbvimsType.RAPE, GbvimsType.SEXUAL_ASSAULT}
+    contexts = []
+    if relationships & INTIMATE_PARTNER and gbvims_type != GbvimsType.NON_GBV:
+        contexts.append(GbvimsContext.INTIMATE_PARTNER)
+    if sexual and victim_is_child:
+        contexts.append(GbvimsContext.CHILD_SEXUAL_ABUSE)
+    if gbvims_type == GbvimsType.FORCED_MARRIAGE and victim_is_child:
+        contexts.append(GbvimsContext.EARLY_MARRIAGE)
+    if sexual and goods_exchanged:
+        contexts.append(GbvimsContext.SEXUAL_EXPLOITATION)
+    if sexual and abduction:
+        contexts.append(GbvimsContext.SEXUAL_SLAVERY)
+    return [str(context) for context in contexts]
+
+
+def incident_classify(
+    *,
+    actor: Membership,
+    case: Case,
+    answers: Mapping[str, bool],
+    goods_exchanged: bool = False,
+    abduction: bool = False,
+    tpks_offences: list[str] | None = None,
+) -> Incident:
+    require_case_access(actor, case, FRONTLINE)
+    offences = list(dict.fromkeys(tpks_offences or []))
+    unknown = [code for code in offences if code not in TpksOffence.values]
+    if unknown:
+        raise ValidationError({"tpks_offences": _("Choose the offences from the list.")})
+    with transaction.atomic():
+        incident, _created = Incident.objects.get_or_create(case=case)
+        gbvims_type = gbvims_type_from(answers)
+        victims = [party for party in case.parties.all() if party.role == "VICTIM"]
+        relationships = set(case.perpetrator_links.values_list("relationship", flat=True))
+        incident.gbvims_type = gbvims_type
+        incident.goods_exchanged = goods_exchanged
+        incident.abduction = abduction
+        incident.gbvims_context = gbvims_context_from(
+            gbvims_type=gbvims_type,
+            relationships=relationships,
+            victim_is_child=any(victim.is_child for victim in victims),
+            goods_exchanged=goods_exchanged,
+            abduction=abduction,
+        )
+        incident.tpks_offences = offences
+        incident.save()
+        record(actor, "incident.classified", incident,
+               ["gbvims_type", "gbvims_context", "goods_exchanged", "abduction", "tpks_offences"])
+        if incident.is_sexual_violence:
+            deadlines_on_trigger(case=case, trigger="sexual_violence")
+    return incident

@@ -1,0 +1,57 @@
+"""What every case service shares: who may act, and the audit record."""
+
+from collections.abc import Iterable
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.accounts.services import actor_of
+from sipakatau.areas.queries import area_time_zone
+from sipakatau.audit.services import audit_record
+
+from ..models import Case
+
+FRONTLINE = frozenset({Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR})
+CASE_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
+COORDINATORS = frozenset({Role.COORDINATOR})
+
+
+def unit_zone(organisation: Organisation) -> ZoneInfo:
+    """The unit's own time zone. Services do not rely on the zone a request activated:
+    the API, the scheduled jobs and the queue run with UTC, where "today" begins eight
+    hours late for Parepare (and a working day is counted on the wrong calendar day)."""
+    return ZoneInfo(area_time_zone(organisation.area))
+
+
+def unit_today(organisation: Organisation) -> date:
+    return timezone.localdate(timezone=unit_zone(organisation))
+
+
+def require_role(actor: Membership, roles: Iterable[str]) -> None:
+    if not actor.is_active or actor.role not in roles:
+        raise PermissionDenied
+
+
+def require_case_access(actor: Membership, case: Case, roles: Iterable[str] = FRONTLINE) -> None:
+    """The same rule as ``queries.cases_visible_to``, checked again at the write: the unit's
+    caseworkers and coordinators, or the volunteer who took the intake."""
+    require_role(actor, roles)
+    if case.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if actor.role == Role.VOLUNTEER and case.created_by_id != actor.user_id:
+        raise PermissionDenied
+
+
+def record(actor: Membership, action: str, obj: object, fields: Iterable[str] = ()) -> None:
+    """Audit a case write: the action, the object and the field names, never values."""
+    meta = obj._meta  # type: ignore[attr-defined]
+    audit_record(
+        action=action,
+        actor=actor_of(actor),
+        object_type=f"{meta.app_label}.{meta.model_name}",
+        object_id=obj.pk,  # type: ignore[attr-defined]
+        fields=fields,
+    )

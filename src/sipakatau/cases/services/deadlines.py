@@ -1,0 +1,145 @@
+"""Due actions of a case, computed from the rule set the case was opened under, and the
+escalation of those that are late."""
+
+import logging
+from datetime import datetime, timedelta, tzinfo
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.audit.services import Actor, audit_record
+from sipakatau.notifications.services import notify
+
+from ..models import Case, CaseDeadline, DeadlineRule
+from .common import unit_zone
+
+logger = logging.getLogger(__name__)
+
+
+def add_working_days(start: datetime, days: int, zone: tzinfo | None = None) -> datetime:
+    """Monday to Friday count; public holidays are not known here, so a deadline may fall
+    on one (earlier is the safe side). Days are the unit's calendar days: stored times are
+    UTC, where Saturday 01:00 WITA is still Friday and would count one day too many."""
+    moment = timezone.localtime(start, zone)
+    while days > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+def due_from(rule: DeadlineRule, start: datetime, zone: tzinfo | None = None) -> datetime:
+    if rule.unit == DeadlineRule.Unit.HOURS:
+        return start + timedelta(hours=rule.amount)
+    if rule.unit == DeadlineRule.Unit.DAYS:
+        return start + timedelta(days=rule.amount)
+    return add_working_days(start, rule.amount, zone)
+
+
+def _rules(case: Case, trigger: str) -> list[DeadlineRule]:
+    rules = DeadlineRule.objects.filter(rule_set=case.rule_set, trigger=trigger)
+    chosen: dict[str, DeadlineRule] = {}
+    for rule in rules:
+        # A rule for the case's own risk level wins over the rule for every level.
+        if rule.risk_level == case.risk_level or (not rule.risk_level and rule.code not in chosen):
+            chosen[rule.code] = rule
+    return list(chosen.values())
+
+
+def deadlines_on_trigger(
+    *, case: Case, trigger: str, start: datetime | None = None, again: bool = False
+) -> list[CaseDeadline]:
+    """Create the deadlines a trigger starts: an open one is never doubled, and a met one
+    comes back only for repeating rules or when asked ``again`` (a reopened case)."""
+    start = start or (case.reported_at if trigger == DeadlineRule.Trigger.CASE_OPENED else timezone.now())
+    created = []
+    zone = unit_zone(case.organisation)
+    for rule in _rules(case, trigger):
+        if case.deadlines.filter(code=rule.code, met_at__isnull=True).exists():
+            continue
+        repeats = again or trigger == DeadlineRule.Trigger.CASE_ACTIVE
+        if not repeats and case.deadlines.filter(code=rule.code).exists():
+            continue
+        created.append(
+            CaseDeadline.objects.create(
+                case=case, code=rule.code, label=rule.label, due_at=due_from(rule, start, zone)
+            )
+        )
+    return created
+
+
+def deadlines_meet(*, case: Case, codes: list[str], at: datetime | None = None) -> int:
+    return case.deadlines.filter(code__in=codes, met_at__isnull=True).update(met_at=at or timezone.now())
+
+
+def deadlines_reset_for_risk(*, case: Case) -> None:
+    """A new risk level changes the first-contact deadline if contact is still due."""
+    open_codes = set(case.deadlines.filter(met_at__isnull=True).values_list("code", flat=True))
+    # Only rules that depend on the risk level move: the others (the assessment) would be
+    # recomputed from the report date, which is wrong for a reopened case whose
+    # deadlines started at the reopening.
+    rules = {rule.code: rule for rule in _rules(case, DeadlineRule.Trigger.CASE_OPENED) if rule.risk_level}
+    zone = unit_zone(case.organisation)
+    for code in open_codes & set(rules):
+        case.deadlines.filter(code=code, met_at__isnull=True).update(
+            due_at=due_from(rules[code], case.reported_at, zone)
+        )
+
+
+def overdue_deadlines(now: datetime | None = None) -> QuerySet[CaseDeadline]:
+    return CaseDeadline.objects.filter(
+        met_at__isnull=True, escalated_at__isnull=True, due_at__lt=now or timezone.now()
+    ).exclude(case__status="closed")
+
+
+def deadlines_escalate(*, now: datetime | None = None) -> int:
+    """Tell the coordinators of each unit about its late actions, once per deadline.
+
+    The message carries the register number and a link only: never a name or what
+    happened (DESIGN §5), because a phone's lock screen shows it to anyone nearby.
+    """
+    now = now or timezone.now()
+    count = 0
+    # A list, not a live cursor: each row is written to while the loop runs, and SQLite
+    # gives no isolation between a cursor and writes on the same connection.
+    for deadline in list(overdue_deadlines(now).select_related("case", "case__organisation")):
+        case = deadline.case
+        coordinators = [
+            membership.user
+            for membership in Membership.objects.filter(
+                organisation=case.organisation_id, role=Role.COORDINATOR, is_active=True, user__is_active=True
+            ).select_related("user")
+        ]
+        if not coordinators:
+            # Marking it escalated would tell nobody and never try again: leave it for the
+            # next run, when the unit may have a coordinator again.
+            logger.warning("Overdue deadline %s of case %s: the unit has no active coordinator", deadline.pk, case.pk)
+            continue
+        with transaction.atomic():
+            claimed = CaseDeadline.objects.filter(pk=deadline.pk, escalated_at__isnull=True).update(
+                escalated_at=now
+            )
+            if not claimed:
+                continue  # another worker escalated it meanwhile
+            notify(
+                users=coordinators,
+                template="deadline_overdue",
+                context={
+                    "register_number": case.register_number,
+                    "link": reverse("cases:case_detail", args=[case.pk]),
+                    "unit_name": case.organisation.short_name or case.organisation.name,
+                    "due_at": deadline.due_at,
+                },
+            )
+            audit_record(
+                action="deadline.escalated",
+                actor=Actor(label="system"),
+                object_type="cases.casedeadline",
+                object_id=deadline.pk,
+                fields=["escalated_at"],
+            )
+            count += 1
+    return count

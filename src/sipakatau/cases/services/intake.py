@@ -1,0 +1,226 @@
+"""Intake: three short screens on a phone, each saved as soon as it is sent.
+
+1. ``case_open`` — is someone in danger now, what is needed now, how it was reported;
+2. ``party_add`` — who the victim is and how to reach them safely (and other people);
+3. ``incident_record`` — what happened, when, where.
+
+Anything else can be completed later; nothing typed on an earlier screen is lost if the
+volunteer stops, because each screen is its own saved step.
+"""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership, OrganisationType
+from sipakatau.areas.models import Area
+from sipakatau.people.models import Person
+
+from ..codes import Channel, ImmediateNeed, PartyRole, PlaceType, Relationship, RiskLevel, ViolenceForm
+from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
+from .common import FRONTLINE, record, require_case_access, require_role, unit_today, unit_zone
+from .deadlines import deadlines_meet, deadlines_on_trigger
+
+# A unit's prefix in register numbers, from its short name ("LBK-KK Bahagia" → "BHG"),
+# followed by the unit's id: letters alone repeat across units ("Bunga" and "Bangun" are
+# both "BNG"; two units named after one kelurahan share every letter), and register
+# numbers are unique across the whole database, so a clash would stop one unit from
+# opening any case at all.
+REGISTER_FORMAT = "{prefix}-{unit}/{year}/{number:04d}"
+
+
+def _prefix(organisation_name: str) -> str:
+    words = [w for w in organisation_name.replace("-", " ").split() if w.isalpha() and w.upper() not in {"LBK", "KK"}]
+    word = words[-1] if words else "UNIT"
+    consonants = [c for c in word[1:].upper() if c not in "AEIOU"]
+    return (word[0].upper() + "".join(consonants))[:3].ljust(3, "X")
+
+
+def _next_register_number(actor: Membership) -> str:
+    organisation = actor.organisation
+    # The unit's calendar year, not UTC's: a report taken at 07:00 WITA on 1 January
+    # belongs to the new year.
+    year = unit_today(organisation).year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return REGISTER_FORMAT.format(
+        prefix=_prefix(organisation.short_name or organisation.name),
+        unit=organisation.pk,
+        year=year,
+        number=counter.last,
+    )
+
+
+def case_open(
+    *,
+    actor: Membership,
+    channel: str,
+    reported_at: datetime | None = None,
+    danger_now: bool = False,
+    immediate_needs: list[str] | None = None,
+    intake_key: uuid.UUID | None = None,
+) -> Case:
+    """Screen 1. Sending the same form twice (same ``intake_key``) opens one case."""
+    require_role(actor, FRONTLINE)
+    if actor.organisation.type != OrganisationType.LBK_KK and actor.organisation.type != OrganisationType.UPTD_PPA:
+        # Cases are handled by service units; an office that is not one has no register.
+        raise ValidationError(_("Only a service unit (LBK-KK or UPTD PPA) keeps cases."))
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose how the report came in.")
+    needs = list(dict.fromkeys(immediate_needs or []))
+    if any(need not in ImmediateNeed.values for need in needs):
+        errors["immediate_needs"] = _("Choose the needs from the list.")
+    reported_at = reported_at or timezone.now()
+    if reported_at > timezone.now() + timedelta(minutes=5):
+        errors["reported_at"] = _("The report date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if intake_key is not None:
+        existing = Case.objects.filter(intake_key=intake_key, organisation=actor.organisation).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                register_number=_next_register_number(actor),
+                organisation=actor.organisation,
+                channel=channel,
+                reported_at=reported_at,
+                danger_now=danger_now,
+                immediate_needs=needs,
+                # Danger now is high risk until someone assesses it; unknown counts as
+                # medium for deadlines, never as low.
+                risk_level=RiskLevel.HIGH if danger_now else RiskLevel.UNASSESSED,
+                created_by=actor.user,
+                assigned_to=None if actor.role == "volunteer" else actor.user,
+                intake_key=intake_key,
+            )
+            record(actor, "case.created", case, ["channel", "reported_at", "danger_now", "immediate_needs"])
+            deadlines_on_trigger(case=case, trigger="case_opened")
+    except IntegrityError:
+        # The same form arrived twice at the same moment: the first one won. Only a case
+        # of the actor's own unit is ever handed back (never another unit's case).
+        if intake_key is None:
+            raise
+        existing = Case.objects.filter(intake_key=intake_key, organisation=actor.organisation).first()
+        if existing is None:
+            raise
+        return existing
+    return case
+
+
+def _age_at(person: Person, on: date | None, today: date) -> int | None:
+    if person.birth_date is not None:
+        moment = on or today
+        born = person.birth_date
+        return moment.year - born.year - ((moment.month, moment.day) < (born.month, born.day))
+    return person.age_estimate
+
+
+def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> CaseParty:
+    """Screen 2 (and later): put a person recorded through ``people`` into the case."""
+    require_case_access(actor, case)
+    if role not in PartyRole.values:
+        raise ValidationError({"role": _("Choose the role from the list.")})
+    incident = Incident.objects.filter(case=case).first()
+    with transaction.atomic():
+        party, created = CaseParty.objects.get_or_create(
+            case=case, person=person, role=role,
+            defaults={
+                "age_at_incident": _age_at(
+                    person, incident.occurred_on if incident else None, unit_today(case.organisation)
+                )
+            },
+        )
+        if created:
+            record(actor, "case.party_added", party, ["person", "role", "age_at_incident"])
+    return party
+
+
+def perpetrator_link_set(
+    *, actor: Membership, case: Case, victim: CaseParty, perpetrator: CaseParty, relationship: str
+) -> PerpetratorLink:
+    require_case_access(actor, case)
+    if relationship not in Relationship.values:
+        raise ValidationError({"relationship": _("Choose the relationship from the list.")})
+    if victim.case_id != case.pk or perpetrator.case_id != case.pk:
+        raise ValidationError(_("Both people must be in this case."))
+    if victim.role != PartyRole.VICTIM or perpetrator.role != PartyRole.PERPETRATOR:
+        raise ValidationError(_("Link a suspected perpetrator to a victim."))
+    with transaction.atomic():
+        link, _created = PerpetratorLink.objects.update_or_create(
+            case=case, victim=victim, perpetrator=perpetrator, defaults={"relationship": relationship}
+        )
+        record(actor, "case.relationship_set", link, ["relationship"])
+    return link
+
+
+def incident_record(
+    *,
+    actor: Membership,
+    case: Case,
+    occurred_on: date | None,
+    occurred_on_is_estimate: bool = False,
+    place_type: str = "",
+    area: Area | None = None,
+    outside_city: bool = False,
+    narrative: str = "",
+    violence_forms: list[str] | None = None,
+) -> Incident:
+    """Screen 3: what happened. The incident date is separate from the report date."""
+    require_case_access(actor, case)
+    forms = list(dict.fromkeys(violence_forms or []))
+    errors: dict[str, str] = {}
+    today = unit_today(case.organisation)
+    if occurred_on is not None and occurred_on > today:
+        errors["occurred_on"] = _("The date of the incident cannot be in the future.")
+    if occurred_on is not None and occurred_on > timezone.localtime(case.reported_at, unit_zone(case.organisation)).date():
+        errors["occurred_on"] = _("The incident cannot be after the day it was reported.")
+    if place_type and place_type not in PlaceType.values:
+        errors["place_type"] = _("Choose the place from the list.")
+    if any(form not in ViolenceForm.values for form in forms):
+        errors["violence_forms"] = _("Choose the forms of violence from the list.")
+    if outside_city and area is not None:
+        errors["area"] = _("Choose an area, or tick 'outside the city', not both.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        incident, _created = Incident.objects.get_or_create(case=case)
+        incident.occurred_on = occurred_on
+        incident.occurred_on_is_estimate = occurred_on_is_estimate
+        incident.place_type = place_type
+        incident.area = area
+        incident.outside_city = outside_city
+        incident.narrative = narrative.strip()
+        incident.violence_forms = forms
+        incident.save()
+        # Ages are "at the time of the incident": recompute when the date is known.
+        for party in case.parties.select_related("person"):
+            age = _age_at(party.person, occurred_on, today)
+            if age != party.age_at_incident:
+                party.age_at_incident = age
+                party.save(update_fields=["age_at_incident"])
+        record(actor, "incident.recorded", incident,
+               ["occurred_on", "place_type", "area", "outside_city", "narrative", "violence_forms"])
+        if incident.is_sexual_violence:
+            deadlines_on_trigger(case=case, trigger="sexual_violence")
+    return incident
+
+
+def police_forwarding_record(*, actor: Membership, case: Case) -> None:
+    """UU 12/2022 TPKS Pasal 41: a community service provider forwards a sexual-violence
+    report to the police within 3×24 hours; recording it meets that deadline."""
+    require_case_access(actor, case)
+    with transaction.atomic():
+        deadlines_meet(case=case, codes=["police_forwarding"])
+        record(actor, "case.forwarded_to_police", case, ["police_forwarding"])
+
+
+def new_intake_key() -> uuid.UUID:
+    return uuid.uuid4()

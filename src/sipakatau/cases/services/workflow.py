@@ -1,0 +1,175 @@
+"""Moving a case through its statuses, assigning it, and closing it with approval.
+
+    new ──assess──▶ assessed ──activate──▶ active ◀──▶ monitoring
+      ╲                 ╲                    ╲            ╱
+       ╲─────────────────╲── closure requested, then approved ──▶ closed ──reopen──▶ reopened
+
+Only these services change a status, and each checks its guard.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership, Role, User
+from sipakatau.notifications.services import notify
+
+from ..codes import CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE, ClosureReason, ConsentPurpose
+from ..models import Case, Closure, Incident, Status
+from .care import has_consent, note_add
+from .common import CASE_STAFF, COORDINATORS, record, require_case_access
+from .deadlines import deadlines_on_trigger
+
+# Registered by the referrals module (a higher floor): returns how many referrals of the
+# case are still open, so that a closure cannot hide them.
+open_referral_counters: list[Callable[[Case], int]] = []
+
+
+def _notice_context(case: Case) -> dict[str, str]:
+    return {
+        "register_number": case.register_number,
+        "link": reverse("cases:case_detail", args=[case.pk]),
+        "unit_name": case.organisation.short_name or case.organisation.name,
+    }
+
+
+def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case:
+    case.status = status
+    case.save(update_fields=["status", "closed_at", "updated_at"])
+    record(actor, action, case, ["status"])
+    return case
+
+
+def case_activate(*, actor: Membership, case: Case) -> Case:
+    """Services start: the case was assessed, the survivor agreed to services, and the
+    plan has at least one item."""
+    require_case_access(actor, case, CASE_STAFF)
+    if case.status not in {Status.ASSESSED, Status.MONITORING, Status.REOPENED}:
+        raise ValidationError(_("Only an assessed case, or one in monitoring, can become active."))
+    if case.status == Status.REOPENED and not case.assessments.filter(assessed_at__gt=case.closed_at).exists():
+        raise ValidationError(_("Assess the reopened case again first."))
+    if not has_consent(case, ConsentPurpose.SERVICES):
+        raise ValidationError(_("Record the consent for services of every victim first."))
+    if not case.plan_items.exists():
+        raise ValidationError(_("Add at least one item to the service plan first."))
+    with transaction.atomic():
+        _set_status(actor, case, Status.ACTIVE, "case.activated")
+        deadlines_on_trigger(case=case, trigger="case_active")
+    return case
+
+
+def case_monitor(*, actor: Membership, case: Case) -> Case:
+    """The services are running or done; the unit keeps watching."""
+    require_case_access(actor, case, CASE_STAFF)
+    if case.status != Status.ACTIVE:
+        raise ValidationError(_("Only an active case can move to monitoring."))
+    with transaction.atomic():
+        return _set_status(actor, case, Status.MONITORING, "case.monitoring")
+
+
+def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
+    """Assign or transfer within the unit. Coordinators assign anyone; a caseworker may
+    take an unassigned case herself."""
+    require_case_access(actor, case, CASE_STAFF)
+    membership = worker.memberships.filter(organisation=case.organisation, is_active=True).first()
+    # A disabled account cannot sign in: a case given to it would wait for nobody.
+    if membership is None or not worker.is_active or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}:
+        raise ValidationError({"worker": _("Choose a caseworker or coordinator of this unit.")})
+    if actor.role != Role.COORDINATOR and not (case.assigned_to_id is None and worker.pk == actor.user_id):
+        raise ValidationError(_("Only a coordinator can assign or transfer a case."))
+    with transaction.atomic():
+        case.assigned_to = worker
+        case.save(update_fields=["assigned_to", "updated_at"])
+        record(actor, "case.assigned", case, ["assigned_to"])
+        if worker.pk != actor.user_id:
+            notify(users=[worker], template="case_assigned", context=_notice_context(case))
+    return case
+
+
+def closure_reasons_for(case: Case) -> list[tuple[str, str]]:
+    """The reasons a worker may choose. Mediation is never offered for sexual violence
+    (UU 12/2022 TPKS Pasal 23)."""
+    incident = Incident.objects.filter(case=case).first()
+    sexual = incident is not None and incident.is_sexual_violence
+    return [
+        (code, label)
+        for code, label in ClosureReason.choices
+        if not (sexual and code in CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE)
+    ]
+
+
+def open_referrals(case: Case) -> int:
+    return sum(counter(case) for counter in open_referral_counters)
+
+
+def closure_request(*, actor: Membership, case: Case, reason: str, summary: str) -> Closure:
+    require_case_access(actor, case, CASE_STAFF)
+    if case.status == Status.CLOSED:
+        raise ValidationError(_("This case is already closed."))
+    if case.closures.filter(decision=Closure.Decision.PENDING).exists():
+        raise ValidationError(_("A closure request is already waiting for approval."))
+    if reason not in dict(closure_reasons_for(case)):
+        raise ValidationError({"reason": _("This reason cannot close this case.")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("Write a short summary of what was done.")})
+    if open_referrals(case):
+        raise ValidationError(_("Some referrals are still open. Finish or withdraw them first."))
+    with transaction.atomic():
+        closure = Closure.objects.create(
+            case=case, reason=reason, summary=summary.strip(), requested_by=actor.user, requested_at=timezone.now()
+        )
+        record(actor, "closure.requested", closure, ["reason", "summary"])
+        coordinators = [
+            m.user for m in case.organisation.memberships.filter(role=Role.COORDINATOR, is_active=True).select_related("user")
+            if m.user_id != actor.user_id
+        ]
+        notify(users=coordinators, template="closure_requested", context=_notice_context(case))
+    return closure
+
+
+def closure_decide(*, actor: Membership, closure: Closure, approve: bool, comment: str = "") -> Closure:
+    """A coordinator decides; she may not approve her own request (four eyes)."""
+    case = closure.case
+    require_case_access(actor, case, COORDINATORS)
+    if closure.decision != Closure.Decision.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if approve and closure.requested_by_id == actor.user_id:
+        raise ValidationError(_("Another coordinator must approve your own closure request."))
+    if approve and closure.reason not in dict(closure_reasons_for(case)):
+        # The incident may have been classified as sexual violence after the request: a
+        # pending "mediation" must not close such a case (UU 12/2022 TPKS Pasal 23).
+        raise ValidationError({"reason": _("This reason cannot close this case.")})
+    if approve and open_referrals(case):
+        raise ValidationError(_("Some referrals are still open. Finish or withdraw them first."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say what is still needed.")})
+    now = timezone.now()
+    with transaction.atomic():
+        closure.decision = Closure.Decision.APPROVED if approve else Closure.Decision.REJECTED
+        closure.decided_by = actor.user
+        closure.decided_at = now
+        closure.decision_comment = comment.strip()
+        closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+        record(actor, "closure.decided", closure, ["decision", "decision_comment"])
+        if approve:
+            case.closed_at = now
+            _set_status(actor, case, Status.CLOSED, "case.closed")
+            case.deadlines.filter(met_at__isnull=True).update(met_at=now)
+    return closure
+
+
+def case_reopen(*, actor: Membership, case: Case, reason: str) -> Case:
+    require_case_access(actor, case, COORDINATORS)
+    if case.status != Status.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    with transaction.atomic():
+        _set_status(actor, case, Status.REOPENED, "case.reopened")
+        note_add(actor=actor, case=case, body=_("Reopened: %(reason)s") % {"reason": reason.strip()})
+        deadlines_on_trigger(case=case, trigger="case_opened", start=timezone.now(), again=True)
+    return case
