@@ -89,3 +89,39 @@ def local_secret(path: Path, nbytes: int = 50) -> str:
         finally:
             temporary.unlink()
     return path.read_text(encoding="utf-8").strip()
+
+
+def _decode_b64(text: str) -> bytes | None:
+    import base64
+    import binascii
+
+    cleaned = "".join(text.split()).replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def env_key(name: str, nbytes: int = 32) -> bytes | None:
+    """A binary key given in base64 by the variable (or its ``_FILE``); None when unset."""
+    raw = env_str(name)
+    if not raw:
+        return None
+    key = _decode_b64(raw)
+    if key is None or len(key) != nbytes:
+        raise ImproperlyConfigured(
+            f"{name} must be {nbytes} random bytes in base64 "
+            f"(make one with: openssl rand -base64 {nbytes})."
+        )
+    return key
+
+
+def local_key(path: Path, nbytes: int = 32) -> bytes:
+    """A random binary key kept (in base64) in a 0600 file under var/, made on first use.
+
+    Only for development and demo mode; production must supply its keys.
+    """
+    key = _decode_b64(local_secret(path, nbytes))
+    if key is None or len(key) != nbytes:
+        raise ImproperlyConfigured(f"{path} does not hold a {nbytes}-byte key; move it away.")
+    return key
