@@ -283,7 +283,7 @@ if not AUDIT_KEY:
 
 # The backup key seals every backup file (manage.py backup). Keep it apart from the
 # backups: a backup with its key is the whole database, and a backup whose key is lost can
-# never be read again. See docs/security-backup.md.
+# never be read again. See docs/security.md ("Backup and restore").
 BACKUP_KEY: bytes = env_key("SIPAKATAU_BACKUP_KEY") or b""
 if not BACKUP_KEY:
     if PRODUCTION:
@@ -297,13 +297,13 @@ BACKUP_DIR = Path(env_str("SIPAKATAU_BACKUP_DIR") or VAR_DIR / "backups")
 # Field keys encrypt names, NIKs, addresses (AES-256-GCM); index keys make the blind indexes
 # used to search them. Both stay out of the database and its backups, so a stolen copy
 # reveals no one (UU 27/2022 art. 35-39). Format "keyid:base64key", several newest first;
-# see docs/security-keys.md.
+# see docs/security.md ("The keys").
 FIELD_KEYS = env_str("SIPAKATAU_FIELD_KEYS") or ""
 if not FIELD_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured(
             "SIPAKATAU_FIELD_KEYS (or SIPAKATAU_FIELD_KEYS_FILE) is required: without it no "
-            "personal data can be stored or read. See docs/security-keys.md."
+            "personal data can be stored or read. See docs/security.md ("The keys")."
         )
     FIELD_KEYS = local_key_file(VAR_DIR / "field_keys")
 INDEX_KEYS = env_str("SIPAKATAU_INDEX_KEY") or ""
@@ -311,7 +311,7 @@ if not INDEX_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured(
             "SIPAKATAU_INDEX_KEY (or SIPAKATAU_INDEX_KEY_FILE) is required: without it no "
-            "person can be searched. See docs/security-keys.md."
+            "person can be searched. See docs/security.md ("The keys")."
         )
     INDEX_KEYS = local_key_file(VAR_DIR / "index_key")
 check_rings_apart(

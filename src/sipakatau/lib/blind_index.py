@@ -12,7 +12,7 @@ the same digits as a NIK and as a KK number give unrelated indexes.
 The index key ring is newest first, like the field keys: new values are indexed with the
 newest key, and a lookup asks for the index under **every** configured key, so adding a
 new index key never makes an existing person unfindable. Re-indexing rows under the new
-key is done by saving them again (see docs/security-keys.md).
+key is done by saving them again (see docs/security.md ("The keys")).
 
 Names are matched by tokens (lower case, titles and punctuation dropped, old spellings
 kept apart) and by an Indonesian-aware phonetic key of each token, plus the phonetic key

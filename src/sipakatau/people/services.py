@@ -259,7 +259,7 @@ def person_update(
 def person_reindex(*, person: Person) -> None:
     """Recompute every blind index of ``person`` under the newest index key.
 
-    For the operator after adding an index key (see docs/security-keys.md); no audit
+    For the operator after adding an index key (see docs/security.md ("The keys")); no audit
     event, because nothing about the person changes.
     """
     with transaction.atomic():

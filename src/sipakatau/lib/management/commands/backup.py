@@ -5,7 +5,7 @@
     manage.py backup --verify PATH         # open and check a backup, restore nothing
 
 The app may keep running: the snapshot is one consistent moment. See
-docs/security-backup.md.
+docs/security.md ("Backup and restore").
 """
 
 from pathlib import Path

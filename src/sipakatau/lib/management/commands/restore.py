@@ -6,7 +6,7 @@ The database named by the settings (the SQLite file, or DATABASE_URL) must be em
 for SQLite no one may have it open: stop the web server and workers first. Afterwards the
 row counts, every table's checksum and the audit head are compared with the manifest
 sealed in the backup; any difference makes the command fail. See
-docs/security-backup.md.
+docs/security.md ("Backup and restore").
 """
 
 from pathlib import Path

@@ -7,7 +7,7 @@ point, it loses at most one batch of work, and the next run skips every value al
 under the newest key, so it simply carries on. When it reports nothing left, the old key
 can be removed from the configuration.
 
-Blind indexes are not touched: they use the separate index key (see docs/security-keys.md).
+Blind indexes are not touched: they use the separate index key (see docs/security.md ("The keys")).
 """
 
 import sys
