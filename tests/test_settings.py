@@ -11,7 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SIPAKATAU_")}
+    # Neither our settings nor the browser tests' async switch may leak into the child.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SIPAKATAU_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -50,7 +55,7 @@ def _production_keys(tmp_path: Path) -> dict[str, str]:
     key = base64.b64encode(b"\x01" * 32).decode()
     return {
         "SIPAKATAU_FIELD_KEYS": f"k1:{key}",
-        "SIPAKATAU_INDEX_KEY": base64.b64encode(b"\x02" * 32).decode(),
+        "SIPAKATAU_INDEX_KEY": "i1:" + base64.b64encode(b"\x02" * 32).decode(),
         "SIPAKATAU_BACKUP_KEY": base64.b64encode(b"\x03" * 32).decode(),
     }
 

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sipakatau.lib.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "sipakatau.lib.middleware.language_from_cookie",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -195,7 +195,10 @@ CSRF_COOKIE_HTTPONLY = True
 
 # --- Security headers -------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": no other site ever learns which page a visitor came from. (Strict
+# "no-referrer" makes Chromium send "Origin: null" on form posts, which Django's CSRF
+# protection must refuse; same-origin keeps both protections.)
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -237,6 +240,7 @@ DEFAULT_AREA_TIME_ZONE = env_str("SIPAKATAU_DEFAULT_TIME_ZONE", "Asia/Makassar")
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("SIPAKATAU_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -303,7 +307,7 @@ if not FIELD_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured(
             "SIPAKATAU_FIELD_KEYS (or SIPAKATAU_FIELD_KEYS_FILE) is required: without it no "
-            "personal data can be stored or read. See docs/security.md ("The keys")."
+            "personal data can be stored or read. See docs/security.md ('The keys')."
         )
     FIELD_KEYS = local_key_file(VAR_DIR / "field_keys")
 INDEX_KEYS = env_str("SIPAKATAU_INDEX_KEY") or ""
@@ -311,7 +315,7 @@ if not INDEX_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured(
             "SIPAKATAU_INDEX_KEY (or SIPAKATAU_INDEX_KEY_FILE) is required: without it no "
-            "person can be searched. See docs/security.md ("The keys")."
+            "person can be searched. See docs/security.md ('The keys')."
         )
     INDEX_KEYS = local_key_file(VAR_DIR / "index_key")
 check_rings_apart(

@@ -20,6 +20,9 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Our own labels, so the words are the ones our users know ("Kata sandi").
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "autocapitalize": "none"}
         )

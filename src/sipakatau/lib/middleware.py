@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -24,6 +24,30 @@ def no_store(get_response: Handler) -> Handler:
             response.headers.setdefault(
                 "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
             )
+        return response
+
+    return middleware
+
+
+def language_from_cookie(get_response: Handler) -> Handler:
+    """Bahasa Indonesia unless the visitor chose another language on the site.
+
+    The browser's Accept-Language is ignored on purpose: many phones in Parepare are set to
+    English, while the people using them read Indonesian best. The choice made with the
+    language switch (a cookie) is honoured.
+    """
+    from django.utils import translation
+
+    available = {code for code, _name in settings.LANGUAGES}
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
         return response
 
     return middleware
