@@ -1,14 +1,19 @@
-"""Accounts endpoints: who am I, and user and organisation management for admins."""
+"""Accounts endpoints: API tokens, who am I, and user and organisation management for
+admins."""
+
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import queries, services
-from .models import Membership, Organisation, Role, User
+from . import queries, services, tokens
+from .models import ApiToken, Membership, Organisation, Role, User
 
+auth_router = Router(tags=["auth"])
 me_router = Router(tags=["accounts"])
 router = Router(tags=["accounts"])
 
@@ -60,11 +65,78 @@ class UserIn(Schema):
     is_signatory: bool = False
 
 
+class TokenIn(Schema):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=1024)
+    totp: str = Field(max_length=16, description="6-digit code, or one unused backup code")
+    membership_id: int | None = Field(
+        None, description="The organisation role the token acts through; default the first"
+    )
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+    membership: MembershipOut
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
 def _admin(request: HttpRequest) -> Membership:
     membership = getattr(request, "membership", None)
     if membership is None or membership.role != Role.ADMIN:
         raise PermissionDenied
     return membership
+
+
+def _refused(status: int, code: str, detail: str) -> HttpResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status)
+
+
+@auth_router.post(
+    "/token",
+    auth=None,
+    response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Issue a bearer token with username, password and second factor",
+)
+def token_issue(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]] | HttpResponse:
+    try:
+        user = tokens.api_credentials_check(
+            request=request, username=payload.username, password=payload.password, code=payload.totp
+        )
+    except tokens.LockedOut:
+        # AxesMiddleware answers too (through accounts.views.auth.locked_out) with the
+        # same JSON; this is the answer when axes is switched off in a test.
+        return _refused(
+            429, "locked_out", _("Too many failed attempts. Wait a while, then try again.")
+        )
+    except tokens.CredentialsRefused:
+        # One answer for an unknown user, a wrong password and a wrong code alike.
+        return _refused(401, "invalid_credentials", _("The username, password or code is wrong."))
+    membership = tokens.api_membership_choose(user=user, membership_id=payload.membership_id)
+    issued = tokens.api_token_issue(membership=membership)
+    return Status(
+        201,
+        {
+            "token": issued.token,
+            "expires_at": issued.api_token.expires_at,
+            "membership": membership,
+        },
+    )
+
+
+@auth_router.delete(
+    "/token",
+    response={204: None},
+    summary="Revoke the bearer token of this request",
+)
+def token_revoke(request: HttpRequest) -> Status[None]:
+    api_token: ApiToken = request.api_token  # type: ignore[attr-defined]
+    tokens.api_token_revoke(api_token=api_token)
+    return Status(204, None)
 
 
 @me_router.get("/me", response=MeOut, summary="The signed-in user and their memberships")

@@ -119,3 +119,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API, bound to one membership and short-lived.
+
+    Only the SHA-256 of the token is kept: a copy of the database (or of a backup) lets
+    nobody call the API as the user. The token is shown once, when it is issued.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    # The organisation and role the token acts through, chosen when it is issued; the
+    # token stops working when this membership is deactivated.
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # The user's session_version when issued: a password or 2FA reset, a role change or
+    # disabling the account bumps it and so ends every token along with every session.
+    session_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        # Never the hash: it identifies the token in logs as well as the token would.
+        return f"API token #{self.pk}"

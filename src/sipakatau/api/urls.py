@@ -5,23 +5,29 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from sipakatau.accounts.api import me_router
+from sipakatau.accounts.api import auth_router, me_router
 from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
+from sipakatau.cases.api import router as cases_router
 
-from .auth import VerifiedSession
+from .auth import BearerToken, VerifiedSession
 
 api = NinjaAPI(
     title="Sipakatau API",
     version="1",
     description="Mekanisme penanganan korban kekerasan dan perlindungan sosial.",
-    auth=VerifiedSession(),
+    # A bearer token needs no CSRF token: a browser never adds it to a cross-site request.
+    auth=[VerifiedSession(), BearerToken()],
     urls_namespace="api",
     docs_url="/docs",
 )
+# Issuing a token needs no auth (the endpoint says auth=None); revoking one needs that
+# very token.
+api.add_router("/auth", auth_router, auth=BearerToken())
 api.add_router("/", me_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
+api.add_router("/cases", cases_router)
 
 
 @api.exception_handler(ValidationError)

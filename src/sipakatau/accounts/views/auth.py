@@ -6,7 +6,7 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -62,6 +62,15 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes calls this once a username has failed too often. The answer is the same
     whether or not the username exists."""
+    if request.path.startswith("/api/"):
+        # The token endpoint (accounts.api.token_issue) is locked out by the same rule.
+        return JsonResponse(
+            {
+                "detail": _("Too many failed attempts. Wait a while, then try again."),
+                "code": "locked_out",
+            },
+            status=429,
+        )
     form = SignInForm(request)
     return render(
         request,
