@@ -152,7 +152,10 @@ class RiskCriterion(models.TextChoices):
 
     THREAT_TO_LIFE = "THREAT_TO_LIFE", _("Threats to kill or serious injury")
     WEAPON = "WEAPON", _("A weapon was used or threatened")
-    LIVES_WITH_PERPETRATOR = "LIVES_WITH_PERPETRATOR", _("Lives with the perpetrator and cannot leave")
+    LIVES_WITH_PERPETRATOR = (
+        "LIVES_WITH_PERPETRATOR",
+        _("Lives with the perpetrator and cannot leave"),
+    )
     SUICIDAL = "SUICIDAL", _("Thoughts of suicide or self-harm")
     ESCALATING = "ESCALATING", _("Violence is getting worse or more frequent")
     CHILD_AT_RISK = "CHILD_AT_RISK", _("A child is in danger")
@@ -162,7 +165,12 @@ class RiskCriterion(models.TextChoices):
 
 
 HIGH_RISK_CRITERIA = frozenset(
-    {RiskCriterion.THREAT_TO_LIFE, RiskCriterion.WEAPON, RiskCriterion.LIVES_WITH_PERPETRATOR, RiskCriterion.SUICIDAL}
+    {
+        RiskCriterion.THREAT_TO_LIFE,
+        RiskCriterion.WEAPON,
+        RiskCriterion.LIVES_WITH_PERPETRATOR,
+        RiskCriterion.SUICIDAL,
+    }
 )
 
 

@@ -48,7 +48,12 @@ def cases_visible_to(membership: Membership | None) -> QuerySet[Case]:
 
 
 def case_for_user(membership: Membership | None, pk: int) -> Case:
-    case = cases_visible_to(membership).select_related("organisation", "assigned_to").filter(pk=pk).first()
+    case = (
+        cases_visible_to(membership)
+        .select_related("organisation", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
     if case is None:
         raise Http404
     return case
@@ -96,7 +101,9 @@ class CaseFilter:
 def cases_listed(membership: Membership | None, search: CaseFilter) -> QuerySet[Case]:
     cases = cases_visible_to(membership)
     if search.mine and membership is not None:
-        cases = cases.filter(Q(assigned_to_id=membership.user_id) | Q(created_by_id=membership.user_id))
+        cases = cases.filter(
+            Q(assigned_to_id=membership.user_id) | Q(created_by_id=membership.user_id)
+        )
     if search.status:
         cases = cases.filter(status=search.status)
     if search.risk_level:
@@ -105,7 +112,9 @@ def cases_listed(membership: Membership | None, search: CaseFilter) -> QuerySet[
         cases = cases.filter(incident__violence_forms__icontains=f'"{search.violence_form}"')
     if search.kelurahan_code:
         code = search.kelurahan_code
-        cases = cases.filter(Q(incident__area__code=code) | Q(incident__area__code__startswith=code + "."))
+        cases = cases.filter(
+            Q(incident__area__code=code) | Q(incident__area__code__startswith=code + ".")
+        )
     if search.reported_from:
         cases = cases.filter(reported_at__date__gte=search.reported_from)
     if search.reported_to:
@@ -113,10 +122,14 @@ def cases_listed(membership: Membership | None, search: CaseFilter) -> QuerySet[
     if search.due:
         now = timezone.now()
         if search.due == "overdue":
-            late = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, due_at__lt=now)
+            late = CaseDeadline.objects.filter(
+                case=OuterRef("pk"), met_at__isnull=True, due_at__lt=now
+            )
         else:
             end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-            late = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True, due_at__lte=end_of_day)
+            late = CaseDeadline.objects.filter(
+                case=OuterRef("pk"), met_at__isnull=True, due_at__lte=end_of_day
+            )
         cases = cases.filter(Exists(late)).exclude(status=Status.CLOSED)
     if search.search:
         cases = cases.filter(pk__in=case_ids_matching(membership, search.search))
@@ -138,7 +151,9 @@ def case_ids_matching(membership: Membership | None, text: str) -> list[int]:
         name=text if any(ch.isalpha() for ch in text) else None,
     )
     person_ids = [candidate.person.pk for candidate in candidates]
-    by_person = visible.filter(parties__person_id__in=person_ids).values_list("pk", flat=True).distinct()
+    by_person = (
+        visible.filter(parties__person_id__in=person_ids).values_list("pk", flat=True).distinct()
+    )
     return by_number + [pk for pk in by_person if pk not in by_number]
 
 
@@ -166,10 +181,16 @@ def possible_duplicates(
     found: dict[int, PossibleDuplicate] = {}
     if nik:
         for candidate in people_matching(nik=nik):
-            for case in visible.filter(parties__person_id=candidate.person.pk, parties__role=PartyRole.VICTIM):
+            for case in visible.filter(
+                parties__person_id=candidate.person.pk, parties__role=PartyRole.VICTIM
+            ):
                 found.setdefault(case.pk, PossibleDuplicate(case, "nik"))
     if name and birth_year and kelurahan_code:
-        ids = [candidate.person.pk for candidate in people_matching(name=name) if candidate.name_score >= 2]
+        ids = [
+            candidate.person.pk
+            for candidate in people_matching(name=name)
+            if candidate.name_score >= 2
+        ]
         parties = CaseParty.objects.filter(
             case__in=visible, person_id__in=ids, role=PartyRole.VICTIM
         ).select_related("case", "person")
@@ -179,7 +200,9 @@ def possible_duplicates(
             if year is None and person.age_estimate is not None:
                 year = timezone.localdate().year - person.age_estimate
             area = getattr(person, "area", None)
-            same_place = area is not None and (area.code == kelurahan_code or area.code.startswith(kelurahan_code + "."))
+            same_place = area is not None and (
+                area.code == kelurahan_code or area.code.startswith(kelurahan_code + ".")
+            )
             if year is not None and abs(year - birth_year) <= 1 and same_place:
                 found.setdefault(party.case_id, PossibleDuplicate(party.case, "name"))
     return list(found.values())
@@ -217,7 +240,9 @@ def follow_ups_assigned_to(membership: Membership | None) -> QuerySet[FollowUp]:
     if membership is None or not membership.is_active:
         return FollowUp.objects.none()
     return (
-        FollowUp.objects.filter(assigned_to_id=membership.user_id, case__organisation_id=membership.organisation_id)
+        FollowUp.objects.filter(
+            assigned_to_id=membership.user_id, case__organisation_id=membership.organisation_id
+        )
         .select_related("case")
         .order_by(F("done_at").asc(nulls_first=True), "due_on", "pk")
     )
@@ -274,10 +299,14 @@ def plan_item_for_user(membership: Membership | None, pk: int) -> ServicePlanIte
 
 def unit_workers(case: Case, roles: frozenset[str] | None = None) -> QuerySet[User]:
     """Active people of the case's unit (for owners, follow-ups and assignment)."""
-    memberships = Membership.objects.filter(organisation_id=case.organisation_id, is_active=True, user__is_active=True)
+    memberships = Membership.objects.filter(
+        organisation_id=case.organisation_id, is_active=True, user__is_active=True
+    )
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
-    return User.objects.filter(pk__in=memberships.values("user_id")).order_by("full_name", "username")
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "full_name", "username"
+    )
 
 
 def incident_of(case: Case) -> Incident | None:
@@ -285,4 +314,6 @@ def incident_of(case: Case) -> Incident | None:
 
 
 def has_active_consent(party: CaseParty, purpose: str) -> bool:
-    return Consent.objects.filter(subject=party, purpose=purpose, withdrawn_at__isnull=True).exists()
+    return Consent.objects.filter(
+        subject=party, purpose=purpose, withdrawn_at__isnull=True
+    ).exists()

@@ -22,7 +22,12 @@ SIGNATURES = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
-EXTENSIONS = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
 # Markers of active content that must not hide inside an accepted file. Only long
 # markers: short binary ones (a ZIP header) occur by chance in compressed photo data.
 _FOREIGN = re.compile(rb"<\s*(html|script|svg|iframe|object)\b", re.IGNORECASE)
@@ -32,7 +37,7 @@ _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|OpenAction|AA|Ri
 _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # Object streams (PDF 1.5) hold dictionaries compressed: an action dictionary hidden in
 # one is invisible to a plain byte search, so they are inflated and searched too.
-_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_OBJ_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 MAX_INFLATED = 32 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -71,7 +76,9 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
                 if probe.format not in _PILLOW_FORMATS[content_type]:
                     raise UploadError(_("The file content does not match its name."))
                 if probe.width * probe.height > MAX_PIXELS:
-                    raise UploadError(_("The picture is too large. Take it again with a lower resolution."))
+                    raise UploadError(
+                        _("The picture is too large. Take it again with a lower resolution.")
+                    )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
@@ -82,12 +89,16 @@ def _clean_image(data: bytes, content_type: str) -> bytes:
                 clean = Image.new(mode, pixels.size)
                 clean.paste(pixels)
                 out = io.BytesIO()
-                clean.save(out, format=fmt, **({"quality": 88} if fmt == "JPEG" else {"optimize": True}))
+                clean.save(
+                    out, format=fmt, **({"quality": 88} if fmt == "JPEG" else {"optimize": True})
+                )
                 return out.getvalue()
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise UploadError(_("The picture is too large. Take it again with a lower resolution.")) from exc
+        raise UploadError(
+            _("The picture is too large. Take it again with a lower resolution.")
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UploadError(_("The picture is damaged and cannot be opened.")) from exc
     except Exception as exc:
@@ -127,7 +138,12 @@ def _object_streams(data: bytes) -> list[bytes]:
 
 def _check_pdf(data: bytes) -> bytes:
     if any(_PDF_ACTIVE.search(_unescape_names(text)) for text in (data, *_object_streams(data))):
-        raise UploadError(_("This PDF contains active content (scripts or embedded files). Print it to a new PDF first."))
+        raise UploadError(
+            _(
+                "This PDF contains active content (scripts or embedded files). "
+                "Print it to a new PDF first."
+            )
+        )
     end = data.rfind(b"%%EOF")
     if end == -1:
         raise UploadError(_("The PDF is damaged or incomplete."))
@@ -143,7 +159,9 @@ def clean_upload(*, filename: str, data: bytes) -> CleanFile:
     limit = max_upload_bytes()
     if len(data) > limit:
         # Rounded up, so a limit under 1 MB never reads "at most 0 MB".
-        raise UploadError(_("The file is too big (at most %(mb)d MB).") % {"mb": math.ceil(limit / (1024 * 1024))})
+        raise UploadError(
+            _("The file is too big (at most %(mb)d MB).") % {"mb": math.ceil(limit / (1024 * 1024))}
+        )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     expected = EXTENSIONS.get(extension)
     if expected is None:

@@ -21,9 +21,12 @@ TEMPLATES: dict[str, Any] = {
         "Case %(register_number)s at %(unit_name)s has an action that was due %(due_at)s. "
         "Open it: %(link)s"
     ),
-    "case_assigned": _("Case %(register_number)s at %(unit_name)s is now assigned to you. Open it: %(link)s"),
+    "case_assigned": _(
+        "Case %(register_number)s at %(unit_name)s is now assigned to you. Open it: %(link)s"
+    ),
     "closure_requested": _(
-        "Case %(register_number)s at %(unit_name)s waits for your closure approval. Open it: %(link)s"
+        "Case %(register_number)s at %(unit_name)s waits for your closure approval. "
+        "Open it: %(link)s"
     ),
 }
 

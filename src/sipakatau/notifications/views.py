@@ -15,6 +15,8 @@ from .templates import render as render_text
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_of(request.user), 30).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     items = [(n, render_text(n.template, n.context)) for n in page]
-    response = render(request, "notifications/notification_list.html", {"page": page, "items": items})
+    response = render(
+        request, "notifications/notification_list.html", {"page": page, "items": items}
+    )
     notifications_mark_read(user=request.user, ids=[n.pk for n in page if n.read_at is None])  # type: ignore[arg-type]
     return response

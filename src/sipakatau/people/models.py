@@ -33,14 +33,16 @@ class Person(models.Model):
     # Blind indexes (keyed HMAC of the normalised value); NULL when the value is absent.
     nik_index = models.CharField(max_length=INDEX_HEX_CHARS, null=True, blank=True, db_index=True)
     kk_index = models.CharField(max_length=INDEX_HEX_CHARS, null=True, blank=True, db_index=True)
-    phone_index = models.CharField(
-        max_length=INDEX_HEX_CHARS, null=True, blank=True, db_index=True
-    )
+    phone_index = models.CharField(max_length=INDEX_HEX_CHARS, null=True, blank=True, db_index=True)
 
     # Domicile down to the RT when known (kelurahan + RW + RT); the street address above
     # is encrypted. Kept apart from where an incident happened.
     area = models.ForeignKey(
-        "areas.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "areas.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("lives in"),
     )
     # Washington Group Short Set: {domain: answer}. Health data is specific personal data
@@ -48,8 +50,12 @@ class Person(models.Model):
     # because the statistics must count people with disabilities.
     wg_answers = EncryptedJSONField(_("functioning (WG-SS)"), default=dict, blank=True)
     has_disability = models.BooleanField(_("has a disability"), default=False)
-    disability_kinds = EncryptedJSONField(_("kinds of disability (UU 8/2016)"), default=list, blank=True)
-    communication_needs = EncryptedTextField(_("communication and access needs"), blank=True, default="")
+    disability_kinds = EncryptedJSONField(
+        _("kinds of disability (UU 8/2016)"), default=list, blank=True
+    )
+    communication_needs = EncryptedTextField(
+        _("communication and access needs"), blank=True, default=""
+    )
     # How and when the person may be contacted safely; {"do_not_contact": bool,
     # "channels": [...], "times": "...", "note": "..."}. Nothing is sent on other channels.
     safe_contact = EncryptedJSONField(_("safe contact"), default=dict, blank=True)

@@ -11,7 +11,14 @@ from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area, Level
 from sipakatau.audit.services import audit_record
 
-from .models import WG_DISABILITY_ANSWERS, ContactChannel, DisabilityKind, Person, WgAnswer, WgDomain
+from .models import (
+    WG_DISABILITY_ANSWERS,
+    ContactChannel,
+    DisabilityKind,
+    Person,
+    WgAnswer,
+    WgDomain,
+)
 from .services import ROLES_RECORDING_PEOPLE
 
 
@@ -40,7 +47,9 @@ def person_set_profile(
     errors: dict[str, str] = {}
     if area is not None and area.level not in {Level.KELURAHAN, Level.RW, Level.RT}:
         errors["area"] = _("Choose a kelurahan, RW or RT.")
-    if any(k not in WgDomain.values for k in answers) or any(v not in WgAnswer.values for v in answers.values()):
+    if any(k not in WgDomain.values for k in answers) or any(
+        v not in WgAnswer.values for v in answers.values()
+    ):
         errors["wg_answers"] = _("Choose the answers from the list.")
     if any(kind not in DisabilityKind.values for kind in kinds):
         errors["disability_kinds"] = _("Choose the kinds of disability from the list.")
@@ -68,6 +77,13 @@ def person_set_profile(
             actor=actor_of(actor),
             object_type="people.person",
             object_id=person.pk,
-            fields=["area", "wg_answers", "has_disability", "disability_kinds", "communication_needs", "safe_contact"],
+            fields=[
+                "area",
+                "wg_answers",
+                "has_disability",
+                "disability_kinds",
+                "communication_needs",
+                "safe_contact",
+            ],
         )
     return person

@@ -25,7 +25,9 @@ class Case(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
     risk_level = models.CharField(
         _("risk"), max_length=16, choices=RiskLevel.choices, default=RiskLevel.UNASSESSED
     )
@@ -80,7 +82,9 @@ class CaseCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_unit_year")
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="one_counter_per_unit_year"
+            )
         ]
 
     def __str__(self) -> str:

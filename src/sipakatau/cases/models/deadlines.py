@@ -35,7 +35,9 @@ class DeadlineRule(models.Model):
     class Meta:
         ordering = ["rule_set", "code", "risk_level"]
         constraints = [
-            models.UniqueConstraint(fields=["rule_set", "code", "risk_level"], name="one_rule_per_code_and_risk")
+            models.UniqueConstraint(
+                fields=["rule_set", "code", "risk_level"], name="one_rule_per_code_and_risk"
+            )
         ]
 
     def __str__(self) -> str:

@@ -20,12 +20,19 @@ class Incident(models.Model):
     # A victim domiciled here still counts for the city (SIMFONI), so this is separate
     # from the victim's own address.
     area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("area")
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
     )
     outside_city = models.BooleanField(_("outside the city"), default=False)
     narrative = EncryptedTextField(_("what happened"), blank=True, default="")
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
-    gbvims_type = models.CharField(_("GBVIMS type"), max_length=24, choices=GbvimsType.choices, blank=True)
+    gbvims_type = models.CharField(
+        _("GBVIMS type"), max_length=24, choices=GbvimsType.choices, blank=True
+    )
     gbvims_context = models.JSONField(_("GBVIMS case context"), default=list, blank=True)
     # Facts that GBVIMS needs to derive the context: asked in the classification wizard.
     goods_exchanged = models.BooleanField(default=False)
@@ -42,7 +49,12 @@ class Incident(models.Model):
 
     @property
     def is_sexual_violence(self) -> bool:
-        return "SEKSUAL" in self.violence_forms or bool(self.tpks_offences) or self.gbvims_type in {
-            GbvimsType.RAPE,
-            GbvimsType.SEXUAL_ASSAULT,
-        }
+        return (
+            "SEKSUAL" in self.violence_forms
+            or bool(self.tpks_offences)
+            or self.gbvims_type
+            in {
+                GbvimsType.RAPE,
+                GbvimsType.SEXUAL_ASSAULT,
+            }
+        )

@@ -21,7 +21,9 @@ class CaseParty(models.Model):
     class Meta:
         ordering = ["role", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "person", "role"], name="one_role_per_person_per_case")
+            models.UniqueConstraint(
+                fields=["case", "person", "role"], name="one_role_per_person_per_case"
+            )
         ]
         verbose_name = _("person in the case")
         verbose_name_plural = _("people in the case")
@@ -44,7 +46,9 @@ class PerpetratorLink(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["victim", "perpetrator"], name="one_relationship_per_pair")
+            models.UniqueConstraint(
+                fields=["victim", "perpetrator"], name="one_relationship_per_pair"
+            )
         ]
 
     def __str__(self) -> str:

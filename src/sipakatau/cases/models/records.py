@@ -47,7 +47,11 @@ class Consent(models.Model):
         _("to whom"), max_length=16, choices=OrganisationType.choices, blank=True
     )
     given_by_guardian = models.ForeignKey(
-        CaseParty, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        CaseParty,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("given by (parent or guardian)"),
     )
     method = models.CharField(_("how"), max_length=20, choices=ConsentMethod.choices)
@@ -82,7 +86,12 @@ class ServicePlanItem(models.Model):
     service_type = models.CharField(_("service"), max_length=32, choices=ServiceType.choices)
     description = EncryptedTextField(_("what exactly"), blank=True, default="")
     owner = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("who")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     due_on = models.DateField(_("by when"), null=True, blank=True)
     status = models.CharField(max_length=16, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
@@ -163,7 +172,9 @@ class Closure(models.Model):
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = EncryptedTextField(blank=True, default="")
 

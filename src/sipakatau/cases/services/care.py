@@ -22,7 +22,17 @@ from ..codes import (
     RiskLevel,
     ServiceType,
 )
-from ..models import Assessment, Attachment, Case, CaseParty, Consent, FollowUp, Note, ServicePlanItem, Status
+from ..models import (
+    Assessment,
+    Attachment,
+    Case,
+    CaseParty,
+    Consent,
+    FollowUp,
+    Note,
+    ServicePlanItem,
+    Status,
+)
 from .common import CASE_STAFF, FRONTLINE, record, require_case_access, require_role
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
@@ -57,8 +67,12 @@ def assessment_record(
     now = timezone.now()
     with transaction.atomic():
         assessment = Assessment.objects.create(
-            case=case, risk_level=risk_level, risk_criteria=criteria, needs=cleaned_needs,
-            assessed_by=actor.user, assessed_at=now,
+            case=case,
+            risk_level=risk_level,
+            risk_criteria=criteria,
+            needs=cleaned_needs,
+            assessed_by=actor.user,
+            assessed_at=now,
         )
         case.risk_level = risk_level
         fields = ["risk_level"]
@@ -122,12 +136,31 @@ def consent_record(
         raise ValidationError(errors)
     with transaction.atomic():
         consent = Consent.objects.create(
-            case=case, subject=subject, purpose=purpose, recipient_type=recipient_type,
-            given_by_guardian=guardian, method=method, witness_name=witness_name.strip(),
-            proof=proof, given_at=given_at or timezone.now(), recorded_by=actor.user,
+            case=case,
+            subject=subject,
+            purpose=purpose,
+            recipient_type=recipient_type,
+            given_by_guardian=guardian,
+            method=method,
+            witness_name=witness_name.strip(),
+            proof=proof,
+            given_at=given_at or timezone.now(),
+            recorded_by=actor.user,
         )
-        record(actor, "consent.recorded", consent,
-               ["subject", "purpose", "recipient_type", "given_by_guardian", "method", "witness_name", "proof"])
+        record(
+            actor,
+            "consent.recorded",
+            consent,
+            [
+                "subject",
+                "purpose",
+                "recipient_type",
+                "given_by_guardian",
+                "method",
+                "witness_name",
+                "proof",
+            ],
+        )
     return consent
 
 
@@ -153,7 +186,9 @@ def has_consent(case: Case, purpose: str, recipient_type: str = "") -> bool:
     consents = Consent.objects.filter(case=case, purpose=purpose, withdrawn_at__isnull=True)
     if recipient_type:
         consents = consents.filter(recipient_type=recipient_type)
-    return set(victims.values_list("pk", flat=True)) <= set(consents.values_list("subject_id", flat=True))
+    return set(victims.values_list("pk", flat=True)) <= set(
+        consents.values_list("subject_id", flat=True)
+    )
 
 
 def plan_item_add(
@@ -169,7 +204,10 @@ def plan_item_add(
     errors: dict[str, str] = {}
     if service_type not in ServiceType.values:
         errors["service_type"] = _("Choose the service from the list.")
-    if owner is not None and not owner.memberships.filter(organisation=case.organisation, is_active=True).exists():
+    if (
+        owner is not None
+        and not owner.memberships.filter(organisation=case.organisation, is_active=True).exists()
+    ):
         errors["owner"] = _("Choose someone of this unit.")
     if case.status == Status.CLOSED:
         errors["service_type"] = _("This case is closed. Reopen it first.")
@@ -177,13 +215,19 @@ def plan_item_add(
         raise ValidationError(errors)
     with transaction.atomic():
         item = ServicePlanItem.objects.create(
-            case=case, service_type=service_type, description=description.strip(), owner=owner, due_on=due_on
+            case=case,
+            service_type=service_type,
+            description=description.strip(),
+            owner=owner,
+            due_on=due_on,
         )
         record(actor, "plan.item_added", item, ["service_type", "description", "owner", "due_on"])
     return item
 
 
-def plan_item_set_status(*, actor: Membership, item: ServicePlanItem, status: str) -> ServicePlanItem:
+def plan_item_set_status(
+    *, actor: Membership, item: ServicePlanItem, status: str
+) -> ServicePlanItem:
     require_case_access(actor, item.case, CASE_STAFF)
     if status not in ServicePlanItem.ItemStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
@@ -201,7 +245,9 @@ def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: 
     if not assigned_to.memberships.filter(organisation=case.organisation, is_active=True).exists():
         raise ValidationError({"assigned_to": _("Choose someone of this unit.")})
     with transaction.atomic():
-        follow_up = FollowUp.objects.create(case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user)
+        follow_up = FollowUp.objects.create(
+            case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user
+        )
         record(actor, "follow_up.planned", follow_up, ["assigned_to", "due_on"])
     return follow_up
 
@@ -243,7 +289,9 @@ def note_add(*, actor: Membership, case: Case, body: str) -> Note:
     return note
 
 
-def attachment_add(*, actor: Membership, case: Case, title: str, filename: str, data: bytes) -> Attachment:
+def attachment_add(
+    *, actor: Membership, case: Case, title: str, filename: str, data: bytes
+) -> Attachment:
     """Only PDF, JPEG and PNG whose content matches; images are re-encoded without
     metadata (EXIF, GPS, camera serial); the file is stored encrypted."""
     require_case_access(actor, case, FRONTLINE)
@@ -253,9 +301,13 @@ def attachment_add(*, actor: Membership, case: Case, title: str, filename: str, 
         raise ValidationError({"file": str(error)}) from error
     with transaction.atomic():
         attachment = Attachment.objects.create(
-            case=case, title=title.strip(), content_type=cleaned.content_type, size=len(cleaned.data),
+            case=case,
+            title=title.strip(),
+            content_type=cleaned.content_type,
+            size=len(cleaned.data),
             sha256=hashlib.sha256(cleaned.data).hexdigest(),
-            content=base64.b64encode(cleaned.data).decode("ascii"), uploaded_by=actor.user,
+            content=base64.b64encode(cleaned.data).decode("ascii"),
+            uploaded_by=actor.user,
         )
         record(actor, "attachment.added", attachment, ["title", "content"])
     return attachment

@@ -29,12 +29,53 @@ class Question:
 
 # The order is the standard's and matters: rape is asked before assault, and so on.
 GBVIMS_QUESTIONS = (
-    Question("penetration", gettext_lazy("Was there penetration, however slight, of the vagina, anus or mouth with a penis or other body part or object?"), GbvimsType.RAPE),
-    Question("sexual_contact", gettext_lazy("Was there other unwanted sexual contact, such as touching or kissing, without penetration?"), GbvimsType.SEXUAL_ASSAULT),
-    Question("physical", gettext_lazy("Was there physical violence: hitting, kicking, slapping, burning, choking, or an attack with a weapon?"), GbvimsType.PHYSICAL_ASSAULT),
-    Question("forced_marriage", gettext_lazy("Was the person married against their will, including any marriage of a child?"), GbvimsType.FORCED_MARRIAGE),
-    Question("denial", gettext_lazy("Was the person denied money, food, work, school, health care or other things that are theirs by right?"), GbvimsType.DENIAL_OF_RESOURCES),
-    Question("psychological", gettext_lazy("Was there threatening, humiliating, controlling or insulting that hurt the person emotionally?"), GbvimsType.PSYCHOLOGICAL_ABUSE),
+    Question(
+        "penetration",
+        gettext_lazy(
+            "Was there penetration, however slight, of the vagina, anus "
+            "or mouth with a penis or other body part or object?"
+        ),
+        GbvimsType.RAPE,
+    ),
+    Question(
+        "sexual_contact",
+        gettext_lazy(
+            "Was there other unwanted sexual contact, such "
+            "as touching or kissing, without penetration?"
+        ),
+        GbvimsType.SEXUAL_ASSAULT,
+    ),
+    Question(
+        "physical",
+        gettext_lazy(
+            "Was there physical violence: hitting, kicking, slapping, "
+            "burning, choking, or an attack with a weapon?"
+        ),
+        GbvimsType.PHYSICAL_ASSAULT,
+    ),
+    Question(
+        "forced_marriage",
+        gettext_lazy(
+            "Was the person married against their will, including any marriage of a child?"
+        ),
+        GbvimsType.FORCED_MARRIAGE,
+    ),
+    Question(
+        "denial",
+        gettext_lazy(
+            "Was the person denied money, food, work, school, health "
+            "care or other things that are theirs by right?"
+        ),
+        GbvimsType.DENIAL_OF_RESOURCES,
+    ),
+    Question(
+        "psychological",
+        gettext_lazy(
+            "Was there threatening, humiliating, controlling "
+            "or insulting that hurt the person emotionally?"
+        ),
+        GbvimsType.PSYCHOLOGICAL_ABUSE,
+    ),
 )
 
 
@@ -101,8 +142,12 @@ def incident_classify(
         )
         incident.tpks_offences = offences
         incident.save()
-        record(actor, "incident.classified", incident,
-               ["gbvims_type", "gbvims_context", "goods_exchanged", "abduction", "tpks_offences"])
+        record(
+            actor,
+            "incident.classified",
+            incident,
+            ["gbvims_type", "gbvims_context", "goods_exchanged", "abduction", "tpks_offences"],
+        )
         if incident.is_sexual_violence:
             deadlines_on_trigger(case=case, trigger="sexual_violence")
     return incident

@@ -54,7 +54,10 @@ def deadlines_on_trigger(
 ) -> list[CaseDeadline]:
     """Create the deadlines a trigger starts: an open one is never doubled, and a met one
     comes back only for repeating rules or when asked ``again`` (a reopened case)."""
-    start = start or (case.reported_at if trigger == DeadlineRule.Trigger.CASE_OPENED else timezone.now())
+    # UU 12/2022 TPKS Pasal 41 counts the 3x24 hours from the report, not from the moment
+    # someone classified it, so both "opened" and "sexual violence" start at the report.
+    from_report = {DeadlineRule.Trigger.CASE_OPENED, DeadlineRule.Trigger.SEXUAL_VIOLENCE_RECORDED}
+    start = start or (case.reported_at if trigger in from_report else timezone.now())
     created = []
     zone = unit_zone(case.organisation)
     for rule in _rules(case, trigger):
@@ -72,7 +75,9 @@ def deadlines_on_trigger(
 
 
 def deadlines_meet(*, case: Case, codes: list[str], at: datetime | None = None) -> int:
-    return case.deadlines.filter(code__in=codes, met_at__isnull=True).update(met_at=at or timezone.now())
+    return case.deadlines.filter(code__in=codes, met_at__isnull=True).update(
+        met_at=at or timezone.now()
+    )
 
 
 def deadlines_reset_for_risk(*, case: Case) -> None:
@@ -81,7 +86,11 @@ def deadlines_reset_for_risk(*, case: Case) -> None:
     # Only rules that depend on the risk level move: the others (the assessment) would be
     # recomputed from the report date, which is wrong for a reopened case whose
     # deadlines started at the reopening.
-    rules = {rule.code: rule for rule in _rules(case, DeadlineRule.Trigger.CASE_OPENED) if rule.risk_level}
+    rules = {
+        rule.code: rule
+        for rule in _rules(case, DeadlineRule.Trigger.CASE_OPENED)
+        if rule.risk_level
+    }
     zone = unit_zone(case.organisation)
     for code in open_codes & set(rules):
         case.deadlines.filter(code=code, met_at__isnull=True).update(
@@ -110,13 +119,20 @@ def deadlines_escalate(*, now: datetime | None = None) -> int:
         coordinators = [
             membership.user
             for membership in Membership.objects.filter(
-                organisation=case.organisation_id, role=Role.COORDINATOR, is_active=True, user__is_active=True
+                organisation=case.organisation_id,
+                role=Role.COORDINATOR,
+                is_active=True,
+                user__is_active=True,
             ).select_related("user")
         ]
         if not coordinators:
             # Marking it escalated would tell nobody and never try again: leave it for the
             # next run, when the unit may have a coordinator again.
-            logger.warning("Overdue deadline %s of case %s: the unit has no active coordinator", deadline.pk, case.pk)
+            logger.warning(
+                "Overdue deadline %s of case %s: the unit has no active coordinator",
+                deadline.pk,
+                case.pk,
+            )
             continue
         with transaction.atomic():
             claimed = CaseDeadline.objects.filter(pk=deadline.pk, escalated_at__isnull=True).update(

@@ -20,7 +20,15 @@ from sipakatau.accounts.models import Membership, OrganisationType
 from sipakatau.areas.models import Area
 from sipakatau.people.models import Person
 
-from ..codes import Channel, ImmediateNeed, PartyRole, PlaceType, Relationship, RiskLevel, ViolenceForm
+from ..codes import (
+    Channel,
+    ImmediateNeed,
+    PartyRole,
+    PlaceType,
+    Relationship,
+    RiskLevel,
+    ViolenceForm,
+)
 from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
 from .common import FRONTLINE, record, require_case_access, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
@@ -34,7 +42,11 @@ REGISTER_FORMAT = "{prefix}-{unit}/{year}/{number:04d}"
 
 
 def _prefix(organisation_name: str) -> str:
-    words = [w for w in organisation_name.replace("-", " ").split() if w.isalpha() and w.upper() not in {"LBK", "KK"}]
+    words = [
+        w
+        for w in organisation_name.replace("-", " ").split()
+        if w.isalpha() and w.upper() not in {"LBK", "KK"}
+    ]
     word = words[-1] if words else "UNIT"
     consonants = [c for c in word[1:].upper() if c not in "AEIOU"]
     return (word[0].upper() + "".join(consonants))[:3].ljust(3, "X")
@@ -45,7 +57,9 @@ def _next_register_number(actor: Membership) -> str:
     # The unit's calendar year, not UTC's: a report taken at 07:00 WITA on 1 January
     # belongs to the new year.
     year = unit_today(organisation).year
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        organisation=organisation, year=year
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
     return REGISTER_FORMAT.format(
@@ -67,7 +81,10 @@ def case_open(
 ) -> Case:
     """Screen 1. Sending the same form twice (same ``intake_key``) opens one case."""
     require_role(actor, FRONTLINE)
-    if actor.organisation.type != OrganisationType.LBK_KK and actor.organisation.type != OrganisationType.UPTD_PPA:
+    if (
+        actor.organisation.type != OrganisationType.LBK_KK
+        and actor.organisation.type != OrganisationType.UPTD_PPA
+    ):
         # Cases are handled by service units; an office that is not one has no register.
         raise ValidationError(_("Only a service unit (LBK-KK or UPTD PPA) keeps cases."))
     errors = {}
@@ -82,7 +99,9 @@ def case_open(
     if errors:
         raise ValidationError(errors)
     if intake_key is not None:
-        existing = Case.objects.filter(intake_key=intake_key, organisation=actor.organisation).first()
+        existing = Case.objects.filter(
+            intake_key=intake_key, organisation=actor.organisation
+        ).first()
         if existing is not None:
             return existing
     try:
@@ -101,14 +120,21 @@ def case_open(
                 assigned_to=None if actor.role == "volunteer" else actor.user,
                 intake_key=intake_key,
             )
-            record(actor, "case.created", case, ["channel", "reported_at", "danger_now", "immediate_needs"])
+            record(
+                actor,
+                "case.created",
+                case,
+                ["channel", "reported_at", "danger_now", "immediate_needs"],
+            )
             deadlines_on_trigger(case=case, trigger="case_opened")
     except IntegrityError:
         # The same form arrived twice at the same moment: the first one won. Only a case
         # of the actor's own unit is ever handed back (never another unit's case).
         if intake_key is None:
             raise
-        existing = Case.objects.filter(intake_key=intake_key, organisation=actor.organisation).first()
+        existing = Case.objects.filter(
+            intake_key=intake_key, organisation=actor.organisation
+        ).first()
         if existing is None:
             raise
         return existing
@@ -131,10 +157,14 @@ def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> Ca
     incident = Incident.objects.filter(case=case).first()
     with transaction.atomic():
         party, created = CaseParty.objects.get_or_create(
-            case=case, person=person, role=role,
+            case=case,
+            person=person,
+            role=role,
             defaults={
                 "age_at_incident": _age_at(
-                    person, incident.occurred_on if incident else None, unit_today(case.organisation)
+                    person,
+                    incident.occurred_on if incident else None,
+                    unit_today(case.organisation),
                 )
             },
         )
@@ -155,7 +185,10 @@ def perpetrator_link_set(
         raise ValidationError(_("Link a suspected perpetrator to a victim."))
     with transaction.atomic():
         link, _created = PerpetratorLink.objects.update_or_create(
-            case=case, victim=victim, perpetrator=perpetrator, defaults={"relationship": relationship}
+            case=case,
+            victim=victim,
+            perpetrator=perpetrator,
+            defaults={"relationship": relationship},
         )
         record(actor, "case.relationship_set", link, ["relationship"])
     return link
@@ -180,7 +213,10 @@ def incident_record(
     today = unit_today(case.organisation)
     if occurred_on is not None and occurred_on > today:
         errors["occurred_on"] = _("The date of the incident cannot be in the future.")
-    if occurred_on is not None and occurred_on > timezone.localtime(case.reported_at, unit_zone(case.organisation)).date():
+    if (
+        occurred_on is not None
+        and occurred_on > timezone.localtime(case.reported_at, unit_zone(case.organisation)).date()
+    ):
         errors["occurred_on"] = _("The incident cannot be after the day it was reported.")
     if place_type and place_type not in PlaceType.values:
         errors["place_type"] = _("Choose the place from the list.")
@@ -206,8 +242,12 @@ def incident_record(
             if age != party.age_at_incident:
                 party.age_at_incident = age
                 party.save(update_fields=["age_at_incident"])
-        record(actor, "incident.recorded", incident,
-               ["occurred_on", "place_type", "area", "outside_city", "narrative", "violence_forms"])
+        record(
+            actor,
+            "incident.recorded",
+            incident,
+            ["occurred_on", "place_type", "area", "outside_city", "narrative", "violence_forms"],
+        )
         if incident.is_sexual_violence:
             deadlines_on_trigger(case=case, trigger="sexual_violence")
     return incident
@@ -215,7 +255,7 @@ def incident_record(
 
 def police_forwarding_record(*, actor: Membership, case: Case) -> None:
     """UU 12/2022 TPKS Pasal 41: a community service provider forwards a sexual-violence
-    report to the police within 3×24 hours; recording it meets that deadline."""
+    report to the police within 3x24 hours; recording it meets that deadline."""
     require_case_access(actor, case)
     with transaction.atomic():
         deadlines_meet(case=case, codes=["police_forwarding"])

@@ -1,7 +1,7 @@
 """Moving a case through its statuses, assigning it, and closing it with approval.
 
     new ──assess──▶ assessed ──activate──▶ active ◀──▶ monitoring
-      ╲                 ╲                    ╲            ╱
+      ╲                 ╲                    ╲            /
        ╲─────────────────╲── closure requested, then approved ──▶ closed ──reopen──▶ reopened
 
 Only these services change a status, and each checks its guard.
@@ -50,7 +50,10 @@ def case_activate(*, actor: Membership, case: Case) -> Case:
     require_case_access(actor, case, CASE_STAFF)
     if case.status not in {Status.ASSESSED, Status.MONITORING, Status.REOPENED}:
         raise ValidationError(_("Only an assessed case, or one in monitoring, can become active."))
-    if case.status == Status.REOPENED and not case.assessments.filter(assessed_at__gt=case.closed_at).exists():
+    if (
+        case.status == Status.REOPENED
+        and not case.assessments.filter(assessed_at__gt=case.closed_at).exists()
+    ):
         raise ValidationError(_("Assess the reopened case again first."))
     if not has_consent(case, ConsentPurpose.SERVICES):
         raise ValidationError(_("Record the consent for services of every victim first."))
@@ -77,9 +80,15 @@ def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
     require_case_access(actor, case, CASE_STAFF)
     membership = worker.memberships.filter(organisation=case.organisation, is_active=True).first()
     # A disabled account cannot sign in: a case given to it would wait for nobody.
-    if membership is None or not worker.is_active or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}:
+    if (
+        membership is None
+        or not worker.is_active
+        or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}
+    ):
         raise ValidationError({"worker": _("Choose a caseworker or coordinator of this unit.")})
-    if actor.role != Role.COORDINATOR and not (case.assigned_to_id is None and worker.pk == actor.user_id):
+    if actor.role != Role.COORDINATOR and not (
+        case.assigned_to_id is None and worker.pk == actor.user_id
+    ):
         raise ValidationError(_("Only a coordinator can assign or transfer a case."))
     with transaction.atomic():
         case.assigned_to = worker
@@ -96,7 +105,7 @@ def closure_reasons_for(case: Case) -> list[tuple[str, str]]:
     incident = Incident.objects.filter(case=case).first()
     sexual = incident is not None and incident.is_sexual_violence
     return [
-        (code, label)
+        (code, str(label))
         for code, label in ClosureReason.choices
         if not (sexual and code in CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE)
     ]
@@ -120,18 +129,27 @@ def closure_request(*, actor: Membership, case: Case, reason: str, summary: str)
         raise ValidationError(_("Some referrals are still open. Finish or withdraw them first."))
     with transaction.atomic():
         closure = Closure.objects.create(
-            case=case, reason=reason, summary=summary.strip(), requested_by=actor.user, requested_at=timezone.now()
+            case=case,
+            reason=reason,
+            summary=summary.strip(),
+            requested_by=actor.user,
+            requested_at=timezone.now(),
         )
         record(actor, "closure.requested", closure, ["reason", "summary"])
         coordinators = [
-            m.user for m in case.organisation.memberships.filter(role=Role.COORDINATOR, is_active=True).select_related("user")
+            m.user
+            for m in case.organisation.memberships.filter(
+                role=Role.COORDINATOR, is_active=True
+            ).select_related("user")
             if m.user_id != actor.user_id
         ]
         notify(users=coordinators, template="closure_requested", context=_notice_context(case))
     return closure
 
 
-def closure_decide(*, actor: Membership, closure: Closure, approve: bool, comment: str = "") -> Closure:
+def closure_decide(
+    *, actor: Membership, closure: Closure, approve: bool, comment: str = ""
+) -> Closure:
     """A coordinator decides; she may not approve her own request (four eyes)."""
     case = closure.case
     require_case_access(actor, case, COORDINATORS)
@@ -157,8 +175,10 @@ def closure_decide(*, actor: Membership, closure: Closure, approve: bool, commen
         record(actor, "closure.decided", closure, ["decision", "decision_comment"])
         if approve:
             case.closed_at = now
+            # Deadlines still open stay unmet: marking them met would overstate compliance
+            # (an unforwarded police report was not forwarded). Closed cases are not
+            # escalated (deadlines.overdue_deadlines).
             _set_status(actor, case, Status.CLOSED, "case.closed")
-            case.deadlines.filter(met_at__isnull=True).update(met_at=now)
     return closure
 
 
@@ -170,6 +190,8 @@ def case_reopen(*, actor: Membership, case: Case, reason: str) -> Case:
         raise ValidationError({"reason": _("Say why the case is reopened.")})
     with transaction.atomic():
         _set_status(actor, case, Status.REOPENED, "case.reopened")
-        note_add(actor=actor, case=case, body=_("Reopened: %(reason)s") % {"reason": reason.strip()})
+        note_add(
+            actor=actor, case=case, body=_("Reopened: %(reason)s") % {"reason": reason.strip()}
+        )
         deadlines_on_trigger(case=case, trigger="case_opened", start=timezone.now(), again=True)
     return case

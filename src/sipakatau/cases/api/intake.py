@@ -1,0 +1,169 @@
+"""Intake through the API: open a case, add people, record and classify what happened."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import P, Status
+from ninja.params import HeaderEx
+
+from sipakatau.people.profile import person_set_profile
+from sipakatau.people.services import person_create
+
+from .. import queries
+from ..models import Case, CaseParty, Incident, PerpetratorLink
+from ..services import classification, intake
+from .common import acting, area_for, membership_of, party_in_case, router
+from .schemas import (
+    CaseOpenIn,
+    CaseOut,
+    ClassificationIn,
+    IncidentIn,
+    IncidentOut,
+    PartyAddedOut,
+    PartyIn,
+    RelationshipIn,
+    RelationshipOut,
+)
+
+# Idempotency keys are the client's own strings; each becomes a UUID (the intake key)
+# under this namespace, salted with the membership so two clients never share one.
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0f6c3e-8a43-4d0e-9d7e-3a6c1f2b7e10")
+
+
+def _intake_key(
+    request: HttpRequest, header: str | None, body_key: uuid.UUID | None
+) -> uuid.UUID | None:
+    if header is None:
+        return body_key
+    header = header.strip()
+    if not header or len(header) > 200:
+        raise ValidationError({"Idempotency-Key": _("Send a key of 1 to 200 characters.")})
+    membership = acting(request)
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{membership.pk}:{header}")
+
+
+@router.post(
+    "",
+    response={201: CaseOut},
+    summary="Open a case (intake screen 1); a repeated Idempotency-Key returns the same case",
+)
+def case_open(
+    request: HttpRequest,
+    payload: CaseOpenIn,
+    idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key")] = None,
+) -> Status[Case]:
+    key = _intake_key(request, idempotency_key, payload.intake_key)
+    case = intake.case_open(
+        actor=acting(request),
+        channel=payload.channel,
+        reported_at=payload.reported_at,
+        danger_now=payload.danger_now,
+        immediate_needs=payload.immediate_needs,
+        intake_key=key,
+    )
+    return Status(201, case)
+
+
+@router.post(
+    "/{case_id}/parties",
+    response={201: PartyAddedOut},
+    summary="Add a person to the case (victim, perpetrator, guardian, …) with their profile",
+)
+def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[CaseParty]:
+    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    actor = acting(request)
+    person_data = payload.person
+    # One step for the client, three services here: all or nothing, so a refused profile
+    # leaves no half-recorded person behind.
+    with transaction.atomic():
+        saved = person_create(
+            actor=actor,
+            name=person_data.name,
+            sex=person_data.sex,
+            nik=person_data.nik,
+            kk_number=person_data.kk_number,
+            phone=person_data.phone,
+            address=person_data.address,
+            birth_date=person_data.birth_date,
+            age_estimate=person_data.age_estimate,
+        )
+        person = saved.person
+        if payload.profile is not None:
+            profile = payload.profile
+            person_set_profile(
+                actor=actor,
+                person=person,
+                area=area_for(profile.area_code, "area_code"),
+                wg_answers=profile.wg_answers,
+                disability_kinds=profile.disability_kinds,
+                communication_needs=profile.communication_needs,
+                do_not_contact=profile.do_not_contact,
+                contact_channels=profile.contact_channels,
+                contact_times=profile.contact_times,
+                contact_note=profile.contact_note,
+            )
+        party = intake.party_add(actor=actor, case=case, person=person, role=payload.role)
+    party.person = person
+    party.warnings = [str(warning.message) for warning in saved.warnings]  # type: ignore[attr-defined]
+    return Status(201, party)
+
+
+@router.post(
+    "/{case_id}/incident",
+    response=IncidentOut,
+    summary="Record what happened (intake screen 3); sending it again replaces it",
+)
+def incident_record(request: HttpRequest, case_id: int, payload: IncidentIn) -> Incident:
+    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    return intake.incident_record(
+        actor=acting(request),
+        case=case,
+        occurred_on=payload.occurred_on,
+        occurred_on_is_estimate=payload.occurred_on_is_estimate,
+        place_type=payload.place_type,
+        area=area_for(payload.area_code, "area_code"),
+        outside_city=payload.outside_city,
+        narrative=payload.narrative,
+        violence_forms=payload.violence_forms,
+    )
+
+
+@router.post(
+    "/{case_id}/relationships",
+    response=RelationshipOut,
+    summary="How a suspected perpetrator relates to a victim (SIMFONI code)",
+)
+def relationship_set(
+    request: HttpRequest, case_id: int, payload: RelationshipIn
+) -> PerpetratorLink:
+    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    victim = party_in_case(case, payload.victim_party_id, "victim_party_id")
+    perpetrator = party_in_case(case, payload.perpetrator_party_id, "perpetrator_party_id")
+    assert victim is not None and perpetrator is not None  # ids are required
+    return intake.perpetrator_link_set(
+        actor=acting(request),
+        case=case,
+        victim=victim,
+        perpetrator=perpetrator,
+        relationship=payload.relationship,
+    )
+
+
+@router.post(
+    "/{case_id}/classification",
+    response=IncidentOut,
+    summary="GBVIMS classification (first yes wins) and TPKS offences",
+)
+def classify(request: HttpRequest, case_id: int, payload: ClassificationIn) -> Incident:
+    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    return classification.incident_classify(
+        actor=acting(request),
+        case=case,
+        answers=payload.answers,
+        goods_exchanged=payload.goods_exchanged,
+        abduction=payload.abduction,
+        tpks_offences=payload.tpks_offences,
+    )

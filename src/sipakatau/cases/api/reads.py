@@ -1,0 +1,155 @@
+"""Reading cases: the list (no names), one case, duplicate warnings, file downloads."""
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Query
+from ninja.pagination import PageNumberPagination, paginate
+
+from .. import queries
+from ..models import Case
+from ..services.care import attachment_bytes
+from ..services.classification import GBVIMS_QUESTIONS
+from ..services.workflow import closure_reasons_for
+from .common import audit_viewed, membership_of, router
+from .schemas import (
+    CaseDetailOut,
+    CaseFilterIn,
+    CaseListItemOut,
+    CaseOut,
+    DuplicateIn,
+    DuplicateOut,
+    QuestionOut,
+)
+
+# Each section of the detail, as named in the audit event.
+SECTIONS = (
+    "parties",
+    "relationships",
+    "incident",
+    "assessments",
+    "consents",
+    "plan_items",
+    "follow_ups",
+    "notes",
+    "attachments",
+    "deadlines",
+    "closures",
+)
+_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+@router.get(
+    "",
+    response=list[CaseListItemOut],
+    summary="Cases the user may see, with filters; no names in the list",
+)
+@paginate(PageNumberPagination, page_size=50)
+def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Case]:
+    search = queries.CaseFilter(**filters.dict())
+    return queries.cases_listed(membership_of(request), search)
+
+
+@router.get(
+    "/classification/questions",
+    response=list[QuestionOut],
+    summary="The GBVIMS classification questions, in the order they are asked",
+)
+def classification_questions(request: HttpRequest) -> list[dict[str, str]]:
+    return [
+        {"key": question.key, "text": str(question.text), "answer": str(question.answer)}
+        for question in GBVIMS_QUESTIONS
+    ]
+
+
+@router.post(
+    "/duplicates",
+    response=list[DuplicateOut],
+    summary="Cases in the user's own scope with a likely same victim",
+)
+def duplicates_check(request: HttpRequest, payload: DuplicateIn) -> list[dict[str, object]]:
+    # POST, not GET: a NIK or a name does not belong in a URL (server logs, history).
+    membership = membership_of(request)
+    exclude = None
+    if payload.exclude_case_id is not None:
+        exclude = queries.cases_visible_to(membership).filter(pk=payload.exclude_case_id).first()
+    found = queries.possible_duplicates(
+        membership,
+        nik=payload.nik,
+        name=payload.name,
+        birth_year=payload.birth_year,
+        kelurahan_code=payload.kelurahan_code,
+        exclude_case=exclude,
+    )
+    return [
+        {"case_id": hit.case.pk, "register_number": hit.case.register_number, "reason": hit.reason}
+        for hit in found
+    ]
+
+
+@router.get("/{case_id}", response=CaseDetailOut, summary="One case, everything the user may see")
+def case_detail(request: HttpRequest, case_id: int) -> dict[str, object]:
+    membership = membership_of(request)
+    case = queries.case_for_user(membership, case_id)
+    assert membership is not None  # case_for_user found the case in its scope
+    deadline = queries.next_deadline(case)
+    data: dict[str, object] = {
+        **{field: getattr(case, field) for field in CaseOut.model_fields},
+        "browsable": queries.case_can_be_browsed(membership, case),
+        "next_due_at": deadline.due_at if deadline else None,
+        "minutes_late": queries.lateness(deadline),
+        "follow_ups": list(queries.follow_ups_for(membership, case)),
+        **{section: [] for section in SECTIONS if section != "follow_ups"},
+        "incident": None,
+        "closure_reasons": [],
+    }
+    if not data["browsable"]:
+        # A volunteer with a follow-up on someone else's intake: only her follow-ups.
+        audit_viewed(request, "cases.case", case.pk, ["follow_ups"])
+        return data
+    data.update(
+        parties=list(queries.parties_of(case).select_related("person__area")),
+        relationships=list(case.perpetrator_links.all()),
+        incident=getattr(case, "incident", None),
+        assessments=list(case.assessments.all()),
+        consents=list(case.consents.all()),
+        plan_items=list(case.plan_items.all()),
+        notes=list(case.notes.all()),
+        # The file itself stays in the database until someone downloads it.
+        attachments=list(case.attachments.defer("content")),
+        deadlines=list(case.deadlines.all()),
+        closures=list(case.closures.all()),
+        closure_reasons=[code for code, _label in closure_reasons_for(case)],
+    )
+    audit_viewed(request, "cases.case", case.pk, SECTIONS)
+    return data
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: bytes},
+    summary="Download a file of a case (PDF, JPEG or PNG)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {
+                    "application/pdf": {},
+                    "image/jpeg": {},
+                    "image/png": {},
+                },
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = queries.attachment_for_user(membership_of(request), attachment_id)
+    response = HttpResponse(attachment_bytes(attachment), content_type=attachment.content_type)
+    extension = _EXTENSIONS.get(attachment.content_type, "bin")
+    # Never the title as file name: it may hold a name, and it would end up in the
+    # downloads folder of a shared phone.
+    response["Content-Disposition"] = f'attachment; filename="lampiran-{attachment.pk}.{extension}"'
+    # The same event as a download from the case page.
+    audit_viewed(
+        request, "cases.attachment", attachment.pk, ["content"], action="attachment.downloaded"
+    )
+    return response

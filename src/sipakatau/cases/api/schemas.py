@@ -1,0 +1,408 @@
+"""What the cases API reads and answers. Every schema names its fields: a model with
+encrypted fields is never exposed wholesale, so a new field never leaks by accident."""
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from sipakatau.people.models import Person
+
+from .. import queries
+from ..models import Case, CaseDeadline, Consent, Incident, PerpetratorLink
+
+# --- Lists (no names, nothing about what happened) ----------------------------------------
+
+
+class CaseFilterIn(Schema):
+    status: str = ""
+    risk_level: str = ""
+    violence_form: str = ""
+    kelurahan_code: str = ""
+    reported_from: date | None = None
+    reported_to: date | None = None
+    mine: bool = False
+    due: Literal["", "today", "overdue"] = ""
+    search: str = Field("", max_length=100, description="Register number, name, NIK or phone")
+
+
+class CaseListItemOut(Schema):
+    id: int
+    register_number: str
+    status: str
+    risk_level: str
+    reported_at: datetime
+    next_due_at: datetime | None
+    minutes_late: int
+    assigned_to_id: int | None
+
+    @staticmethod
+    def resolve_next_due_at(obj: Case) -> datetime | None:
+        deadline = queries.next_deadline(obj)
+        return deadline.due_at if deadline else None
+
+    @staticmethod
+    def resolve_minutes_late(obj: Case) -> int:
+        return queries.lateness(queries.next_deadline(obj))
+
+
+class CaseOut(Schema):
+    id: int
+    register_number: str
+    status: str
+    risk_level: str
+    channel: str
+    reported_at: datetime
+    danger_now: bool
+    immediate_needs: list[str]
+    assigned_to_id: int | None
+    created_by_id: int
+    closed_at: datetime | None
+
+
+class DuplicateIn(Schema):
+    nik: str | None = Field(None, max_length=32)
+    name: str | None = Field(None, max_length=200)
+    birth_year: int | None = None
+    kelurahan_code: str | None = Field(None, max_length=32)
+    exclude_case_id: int | None = None
+
+
+class DuplicateOut(Schema):
+    case_id: int
+    register_number: str
+    reason: str
+
+
+# --- Intake ---------------------------------------------------------------------------------
+
+
+class CaseOpenIn(Schema):
+    channel: str
+    reported_at: datetime | None = None
+    danger_now: bool = False
+    immediate_needs: list[str] = []
+    intake_key: uuid.UUID | None = Field(
+        None, description="Sending the same key again returns the same case"
+    )
+
+
+class PersonIn(Schema):
+    name: str = Field(max_length=200)
+    sex: str = "U"
+    nik: str | None = Field(None, max_length=32)
+    kk_number: str | None = Field(None, max_length=32)
+    phone: str | None = Field(None, max_length=32)
+    address: str | None = Field(None, max_length=500)
+    birth_date: date | None = None
+    age_estimate: int | None = None
+
+
+class ProfileIn(Schema):
+    area_code: str | None = Field(None, description="Kelurahan, RW or RT where the person lives")
+    wg_answers: dict[str, str] = {}
+    disability_kinds: list[str] = []
+    communication_needs: str = ""
+    do_not_contact: bool = False
+    contact_channels: list[str] = []
+    contact_times: str = ""
+    contact_note: str = ""
+
+
+class PartyIn(Schema):
+    role: str
+    person: PersonIn
+    profile: ProfileIn | None = None
+
+
+class IncidentIn(Schema):
+    occurred_on: date | None = None
+    occurred_on_is_estimate: bool = False
+    place_type: str = ""
+    area_code: str | None = None
+    outside_city: bool = False
+    narrative: str = ""
+    violence_forms: list[str] = []
+
+
+class RelationshipIn(Schema):
+    victim_party_id: int
+    perpetrator_party_id: int
+    relationship: str
+
+
+class ClassificationIn(Schema):
+    answers: dict[str, bool] = Field(
+        default_factory=dict, description="GBVIMS question key → yes/no; first yes wins"
+    )
+    goods_exchanged: bool = False
+    abduction: bool = False
+    tpks_offences: list[str] = []
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    answer: str
+
+
+# --- Care -------------------------------------------------------------------------------------
+
+
+class AssessmentIn(Schema):
+    risk_level: str
+    risk_criteria: list[str] = []
+    needs: dict[str, str] = {}
+
+
+class ConsentIn(Schema):
+    subject_party_id: int
+    purpose: str
+    method: str
+    recipient_type: str = ""
+    guardian_party_id: int | None = None
+    witness_name: str = ""
+    proof_attachment_id: int | None = None
+    given_at: datetime | None = None
+
+
+class ConsentWithdrawIn(Schema):
+    reason: str = ""
+
+
+class PlanItemIn(Schema):
+    service_type: str
+    description: str = ""
+    owner_id: int | None = None
+    due_on: date | None = None
+
+
+class PlanItemStatusIn(Schema):
+    status: str
+
+
+class FollowUpIn(Schema):
+    assigned_to_id: int
+    due_on: date
+
+
+class FollowUpRecordIn(Schema):
+    summary: str
+
+
+class NoteIn(Schema):
+    body: str
+
+
+# --- Workflow ---------------------------------------------------------------------------------
+
+
+class AssignIn(Schema):
+    worker_id: int
+
+
+class ClosureIn(Schema):
+    reason: str
+    summary: str
+
+
+class ClosureDecisionIn(Schema):
+    approve: bool
+    comment: str = ""
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+# --- The case's content -------------------------------------------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    sex: str
+    nik: str | None
+    kk_number: str | None
+    phone: str | None
+    address: str | None
+    birth_date: date | None
+    age_estimate: int | None
+    area_code: str | None
+    has_disability: bool
+    wg_answers: dict[str, str]
+    disability_kinds: list[str]
+    communication_needs: str
+    safe_contact: dict[str, object]
+
+    @staticmethod
+    def resolve_area_code(obj: Person) -> str | None:
+        return obj.area.code if obj.area is not None else None
+
+
+class PartyOut(Schema):
+    id: int
+    role: str
+    age_at_incident: int | None
+    is_child: bool
+    person: PersonOut
+
+
+class PartyAddedOut(PartyOut):
+    warnings: list[str] = Field(
+        default_factory=list, description="Odd but possible NIK details to check again"
+    )
+
+
+class RelationshipOut(Schema):
+    victim_party_id: int
+    perpetrator_party_id: int
+    relationship: str
+
+    @staticmethod
+    def resolve_victim_party_id(obj: PerpetratorLink) -> int:
+        return obj.victim_id
+
+    @staticmethod
+    def resolve_perpetrator_party_id(obj: PerpetratorLink) -> int:
+        return obj.perpetrator_id
+
+
+class IncidentOut(Schema):
+    occurred_on: date | None
+    occurred_on_is_estimate: bool
+    place_type: str
+    area_code: str | None
+    outside_city: bool
+    narrative: str
+    violence_forms: list[str]
+    gbvims_type: str
+    gbvims_context: list[str]
+    goods_exchanged: bool
+    abduction: bool
+    tpks_offences: list[str]
+    is_sexual_violence: bool
+
+    @staticmethod
+    def resolve_area_code(obj: Incident) -> str | None:
+        return obj.area.code if obj.area is not None else None
+
+
+class AssessmentOut(Schema):
+    id: int
+    risk_level: str
+    risk_criteria: list[str]
+    needs: dict[str, str]
+    assessed_by_id: int
+    assessed_at: datetime
+
+
+class ConsentOut(Schema):
+    id: int
+    subject_party_id: int
+    purpose: str
+    recipient_type: str
+    guardian_party_id: int | None
+    method: str
+    witness_name: str
+    proof_attachment_id: int | None
+    given_at: datetime
+    recorded_by_id: int
+    withdrawn_at: datetime | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_subject_party_id(obj: Consent) -> int:
+        return obj.subject_id
+
+    @staticmethod
+    def resolve_guardian_party_id(obj: Consent) -> int | None:
+        return obj.given_by_guardian_id
+
+    @staticmethod
+    def resolve_proof_attachment_id(obj: Consent) -> int | None:
+        return obj.proof_id
+
+
+class PlanItemOut(Schema):
+    id: int
+    service_type: str
+    description: str
+    owner_id: int | None
+    due_on: date | None
+    status: str
+    done_at: datetime | None
+
+
+class FollowUpOut(Schema):
+    id: int
+    assigned_to_id: int
+    due_on: date
+    done_at: datetime | None
+    summary: str
+    created_by_id: int
+
+
+class NoteOut(Schema):
+    id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+class AttachmentOut(Schema):
+    id: int
+    title: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int
+    uploaded_at: datetime
+
+
+class DeadlineOut(Schema):
+    id: int
+    code: str
+    label: str
+    due_at: datetime
+    met_at: datetime | None
+    escalated_at: datetime | None
+    minutes_late: int
+
+    @staticmethod
+    def resolve_minutes_late(obj: CaseDeadline) -> int:
+        return 0 if obj.met_at else queries.lateness(obj)
+
+
+class ClosureOut(Schema):
+    id: int
+    reason: str
+    summary: str
+    requested_by_id: int
+    requested_at: datetime
+    decision: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+    decision_comment: str
+
+
+class CaseDetailOut(CaseOut):
+    browsable: bool = Field(
+        description="False for a volunteer who only has follow-ups on this case: she gets "
+        "those follow-ups and nothing else"
+    )
+    next_due_at: datetime | None
+    minutes_late: int
+    parties: list[PartyOut]
+    relationships: list[RelationshipOut]
+    incident: IncidentOut | None
+    assessments: list[AssessmentOut]
+    consents: list[ConsentOut]
+    plan_items: list[PlanItemOut]
+    follow_ups: list[FollowUpOut]
+    notes: list[NoteOut]
+    attachments: list[AttachmentOut]
+    deadlines: list[DeadlineOut]
+    closures: list[ClosureOut]
+    closure_reasons: list[str]

@@ -1,0 +1,1 @@
+"""Forms of the case pages: they parse what was typed; the services decide and write."""

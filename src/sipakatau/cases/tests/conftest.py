@@ -1,0 +1,10 @@
+"""Fixtures shared by the case tests (defined in builders.py, which other test packages
+import too)."""
+
+from .builders import (  # noqa: F401 (fixtures)
+    case_urls,
+    coordinator,
+    deadline_rules,
+    in_english,
+    second_coordinator,
+)

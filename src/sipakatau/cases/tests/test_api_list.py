@@ -1,0 +1,100 @@
+"""The case list through the API: filters, pages, a fixed number of queries, no names."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sipakatau.cases.models import Case
+from sipakatau.cases.tests.api_support import API, bearer
+from sipakatau.cases.tests.builders import add_party, open_case
+from sipakatau.people.services import person_create
+from tests.factories import Persona
+
+NIK = "7372034105950001"
+
+
+def _cases(persona: Persona, count: int) -> list[Case]:
+    cases = []
+    for n in range(count):
+        case = open_case(persona.membership, danger_now=n % 2 == 0)
+        add_party(persona.membership, case, name=f"Siti Aminah {n}")
+        cases.append(case)
+    return cases
+
+
+def _count_queries(client: object, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_costs_the_same_queries_for_5_and_30_cases(bahagia_caseworker: Persona) -> None:
+    client = bearer(bahagia_caseworker)
+    _cases(bahagia_caseworker, 5)
+    client.get(API)  # the first request of a token records its use; count the next ones
+
+    few = _count_queries(client, API)
+    _cases(bahagia_caseworker, 25)
+    many = _count_queries(client, API)
+
+    assert many == few
+    assert client.get(API).json()["count"] == 30
+
+
+def test_the_list_carries_no_names_and_no_nik(bahagia_caseworker: Persona) -> None:
+    worker = bahagia_caseworker.membership
+    case = open_case(worker)
+    person = person_create(actor=worker, name="Siti Aminah", sex="P", nik=NIK).person
+    from sipakatau.cases.services import intake
+
+    intake.party_add(actor=worker, case=case, person=person, role="VICTIM")
+
+    response = bearer(bahagia_caseworker).get(API)
+
+    item = response.json()["items"][0]
+    assert set(item) == {
+        "id",
+        "register_number",
+        "status",
+        "risk_level",
+        "reported_at",
+        "next_due_at",
+        "minutes_late",
+        "assigned_to_id",
+    }
+    assert b"Siti" not in response.content and b"Aminah" not in response.content
+    assert NIK.encode() not in response.content
+    assert item["next_due_at"] is not None
+
+
+def test_the_list_filters_like_the_page(
+    bahagia_caseworker: Persona, bahagia_volunteer: Persona
+) -> None:
+    high = open_case(bahagia_caseworker.membership, danger_now=True)
+    other = open_case(bahagia_volunteer.membership)
+    client = bearer(bahagia_caseworker)
+
+    by_risk = client.get(API, {"risk_level": "HIGH"}).json()["items"]
+    mine = client.get(API, {"mine": "true"}).json()["items"]
+    by_number = client.get(API, {"search": other.register_number}).json()["items"]
+
+    assert [item["id"] for item in by_risk] == [high.pk]
+    assert [item["id"] for item in mine] == [high.pk]
+    assert [item["id"] for item in by_number] == [other.pk]
+
+
+def test_a_volunteer_lists_only_her_own_intakes(
+    bahagia_caseworker: Persona, bahagia_volunteer: Persona
+) -> None:
+    own = open_case(bahagia_volunteer.membership)
+    open_case(bahagia_caseworker.membership)
+
+    items = bearer(bahagia_volunteer).get(API).json()["items"]
+
+    assert [item["id"] for item in items] == [own.pk]
+
+
+def test_a_bad_filter_is_refused(bahagia_caseworker: Persona) -> None:
+    response = bearer(bahagia_caseworker).get(API, {"due": "yesterday"})
+
+    assert response.status_code == 422

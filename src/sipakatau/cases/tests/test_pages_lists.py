@@ -1,0 +1,118 @@
+"""The case list: tabs, filters and search, never a name, and a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sipakatau.cases.models import CaseDeadline
+from sipakatau.cases.services import intake
+from tests.factories import Persona
+
+from .pages_support import add_person, english, open_case
+
+
+def _queries_for(persona: Persona, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = persona.client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_needs_as_many_queries_for_30_cases_as_for_5(bahagia_caseworker: Persona) -> None:
+    actor = bahagia_caseworker.membership
+    for _ in range(5):
+        add_person(actor, open_case(actor, danger_now=True))
+    url = reverse("cases:case_list") + "?tab=unit"
+    few = _queries_for(bahagia_caseworker, url)
+
+    for _ in range(25):
+        add_person(actor, open_case(actor, danger_now=True))
+    many = _queries_for(bahagia_caseworker, url)
+
+    assert many == few
+
+
+def test_the_list_shows_numbers_never_names(bahagia_caseworker: Persona) -> None:
+    actor = bahagia_caseworker.membership
+    case = open_case(actor, danger_now=True)
+    add_person(actor, case, name="Siti Aminah", nik="7372034505900001")
+
+    page = english(bahagia_caseworker.client).get(reverse("cases:case_list")).content.decode()
+
+    assert case.register_number in page
+    assert "Siti" not in page and "7372034505900001" not in page
+    assert "Contact" in page or "late" in page or "due" in page.lower()
+
+
+def test_overdue_and_due_today_tabs(bahagia_caseworker: Persona) -> None:
+    actor = bahagia_caseworker.membership
+    late = open_case(actor, danger_now=True, reported_at=timezone.now() - timedelta(hours=5))
+    fresh = open_case(actor, danger_now=False)
+    CaseDeadline.objects.filter(case=fresh).update(due_at=timezone.now() + timedelta(days=30))
+    client = english(bahagia_caseworker.client)
+
+    overdue = client.get(reverse("cases:case_list") + "?tab=overdue").content.decode()
+
+    assert late.register_number in overdue
+    assert fresh.register_number not in overdue
+    assert "late" in overdue
+
+
+def test_filters_by_status_and_form_of_violence(bahagia_caseworker: Persona) -> None:
+    actor = bahagia_caseworker.membership
+    sexual = open_case(actor)
+    intake.incident_record(actor=actor, case=sexual, occurred_on=None, violence_forms=["SEKSUAL"])
+    physical = open_case(actor)
+    intake.incident_record(actor=actor, case=physical, occurred_on=None, violence_forms=["FISIK"])
+
+    page = bahagia_caseworker.client.get(
+        reverse("cases:case_list") + "?tab=unit&form=SEKSUAL&status=new"
+    )
+
+    text = page.content.decode()
+    assert sexual.register_number in text and physical.register_number not in text
+
+
+def test_search_by_name_finds_only_cases_in_scope(
+    bahagia_caseworker: Persona, ikhlas_caseworker: Persona
+) -> None:
+    ours = open_case(bahagia_caseworker.membership)
+    add_person(bahagia_caseworker.membership, ours, name="Siti Aminah")
+    theirs = open_case(ikhlas_caseworker.membership)
+    add_person(ikhlas_caseworker.membership, theirs, name="Siti Aminah")
+
+    found = bahagia_caseworker.client.post(
+        reverse("cases:case_list") + "?tab=unit", {"q": "siti aminah"}, follow=True
+    )
+
+    text = found.content.decode()
+    assert ours.register_number in text
+    assert theirs.register_number not in text
+    outsider = ikhlas_caseworker.client.post(
+        reverse("cases:case_list") + "?tab=unit", {"q": "siti"}, follow=True
+    )
+    assert ours.register_number not in outsider.content.decode()
+
+
+def test_a_volunteer_lists_her_follow_ups(
+    bahagia_volunteer: Persona, bahagia_caseworker: Persona
+) -> None:
+    from datetime import date
+
+    from sipakatau.cases.services import care
+
+    case = open_case(bahagia_caseworker.membership)
+    follow_up = care.follow_up_plan(
+        actor=bahagia_caseworker.membership,
+        case=case,
+        assigned_to=bahagia_volunteer.user,
+        due_on=date.today(),
+    )
+
+    page = bahagia_volunteer.client.get(reverse("cases:follow_up_list")).content.decode()
+
+    assert reverse("cases:follow_up_detail", args=[follow_up.pk]) in page
+    assert case.register_number in page

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from .views import detail, intake, lists, records, workflow
+
+app_name = "cases"
+
+# Paths carry numbers only: never a name, a NIK or words from a narrative.
+urlpatterns = [
+    path("", lists.case_list, name="case_list"),
+    path("tindak-lanjut/", lists.follow_up_list, name="follow_up_list"),
+    path("baru/", intake.intake_start, name="intake_start"),
+    path("<int:pk>/", detail.case_detail, name="case_detail"),
+    path("<int:pk>/korban/", intake.intake_victim, name="intake_victim"),
+    path("<int:pk>/kejadian/", intake.intake_incident, name="intake_incident"),
+    path("<int:pk>/selesai/", intake.intake_done, name="intake_done"),
+    path("<int:pk>/orang/", intake.party_add, name="party_add"),
+    path("<int:pk>/klasifikasi/", records.case_classify, name="case_classify"),
+    path("<int:pk>/asesmen/", records.assessment_add, name="assessment_add"),
+    path("<int:pk>/persetujuan/", records.consent_add, name="consent_add"),
+    path("persetujuan/<int:pk>/tarik/", records.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/rencana/", records.plan_item_add, name="plan_item_add"),
+    path("rencana/<int:pk>/status/", records.plan_item_status, name="plan_item_status"),
+    path("<int:pk>/tindak-lanjut/", records.follow_up_plan, name="follow_up_plan"),
+    path("tindak-lanjut/<int:pk>/", records.follow_up_detail, name="follow_up_detail"),
+    path("<int:pk>/catatan/", records.note_add, name="note_add"),
+    path("<int:pk>/berkas/", records.attachment_add, name="attachment_add"),
+    path("berkas/<int:pk>/", records.attachment_download, name="attachment_download"),
+    path("<int:pk>/penugasan/", workflow.case_assign, name="case_assign"),
+    path("<int:pk>/status/", workflow.case_status, name="case_status"),
+    path("<int:pk>/polisi/", workflow.police_forwarding, name="police_forwarding"),
+    path("<int:pk>/penutupan/", workflow.closure_request, name="closure_request"),
+    path("penutupan/<int:pk>/", workflow.closure_decide, name="closure_decide"),
+    path("<int:pk>/buka-kembali/", workflow.case_reopen, name="case_reopen"),
+]

@@ -1,0 +1,59 @@
+"""What every case view shares."""
+
+from collections.abc import Iterable
+from typing import cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.services import actor_of
+from sipakatau.audit.services import audit_record
+
+from ..models import Case
+from ..services.common import CASE_STAFF, COORDINATORS, FRONTLINE
+
+__all__ = ["CASE_STAFF", "COORDINATORS", "FRONTLINE"]
+
+
+def membership_of(request: HttpRequest) -> Membership | None:
+    return cast("Membership | None", getattr(request, "membership", None))
+
+
+def actor(request: HttpRequest, roles: Iterable[str] = FRONTLINE) -> Membership:
+    """The acting membership, in one of ``roles`` (403 otherwise). Call it after the
+    scoped fetch, so that an outsider learns nothing but 404."""
+    membership = membership_of(request)
+    if membership is None or membership.role not in roles:
+        raise PermissionDenied
+    return membership
+
+
+def apply_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, next to the field it concerns."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def audit_read(
+    request: HttpRequest, action: str, object_type: str, object_id: object, fields: Iterable[str]
+) -> None:
+    """A read of case content is audited like a write (field names only)."""
+    audit_record(
+        action=action,
+        actor=actor_of(membership_of(request)),
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+    )
+
+
+def to_case(case: Case, section: str = "") -> HttpResponse:
+    url = reverse("cases:case_detail", args=[case.pk])
+    return redirect(f"{url}#{section}" if section else url)

@@ -1,0 +1,98 @@
+"""The case page: everything about one case, each section with its small forms.
+
+A volunteer who only has a follow-up on a case sees that follow-up and the register
+number, nothing else. Every showing of case content is audited (``case.viewed``).
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sipakatau.accounts.models import Role
+from sipakatau.lib.access import staff_view
+
+from .. import queries
+from ..codes import PartyRole
+from ..forms.records import ConsentWithdrawForm, FollowUpRecordForm, NoteForm, PlanItemStatusForm
+from ..models import Closure, Status
+from .common import CASE_STAFF, audit_read, membership_of
+
+SECTIONS = [
+    "parties",
+    "incident",
+    "assessments",
+    "consents",
+    "plan_items",
+    "follow_ups",
+    "notes",
+    "attachments",
+    "deadlines",
+    "closures",
+]
+
+
+@staff_view()
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = membership_of(request)
+    case = queries.case_for_user(membership, pk)
+    assert membership is not None  # case_for_user answered 404 otherwise
+    if not queries.case_can_be_browsed(membership, case):
+        follow_ups = list(queries.follow_ups_for(membership, case))
+        audit_read(request, "case.viewed", "cases.case", case.pk, ["register_number", "follow_ups"])
+        return render(
+            request,
+            "cases/case_follow_ups_only.html",
+            {"case": case, "follow_ups": follow_ups, "record_form": FollowUpRecordForm()},
+        )
+
+    parties = list(queries.parties_of(case))
+    links = list(case.perpetrator_links.all())
+    by_pk = {party.pk: party for party in parties}
+    relations = {
+        party.pk: [
+            (by_pk.get(link.victim_id), link.get_relationship_display())
+            for link in links
+            if link.perpetrator_id == party.pk
+        ]
+        for party in parties
+        if party.role == PartyRole.PERPETRATOR
+    }
+    deadline = queries.next_deadline(case)
+    deadlines = list(case.deadlines.all())
+    closures = list(case.closures.select_related("requested_by", "decided_by"))
+    pending = next((c for c in closures if c.decision == Closure.Decision.PENDING), None)
+    staff = membership.role in CASE_STAFF
+    context = {
+        "case": case,
+        "people": [(party, relations.get(party.pk, [])) for party in parties],
+        "incident": queries.incident_of(case),
+        "assessments": case.assessments.select_related("assessed_by"),
+        "consents": case.consents.select_related("subject__person", "given_by_guardian__person"),
+        "plan_items": [
+            (item, PlanItemStatusForm(initial={"status": item.status}, prefix=f"item{item.pk}"))
+            for item in case.plan_items.select_related("owner")
+        ],
+        "follow_ups": queries.follow_ups_for(membership, case),
+        "notes": case.notes.select_related("author"),
+        # The files themselves stay in the database until someone downloads one.
+        "attachments": case.attachments.select_related("uploaded_by").defer("content"),
+        "deadlines": deadlines,
+        "deadline": deadline,
+        "late": queries.lateness(deadline),
+        "closures": closures,
+        "pending_closure": pending,
+        "note_form": NoteForm(),
+        "withdraw_form": ConsentWithdrawForm(),
+        "staff": staff,
+        "coordinator": membership.role == Role.COORDINATOR,
+        "can_take": membership.role == Role.CASEWORKER and case.assigned_to_id is None,
+        "can_activate": staff
+        and case.status in {Status.ASSESSED, Status.MONITORING, Status.REOPENED},
+        "can_monitor": staff and case.status == Status.ACTIVE,
+        "can_request_closure": staff and case.status != Status.CLOSED and pending is None,
+        "is_closed": case.status == Status.CLOSED,
+        "police_due": any(d.code == "police_forwarding" and d.met_at is None for d in deadlines),
+    }
+    audit_read(request, "case.viewed", "cases.case", case.pk, SECTIONS)
+    return render(request, "cases/case_detail.html", context)

@@ -1,0 +1,79 @@
+"""Lists: cases (mine, the unit's, due today, overdue) and my follow-ups.
+
+A list may be seen on a shared screen, so rows carry the register number, status, risk
+and the next due action, never a name. What is typed in the search box is sent by POST
+and only the matching case numbers are kept (in the session), so no name or NIK ever
+travels in a URL, a browser history or a server log.
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sipakatau.accounts.models import Role
+from sipakatau.lib.access import staff_view
+
+from .. import queries
+from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
+from .common import FRONTLINE, actor
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "cases_search_ids"
+
+
+@staff_view(*FRONTLINE)
+@require_http_methods(["GET", "POST"])
+def case_list(request: HttpRequest) -> HttpResponse:
+    membership = actor(request)
+    volunteer = membership.role == Role.VOLUNTEER
+    params = request.GET.copy()
+    params.pop("page", None)
+    search_form = CaseSearchForm(request.POST or None)
+    if request.method == "POST":
+        if search_form.is_valid():
+            request.session[SEARCH_SESSION_KEY] = queries.case_ids_matching(
+                membership, search_form.cleaned_data["q"]
+            )
+            params["search"] = "1"
+            return redirect(f"{reverse('cases:case_list')}?{params.urlencode()}")
+        params.pop("search", None)
+    # A volunteer lists the intakes she took; her follow-ups have their own list.
+    tab = "mine" if volunteer else request.GET.get("tab", "mine")
+    if tab not in TABS:
+        tab = "mine"
+    searching = request.GET.get("search") == "1" and SEARCH_SESSION_KEY in request.session
+    case_ids = list(request.session[SEARCH_SESSION_KEY]) if searching else None
+    filter_form = CaseFilterForm(request.GET, organisation=membership.organisation)
+    cases = queries.cases_listed(membership, filter_form.case_filter(tab, case_ids))
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for case in page:
+        deadline = queries.next_deadline(case)
+        rows.append((case, deadline, queries.lateness(deadline)))
+    without_search = params.copy()
+    without_search.pop("search", None)
+    context = {
+        "tab": tab,
+        "tabs": [] if volunteer else TABS,
+        "volunteer": volunteer,
+        "page": page,
+        "rows": rows,
+        "filter_form": filter_form,
+        "search_form": search_form,
+        "searching": searching,
+        "query": params.urlencode(),
+        "query_without_search": without_search.urlencode(),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@staff_view(*FRONTLINE)
+@require_GET
+def follow_up_list(request: HttpRequest) -> HttpResponse:
+    membership = actor(request)
+    page = Paginator(queries.follow_ups_assigned_to(membership), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/follow_up_list.html", {"page": page, "query": ""})
