@@ -159,6 +159,18 @@ def _remove_audit_triggers() -> None:
     _apply({"sqlite": _TRIGGERS.SQLITE_REVERSE, "postgresql": _TRIGGERS.POSTGRESQL_REVERSE})
 
 
+_DEADLINE_RULES = importlib.import_module("sipakatau.cases.migrations.0002_default_deadline_rules")
+
+
+def _ensure_reference_rows() -> None:
+    """Rows that migrations load (the default deadline rules) are emptied by the clean-up
+    of a transactional test like every other row; put them back for the next test."""
+    from django.apps import apps
+
+    if not apps.get_model("cases", "DeadlineRule").objects.exists():
+        _DEADLINE_RULES.load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _audit_triggers(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
@@ -170,6 +182,7 @@ def _audit_triggers(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db" if transactional else "db")
     if _triggers_missing():
         _install_audit_triggers()
+    _ensure_reference_rows()
     if transactional:
         # Registered after the database fixture, so it runs before pytest-django empties
         # the tables; the next database test puts the triggers back.

@@ -9,7 +9,9 @@ urlpatterns = [
     path("healthz", lib_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sipakatau.accounts.urls")),
+    path("", include("sipakatau.notifications.urls")),
     path("", include("sipakatau.audit.urls")),
+    path("kasus/", include("sipakatau.cases.urls")),
     *api_urlpatterns,
 ]
 
