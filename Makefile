@@ -46,7 +46,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 messages: $(STAMP)
-	cd src/sipakatau && ../../$(BIN)/python ../../manage.py makemessages --locale id --no-obsolete --no-location
+	cd src/sipakatau && ../../$(BIN)/python ../../manage.py makemessages --locale id --no-obsolete --no-location --ignore "*/tests/*" --ignore "static/*"
 	cd src/sipakatau && ../../$(BIN)/python ../../manage.py compilemessages --locale id
 
 bench: $(STAMP)

@@ -10,6 +10,10 @@ database instead.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Services are the directory's vocabulary too (providers say which they give), so the
+# list lives there, one floor down, and is re-exported here.
+from sipakatau.directory.codes import ServiceType
+
 
 class Channel(models.TextChoices):
     """How the report reached the unit (intake channels in the domain notes)."""
@@ -39,7 +43,7 @@ class ViolenceForm(models.TextChoices):
 class PlaceType(models.TextChoices):
     """SIMFONI-PPA place of the incident."""
 
-    RUMAH_TANGGA = "RUMAH_TANGGA", _("Home")
+    RUMAH_TANGGA = "RUMAH_TANGGA", _("Household")
     TEMPAT_KERJA = "TEMPAT_KERJA", _("Workplace")
     SEKOLAH = "SEKOLAH", _("School")
     FASILITAS_UMUM = "FASILITAS_UMUM", _("Public place")
@@ -65,24 +69,6 @@ class Relationship(models.TextChoices):
 # Relationships that make violence "domestic" (UU 23/2004 PKDRT, Pasal 2) and, for
 # GBVIMS, intimate-partner violence.
 INTIMATE_PARTNER = frozenset({Relationship.SUAMI_ISTRI, Relationship.PACAR_TEMAN})
-
-
-class ServiceType(models.TextChoices):
-    """SIMFONI-PPA services, plus the social-protection needs the LBK-KK follows."""
-
-    PENGADUAN = "PENGADUAN", _("Complaint handling")
-    KESEHATAN = "KESEHATAN", _("Health care")
-    BANTUAN_HUKUM = "BANTUAN_HUKUM", _("Legal aid")
-    PENEGAKAN_HUKUM = "PENEGAKAN_HUKUM", _("Police and prosecution")
-    REHABILITASI_SOSIAL = "REHABILITASI_SOSIAL", _("Social rehabilitation")
-    REINTEGRASI_SOSIAL = "REINTEGRASI_SOSIAL", _("Social reintegration")
-    PEMULANGAN = "PEMULANGAN", _("Return home")
-    PENDAMPINGAN_TOKOH_AGAMA = "PENDAMPINGAN_TOKOH_AGAMA", _("Support by a religious leader")
-    PSIKOSOSIAL = "PSIKOSOSIAL", _("Psychosocial support")
-    RUMAH_AMAN = "RUMAH_AMAN", _("Safe house or shelter")
-    DOKUMEN_KEPENDUDUKAN = "DOKUMEN_KEPENDUDUKAN", _("Civil documents (KTP, KK, birth certificate)")
-    BANSOS = "BANSOS", _("Social assistance programme")
-    JAMINAN_KESEHATAN = "JAMINAN_KESEHATAN", _("Health insurance (BPJS PBI)")
 
 
 class ImmediateNeed(models.TextChoices):

@@ -5,6 +5,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -75,7 +76,11 @@ def locked_out(
     return render(
         request,
         "accounts/sign_in.html",
-        {"form": form, "locked_out": True},
+        {
+            "form": form,
+            "locked_out": True,
+            "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
         status=429,
     )
 
