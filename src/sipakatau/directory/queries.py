@@ -1,0 +1,155 @@
+"""Every read of the service directory that depends on who is asking.
+
+The directory itself is not secret: every signed-in role but the auditor reads all of it
+(a kader in Soreang may need the shelter in Makassar). What is scoped is who may change an
+entry: an administrator the providers located in its organisation's area (or below it),
+an agency manager its own organisation's entry. Outside that, the manage pages answer 404.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.areas.models import Area, Level
+
+from .models import Provider, ProviderService
+
+# Separation of duties (DESIGN §5): the auditor sees the audit trail and nothing else.
+READERS = frozenset(set(Role.values) - {Role.AUDITOR})
+MANAGERS = frozenset({Role.ADMIN, Role.AGENCY_MANAGER})
+
+_AreasServed = Provider.areas_served.through
+
+
+def _with_ancestors(area: Area) -> list[str]:
+    """The area's code and every ancestor's: codes nest, so ``73.72.03.1003`` lies in
+    ``73.72.03``, ``73.72`` and ``73``."""
+    parts = area.code.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _listed(providers: QuerySet[Provider]) -> QuerySet[Provider]:
+    # Everything a list row shows in two queries, however many rows (the test counts them).
+    return providers.select_related("area", "organisation").prefetch_related("services")
+
+
+def providers_for_search(
+    *, service_type: str | None = None, area: Area | None = None, text: str | None = None
+) -> QuerySet[Provider]:
+    """Active providers that give ``service_type`` and serve ``area``, matching ``text``.
+
+    A provider serves every area in its ``areas_served`` and everything below them; with
+    none listed it serves its own area and everything below it (a Puskesmas its
+    kecamatan, a city office the whole city).
+    """
+    providers = Provider.objects.filter(is_active=True)
+    if service_type:
+        providers = providers.filter(
+            Exists(
+                ProviderService.objects.filter(provider=OuterRef("pk"), service_type=service_type)
+            )
+        )
+    if area is not None:
+        codes = _with_ancestors(area)
+        served = _AreasServed.objects.filter(provider=OuterRef("pk"))
+        providers = providers.filter(
+            Exists(served.filter(area__code__in=codes))
+            | (~Exists(served) & Q(area__code__in=codes))
+        )
+    text = (text or "").strip()
+    if text:
+        providers = providers.filter(
+            Q(name__icontains=text)
+            | Q(address__icontains=text)
+            | Exists(
+                ProviderService.objects.filter(provider=OuterRef("pk"), description__icontains=text)
+            )
+        )
+    return _listed(providers).order_by("name", "pk")
+
+
+def public_providers(
+    *, service_type: str | None = None, area: Area | None = None, text: str | None = None
+) -> QuerySet[Provider]:
+    """What the public portal may show: only providers that agreed to be listed."""
+    return providers_for_search(service_type=service_type, area=area, text=text).filter(
+        is_public=True
+    )
+
+
+def providers_managed_by(membership: Membership | None) -> QuerySet[Provider]:
+    """Active or not: a manager must find a deactivated entry to bring it back."""
+    if membership is None or not membership.is_active:
+        return Provider.objects.none()
+    if membership.role == Role.ADMIN:
+        scope = _within(membership.organisation.area.code, "area__")
+    elif membership.role == Role.AGENCY_MANAGER:
+        scope = Q(organisation_id=membership.organisation_id)
+    else:
+        return Provider.objects.none()
+    return _listed(Provider.objects.filter(scope)).order_by("name", "pk")
+
+
+def provider_is_managed_by(membership: Membership | None, provider: Provider) -> bool:
+    return providers_managed_by(membership).filter(pk=provider.pk).exists()
+
+
+def provider_for_manager(membership: Membership | None, pk: int) -> Provider:
+    provider = providers_managed_by(membership).filter(pk=pk).first()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def provider_for_reader(membership: Membership | None, pk: int) -> Provider:
+    """An active provider for anyone who reads the directory; a deactivated one only for
+    whoever manages it (it is no longer offered to caseworkers)."""
+    if membership is None or membership.role not in READERS:
+        raise Http404
+    provider = _listed(Provider.objects.filter(pk=pk)).prefetch_related("areas_served").first()
+    if provider is None or not (provider.is_active or provider_is_managed_by(membership, provider)):
+        raise Http404
+    return provider
+
+
+def provider_for_organisation(organisation: Organisation) -> Provider | None:
+    """The organisation's own entry, if it has one (referrals to it reach its inbox)."""
+    return (
+        Provider.objects.filter(organisation=organisation)
+        .select_related("area")
+        .prefetch_related("services")
+        .first()
+    )
+
+
+def areas_for_directory(membership: Membership) -> QuerySet[Area]:
+    """Areas offered in the directory's forms: the acting organisation's city (or its own
+    area when wider), down to the kelurahan — RW and RT are too fine for a provider."""
+    code = membership.organisation.area.code
+    city = ".".join(code.split(".")[:2])
+    return (
+        Area.objects.filter(Q(code=city) | Q(code__startswith=city + ".") | Q(code=code))
+        .exclude(level__in=[Level.RW, Level.RT])
+        .order_by("code")
+    )
+
+
+def _within(code: str, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": code + "."})
+
+
+def areas_placeable(membership: Membership) -> QuerySet[Area]:
+    """Where the actor may locate an entry: inside its own organisation's area."""
+    return areas_for_directory(membership).filter(_within(membership.organisation.area.code))
+
+
+def organisations_linkable(membership: Membership) -> QuerySet[Organisation]:
+    """Organisations without an entry yet that the actor may link a new entry to (the
+    services check the same): its own for an agency manager, any in its area for an
+    administrator."""
+    organisations = Organisation.objects.filter(is_active=True, provider__isnull=True)
+    if membership.role == Role.AGENCY_MANAGER:
+        return organisations.filter(pk=membership.organisation_id)
+    if membership.role == Role.ADMIN:
+        return organisations.filter(_within(membership.organisation.area.code, "area__"))
+    return Organisation.objects.none()

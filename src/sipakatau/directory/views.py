@@ -1,0 +1,268 @@
+"""The directory pages: search and read for every staff role but the auditor; create,
+edit, services, deactivate and import for the administrators and agency managers who
+manage the entry (an entry outside their scope answers 404)."""
+
+import csv
+import io
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.areas.models import Area
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.tables import TableError, read_table
+from sipakatau.lib.uploads import max_upload_bytes
+
+from . import queries, services
+from .codes import ServiceType
+from .forms import ImportForm, ProviderCreateForm, ProviderForm, SearchForm, ServicesForm
+from .queries import MANAGERS, READERS
+
+PAGE_SIZE = 25
+
+
+def _membership(request: HttpRequest) -> Membership:
+    # staff_view(...) with roles has already refused a request without one.
+    return cast("Membership", request.membership)  # type: ignore[attr-defined]
+
+
+def _apply_errors(form: Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, next to the field it concerns."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+
+@staff_view(*READERS)
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    form = SearchForm(request.GET or None, areas=queries.areas_for_directory(membership))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    providers = queries.providers_for_search(
+        service_type=data.get("service") or None,
+        area=data.get("kelurahan"),
+        text=data.get("q"),
+    )
+    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": params.urlencode(),
+        "searched": bool(data and any(data.values())),
+        "can_manage": membership.role in MANAGERS,
+        "can_import": membership.role == Role.ADMIN,
+    }
+    # HTMX swaps only the results; without JavaScript the whole page comes back.
+    template = "directory/includes/results.html" if request.htmx else "directory/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@staff_view(*READERS)
+@require_GET
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    provider = queries.provider_for_reader(membership, pk)
+    context = {
+        "provider": provider,
+        "can_edit": queries.provider_is_managed_by(membership, provider),
+    }
+    return render(request, "directory/provider_detail.html", context)
+
+
+# --- Managing -----------------------------------------------------------------------------
+
+
+@staff_view(*MANAGERS)
+@require_GET
+def manage_list(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    providers = queries.providers_managed_by(membership)
+    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    own = queries.provider_for_organisation(membership.organisation)
+    context = {
+        "page": page,
+        "query": "",
+        # An agency manager keeps one entry, its own organisation's.
+        "can_create": membership.role == Role.ADMIN or own is None,
+        "can_import": membership.role == Role.ADMIN,
+    }
+    return render(request, "directory/manage_list.html", context)
+
+
+@staff_view(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def provider_create(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    if membership.role == Role.AGENCY_MANAGER:
+        own = queries.provider_for_organisation(membership.organisation)
+        if own is not None:
+            return redirect("directory:provider_edit", pk=own.pk)
+    form = ProviderCreateForm(
+        request.POST or None,
+        areas=queries.areas_placeable(membership),
+        served_areas=queries.areas_for_directory(membership),
+        organisations=queries.organisations_linkable(membership),
+        initial={"organisation": membership.organisation}
+        if membership.role == Role.AGENCY_MANAGER
+        else {"area": membership.organisation.area},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        if membership.role == Role.AGENCY_MANAGER:
+            values["organisation"] = membership.organisation
+        try:
+            provider = services.provider_create(actor=membership, **values)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The provider is in the directory. Now tick its services."))
+            return redirect("directory:provider_services", pk=provider.pk)
+    return render(request, "directory/provider_form.html", {"form": form, "provider": None})
+
+
+@staff_view(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    provider = queries.provider_for_manager(membership, pk)
+    form = ProviderForm(
+        request.POST or None,
+        # The current place stays a choice even when it is not the actor's to give.
+        areas=queries.areas_placeable(membership) | Area.objects.filter(pk=provider.area_id),
+        served_areas=queries.areas_for_directory(membership)
+        | Area.objects.filter(pk__in=provider.areas_served.values("pk")),
+        initial=ProviderForm.initial_for(provider),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_update(actor=membership, provider=provider, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory:provider_detail", pk=provider.pk)
+    return render(request, "directory/provider_form.html", {"form": form, "provider": provider})
+
+
+@staff_view(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    provider = queries.provider_for_manager(membership, pk)
+    form = ServicesForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provider_set_services(
+                actor=membership, provider=provider, services=form.services()
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("directory:provider_detail", pk=provider.pk)
+    return render(request, "directory/provider_services.html", {"form": form, "provider": provider})
+
+
+@staff_view(*MANAGERS)
+@require_http_methods(["GET", "POST"])
+def provider_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page rather than a dialog: it works without JavaScript."""
+    membership = _membership(request)
+    provider = queries.provider_for_manager(membership, pk)
+    if request.method == "POST":
+        active = request.POST.get("active") == "1"
+        services.provider_set_active(actor=membership, provider=provider, active=active)
+        messages.success(
+            request,
+            _("The provider is back in the directory.")
+            if active
+            else _("The provider is no longer offered in searches or for referrals."),
+        )
+        return redirect("directory:provider_detail", pk=provider.pk)
+    return render(request, "directory/provider_set_active.html", {"provider": provider})
+
+
+# --- Import -------------------------------------------------------------------------------
+
+
+@staff_view(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def directory_import(request: HttpRequest) -> HttpResponse:
+    membership = _membership(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            problems = [_("The file is too big.")]
+        else:
+            try:
+                rows = read_table(filename=upload.name or "", data=upload.read())
+                result = services.directory_import(
+                    actor=membership, rows=rows, source=upload.name or ""
+                )
+            except TableError as error:
+                problems = [str(error)]
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d new, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                return redirect("directory:manage_list")
+    context = {"form": form, "problems": problems, "service_types": ServiceType.choices}
+    return render(request, "directory/import.html", context)
+
+
+TEMPLATE_EXAMPLE = {
+    "name": "Rumah Sakit Contoh",
+    "address": "Jl. Contoh No. 1",
+    "area_code": "73.72.03.1003",
+    "phone": "0421 21000",
+    "whatsapp": "0812 3456 7890",
+    "email": "",
+    "hours": "Senin-Jumat 08.00-16.00; IGD 24 jam",
+    "services": "KESEHATAN;PSIKOSOSIAL",
+    "wheelchair_access": "ya",
+    "sign_language": "tidak",
+    "cost": "BPJS",
+    "is_public": "ya",
+    "areas_served": "73.72",
+}
+
+
+@staff_view(Role.ADMIN)
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: the columns and one example row. With a BOM, so that Excel
+    opens it as UTF-8 instead of garbling any accented letter."""
+    out = io.StringIO()
+    columns = [*services.IMPORT_COLUMNS, "areas_served"]
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerow(TEMPLATE_EXAMPLE)
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="direktori-layanan.csv"'
+    return response
