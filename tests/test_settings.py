@@ -41,6 +41,7 @@ def test_production_mode_passes_the_deploy_check(tmp_path: Path) -> None:
         SIPAKATAU_SECRET_KEY="k" * 20 + "-production-secret-that-is-long-and-random-1234567890",
         SIPAKATAU_AUDIT_KEY_FILE=str(audit_key),
         SIPAKATAU_ALLOWED_HOSTS="sipakatau.example.go.id",
+        SIPAKATAU_BASE_URL="https://sipakatau.example.go.id",
         SIPAKATAU_VAR_DIR=str(tmp_path),
         **_production_keys(tmp_path),
     )

@@ -1,24 +1,82 @@
-"""Sending notifications to staff."""
+"""Sending notifications: in-app to staff, and through the outbox by email, SMS or WhatsApp.
 
+Everything here writes in the caller's transaction: a change that rolls back leaves no
+notification and no outgoing message behind. Delivery happens later, in ``worker``.
+"""
+
+import hashlib
+import logging
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Notification
-from .templates import clean_context
+from sipakatau.accounts.models import Organisation
+from sipakatau.audit.services import Actor, audit_record
+from sipakatau.lib.phone import PhoneError, normalise_phone
+from sipakatau.people.models import ContactChannel, Person
+
+from .models import Channel, Notification, OutboxMessage, OutboxStatus, RecipientKind
+from .templates import UnsafeNotification, clean_context, clean_person_context, reveals
+
+logger = logging.getLogger(__name__)
+
+# The person's own contact channels that the outbox can use, and how it sends on them.
+# A phone call, a home visit or a trusted go-between are for staff to do, not for us.
+_PHONE_CHANNELS = {ContactChannel.SMS: Channel.SMS, ContactChannel.WHATSAPP: Channel.WHATSAPP}
+
+
+class Refusal:
+    """Why a message to a person may not be sent (reason codes, safe to log)."""
+
+    DO_NOT_CONTACT = "do_not_contact"
+    NO_SAFE_CHANNEL = "no_safe_channel"
+    NO_PHONE = "no_phone"
+
+
+def _dedup_key(base: str | None, *parts: object) -> str:
+    """A fixed-length key that cannot carry what the caller put in it (``base`` might name
+    a person by mistake; only its hash is stored and sent to the gateway)."""
+    if base is None:
+        return uuid.uuid4().hex
+    return hashlib.sha256(":".join([base, *map(str, parts)]).encode()).hexdigest()
 
 
 def notify(*, users: Iterable[AbstractBaseUser], template: str, context: Mapping[str, Any]) -> int:
-    """Queue an in-app notification for each user, in the caller's transaction, so a
+    """Queue an in-app notification for each user, and an email for each active user with
+    an address (unless SIPAKATAU_NOTIFY_EMAIL is off), in the caller's transaction, so a
     rolled-back change sends nothing. Refuses any variable off the allowlist."""
     cleaned = clean_context(template, context)
+    users = list(users)
     rows = [
         Notification(recipient_id=user.pk, template=template, context=cleaned) for user in users
     ]
-    Notification.objects.bulk_create(rows)
+    emails = []
+    if settings.SIPAKATAU_NOTIFY_EMAIL:
+        now = timezone.now()
+        emails = [
+            OutboxMessage(
+                channel=Channel.EMAIL,
+                recipient_kind=RecipientKind.USER,
+                recipient_user_id=user.pk,
+                recipient_address=address,
+                template=template,
+                context=cleaned,
+                next_attempt_at=now,
+                dedup_key=_dedup_key(None),
+            )
+            for user in users
+            # A disabled account's mailbox may now belong to someone else (a successor,
+            # a departed volunteer); it keeps the in-app notice, which nobody can read.
+            if (address := (getattr(user, "email", "") or "").strip()) and user.is_active
+        ]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows)
+        OutboxMessage.objects.bulk_create(emails)
     return len(rows)
 
 
@@ -27,3 +85,107 @@ def notifications_mark_read(*, user: AbstractBaseUser, ids: Iterable[int]) -> in
         return Notification.objects.filter(
             recipient_id=user.pk, pk__in=list(ids), read_at__isnull=True
         ).update(read_at=timezone.now())
+
+
+def safe_phone_channel(person: Person) -> tuple[str, str] | str:
+    """``(channel, E.164 phone)`` on which ``person`` may be sent a message, or the
+    ``Refusal`` reason why none may be used.
+
+    Only what the person chose (DESIGN.md §5): "do not contact" wins over everything, and
+    a channel is used only when the person marked it, in the order they listed them.
+    """
+    safe = person.safe_contact if isinstance(person.safe_contact, dict) else {}
+    if safe.get("do_not_contact"):
+        return Refusal.DO_NOT_CONTACT
+    channels = [
+        _PHONE_CHANNELS[choice]
+        for choice in safe.get("channels") or []
+        if choice in _PHONE_CHANNELS
+    ]
+    if not channels:
+        return Refusal.NO_SAFE_CHANNEL
+    try:
+        phone = normalise_phone(person.phone or "")
+    except PhoneError:
+        return Refusal.NO_PHONE
+    return channels[0], phone
+
+
+def _require_neutral(sender_name: str) -> None:
+    """Refuse a sender that would tell whoever holds the phone what the message is about:
+    a revealing word, or the name of one of our organisations (each is a service for
+    violence cases or an office that holds them)."""
+    sender = sender_name.strip().lower()
+    if not sender or len(sender_name) > 40 or reveals(sender):
+        raise UnsafeNotification("the sender name of a message to a person must be neutral")
+    for name, short_name in Organisation.objects.values_list("name", "short_name"):
+        name, short_name = name.lower(), short_name.lower()
+        if sender in name or (short_name and short_name in sender):
+            raise UnsafeNotification(
+                "the sender name of a message to a person must not name a unit"
+            )
+
+
+def notify_person(
+    *,
+    person: Person,
+    template: str,
+    context: Mapping[str, Any],
+    sender_name: str | None = None,
+    dedup_key: str | None = None,
+    actor: Actor | None = None,
+) -> OutboxMessage:
+    """Queue a message to a survivor or reporter on the channel they marked safe, in the
+    caller's transaction.
+
+    When there is no such channel the message is kept with status ``refused`` (nothing is
+    ever sent) and a ``notification.refused`` audit event names the reason — never the
+    number or the text. ``template`` must be one of ``templates.PERSON_TEMPLATES``; the
+    sender is ``SIPAKATAU_NEUTRAL_SENDER`` unless a neutral ``sender_name`` is given.
+    ``dedup_key`` (e.g. ``f"referral:{pk}:accepted"``) makes a second call for the same
+    event return the first message instead of queuing another. ``actor`` is who caused
+    the message, for the audit event (default: the system).
+    """
+    cleaned = clean_person_context(template, context)
+    sender = sender_name if sender_name is not None else settings.SIPAKATAU_NEUTRAL_SENDER
+    _require_neutral(sender)
+    key = _dedup_key(dedup_key, "person", person.pk, template)
+    decision = safe_phone_channel(person)
+    with transaction.atomic():
+        existing = OutboxMessage.objects.filter(dedup_key=key).first()
+        if existing is not None:
+            return existing
+        message = OutboxMessage(
+            recipient_kind=RecipientKind.PERSON,
+            recipient_person=person,
+            template=template,
+            context=cleaned,
+            sender=sender,
+            dedup_key=key,
+        )
+        if isinstance(decision, tuple):
+            message.channel, message.recipient_address = decision
+            message.next_attempt_at = timezone.now()
+            message.save(force_insert=True)
+            return message
+        # A survivor is contacted only on a channel marked safe; an unsafe one can put
+        # them in danger, so the message is refused, kept for the record, and audited.
+        message.status = OutboxStatus.REFUSED
+        message.last_error = decision
+        message.save(force_insert=True)
+        record_refusal(message, decision, actor=actor)
+    return message
+
+
+def record_refusal(message: OutboxMessage, reason: str, *, actor: Actor | None = None) -> None:
+    """The audit event and log line of a refused message: the reason and the ids only."""
+    audit_record(
+        action="notification.refused",
+        actor=actor or Actor(label="system"),
+        object_type="notifications.outboxmessage",
+        object_id=message.pk,
+        fields=[reason],
+    )
+    logger.warning(
+        "Message %s to person %s refused: %s", message.pk, message.recipient_person_id, reason
+    )

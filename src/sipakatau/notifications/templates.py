@@ -5,6 +5,7 @@ email server: templates can only use the allowlisted variables, and a test rende
 template with every variable to prove nothing else can slip in.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -28,17 +29,76 @@ TEMPLATES: dict[str, Any] = {
         "Case %(register_number)s at %(unit_name)s waits for your closure approval. "
         "Open it: %(link)s"
     ),
+    # Referrals (referrals.services): unit_name is the other side of the referral.
+    "referral_received": _(
+        "New referral %(register_number)s from %(unit_name)s. Please answer by %(due_at)s: %(link)s"
+    ),
+    "referral_answered": _(
+        "Referral %(register_number)s has news from %(unit_name)s. Open it: %(link)s"
+    ),
+    "referral_overdue": _(
+        "Referral %(register_number)s (%(unit_name)s) was due for an answer %(due_at)s. "
+        "Open it: %(link)s"
+    ),
+    "referral_override": _(
+        "Referral %(register_number)s from %(unit_name)s was sent without consent, on a "
+        "legal basis. Please check it: %(link)s"
+    ),
+    "referral_withdrawn": _(
+        "Referral %(register_number)s from %(unit_name)s was withdrawn. Stop the work on it. "
+        "%(link)s"
+    ),
+}
+
+# What a survivor or reporter may receive by SMS or WhatsApp. Whoever else reads the phone
+# (often the person who hurt them) must learn nothing: no unit name (an "LBK-KK" or "UPTD
+# PPA" names a violence service), no word about violence, cases, police or protection;
+# only a reference the person already knows, a link and a time.
+PERSON_ALLOWED_VARIABLES = frozenset({"register_number", "link", "due_at"})
+
+PERSON_TEMPLATES: dict[str, Any] = {
+    "person_request_update": _("There is news about your request %(register_number)s. %(link)s"),
+    "person_appointment": _(
+        "Reminder: your appointment %(register_number)s is on %(due_at)s. %(link)s"
+    ),
 }
 
 
+# Words that would give away what a message to a survivor is about, in English and Bahasa
+# Indonesia. The neutral sender is checked against them when a message is queued, and a
+# test checks every person template (in every language) against them.
+REVEALING_WORDS = frozenset(
+    {
+        "violence", "kekerasan", "abuse", "victim", "korban", "survivor", "penyintas",
+        "case", "kasus", "police", "polisi", "protection", "perlindungan", "ppa", "lbk",
+        "lbk-kk", "p2tp2a", "dp3a", "uptd", "dinsos", "shelter", "rumah aman", "rape",
+        "perkosaan", "kdrt", "domestic", "child", "children", "anak", "women", "perempuan",
+        "referral", "rujukan", "sipakatau", "report", "laporan", "pengaduan",
+    }
+)  # fmt: skip
+
+
+def reveals(text: str) -> list[str]:
+    """The revealing words in ``text`` (whole words, any case)."""
+    lowered = text.lower()
+    return sorted(
+        word for word in REVEALING_WORDS if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered)
+    )
+
+
 class UnsafeNotification(ValueError):
-    """A notification asked for a variable that is not on the allowlist."""
+    """A notification asked for a template or variable that is not on an allowlist."""
 
 
-def clean_context(template: str, context: Mapping[str, Any]) -> dict[str, str]:
-    if template not in TEMPLATES:
+def _clean(
+    catalogue: Mapping[str, Any],
+    allowed: frozenset[str],
+    template: str,
+    context: Mapping[str, Any],
+) -> dict[str, str]:
+    if template not in catalogue:
         raise UnsafeNotification(f"unknown notification template {template!r}")
-    extra = set(context) - ALLOWED_VARIABLES
+    extra = set(context) - allowed
     if extra:
         raise UnsafeNotification(f"variables not allowed in notifications: {sorted(extra)}")
     cleaned = {}
@@ -47,11 +107,34 @@ def clean_context(template: str, context: Mapping[str, Any]) -> dict[str, str]:
     return cleaned
 
 
-def render(template: str, context: Mapping[str, str]) -> str:
-    values = {key: "" for key in ALLOWED_VARIABLES}
-    values.update(context)
+def clean_context(template: str, context: Mapping[str, Any]) -> dict[str, str]:
+    """The context of a staff template, as stored; refuses anything off the allowlist."""
+    return _clean(TEMPLATES, ALLOWED_VARIABLES, template, context)
+
+
+def clean_person_context(template: str, context: Mapping[str, Any]) -> dict[str, str]:
+    """The context of a survivor's or reporter's template, against the narrower allowlist."""
+    return _clean(PERSON_TEMPLATES, PERSON_ALLOWED_VARIABLES, template, context)
+
+
+def _render(text: Any, allowed: frozenset[str], context: Mapping[str, str], base_url: str) -> str:
+    # Only allowlisted keys reach the text, whatever the stored row holds: a context
+    # written by hand or by an older version cannot smuggle anything in.
+    values = {key: "" for key in allowed}
+    values.update({key: value for key, value in context.items() if key in allowed})
     if values.get("due_at"):
         moment = parse_datetime(values["due_at"])
         if moment is not None:
             values["due_at"] = date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    return str(TEMPLATES[template]) % values
+    if base_url and values.get("link", "").startswith("/"):
+        values["link"] = base_url + values["link"]
+    return str(text) % values
+
+
+def render(template: str, context: Mapping[str, str], *, base_url: str = "") -> str:
+    """A staff template's text; ``base_url`` makes the link absolute (email)."""
+    return _render(TEMPLATES[template], ALLOWED_VARIABLES, context, base_url)
+
+
+def render_for_person(template: str, context: Mapping[str, str], *, base_url: str = "") -> str:
+    return _render(PERSON_TEMPLATES[template], PERSON_ALLOWED_VARIABLES, context, base_url)

@@ -1,0 +1,103 @@
+"""Fixtures of the notification tests: the loopback SMTP server and gateway wired into
+the settings, people with and without a safe channel, and a database that threads can
+share."""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from sipakatau.people.models import ContactChannel, Person
+from sipakatau.people.profile import person_set_profile
+from sipakatau.people.services import person_create
+from tests.factories import Persona
+
+from .support import FakeGateway, SmtpServer, gateway_server, smtp_server
+
+PHONE = "0812-3456-7890"
+PHONE_E164 = "+6281234567890"
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpServer]:
+    for server in smtp_server():
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+        yield server
+
+
+@pytest.fixture
+def gateway(settings: Any) -> Iterator[FakeGateway]:
+    for fake in gateway_server():
+        settings.SIPAKATAU_SMS_GATEWAY_URL = fake.url
+        settings.SIPAKATAU_SMS_GATEWAY_TOKEN = "test-gateway-token"
+        settings.SIPAKATAU_SMS_GATEWAY_TIMEOUT = 1
+        yield fake
+
+
+def make_person(
+    recorder: Persona,
+    *,
+    channels: list[str] | None = None,
+    do_not_contact: bool = False,
+    phone: str | None = PHONE,
+    name: str = "Siti Aminah",
+    **values: Any,
+) -> Person:
+    """A person recorded by ``recorder`` with these contact choices, through the services."""
+    person = person_create(actor=recorder.membership, name=name, phone=phone, **values).person
+    return person_set_profile(
+        actor=recorder.membership,
+        person=person,
+        do_not_contact=do_not_contact,
+        contact_channels=[] if channels is None else channels,
+    )
+
+
+@pytest.fixture
+def reachable(bahagia_caseworker: Persona) -> Person:
+    """A survivor who marked WhatsApp safe and has a phone on record."""
+    return make_person(bahagia_caseworker, channels=[ContactChannel.WHATSAPP])
+
+
+@pytest.fixture
+def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[None]:
+    """A database that each thread opens on its own connection, as worker processes do.
+
+    The in-memory SQLite test database is shared between threads through SQLite's shared
+    cache, where a second writer fails at once ("database table is locked") instead of
+    waiting as it does on a file; so it is copied into a file for the test (the same
+    approach as audit/tests/test_concurrency.py). PostgreSQL needs nothing.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
+        yield
+        return
+    connection.ensure_connection()
+    in_memory, in_memory_name = connection.connection, connection.settings_dict["NAME"]
+    path = tmp_path / "outbox-threads.sqlite3"
+    with sqlite3.connect(path) as copy:
+        in_memory.backup(copy)
+    copy.close()
+    connection.connection = None
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = in_memory_name
+        connection.connection = in_memory
+
+
+from sipakatau.cases.tests.builders import (  # noqa: E402, F401 (fixtures)
+    case_urls,
+    coordinator,
+    deadline_rules,
+)
