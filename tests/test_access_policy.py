@@ -150,12 +150,47 @@ def _case_target(kind: str, organisation: Organisation) -> int:
     ).pk
 
 
+def _provider_target(organisation: Organisation) -> int:
+    """The organisation's own directory entry, located in its area, made through the real
+    service by one of its administrators (once: an organisation has one entry)."""
+    from sipakatau.directory.queries import provider_for_organisation
+    from sipakatau.directory.services import provider_create
+
+    existing = provider_for_organisation(organisation)
+    if existing is not None:
+        return existing.pk
+    admin = make_user(organisation, Role.ADMIN)
+    actor = Membership.objects.select_related("organisation__area", "user").get(
+        user=admin, organisation=organisation
+    )
+    return provider_create(
+        actor=actor,
+        name=f"Layanan {organisation.name}",
+        area=organisation.area,
+        organisation=organisation,
+        services={"PSIKOSOSIAL": ""},
+    ).pk
+
+
+def _referral_target(organisation: Organisation) -> int:
+    """A referral from a case of ``organisation`` to ``organisation``'s own inbox, through
+    the real services: "own" is then a referral FROM the actor's unit (for caseworkers and
+    coordinators) and TO the actor's organisation (for agency roles); "other" is neither."""
+    from sipakatau.referrals.tests.support import referral_between
+
+    return referral_between(organisation, organisation).pk
+
+
 def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> int:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
         return organisation.pk
     if kind in CASE_KINDS:
         return _case_target(kind, organisation)
+    if kind == "provider":
+        return _provider_target(organisation)
+    if kind == "referral":
+        return _referral_target(organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk

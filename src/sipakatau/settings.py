@@ -9,6 +9,7 @@ SIPAKATAU_ENV selects the safety level:
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -77,7 +78,9 @@ INSTALLED_APPS = [
     "sipakatau.accounts",
     "sipakatau.people",
     "sipakatau.notifications",
+    "sipakatau.directory",
     "sipakatau.cases",
+    "sipakatau.referrals",
     "sipakatau.api",
     "sipakatau.demo",
 ]
@@ -257,6 +260,39 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- Email ------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("SIPAKATAU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SIPAKATAU_FROM_EMAIL", "Sipakatau <no-reply@localhost>")
+# Used when SIPAKATAU_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend. STARTTLS
+# is on by default: a notification names a register number and a staff address, which
+# should not cross the network in the clear. The timeout keeps a hung mail server from
+# stalling the outbox worker (and every message queued behind it).
+EMAIL_HOST = env_str("SIPAKATAU_EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = env_int("SIPAKATAU_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("SIPAKATAU_EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("SIPAKATAU_EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("SIPAKATAU_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("SIPAKATAU_EMAIL_TIMEOUT", 20, minimum=1)
+
+# --- Notifications (notifications/; docs/security.md, "Notifications") -------------------
+# Staff get an email copy of each in-app notification when they have an address.
+SIPAKATAU_NOTIFY_EMAIL = env_bool("SIPAKATAU_NOTIFY_EMAIL", True)
+# Absolute links in emails and SMS; the in-app list keeps relative ones.
+SIPAKATAU_BASE_URL = (env_str("SIPAKATAU_BASE_URL") or "").rstrip("/")
+# What a survivor's phone shows as the sender: whoever picks the phone up must not learn
+# that its owner is in touch with a violence service (DESIGN.md §5).
+SIPAKATAU_NEUTRAL_SENDER = env_str("SIPAKATAU_NEUTRAL_SENDER", "Info Layanan") or "Info Layanan"
+SIPAKATAU_SMS_GATEWAY_URL = env_str("SIPAKATAU_SMS_GATEWAY_URL", "") or ""
+SIPAKATAU_SMS_GATEWAY_TOKEN = env_str("SIPAKATAU_SMS_GATEWAY_TOKEN", "") or ""
+SIPAKATAU_SMS_GATEWAY_TIMEOUT = env_int("SIPAKATAU_SMS_GATEWAY_TIMEOUT", 10, minimum=1)
+if SIPAKATAU_SMS_GATEWAY_URL:
+    _gateway = urlsplit(SIPAKATAU_SMS_GATEWAY_URL)
+    _loopback = _gateway.hostname in {"127.0.0.1", "::1", "localhost"}
+    # The request carries the bearer token and a survivor's phone number: plain HTTP is
+    # only acceptable to a gateway on this very machine.
+    if _gateway.scheme not in {"http", "https"} or not _gateway.hostname:
+        raise ImproperlyConfigured(
+            f"SIPAKATAU_SMS_GATEWAY_URL={SIPAKATAU_SMS_GATEWAY_URL!r} is not an http(s) URL."
+        )
+    if PRODUCTION and _gateway.scheme != "https" and not _loopback:
+        raise ImproperlyConfigured("SIPAKATAU_SMS_GATEWAY_URL must use https in production.")
 
 # --- Logging: never personal data; request bodies and query strings are not logged --------
 LOGGING = {

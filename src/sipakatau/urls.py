@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("sipakatau.notifications.urls")),
     path("", include("sipakatau.audit.urls")),
     path("kasus/", include("sipakatau.cases.urls")),
+    path("rujukan/", include("sipakatau.referrals.urls")),
+    path("layanan/", include("sipakatau.directory.urls")),
     *api_urlpatterns,
 ]
 

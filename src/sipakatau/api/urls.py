@@ -9,6 +9,8 @@ from sipakatau.accounts.api import auth_router, me_router
 from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
 from sipakatau.cases.api import router as cases_router
+from sipakatau.directory.api import router as directory_router
+from sipakatau.referrals.api import router as referrals_router
 
 from .auth import BearerToken, VerifiedSession
 
@@ -28,6 +30,8 @@ api.add_router("/", me_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
 api.add_router("/cases", cases_router)
+api.add_router("/directory", directory_router)
+api.add_router("/referrals", referrals_router)
 
 
 @api.exception_handler(ValidationError)

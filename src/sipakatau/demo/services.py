@@ -21,6 +21,8 @@ from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 
 from .cases import demo_cases
+from .directory import demo_directory
+from .referrals import demo_referrals
 
 # Public on purpose: these accounts exist only on demo installations.
 DEMO_PASSWORD = "Coba-Sipakatau-2026"  # noqa: S105
@@ -198,7 +200,9 @@ def demo_load() -> list[DemoAccount]:
                     organisation=organisations[org_key].short_name,
                 )
             )
+    demo_directory()
     demo_cases()
+    demo_referrals()
     return accounts
 
 

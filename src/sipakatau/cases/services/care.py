@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -37,6 +38,11 @@ from .common import CASE_STAFF, FRONTLINE, record, require_case_access, require_
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
 FOLLOW_UP_EVERY = timedelta(days=14)
+
+# Registered by the referrals module (a higher floor, which this one may not import):
+# called inside ``consent_withdraw``'s transaction, so that what the consent allowed stops
+# in the same commit (UU 27/2022 PDP Pasal 40: processing stops when consent is withdrawn).
+consent_withdrawal_hooks: list[Callable[[Consent, Membership], None]] = []
 
 
 def assessment_record(
@@ -166,7 +172,7 @@ def consent_record(
 
 def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -> Consent:
     """Withdrawal takes effect at once; what the consent allowed stops (referrals built on
-    it are withdrawn by the referrals module, which calls this first)."""
+    it are withdrawn by the referrals module, through ``consent_withdrawal_hooks``)."""
     require_case_access(actor, consent.case, FRONTLINE)
     if consent.withdrawn_at is not None:
         return consent
@@ -175,6 +181,8 @@ def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -
         consent.withdrawn_reason = reason.strip()
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason"])
         record(actor, "consent.withdrawn", consent, ["withdrawn_at", "withdrawn_reason"])
+        for hook in consent_withdrawal_hooks:
+            hook(consent, actor)
     return consent
 
 

@@ -23,6 +23,7 @@ SECTIONS = [
     "assessments",
     "consents",
     "plan_items",
+    "referrals",
     "follow_ups",
     "notes",
     "attachments",

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "sipakatau.referrals"
+    label = "referrals"
+    verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        # The cases app sits a floor below and may not import this one, so it offers hook
+        # lists and this app registers itself: a case with open referrals cannot be
+        # closed, and withdrawing a referral consent withdraws what was built on it.
+        from sipakatau.cases.services import care, workflow
+
+        from . import services
+
+        if services.open_referrals_of not in workflow.open_referral_counters:
+            workflow.open_referral_counters.append(services.open_referrals_of)
+        if services.on_consent_withdrawn not in care.consent_withdrawal_hooks:
+            care.consent_withdrawal_hooks.append(services.on_consent_withdrawn)

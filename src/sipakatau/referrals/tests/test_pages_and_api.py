@@ -1,0 +1,285 @@
+"""The referral pages and API: the three-step form with its preview, the inbox, the
+answers, the letter and the export; the outsider who gets 404 everywhere; constant query
+counts."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation, OrganisationType
+from sipakatau.cases.services import care
+from sipakatau.referrals.codes import ReferralStatus, SharedField
+from sipakatau.referrals.models import Referral
+from tests.factories import Persona
+
+from .support import (
+    case_with_victim,
+    consent_for_referral,
+    pdf_text,
+    provider_for,
+    refer,
+    referral_between,
+)
+
+pytestmark = pytest.mark.usefixtures("case_urls", "in_english")
+
+
+@pytest.fixture
+def sent(bahagia_caseworker: Persona, dinsos: Organisation) -> Referral:
+    worker = bahagia_caseworker.membership
+    case, victim = case_with_victim(worker, name="Wati Kusuma")
+    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    return refer(worker, case, provider_for(dinsos))
+
+
+def test_a_caseworker_refers_through_the_preview(
+    bahagia_caseworker: Persona, dinsos: Organisation, dinsos_officer: Persona
+) -> None:
+    worker = bahagia_caseworker.membership
+    case, victim = case_with_victim(worker, name="Wati Kusuma")
+    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    provider = provider_for(dinsos)
+    client = bahagia_caseworker.client
+    url = reverse("referrals:referral_create", args=[case.pk])
+    # Step 1: the service; step 2: the form lists only providers of that service.
+    assert b"Show the providers" in client.get(url).content
+    page = client.get(url, {"service": "BANSOS"})
+    assert provider.name.encode() in page.content
+    form = {
+        "service_type": "BANSOS",
+        "provider": provider.pk,
+        "urgency": "URGENT",
+        "reason": "Rahasia unit: suami berjudi",
+        "shared_fields": [SharedField.VICTIM_FIRST_NAME, SharedField.NEEDS],
+        "summary": "",
+    }
+    # Step 3: the preview shows exactly what will be shared, and nothing is sent yet.
+    preview = client.post(url, {**form, "action": "preview"})
+    text = preview.content.decode()
+    assert 'data-field="VICTIM_FIRST_NAME"' in text and "Wati" in text
+    assert "Kusuma" not in text.split("<form")[0]
+    assert "Belum menerima bantuan sosial" in text
+    assert not Referral.objects.exists()
+    sent = client.post(url, {**form, "action": "send"})
+    assert sent.status_code == 302
+    referral = Referral.objects.get()
+    assert referral.shared_fields == [SharedField.VICTIM_FIRST_NAME, SharedField.NEEDS]
+    case_page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert referral.register_number in case_page
+
+
+def test_a_referral_without_consent_is_refused_on_the_page(
+    bahagia_caseworker: Persona, dinsos: Organisation
+) -> None:
+    case, _victim = case_with_victim(bahagia_caseworker.membership)
+    url = reverse("referrals:referral_create", args=[case.pk])
+    response = bahagia_caseworker.client.post(
+        url,
+        {
+            "service_type": "BANSOS",
+            "provider": provider_for(dinsos).pk,
+            "urgency": "ROUTINE",
+            "reason": "x",
+            "shared_fields": ["NEEDS"],
+            "action": "preview",
+        },
+    )
+    assert response.status_code == 200
+    assert b"Not every victim has agreed" in response.content
+
+
+def test_the_recipient_answers_through_the_pages_and_the_unit_sees_the_feedback(
+    sent: Referral, dinsos_officer: Persona, bahagia_caseworker: Persona
+) -> None:
+    client = dinsos_officer.client
+    inbox = client.get(reverse("referrals:inbox")).content.decode()
+    assert sent.register_number in inbox
+    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk])).content.decode()
+    assert "Wati" in detail and "Kusuma" not in detail and "Perlu bantuan" not in detail
+    client.post(reverse("referrals:referral_accept", args=[sent.pk]))
+    client.post(reverse("referrals:referral_start", args=[sent.pk]))
+    client.post(
+        reverse("referrals:referral_complete", args=[sent.pk]),
+        {"service_given": "Didaftarkan PKH", "feedback": "Mohon pantau bulan depan"},
+    )
+    sent.refresh_from_db()
+    assert sent.status == ReferralStatus.COMPLETED
+    page = bahagia_caseworker.client.get(reverse("cases:case_detail", args=[sent.case_id]))
+    assert "Mohon pantau bulan depan" in page.content.decode()
+
+
+def test_the_letter_and_the_export_carry_the_shared_fields_only(
+    sent: Referral, dinsos_officer: Persona
+) -> None:
+    letter = dinsos_officer.client.get(reverse("referrals:referral_letter", args=[sent.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    text = pdf_text(letter.content)
+    assert sent.register_number in text and "Wati" in text
+    assert "Kusuma" not in text and "Perlu bantuan" not in text
+    export = dinsos_officer.client.get(reverse("referrals:inbox_export"))
+    body = export.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    assert sent.register_number in body and "Wati" in body and "Kusuma" not in body
+
+
+def test_the_inbox_search_finds_shared_values_only(sent: Referral, dinsos_officer: Persona) -> None:
+    url = reverse("referrals:inbox")
+    found = dinsos_officer.client.post(url, {"q": "wati"}).content.decode()
+    assert sent.register_number in found
+    missed = dinsos_officer.client.post(url, {"q": "Kusuma"}).content.decode()
+    assert sent.register_number not in missed
+
+
+def test_after_withdrawal_the_recipient_sees_a_notice_and_no_shared_data(
+    sent: Referral, dinsos_officer: Persona, bahagia_caseworker: Persona
+) -> None:
+    assert sent.consent is not None
+    care.consent_withdraw(actor=bahagia_caseworker.membership, consent=sent.consent)
+    client = dinsos_officer.client
+    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk])).content.decode()
+    assert "took this referral back" in detail and "Wati" not in detail
+    assert client.get(reverse("referrals:referral_letter", args=[sent.pk])).status_code == 404
+    data = client.get(f"/api/v1/referrals/{sent.pk}").json()
+    assert data["status"] == "withdrawn" and data["shared"] == []
+    assert client.get(f"/api/v1/referrals/{sent.pk}/letter").status_code == 404
+    assert "Wati" not in client.get(reverse("referrals:inbox_export")).content.decode()
+
+
+def _pages(referral: Referral) -> list[tuple[str, str]]:
+    pk = referral.pk
+    return [
+        ("GET", reverse("referrals:referral_detail", args=[pk])),
+        ("GET", reverse("referrals:referral_letter", args=[pk])),
+        ("POST", reverse("referrals:referral_accept", args=[pk])),
+        ("GET", reverse("referrals:referral_decline", args=[pk])),
+        ("POST", reverse("referrals:referral_start", args=[pk])),
+        ("GET", reverse("referrals:referral_complete", args=[pk])),
+        ("POST", reverse("referrals:referral_cancel", args=[pk])),
+        ("GET", reverse("referrals:referral_create", args=[referral.case_id])),
+        ("GET", f"/api/v1/referrals/{pk}"),
+        ("GET", f"/api/v1/referrals/{pk}/letter"),
+        ("POST", f"/api/v1/referrals/{pk}/accept"),
+        ("POST", f"/api/v1/referrals/{pk}/start"),
+        ("POST", f"/api/v1/referrals/{pk}/cancel"),
+        ("GET", f"/api/v1/referrals/cases/{referral.case_id}"),
+    ]
+
+
+def _send(client: Client, method: str, url: str, body: Any = None) -> Any:
+    if method == "POST":
+        return client.post(url, json.dumps(body or {}), content_type="application/json")
+    return client.get(url)
+
+
+def test_another_agencys_officer_gets_404_on_every_page_and_endpoint(
+    sent: Referral, dp3a_officer: Persona, ikhlas_caseworker: Persona
+) -> None:
+    for outsider in (dp3a_officer, ikhlas_caseworker):
+        for method, url in _pages(sent):
+            assert _send(outsider.client, method, url).status_code == 404, (outsider, url)
+        for method, url, body in [
+            ("POST", f"/api/v1/referrals/{sent.pk}/decline", {"reason": "x"}),
+            ("POST", f"/api/v1/referrals/{sent.pk}/complete", {"service_given": "x"}),
+        ]:
+            assert _send(outsider.client, method, url, body).status_code == 404
+    assert dp3a_officer.client.get("/api/v1/referrals/received").json()["items"] == []
+    assert (
+        sent.register_number
+        not in dp3a_officer.client.get(reverse("referrals:inbox")).content.decode()
+    )
+    sent.refresh_from_db()
+    assert sent.status == ReferralStatus.SENT
+
+
+def test_the_api_does_what_the_pages_do(
+    bahagia_caseworker: Persona, dinsos: Organisation, dinsos_officer: Persona
+) -> None:
+    worker = bahagia_caseworker.membership
+    case, victim = case_with_victim(worker, name="Wati Kusuma")
+    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    provider = provider_for(dinsos)
+    sender = bahagia_caseworker.client
+    preview = _send(
+        sender,
+        "POST",
+        f"/api/v1/referrals/cases/{case.pk}/preview",
+        {"shared_fields": ["VICTIM_FIRST_NAME"], "provider_id": provider.pk},
+    ).json()
+    assert preview["consent_covers"] is True and preview["shared"][0]["text"] == "Wati"
+    created = _send(
+        sender,
+        "POST",
+        f"/api/v1/referrals/cases/{case.pk}",
+        {
+            "provider_id": provider.pk,
+            "service_type": "BANSOS",
+            "urgency": "EMERGENCY",
+            "reason": "Rahasia unit",
+            "shared_fields": ["VICTIM_FIRST_NAME"],
+        },
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert created.json()["sender_part"]["reason"] == "Rahasia unit"
+    recipient = dinsos_officer.client
+    seen = recipient.get(f"/api/v1/referrals/{pk}").json()
+    assert seen["sender_part"] is None
+    assert "case" not in json.dumps(seen).replace("case_", "")
+    assert "Rahasia" not in json.dumps(seen) and "Kusuma" not in json.dumps(seen)
+    assert _send(recipient, "POST", f"/api/v1/referrals/{pk}/accept").status_code == 200
+    assert _send(sender, "POST", f"/api/v1/referrals/{pk}/start").status_code == 403
+    assert _send(recipient, "POST", f"/api/v1/referrals/{pk}/start").status_code == 200
+    done = _send(
+        recipient,
+        "POST",
+        f"/api/v1/referrals/{pk}/complete",
+        {"service_given": "PKH", "feedback": "Selesai"},
+    )
+    assert done.json()["status"] == "completed"
+    listed = sender.get(f"/api/v1/referrals/cases/{case.pk}").json()
+    assert listed[0]["feedback"] == "Selesai"
+    searched = _send(recipient, "POST", "/api/v1/referrals/received/search", {"q": "wati"})
+    assert [item["id"] for item in searched.json()] == [pk]
+
+
+def test_list_queries_do_not_grow_with_the_number_of_referrals(
+    bahagia: Organisation, dinsos: Organisation, dinsos_officer: Persona
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert dinsos_officer.client.get(url).status_code == 200
+        return len(queries)
+
+    referral_between(bahagia, dinsos)
+    urls = [reverse("referrals:inbox") + "?show=all", "/api/v1/referrals/received"]
+    one = [count(url) for url in urls]
+    for _ in range(4):
+        referral_between(bahagia, dinsos)
+    assert [count(url) for url in urls] == one
+
+
+def test_the_case_page_and_the_case_api_list_referrals_in_constant_queries(
+    sent: Referral, bahagia_caseworker: Persona, dinsos: Organisation
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert bahagia_caseworker.client.get(url).status_code == 200
+        return len(queries)
+
+    urls = [
+        reverse("cases:case_detail", args=[sent.case_id]),
+        f"/api/v1/referrals/cases/{sent.case_id}",
+    ]
+    one = [count(url) for url in urls]
+    for _ in range(4):
+        refer(bahagia_caseworker.membership, sent.case, provider_for(dinsos))
+    assert [count(url) for url in urls] == one

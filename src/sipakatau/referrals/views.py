@@ -1,0 +1,370 @@
+"""Referral pages: the "Refer" form on a case (with a preview of exactly what is shared),
+the agency inbox, one referral, its answers, its letter and the inbox export.
+
+Each view starts with one scoped fetch (queries.py) and answers 404 out of scope. The
+recipient's pages show the projection only: nothing here hands them the case.
+"""
+
+import csv
+import io
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.services import actor_of
+from sipakatau.audit.services import audit_record
+from sipakatau.cases.codes import PartyRole
+from sipakatau.cases.queries import case_browsable_for_user
+from sipakatau.directory.codes import ServiceType
+from sipakatau.directory.queries import providers_for_search
+from sipakatau.lib.access import staff_view
+
+from . import queries, services
+from .codes import OPEN_STATUSES, ReferralStatus, SharedField
+from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceChoiceForm
+from .letter import letter_pdf
+from .models import Referral
+from .projection import projection_items
+
+AGENCY = (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER)
+
+
+def _membership(request: HttpRequest) -> Membership | None:
+    return cast("Membership | None", getattr(request, "membership", None))
+
+
+def _acting(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    assert membership is not None  # the scoped fetch answered 404 otherwise
+    return membership
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _audit(request: HttpRequest, action: str, referral_id: object, fields: list[str]) -> None:
+    """A read of shared data is audited like a write: field names, never values."""
+    audit_record(
+        action=action,
+        actor=actor_of(_membership(request)),
+        object_type="referrals.referral",
+        object_id=referral_id,
+        fields=fields,
+    )
+
+
+def _to_detail(referral: Referral) -> HttpResponse:
+    return redirect("referrals:referral_detail", pk=referral.pk)
+
+
+# --- Making a referral (the sending unit) ---------------------------------------------------------
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Three steps without JavaScript: choose the service; fill in the referral; look at
+    the preview of exactly what the recipient will read, then send it (or change it)."""
+    membership = _membership(request)
+    if membership is None or membership.role not in queries.SENDER_ROLES:
+        # The same answer as for a case outside the unit: nobody learns it exists.
+        raise Http404
+    case = case_browsable_for_user(membership, pk)
+    actor = _acting(request)
+    victims = case.parties.filter(role=PartyRole.VICTIM).select_related("person").order_by("pk")
+    context: dict[str, Any] = {"case": case}
+    if not victims.exists():
+        return render(request, "referrals/referral_no_victim.html", context)
+    service = request.POST.get("service_type") or request.GET.get("service") or ""
+    if service not in ServiceType.values:
+        context["service_form"] = ServiceChoiceForm()
+        return render(request, "referrals/referral_service.html", context)
+    providers = providers_for_search(service_type=service)
+    data = request.POST if request.method == "POST" else None
+    form = ReferralForm(
+        data, providers=providers, victims=victims, initial={"service_type": service}
+    )
+    context.update(form=form, service_label=ServiceType(service).label, providers=providers)
+    action = request.POST.get("action", "")
+    if data is not None and form.is_valid() and action in {"preview", "send"}:
+        values = form.cleaned_data
+        try:
+            items = services.referral_preview(
+                actor=actor,
+                case=case,
+                shared_fields=values["shared_fields"],
+                summary=values["summary"],
+                subject=values["subject"],
+            )
+            covered = services.require_basis(
+                case=case,
+                provider=values["provider"],
+                override_legal_basis=values["override_legal_basis"],
+                override_reason=values["override_reason"],
+            )
+            if action == "send":
+                referral = services.referral_create(
+                    actor=actor,
+                    case=case,
+                    provider=values["provider"],
+                    service_type=service,
+                    urgency=values["urgency"],
+                    reason=values["reason"],
+                    shared_fields=values["shared_fields"],
+                    summary=values["summary"],
+                    subject=values["subject"],
+                    override_legal_basis=values["override_legal_basis"],
+                    override_reason=values["override_reason"],
+                )
+                messages.success(
+                    request,
+                    _("Referral %(number)s was sent.") % {"number": referral.register_number},
+                )
+                return redirect(reverse("cases:case_detail", args=[case.pk]) + "#referrals")
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            context.update(items=items, covered=covered, provider=values["provider"])
+            return render(request, "referrals/referral_preview.html", context)
+    return render(request, "referrals/referral_form.html", context)
+
+
+@staff_view()
+@require_POST
+def referral_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.referral_for_user(_membership(request), pk)
+    try:
+        services.referral_cancel(actor=_acting(request), referral=referral)
+        messages.success(request, _("The referral was cancelled."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _to_detail(referral)
+
+
+# --- One referral (both sides) ------------------------------------------------------------
+
+
+@staff_view()
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = _membership(request)
+    referral = queries.referral_for_user(membership, pk)
+    sender_view = queries.is_sender_view(membership, referral)
+    answers = referral.recipient_id is None if sender_view else True
+    items = projection_items(referral.shared_fields, referral.projection)
+    context = {
+        "referral": referral,
+        "items": items,
+        "sender_view": sender_view,
+        "can_answer": answers and referral.status in OPEN_STATUSES,
+        "can_cancel": sender_view and referral.is_open,
+        "overdue": referral.status == ReferralStatus.SENT and referral.due_at < timezone.now(),
+        "ended_by_sender": referral.ended_by_sender,
+    }
+    _audit(request, "referral.viewed", referral.pk, [item.field for item in items])
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    referral = queries.referral_for_user(_membership(request), pk)
+    actor = _acting(request)
+    try:
+        if action == "accept":
+            services.referral_accept(actor=actor, referral=referral)
+            messages.success(request, _("You accepted the referral."))
+        else:
+            services.referral_start_service(actor=actor, referral=referral)
+            messages.success(request, _("The service has started."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _to_detail(referral)
+
+
+@staff_view()
+@require_POST
+def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, "accept")
+
+
+@staff_view()
+@require_POST
+def referral_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, "start")
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.referral_for_user(_membership(request), pk)
+    actor = _acting(request)
+    services.require_answerer(actor, referral)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.referral_decline(
+                actor=actor, referral=referral, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("You declined the referral. The unit was told."))
+            return _to_detail(referral)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    context = {
+        "referral": referral,
+        "form": form,
+        "title": _("Decline referral %(number)s") % {"number": referral.register_number},
+        "submit": _("Decline"),
+    }
+    return render(request, "referrals/answer_form.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.referral_for_user(_membership(request), pk)
+    actor = _acting(request)
+    services.require_answerer(actor, referral)
+    form = CompleteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            services.referral_complete(
+                actor=actor,
+                referral=referral,
+                service_given=form.cleaned_data["service_given"],
+                feedback=form.cleaned_data["feedback"],
+            )
+            messages.success(request, _("The referral is completed. The unit sees your feedback."))
+            return _to_detail(referral)
+        except ValidationError as error:
+            _apply_errors(form, error)
+    context = {
+        "referral": referral,
+        "form": form,
+        "title": _("Complete referral %(number)s") % {"number": referral.register_number},
+        "submit": _("Complete"),
+    }
+    return render(request, "referrals/answer_form.html", context)
+
+
+@staff_view()
+@require_GET
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = queries.referral_for_user(_membership(request), pk)
+    if referral.ended_by_sender:
+        # Cancelled or withdrawn: the shared data is gone, and so is the letter.
+        raise Http404
+    response = HttpResponse(letter_pdf(referral), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rujukan-{referral.pk}.pdf"'
+    _audit(request, "referral.letter_printed", referral.pk, list(referral.shared_fields))
+    return response
+
+
+# --- The agency inbox -----------------------------------------------------------------------------
+
+
+@staff_view(*AGENCY)
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    """GET filters by status; a search is POSTed, so that what was searched for (perhaps
+    a name) never lands in a URL, a server log or the browser's history."""
+    form = InboxForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()
+    show = form.cleaned_data.get("show") or "new"
+    search = form.cleaned_data.get("q") or "" if request.method == "POST" else ""
+    if search:
+        show = "all"
+    referrals = queries.inbox(_membership(request), show=show, search=search)
+    now = timezone.now()
+    context = {
+        "form": form,
+        "show": show,
+        "search": search,
+        "rows": [
+            (referral, referral.status == ReferralStatus.SENT and referral.due_at < now)
+            for referral in referrals
+        ],
+        "tabs": [(code, label) for code, label in form.fields["show"].choices],  # type: ignore[attr-defined]
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet runs a cell that starts like a formula: quote it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@staff_view(*AGENCY)
+@require_GET
+def inbox_export(request: HttpRequest) -> HttpResponse:
+    """Every referral the organisation received, with the shared fields only."""
+    referrals = queries.inbox(_membership(request), show="all")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    fields = list(SharedField.choices)
+    writer.writerow(
+        [
+            _("Referral number"),
+            _("Sent"),
+            _("From"),
+            _("Service"),
+            _("Urgency"),
+            _("Status"),
+            _("Answer due"),
+            *[str(label) for _code, label in fields],
+            _("Why declined"),
+            _("Service given"),
+            _("Feedback"),
+        ]
+    )
+    for referral in referrals:
+        shared = {
+            item.field: item.text
+            for item in projection_items(referral.shared_fields, referral.projection)
+        }
+        writer.writerow(
+            [
+                _cell(value)
+                for value in [
+                    referral.register_number,
+                    timezone.localtime(referral.created_at).strftime("%Y-%m-%d %H:%M"),
+                    referral.sender,
+                    referral.get_service_type_display(),
+                    referral.get_urgency_display(),
+                    referral.get_status_display(),
+                    timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M"),
+                    *[shared.get(code, "") for code, _label in fields],
+                    referral.decline_reason,
+                    referral.service_given,
+                    referral.feedback,
+                ]
+            ]
+        )
+    membership = _acting(request)
+    audit_record(
+        action="referral.exported",
+        actor=actor_of(membership),
+        object_type="accounts.organisation",
+        object_id=membership.organisation_id,
+        fields=["shared_fields", "service_given", "feedback"],
+    )
+    # The BOM makes Excel read the file as UTF-8 (names with accents, "Sulawesi" letters).
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="rujukan-{stamp}.csv"'
+    return response
