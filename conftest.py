@@ -3,6 +3,9 @@ caseworker, a DP3A officer, a Dinsos officer, a lurah, an auditor, an admin, and
 anonymous visitors. Each test gets them fresh, made through the real services."""
 
 import importlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +17,7 @@ from tests.factories import (
     WATANG_BACUKIKI,
     WATANG_SOREANG,
     Persona,
+    english,
     make_organisation,
     make_persona,
 )
@@ -187,3 +191,50 @@ def _audit_triggers(request: pytest.FixtureRequest) -> None:
         # Registered after the database fixture, so it runs before pytest-django empties
         # the tables; the next database test puts the triggers back.
         request.addfinalizer(_remove_audit_triggers)
+
+
+@pytest.fixture
+def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[None]:
+    """A database that each thread opens on its own connection, as requests and workers
+    do in production.
+
+    pytest-django keeps the SQLite test database in memory, shared between threads through
+    SQLite's shared cache; there a second writer fails at once with "database table is
+    locked" instead of waiting, which production (a file, WAL) never does. So for such a
+    test the in-memory database is copied into a file that every new connection opens.
+    PostgreSQL needs nothing of this.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
+        yield
+        return
+    connection.ensure_connection()
+    in_memory, in_memory_name = connection.connection, connection.settings_dict["NAME"]
+    path = tmp_path / "threads.sqlite3"
+    with sqlite3.connect(path) as copy:
+        in_memory.backup(copy)
+    copy.close()
+    # Django never closes an in-memory connection (that would drop the database), so it
+    # is set aside by hand and put back afterwards.
+    connection.connection = None
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = in_memory_name
+        connection.connection = in_memory
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.english``: every persona's browser asks for English pages, so the
+    test can match English text (the catalogue test covers the Indonesian)."""
+    if request.node.get_closest_marker("english") is None:
+        return
+    # Only fixtures this test already uses; asking for any other would create it.
+    for name in list(request.fixturenames):
+        if name.startswith("_") or name in {"request"}:
+            continue
+        value = request.getfixturevalue(name)
+        if isinstance(value, Persona):
+            english(value.client)

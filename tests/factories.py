@@ -94,3 +94,12 @@ def make_persona(organisation: Organisation, role: str, **kwargs: object) -> Per
         user=user, organisation=organisation
     )
     return Persona(user=user, membership=membership, client=signed_in_client(user))
+
+
+def english(client: Client) -> Client:
+    """Pages in English so a test can read them (Bahasa Indonesia is the default; the
+    catalogue test covers the Indonesian)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

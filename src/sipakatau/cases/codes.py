@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Services are the directory's vocabulary too (providers say which they give), so the
 # list lives there, one floor down, and is re-exported here.
-from sipakatau.directory.codes import ServiceType
+from sipakatau.directory.codes import ServiceType as ServiceType
 
 
 class Channel(models.TextChoices):

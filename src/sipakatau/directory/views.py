@@ -9,7 +9,6 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.areas.models import Area
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 from sipakatau.lib.tables import TableError, read_table
 from sipakatau.lib.uploads import max_upload_bytes
 
@@ -32,15 +32,6 @@ PAGE_SIZE = 25
 def _membership(request: HttpRequest) -> Membership:
     # staff_view(...) with roles has already refused a request without one.
     return cast("Membership", request.membership)  # type: ignore[attr-defined]
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Reading ------------------------------------------------------------------------------
@@ -129,7 +120,7 @@ def provider_create(request: HttpRequest) -> HttpResponse:
         try:
             provider = services.provider_create(actor=membership, **values)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The provider is in the directory. Now tick its services."))
             return redirect("directory:provider_services", pk=provider.pk)
@@ -153,7 +144,7 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.provider_update(actor=membership, provider=provider, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("directory:provider_detail", pk=provider.pk)
@@ -172,7 +163,7 @@ def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=membership, provider=provider, services=form.services()
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("directory:provider_detail", pk=provider.pk)

@@ -26,6 +26,7 @@ from sipakatau.cases.queries import case_browsable_for_user
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 
 from . import queries, services
 from .codes import OPEN_STATUSES, ReferralStatus, SharedField
@@ -45,14 +46,6 @@ def _acting(request: HttpRequest) -> Membership:
     membership = _membership(request)
     assert membership is not None  # the scoped fetch answered 404 otherwise
     return membership
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _audit(request: HttpRequest, action: str, referral_id: object, fields: list[str]) -> None:
@@ -135,7 +128,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(reverse("cases:case_detail", args=[case.pk]) + "#referrals")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             context.update(items=items, covered=covered, provider=values["provider"])
             return render(request, "referrals/referral_preview.html", context)
@@ -220,7 +213,7 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("You declined the referral. The unit was told."))
             return _to_detail(referral)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     context = {
         "referral": referral,
         "form": form,
@@ -248,7 +241,7 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The referral is completed. The unit sees your feedback."))
             return _to_detail(referral)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     context = {
         "referral": referral,
         "form": form,

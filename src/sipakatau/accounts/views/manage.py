@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sipakatau.areas.queries import area_and_descendants
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 
 from .. import queries, services
 from ..forms import (
@@ -28,15 +28,6 @@ from ..forms import (
 from ..models import Role
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -65,7 +56,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -91,7 +82,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=actor, user=user, **edit_form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(edit_form, error)
+            apply_service_errors(edit_form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:user_detail", pk=user.pk)
@@ -193,7 +184,7 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_change(actor=actor, membership=membership, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:user_detail", pk=membership.user_id)
@@ -226,7 +217,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(actor=actor, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The organisation has been made."))
             return redirect("accounts:organisation_detail", pk=organisation.pk)
@@ -252,7 +243,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("accounts:organisation_detail", pk=organisation.pk)

@@ -1,18 +1,16 @@
 """Intake: register numbers, the intake key, dates, places and ages."""
 
 import re
-import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connections
 from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
@@ -347,35 +345,6 @@ def test_outsiders_cannot_add_people_or_record_the_incident(
 
 THREADS = 6
 CASES_PER_THREAD = 3
-
-
-@pytest.fixture
-def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[None]:
-    """A database each thread opens on its own, as requests do in production.
-
-    pytest-django keeps the SQLite test database in memory, shared between threads through
-    SQLite's shared cache, where a second writer fails at once ("database table is
-    locked") instead of waiting as it does on a file in production. So the in-memory
-    database is copied into a file that every new connection opens (as in
-    audit/tests/test_concurrency.py). PostgreSQL needs nothing of this.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
-        yield
-        return
-    connection.ensure_connection()
-    in_memory, in_memory_name = connection.connection, connection.settings_dict["NAME"]
-    path = tmp_path / "intake-threads.sqlite3"
-    with sqlite3.connect(path) as copy:
-        in_memory.backup(copy)
-    copy.close()
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = in_memory_name
-        connection.connection = in_memory
 
 
 def _in_threads(

@@ -3,8 +3,7 @@
 from collections.abc import Iterable
 from typing import cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,15 +29,6 @@ def actor(request: HttpRequest, roles: Iterable[str] = FRONTLINE) -> Membership:
     if membership is None or membership.role not in roles:
         raise PermissionDenied
     return membership
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it concerns."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def audit_read(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
 
@@ -30,7 +31,7 @@ from ..forms.intake import (
 )
 from ..models import Case, CaseParty
 from ..services import care, intake
-from .common import FRONTLINE, actor, apply_errors, audit_read, membership_of, to_case
+from .common import FRONTLINE, actor, audit_read, membership_of, to_case
 
 
 @staff_view(*FRONTLINE)
@@ -50,7 +51,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
                 intake_key=data["intake_key"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect("cases:intake_victim", pk=case.pk)
     return render(request, "cases/intake_start.html", {"form": form, "step": 1})
@@ -88,7 +89,7 @@ def intake_victim(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=membership, case=case, person=saved.person, role=PartyRole.VICTIM
                     )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 for warning in saved.warnings:
                     messages.warning(request, warning.message)
@@ -165,7 +166,7 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
                         membership, case, consent_form, subjects, ConsentPurpose.SERVICES
                     )
         except ValidationError as error:
-            apply_errors(stage, error)  # type: ignore[arg-type]
+            apply_service_errors(stage, error)  # type: ignore[arg-type]
         else:
             return redirect("cases:intake_done", pk=case.pk)
     context = {
@@ -296,7 +297,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
                     saved = person_create(actor=membership, **form.person_values())
                     intake.party_add(actor=membership, case=case, person=saved.person, role=role)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The person is added to the case."))
             return to_case(case, "people")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 
 from .. import queries
 from ..codes import PartyRole
@@ -31,7 +32,7 @@ from ..forms.records import (
 )
 from ..models import Case
 from ..services import care, classification
-from .common import CASE_STAFF, FRONTLINE, actor, apply_errors, audit_read, membership_of, to_case
+from .common import CASE_STAFF, FRONTLINE, actor, audit_read, membership_of, to_case
 from .intake import record_consents
 
 DOWNLOAD_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -93,7 +94,7 @@ def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=membership, case=case, **form.service_values()
                 )
             except ValidationError as error:
-                apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The classification is saved."))
                 return to_case(case, "incident")
@@ -120,7 +121,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             care.assessment_record(actor=membership, case=case, **form.service_values())
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The assessment is saved."))
             return to_case(case, "assessments")
@@ -159,7 +160,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data.get("recipient_type", ""),
                 )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The consent is saved."))
             return to_case(case, "consents")
@@ -203,7 +204,7 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             care.plan_item_add(actor=membership, case=case, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The service is added to the plan."))
             return to_case(case, "plan")
@@ -242,7 +243,7 @@ def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             care.follow_up_plan(actor=membership, case=case, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The follow-up is planned."))
             return to_case(case, "follow-ups")
@@ -266,7 +267,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=membership, follow_up=follow_up, summary=form.cleaned_data["summary"]
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The follow-up is recorded. Thank you."))
             if queries.case_can_be_browsed(membership, case):
@@ -295,7 +296,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             care.note_add(actor=membership, case=case, body=form.cleaned_data["body"])
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The note is saved."))
             return to_case(case, "notes")
@@ -322,7 +323,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 data=upload.read(),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The file is saved."))
             return to_case(case, "files")

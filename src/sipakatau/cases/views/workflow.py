@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sipakatau.accounts.models import Role
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
 
 from .. import queries
 from ..forms.records import AssignForm, ClosureDecisionForm, ClosureRequestForm, ReopenForm
@@ -19,7 +20,6 @@ from .common import (
     COORDINATORS,
     FRONTLINE,
     actor,
-    apply_errors,
     audit_read,
     membership_of,
     to_case,
@@ -43,7 +43,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             workflow.case_assign(actor=membership, case=case, worker=form.cleaned_data["worker"])
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The case is assigned."))
             return to_case(case)
@@ -102,7 +102,7 @@ def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             workflow.closure_request(actor=membership, case=case, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The request is sent to the coordinator."))
             return to_case(case, "closure")
@@ -141,7 +141,7 @@ def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("The case is closed.") if form.approve else _("The case stays open.")
@@ -163,7 +163,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             workflow.case_reopen(actor=membership, case=case, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The case is open again. Assess it again first."))
             return to_case(case)

@@ -1,8 +1,10 @@
 """Fixtures of the directory tests: the providers' managers beside the usual personas."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
 from sipakatau.areas.models import Area
@@ -42,3 +44,11 @@ def add_provider(actor: Membership, name: str, area_code: str, **values: Any) ->
 
 
 __all__ = ["CITY", "LAKESSI", "SOREANG", "add_provider", "area"]
+
+
+@pytest.fixture(autouse=True)
+def _service_messages_in_english() -> Iterator[None]:
+    """Service messages are matched in English here (pages and the API answer in the
+    visitor's language, Indonesian by default; the catalogue test covers Indonesian)."""
+    with translation.override("en"):
+        yield

@@ -3,6 +3,7 @@ must get 404 (or the auditor who gets 403)."""
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,8 @@ from tests.factories import WATANG_BACUKIKI, WATANG_SOREANG, Persona
 
 from .conftest import CITY, add_provider, area
 from .test_import import GOOD
+
+pytestmark = pytest.mark.english
 
 SEARCH = reverse("directory:search")
 

@@ -2,13 +2,10 @@
 the settings, people with and without a safe channel, and a database that threads can
 share."""
 
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from sipakatau.people.models import ContactChannel, Person
 from sipakatau.people.profile import person_set_profile
@@ -66,34 +63,6 @@ def make_person(
 def reachable(bahagia_caseworker: Persona) -> Person:
     """A survivor who marked WhatsApp safe and has a phone on record."""
     return make_person(bahagia_caseworker, channels=[ContactChannel.WHATSAPP])
-
-
-@pytest.fixture
-def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[None]:
-    """A database that each thread opens on its own connection, as worker processes do.
-
-    The in-memory SQLite test database is shared between threads through SQLite's shared
-    cache, where a second writer fails at once ("database table is locked") instead of
-    waiting as it does on a file; so it is copied into a file for the test (the same
-    approach as audit/tests/test_concurrency.py). PostgreSQL needs nothing.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
-        yield
-        return
-    connection.ensure_connection()
-    in_memory, in_memory_name = connection.connection, connection.settings_dict["NAME"]
-    path = tmp_path / "outbox-threads.sqlite3"
-    with sqlite3.connect(path) as copy:
-        in_memory.backup(copy)
-    copy.close()
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = in_memory_name
-        connection.connection = in_memory
 
 
 from sipakatau.cases.tests.builders import (  # noqa: E402, F401 (fixtures)
