@@ -181,6 +181,21 @@ def _referral_target(organisation: Organisation) -> int:
     return referral_between(organisation, organisation).pk
 
 
+def _public_report_target(organisation: Organisation) -> int:
+    """A public report sent through the real service from the organisation's own
+    kelurahan, so that it is routed to the organisation."""
+    import uuid
+
+    from sipakatau.public.services import public_report_submit
+
+    return public_report_submit(
+        idempotency_key=uuid.uuid4().hex,
+        kelurahan_code=organisation.area.code,
+        about_self=True,
+        what_happened="Laporan uji",
+    ).report.pk
+
+
 def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> int:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
@@ -191,6 +206,8 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return _provider_target(organisation)
     if kind == "referral":
         return _referral_target(organisation)
+    if kind == "public_report":
+        return _public_report_target(organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk
@@ -219,10 +236,18 @@ def _organisations() -> tuple[Organisation, Organisation]:
     return own, other
 
 
-def _send(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
+def _send(
+    client: Client,
+    method: str,
+    url: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     if method == "POST":
         if body is not None:
-            return client.post(url, json.dumps(body), content_type="application/json")
+            return client.post(
+                url, json.dumps(body), content_type="application/json", headers=headers
+            )
         return client.post(url)
     if method == "DELETE":
         return client.delete(url)
@@ -274,19 +299,23 @@ def test_api_operation_answers_as_the_policy_says(operation: str) -> None:
 
     counter = iter(range(1000))
 
-    def body() -> dict[str, Any] | None:
+    def parts() -> tuple[dict[str, Any] | None, dict[str, str] | None]:
+        """The body and the headers of one request; "{n}" differs for every request (an
+        idempotency key, a unique name)."""
         if "body" not in row:
-            return None
+            return None, None
+        n = str(next(counter))
         text = json.dumps(row["body"]).replace('"{own_organisation}"', str(own_org.pk))
-        return json.loads(text.replace("{n}", str(next(counter))))  # type: ignore[no-any-return]
+        headers = {name: value.replace("{n}", n) for name, value in row.get("headers", {}).items()}
+        return json.loads(text.replace("{n}", n)), headers or None
 
-    response = _send(Client(), method, url("own"), body())
+    response = _send(Client(), method, url("own"), *parts())
     assert response.status_code == row["anonymous"], f"{operation} anonymous"
 
     for role in Role.values:
         for scope in scopes:
             persona = make_persona(own_org, role)
-            response = _send(persona.client, method, url(scope), body())
+            response = _send(persona.client, method, url(scope), *parts())
             where = f"{operation} as {role} on {scope}"
             assert response.status_code == _expected(row, role, scope), (
                 f"{where}: {response.content[:200]!r}"

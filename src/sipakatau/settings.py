@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sipakatau.directory",
     "sipakatau.cases",
     "sipakatau.referrals",
+    "sipakatau.public",
     "sipakatau.api",
     "sipakatau.demo",
 ]

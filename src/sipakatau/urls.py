@@ -3,9 +3,11 @@ from django.views.i18n import set_language
 
 from sipakatau.api.urls import urlpatterns as api_urlpatterns
 from sipakatau.lib import views as lib_views
+from sipakatau.public import views as public_views
 
 urlpatterns = [
-    path("", lib_views.root, name="root"),
+    # The public portal's home; staff sign in at /akun/masuk/.
+    path("", public_views.home, name="root"),
     path("healthz", lib_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sipakatau.accounts.urls")),
@@ -14,6 +16,7 @@ urlpatterns = [
     path("kasus/", include("sipakatau.cases.urls")),
     path("rujukan/", include("sipakatau.referrals.urls")),
     path("layanan/", include("sipakatau.directory.urls")),
+    path("", include("sipakatau.public.urls")),
     *api_urlpatterns,
 ]
 

@@ -4,12 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from sipakatau.accounts.api import auth_router, me_router
 from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
 from sipakatau.cases.api import router as cases_router
 from sipakatau.directory.api import router as directory_router
+from sipakatau.public.api import router as public_router
 from sipakatau.referrals.api import router as referrals_router
 
 from .auth import BearerToken, VerifiedSession
@@ -32,6 +34,7 @@ api.add_router("/areas", areas_router)
 api.add_router("/cases", cases_router)
 api.add_router("/directory", directory_router)
 api.add_router("/referrals", referrals_router)
+api.add_router("/public", public_router)
 
 
 @api.exception_handler(ValidationError)
@@ -45,6 +48,17 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         ]
     else:
         errors = [{"field": None, "message": str(message)} for message in exc.messages]
+    return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Malformed requests (missing field, wrong type) answer in the same shape as a
+    service's refusal, so a client handles one kind of 422."""
+    errors = [
+        {"field": str(error["loc"][-1]) if error.get("loc") else None, "message": error["msg"]}
+        for error in exc.errors
+    ]
     return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
 
 

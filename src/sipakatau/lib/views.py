@@ -2,7 +2,7 @@
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 
@@ -12,11 +12,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-@require_GET
-def root(request: HttpRequest) -> HttpResponse:
-    return redirect("accounts:home")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

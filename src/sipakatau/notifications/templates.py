@@ -48,6 +48,10 @@ TEMPLATES: dict[str, Any] = {
         "Referral %(register_number)s from %(unit_name)s was withdrawn. Stop the work on it. "
         "%(link)s"
     ),
+    # Public portal (public.services): a report from the public waits in the unit's inbox.
+    "public_report_received": _(
+        "A new report from the public arrived for %(unit_name)s. Open it: %(link)s"
+    ),
 }
 
 # What a survivor or reporter may receive by SMS or WhatsApp. Whoever else reads the phone

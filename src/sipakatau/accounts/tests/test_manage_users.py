@@ -184,3 +184,19 @@ def test_organisation_members_page_queries_do_not_grow(
     for _ in range(15):
         make_user(bahagia, Role.VOLUNTEER)
     assert count_queries() == few
+
+
+def test_a_malformed_api_request_answers_in_the_same_shape_as_a_refusal(
+    bahagia_admin: Persona,
+) -> None:
+    response = bahagia_admin.client.post(
+        "/api/v1/accounts/users", {"username": "x"}, content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert {"full_name", "password", "organisation_id", "role"} <= {
+        e["field"] for e in body["detail"]
+    }
+    assert not User.objects.filter(username="x").exists()

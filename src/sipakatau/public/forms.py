@@ -1,0 +1,102 @@
+"""The public forms: few questions, plain words, every one optional but the story and
+the place. They only parse; ``services`` decides."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sipakatau.areas.queries import kelurahan_choices
+
+from .models import ContactPreference, ReportStatus
+
+YES_NO = [("no", _("No")), ("yes", _("Yes"))]
+WHO = [("self", _("To me")), ("other", _("To someone else"))]
+
+
+class ReportForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    about = forms.ChoiceField(
+        label=_("Who did it happen to?"), choices=WHO, widget=forms.RadioSelect, initial="self"
+    )
+    what_happened = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Write in your own words. You do not need to write names."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )
+    when = forms.CharField(
+        label=_("When did it happen?"),
+        help_text=_("For example: yesterday evening, or 3 March."),
+        required=False,
+        max_length=200,
+    )
+    kelurahan = forms.ChoiceField(label=_("Where did it happen? (kelurahan)"))
+    rw = forms.CharField(label=_("RW (if you know it)"), required=False, max_length=3)
+    rt = forms.CharField(label=_("RT (if you know it)"), required=False, max_length=3)
+    danger_now = forms.ChoiceField(
+        label=_("Is someone in danger right now?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    contact = forms.ChoiceField(
+        label=_("May we contact you?"),
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        initial=ContactPreference.NONE,
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number that is safe to use"), required=False, max_length=20
+    )
+    contact_times = forms.CharField(
+        label=_("When is it safe to contact you?"),
+        help_text=_("For example: weekdays after 17:00."),
+        required=False,
+        max_length=200,
+    )
+    photo = forms.FileField(label=_("Photo (optional)"), required=False)
+    # A field people never see (hidden by the style sheet) and robots fill in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        places = [(area.code, area.name) for area in kelurahan_choices()]
+        self.fields["kelurahan"].choices = [("", _("Choose…")), *places]  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial["idempotency_key"] = uuid.uuid4().hex
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Report code"), max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    pin = forms.CharField(
+        label=_("PIN"),
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Close the report as"),
+        choices=[
+            (ReportStatus.NOT_OURS, ReportStatus.NOT_OURS.label),
+            (ReportStatus.SPAM, ReportStatus.SPAM.label),
+        ],
+    )
+
+
+class LinkForm(forms.Form):
+    case = forms.IntegerField(label=_("Case"))

@@ -1,0 +1,356 @@
+"""Every write of the public portal: a report from the public, its tracking, the
+messages between reporter and unit, and what the unit decides about it.
+
+The reporter has no account. A report is found again only by its tracking code and PIN;
+the PIN is stored as a salted hash and shown once. Guessing is limited per code and per
+address (DESIGN.md §5); the counts live in the database so that every process sees them.
+"""
+
+import base64
+import functools
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
+from sipakatau.accounts.services import actor_of
+from sipakatau.areas.models import Area, Level
+from sipakatau.areas.queries import area_is_within
+from sipakatau.audit.services import Actor, audit_record
+from sipakatau.cases.codes import Channel
+from sipakatau.cases.models import Case
+from sipakatau.cases.services.intake import case_open
+from sipakatau.lib.uploads import UploadError, clean_upload
+from sipakatau.notifications.services import notify
+
+from .models import ContactPreference, PublicMessage, PublicReport, ReportStatus, TrackingFailure
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or copied by hand stays right.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+PIN_LENGTH = 6
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_TEXT = 5000
+MAX_MESSAGE = 2000
+UNIT_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+_RT_RW = re.compile(r"^[0-9]{1,3}$")
+
+
+class TrackingRefused(Exception):
+    """Too many wrong codes or PINs: the message says so, in the reporter's language."""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: PublicReport
+    # Shown once, to the first answer only; None when the same key was sent again.
+    pin: str | None
+
+
+def normalise_code(code: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", code.upper())
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+
+def _new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _i in range(PIN_LENGTH))
+
+
+def route_report(kelurahan: Area) -> Organisation | None:
+    """The LBK-KK whose area covers the kelurahan (the nearest), else the UPTD PPA that
+    covers it, else any DP3A — a city-level inbox, so that no report is left unread."""
+    active = Organisation.objects.filter(is_active=True).select_related("area")
+    for kind in (OrganisationType.LBK_KK, OrganisationType.UPTD_PPA, OrganisationType.DP3A):
+        covering = [o for o in active.filter(type=kind) if area_is_within(kelurahan, o.area)]
+        if covering:
+            return max(covering, key=lambda o: (len(o.area.code), -o.pk))
+    return active.filter(type=OrganisationType.DP3A).order_by("pk").first()
+
+
+def _public_actor() -> Actor:
+    return Actor(label="public")
+
+
+def _audit(actor: Actor, action: str, obj: PublicReport | PublicMessage, fields: list[str]) -> None:
+    meta = obj._meta
+    audit_record(
+        action=action,
+        actor=actor,
+        object_type=f"{meta.app_label}.{meta.model_name}",
+        object_id=obj.pk,
+        fields=fields,
+    )
+
+
+def _unit_staff(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__is_active=True,
+            memberships__role__in=UNIT_STAFF,
+        ).distinct()
+    )
+
+
+def public_report_submit(
+    *,
+    idempotency_key: str,
+    kelurahan_code: str,
+    about_self: bool,
+    what_happened: str,
+    when: str = "",
+    danger_now: bool = False,
+    contact: str = ContactPreference.NONE,
+    contact_phone: str = "",
+    contact_times: str = "",
+    rt: str = "",
+    rw: str = "",
+    photo_name: str = "",
+    photo_data: bytes | None = None,
+) -> Submitted:
+    """Store a report once per key; answer its code, and its PIN the first time only."""
+    if not _KEY.match(idempotency_key or ""):
+        raise ValidationError(_("The form is out of date. Please open it again."))
+    existing = PublicReport.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return Submitted(report=existing, pin=None)
+    errors: dict[str, str] = {}
+    kelurahan = Area.objects.filter(code=kelurahan_code, level=Level.KELURAHAN).first()
+    if kelurahan is None:
+        errors["kelurahan"] = _("Choose the kelurahan where it happened.")
+    text = (what_happened or "").strip()
+    if not text:
+        errors["what_happened"] = _("Please tell us briefly what happened.")
+    elif len(text) > MAX_TEXT:
+        errors["what_happened"] = _("Please write a shorter text.")
+    rt, rw = (rt or "").strip(), (rw or "").strip()
+    if rt and not _RT_RW.match(rt):
+        errors["rt"] = _("Write the RT as a number, or leave it empty.")
+    if rw and not _RT_RW.match(rw):
+        errors["rw"] = _("Write the RW as a number, or leave it empty.")
+    if contact not in ContactPreference.values:
+        errors["contact"] = _("Choose how we may contact you.")
+    phone = re.sub(r"[\s.-]", "", contact_phone or "")
+    if contact != ContactPreference.NONE and not _PHONE.match(phone):
+        errors["contact_phone"] = _(
+            "Write the phone number we may use, or choose not to be contacted."
+        )
+    if contact == ContactPreference.NONE:
+        phone, contact_times = "", ""
+    photo, photo_type = "", ""
+    if photo_data:
+        try:
+            cleaned = clean_upload(filename=photo_name, data=photo_data)
+        except UploadError as error:
+            errors["photo"] = str(error)
+        else:
+            photo = base64.b64encode(cleaned.data).decode("ascii")
+            photo_type = cleaned.content_type
+    organisation = route_report(kelurahan) if kelurahan is not None else None
+    if kelurahan is not None and organisation is None:
+        errors["kelurahan"] = _(
+            "No service takes reports for this place yet. Please call SAPA 129."
+        )
+    if errors:
+        raise ValidationError(errors)
+    assert kelurahan is not None and organisation is not None
+    pin = _new_pin()
+    try:
+        with transaction.atomic():
+            report = PublicReport.objects.create(
+                tracking_code=_unused_code(),
+                pin_hash=make_password(pin),
+                idempotency_key=idempotency_key,
+                kelurahan=kelurahan,
+                rt=rt,
+                rw=rw,
+                about_self=about_self,
+                what_happened=text,
+                when_text=(when or "").strip()[:200],
+                danger_now=danger_now,
+                contact=contact,
+                contact_phone=phone,
+                contact_times=(contact_times or "").strip()[:200],
+                photo=photo,
+                photo_content_type=photo_type,
+                organisation=organisation,
+            )
+            _audit(
+                _public_actor(),
+                "public_report.submitted",
+                report,
+                ["kelurahan", "rt", "rw", "about_self", "what_happened", "when_text", "danger_now",
+                 "contact", "contact_phone", "contact_times", "photo", "organisation"],
+            )  # fmt: skip
+            notify(
+                users=_unit_staff(organisation),
+                template="public_report_received",
+                context={
+                    "unit_name": organisation.short_name or organisation.name,
+                    "link": reverse("public:inbox_detail", args=[report.pk]),
+                },
+            )
+    except IntegrityError:
+        # The same report arrived twice at the same moment: the first one won.
+        existing = PublicReport.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return Submitted(report=existing, pin=None)
+    return Submitted(report=report, pin=pin)
+
+
+def _unused_code() -> str:
+    while True:
+        code = _new_code()
+        if not PublicReport.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def address_key(address: str) -> str:
+    """The address as a keyed hash: enough to count failures, useless to anyone else."""
+    digest = salted_hmac("sipakatau.public.address", address or "unknown").hexdigest()
+    return f"addr:{digest[:40]}"
+
+
+def _failures(keys: list[str]) -> bool:
+    since = timezone.now() - FAILURE_WINDOW
+    return any(
+        TrackingFailure.objects.filter(key=key, at__gte=since).count() >= MAX_FAILURES
+        for key in keys
+    )
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return make_password(secrets.token_hex(16))
+
+
+def public_report_track(*, code: str, pin: str, address: str) -> PublicReport | None:
+    """The report for this code and PIN, or None. After ``MAX_FAILURES`` wrong tries on
+    one code or from one address within the window, even the right PIN is refused."""
+    normal = normalise_code(code)
+    keys = [f"code:{normal[:32]}", address_key(address)]
+    if _failures(keys):
+        raise TrackingRefused(
+            _("Too many wrong tries. Please wait 15 minutes and try again, or call SAPA 129.")
+        )
+    report = PublicReport.objects.filter(tracking_code=normal).first() if normal else None
+    # The hash is checked even for an unknown code, so timing does not tell codes apart.
+    valid = check_password((pin or "").strip(), report.pin_hash if report else _dummy_hash())
+    if report is None or not valid:
+        now = timezone.now()
+        with transaction.atomic():
+            TrackingFailure.objects.bulk_create([TrackingFailure(key=key, at=now) for key in keys])
+            TrackingFailure.objects.filter(at__lt=now - FAILURE_WINDOW).delete()
+        return None
+    return report
+
+
+def _message_body(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError({"body": _("The message is empty.")})
+    if len(text) > MAX_MESSAGE:
+        raise ValidationError({"body": _("Please write a shorter message.")})
+    return text
+
+
+def public_message_add(*, report: PublicReport, body: str) -> PublicMessage:
+    """A message from the reporter (who has shown the code and PIN)."""
+    text = _message_body(body)
+    with transaction.atomic():
+        message = PublicMessage.objects.create(report=report, from_staff=False, body=text)
+        _audit(_public_actor(), "public_message.added", message, ["body"])
+    return message
+
+
+# --- The unit's decisions -------------------------------------------------------------------
+
+
+def _require_unit_staff(actor: Membership, report: PublicReport) -> None:
+    """The same rule as ``queries.public_reports_visible_to``, checked again at the write."""
+    if not actor.is_active or actor.role not in UNIT_STAFF:
+        raise PermissionDenied
+    if report.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+
+
+def public_reply_add(*, actor: Membership, report: PublicReport, body: str) -> PublicMessage:
+    _require_unit_staff(actor, report)
+    text = _message_body(body)
+    with transaction.atomic():
+        message = PublicMessage.objects.create(
+            report=report, from_staff=True, author=actor.user, body=text
+        )
+        _audit(actor_of(actor), "public_message.replied", message, ["body"])
+    return message
+
+
+def public_report_promote(*, actor: Membership, report: PublicReport) -> Case:
+    """Open a case from the report (never done automatically). Promoting twice opens
+    one case: the report's own key is the case's intake key."""
+    _require_unit_staff(actor, report)
+    if report.case_id is not None:
+        return report.case  # type: ignore[return-value]
+    if report.status in (ReportStatus.NOT_OURS, ReportStatus.SPAM):
+        raise ValidationError(_("This report was closed. It cannot become a case."))
+    with transaction.atomic():
+        case = case_open(
+            actor=actor,
+            channel=Channel.PUBLIC_PORTAL,
+            reported_at=report.created_at,
+            danger_now=report.danger_now,
+            intake_key=uuid.uuid5(uuid.NAMESPACE_URL, f"sipakatau:public:{report.pk}"),
+        )
+        report.case = case
+        report.status = ReportStatus.HANDLING
+        report.save(update_fields=["case", "status", "updated_at"])
+        _audit(actor_of(actor), "public_report.promoted", report, ["case", "status"])
+    return case
+
+
+def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -> PublicReport:
+    """Attach the report to a case the unit already has (the same story, told again)."""
+    _require_unit_staff(actor, report)
+    if case.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        report.case = case
+        report.status = ReportStatus.HANDLING
+        report.save(update_fields=["case", "status", "updated_at"])
+        _audit(actor_of(actor), "public_report.linked", report, ["case", "status"])
+    return report
+
+
+def public_report_close(*, actor: Membership, report: PublicReport, status: str) -> PublicReport:
+    _require_unit_staff(actor, report)
+    if status not in (ReportStatus.NOT_OURS, ReportStatus.SPAM, ReportStatus.CLOSED):
+        raise ValidationError({"status": _("Choose why the report is closed.")})
+    if report.case_id is not None and status != ReportStatus.CLOSED:
+        raise ValidationError(_("This report is part of a case already."))
+    with transaction.atomic():
+        report.status = status
+        report.save(update_fields=["status", "updated_at"])
+        _audit(actor_of(actor), "public_report.closed", report, ["status"])
+    return report

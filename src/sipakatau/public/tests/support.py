@@ -1,0 +1,61 @@
+"""Helpers shared by the public portal tests."""
+
+import re
+import uuid
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.public.services import Submitted, public_report_submit
+from tests.factories import WATANG_SOREANG
+
+
+def submit(**overrides: Any) -> Submitted:
+    fields: dict[str, Any] = {
+        "idempotency_key": uuid.uuid4().hex,
+        "kelurahan_code": WATANG_SOREANG,
+        "about_self": True,
+        "what_happened": "Saya dipukul di rumah.",
+    }
+    fields.update(overrides)
+    return public_report_submit(**fields)
+
+
+def form_data(**overrides: str) -> dict[str, str]:
+    data = {
+        "idempotency_key": uuid.uuid4().hex,
+        "about": "self",
+        "what_happened": "Saya dipukul di rumah.",
+        "when": "kemarin malam",
+        "kelurahan": WATANG_SOREANG,
+        "rw": "2",
+        "rt": "",
+        "danger_now": "yes",
+        "contact": "none",
+        "contact_phone": "",
+        "contact_times": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def first_focusable(html: str) -> str:
+    """The first element in the body that a keyboard reaches: a link, a button, a field."""
+    body = html.split("<body", 1)[1]
+    match = re.search(r"<(a|button|input|select|textarea)\b[^>]*>", body)
+    assert match is not None
+    return match.group(0)
+
+
+def public_urls() -> list[str]:
+    return [
+        reverse("root"),
+        reverse("public:report"),
+        reverse("public:track"),
+    ]
+
+
+def track(client: Client, code: str, pin: str, address: str = "10.0.0.1") -> Any:
+    return client.post(reverse("public:track"), {"code": code, "pin": pin}, REMOTE_ADDR=address)

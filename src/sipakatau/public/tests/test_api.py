@@ -1,0 +1,65 @@
+"""The public API: a report is answered 201 with its code and PIN once; the same key
+again answers the same code without the PIN."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from sipakatau.accounts.models import Organisation
+from sipakatau.public.models import PublicReport
+
+pytestmark = pytest.mark.django_db
+REPORT = {"kelurahan_code": "73.72.03.1003", "what_happened": "Ada pemukulan.", "danger_now": True}
+
+
+def _post(client: Client, body: dict[str, object], key: str | None) -> object:
+    headers = {"Idempotency-Key": key} if key else None
+    return client.post(
+        "/api/v1/public/reports", json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+def test_a_report_is_created_once_per_key(anonymous: Client, bahagia: Organisation) -> None:
+    first = _post(anonymous, REPORT, "key-0001-abcdef")
+    second = _post(anonymous, REPORT, "key-0001-abcdef")
+
+    assert first.status_code == 201  # type: ignore[attr-defined]
+    assert second.status_code == 200  # type: ignore[attr-defined]
+    one, two = first.json(), second.json()  # type: ignore[attr-defined]
+    assert one["tracking_code"] == two["tracking_code"]
+    assert one["pin"] and len(one["pin"]) == 6
+    assert two["pin"] is None and two["pin_shown_before"] is True
+    assert PublicReport.objects.count() == 1
+
+
+def test_a_report_without_a_key_is_refused(anonymous: Client, bahagia: Organisation) -> None:
+    response = _post(anonymous, REPORT, None)
+
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert not PublicReport.objects.exists()
+
+
+def test_tracking_answers_status_and_limits_guessing(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    created = _post(anonymous, REPORT, "key-0002-abcdef").json()  # type: ignore[attr-defined]
+
+    found = anonymous.post(
+        "/api/v1/public/track",
+        json.dumps({"code": created["tracking_code"], "pin": created["pin"]}),
+        content_type="application/json",
+    )
+    assert found.status_code == 200
+    assert found.json()["status"] == "received"
+
+    wrong = "000000" if created["pin"] != "000000" else "111111"
+    answers = [
+        anonymous.post(
+            "/api/v1/public/track",
+            json.dumps({"code": created["tracking_code"], "pin": wrong}),
+            content_type="application/json",
+        ).status_code
+        for _n in range(6)
+    ]
+    assert answers == [404] * 5 + [429]

@@ -1,0 +1,122 @@
+"""The unit's inbox: the routed unit reads a public report and decides what to do with it;
+every other unit gets 404."""
+
+import pytest
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation
+from sipakatau.audit.models import AuditEvent
+from sipakatau.cases.codes import Channel
+from sipakatau.cases.models import Case
+from sipakatau.cases.services.intake import case_open
+from sipakatau.public.models import PublicMessage, PublicReport, ReportStatus
+from tests.factories import Persona
+
+from .support import submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_routed_unit_sees_the_report(
+    bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    report = submit(what_happened="Anak tetangga dipukul.").report
+
+    listing = bahagia_caseworker.client.get(reverse("public:inbox")).content.decode()
+    detail = bahagia_caseworker.client.get(reverse("public:inbox_detail", args=[report.pk]))
+
+    assert "Watang Soreang" in listing
+    assert "Anak tetangga dipukul." not in listing
+    assert detail.status_code == 200
+    assert "Anak tetangga dipukul." in detail.content.decode()
+    assert AuditEvent.objects.filter(action="public_report.viewed").exists()
+
+
+def test_a_caseworker_promotes_the_report_to_a_case(
+    bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    report = submit(danger_now=True).report
+
+    response = bahagia_caseworker.client.post(reverse("public:inbox_promote", args=[report.pk]))
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
+    assert case.channel == Channel.PUBLIC_PORTAL
+    assert case.organisation == bahagia
+    assert case.danger_now is True
+    report.refresh_from_db()
+    assert report.case == case
+    assert report.status == ReportStatus.HANDLING
+    # Promoting again opens no second case.
+    bahagia_caseworker.client.post(reverse("public:inbox_promote", args=[report.pk]))
+    assert Case.objects.count() == 1
+
+
+def test_another_unit_gets_404(
+    bahagia: Organisation, ikhlas: Organisation, ikhlas_caseworker: Persona
+) -> None:
+    report = submit().report
+    client = ikhlas_caseworker.client
+
+    assert client.get(reverse("public:inbox_detail", args=[report.pk])).status_code == 404
+    for name in ("inbox_promote", "inbox_close", "inbox_reply", "inbox_link"):
+        assert client.post(reverse(f"public:{name}", args=[report.pk])).status_code == 404
+    assert "Watang Soreang" not in client.get(reverse("public:inbox")).content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_volunteer_of_the_unit_gets_404(
+    bahagia: Organisation, bahagia_volunteer: Persona
+) -> None:
+    report = submit().report
+
+    response = bahagia_volunteer.client.get(reverse("public:inbox_detail", args=[report.pk]))
+
+    assert response.status_code == 404
+
+
+def test_a_report_is_closed_as_spam(bahagia: Organisation, bahagia_caseworker: Persona) -> None:
+    report = submit().report
+
+    bahagia_caseworker.client.post(
+        reverse("public:inbox_close", args=[report.pk]), {"status": "spam"}
+    )
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SPAM
+
+
+def test_a_report_is_linked_to_an_existing_case(
+    bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    case = case_open(actor=bahagia_caseworker.membership, channel="WALK_IN")
+    report = submit().report
+
+    bahagia_caseworker.client.post(
+        reverse("public:inbox_link", args=[report.pk]), {"case": str(case.pk)}
+    )
+
+    report.refresh_from_db()
+    assert report.case == case
+
+
+def test_a_reply_reaches_the_thread(bahagia: Organisation, bahagia_caseworker: Persona) -> None:
+    report = submit().report
+
+    bahagia_caseworker.client.post(
+        reverse("public:inbox_reply", args=[report.pk]), {"body": "Kami sudah membaca."}
+    )
+
+    message = PublicMessage.objects.get()
+    assert message.from_staff is True
+    assert message.author == bahagia_caseworker.user
+
+
+def test_a_report_from_a_kelurahan_without_a_unit_goes_to_the_city(
+    bahagia: Organisation, dp3a: Organisation
+) -> None:
+    report = submit(kelurahan_code="73.72.01.1005").report
+
+    assert report.organisation == dp3a
+    assert PublicReport.objects.count() == 1

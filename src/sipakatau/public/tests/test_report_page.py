@@ -1,0 +1,176 @@
+"""The report form: works as a plain HTML form (no JavaScript), once per key, never for a
+robot, and hands the code and PIN over once, with nothing in a URL."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation
+from sipakatau.audit.models import AuditEvent
+from sipakatau.notifications.models import Notification
+from sipakatau.public.models import PublicReport, ReportStatus
+from tests.factories import Persona
+
+from .support import first_focusable, form_data, public_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_plain_post_creates_one_report_routed_to_bahagia(
+    anonymous: Client,
+    bahagia: Organisation,
+    ikhlas: Organisation,
+    bahagia_caseworker: Persona,
+) -> None:
+    response = anonymous.post(reverse("public:report"), form_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:report_done")
+    report = PublicReport.objects.get()
+    assert report.organisation == bahagia
+    assert report.kelurahan.code == "73.72.03.1003"
+    assert report.status == ReportStatus.RECEIVED
+    assert report.danger_now is True
+    assert report.what_happened == "Saya dipukul di rumah."
+    assert AuditEvent.objects.filter(action="public_report.submitted").count() == 1
+    notice = Notification.objects.get(recipient=bahagia_caseworker.user)
+    assert notice.template == "public_report_received"
+
+
+def test_the_done_page_shows_the_code_and_pin_once(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    anonymous.post(reverse("public:report"), form_data())
+    report = PublicReport.objects.get()
+
+    page = anonymous.get(reverse("public:report_done"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    code = f"{report.tracking_code[:4]}-{report.tracking_code[4:]}"
+    assert code in html
+    pin = re.findall(r'class="code">(\d{6})<', html)
+    assert len(pin) == 1
+
+    again = anonymous.get(reverse("public:report_done"))
+    assert again.status_code == 302  # gone from the session after one showing
+
+
+def test_the_same_key_twice_stores_one_report_with_the_same_code(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    data = form_data()
+    anonymous.post(reverse("public:report"), data)
+    first = anonymous.get(reverse("public:report_done")).content.decode()
+
+    anonymous.post(reverse("public:report"), data)
+    second = anonymous.get(reverse("public:report_done")).content.decode()
+
+    report = PublicReport.objects.get()
+    code = f"{report.tracking_code[:4]}-{report.tracking_code[4:]}"
+    assert code in first
+    assert code in second
+    assert "already received" in second or "sudah diterima" in second
+    assert not re.findall(r'class="code">(\d{6})<', second)
+
+
+def test_a_filled_honeypot_is_refused_and_nothing_is_stored(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    response = anonymous.post(reverse("public:report"), form_data(website="http://spam.example"))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "could not be sent" in page or "belum terkirim" in page
+    assert not PublicReport.objects.exists()
+    assert not AuditEvent.objects.filter(action="public_report.submitted").exists()
+
+
+def test_a_report_without_a_story_is_refused_and_keeps_what_was_typed(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    response = anonymous.post(
+        reverse("public:report"), form_data(what_happened="", when="tadi pagi")
+    )
+
+    assert response.status_code == 400
+    assert "tadi pagi" in response.content.decode()
+    assert not PublicReport.objects.exists()
+
+
+def test_a_photo_is_cleaned_and_stored_encrypted(anonymous: Client, bahagia: Organisation) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sipakatau.cases.tests.builders import png_bytes
+
+    photo = SimpleUploadedFile("luka.png", png_bytes(), content_type="image/png")
+    anonymous.post(reverse("public:report"), {**form_data(), "photo": photo})
+
+    report = PublicReport.objects.get()
+    assert report.photo_content_type == "image/png"
+    assert report.photo
+
+
+def test_a_file_that_is_not_a_photo_is_refused(anonymous: Client, bahagia: Organisation) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("luka.png", b"<html><script>x</script>", content_type="image/png")
+    response = anonymous.post(reverse("public:report"), {**form_data(), "photo": fake})
+
+    assert response.status_code == 400
+    assert not PublicReport.objects.exists()
+
+
+@pytest.mark.parametrize("url", public_urls())
+def test_quick_exit_is_the_first_focusable_element(
+    anonymous: Client, bahagia: Organisation, url: str
+) -> None:
+    html = anonymous.get(url).content.decode()
+
+    first = first_focusable(html)
+    assert 'id="quick-exit"' in first
+    assert f'href="{reverse("public:weather")}"' in first
+    assert "Quick exit" in html or "Keluar cepat" in html
+
+
+def test_the_done_and_tracked_pages_start_with_quick_exit_too(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    anonymous.post(reverse("public:report"), form_data())
+    assert 'id="quick-exit"' in first_focusable(
+        anonymous.get(reverse("public:report_done")).content.decode()
+    )
+
+
+@pytest.mark.parametrize("url", [*public_urls(), reverse("public:weather")])
+def test_no_public_page_names_another_host(
+    anonymous: Client, bahagia: Organisation, url: str
+) -> None:
+    response = anonymous.get(url)
+    html = response.content.decode()
+
+    assert "http" not in html.lower()
+    assert "//" not in re.sub(r"<!--.*?-->", "", html).replace("://", "")
+    assert "no-store" in response["Cache-Control"]
+    assert "htmx" not in html
+
+
+def test_public_pages_carry_a_neutral_title(anonymous: Client, bahagia: Organisation) -> None:
+    for url in public_urls():
+        title = re.search(r"<title>(.*?)</title>", anonymous.get(url).content.decode())
+        assert title is not None
+        assert "Sipakatau" not in title.group(1)
+        for word in ("kekerasan", "violence", "laporan", "report"):
+            assert word not in title.group(1).lower()
+
+
+def test_the_report_content_is_never_in_a_url(anonymous: Client, bahagia: Organisation) -> None:
+    response = anonymous.post(reverse("public:report"), form_data(what_happened="RAHASIA-4411"))
+
+    assert "RAHASIA" not in response["Location"]
+    done = anonymous.get(response["Location"])
+    assert "RAHASIA" not in done.content.decode()
+    for href in re.findall(r'(?:href|action|src)="([^"]*)"', done.content.decode()):
+        assert "RAHASIA" not in href

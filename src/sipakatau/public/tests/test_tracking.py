@@ -1,0 +1,124 @@
+"""Following a report with its code and PIN, and the limit on guessing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation
+from sipakatau.public.models import PublicMessage
+from sipakatau.public.services import public_reply_add, public_report_close
+from tests.factories import Persona
+
+from .support import submit, track
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_right_code_and_pin_show_the_status_and_messages(
+    anonymous: Client, bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    submitted = submit()
+    assert submitted.pin is not None
+    public_reply_add(
+        actor=bahagia_caseworker.membership, report=submitted.report, body="Kami akan menelepon."
+    )
+
+    response = track(anonymous, submitted.report.tracking_code, submitted.pin)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:track")  # nothing in the URL
+    page = anonymous.get(reverse("public:track")).content.decode()
+
+    assert "Kami akan menelepon." in page
+    assert "arrived" in page or "diterima" in page.lower()
+
+
+def test_the_code_may_be_typed_in_small_letters_with_a_dash(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    submitted = submit()
+    code = submitted.report.tracking_code
+    assert submitted.pin is not None
+
+    response = track(anonymous, f"{code[:4].lower()}-{code[4:]}", submitted.pin)
+
+    assert response.status_code == 302
+
+
+def test_the_reporter_can_add_a_message(anonymous: Client, bahagia: Organisation) -> None:
+    submitted = submit()
+    assert submitted.pin is not None
+    track(anonymous, submitted.report.tracking_code, submitted.pin)
+
+    anonymous.post(reverse("public:track_message"), {"body": "Tolong hubungi sore saja."})
+
+    message = PublicMessage.objects.get()
+    assert message.from_staff is False
+    assert message.body == "Tolong hubungi sore saja."
+
+
+def test_a_message_without_a_tracked_report_goes_nowhere(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    submit()
+    response = anonymous.post(reverse("public:track_message"), {"body": "Halo"})
+
+    assert response.status_code == 302
+    assert not PublicMessage.objects.exists()
+
+
+def test_a_closed_spam_report_reads_as_finished(
+    anonymous: Client, bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    submitted = submit()
+    assert submitted.pin is not None
+    public_report_close(actor=bahagia_caseworker.membership, report=submitted.report, status="spam")
+
+    track(anonymous, submitted.report.tracking_code, submitted.pin)
+    page = anonymous.get(reverse("public:track")).content.decode()
+
+    assert "spam" not in page.lower()
+
+
+def test_a_wrong_pin_shows_nothing(anonymous: Client, bahagia: Organisation) -> None:
+    submitted = submit(what_happened="RAHASIA-9")
+    response = track(anonymous, submitted.report.tracking_code, "000000")
+
+    assert response.status_code == 400
+    assert "RAHASIA" not in response.content.decode()
+
+
+def test_the_sixth_try_on_one_code_is_refused_even_with_the_right_pin(
+    bahagia: Organisation,
+) -> None:
+    submitted = submit()
+    assert submitted.pin is not None
+    wrong = "111111" if submitted.pin != "111111" else "222222"
+    # Given five wrong PINs for this code, from five different addresses
+    for n in range(5):
+        assert (
+            track(Client(), submitted.report.tracking_code, wrong, f"10.0.1.{n}").status_code == 400
+        )
+
+    # When the right PIN comes from a sixth address
+    response = track(Client(), submitted.report.tracking_code, submitted.pin, "10.0.1.99")
+
+    # Then it is refused, with a reason in plain words
+    assert response.status_code == 429
+    assert "15" in response.content.decode()
+
+
+def test_the_sixth_try_from_one_address_is_refused_even_with_the_right_pin(
+    bahagia: Organisation,
+) -> None:
+    target = submit()
+    assert target.pin is not None
+    others = [submit().report.tracking_code for _n in range(5)]
+    # Given five wrong PINs from one address, each for a different code
+    for code in others:
+        assert track(Client(), code, "000000", "10.0.2.1").status_code == 400
+
+    # When the right code and PIN of another report come from that address
+    refused = track(Client(), target.report.tracking_code, target.pin, "10.0.2.1")
+    # Then it is refused; from another address the same code and PIN work
+    assert refused.status_code == 429
+    assert track(Client(), target.report.tracking_code, target.pin, "10.0.2.2").status_code == 302

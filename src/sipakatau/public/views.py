@@ -1,0 +1,309 @@
+"""Public pages (no sign-in) and the unit's inbox of public reports.
+
+Public pages use their own base template: no HTMX, a quick-exit link first in tab order,
+neutral titles. Nothing typed by a reporter ever goes into a URL: forms are POSTed and
+the code and PIN reach the "done" page through the session, for that page only.
+"""
+
+import base64
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.services import actor_of
+from sipakatau.audit.services import audit_record
+from sipakatau.directory.queries import public_providers
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
+
+from . import queries, services
+from .forms import CloseForm, LinkForm, MessageForm, ReportForm, TrackForm
+from .models import PublicReport, ReportStatus
+
+SESSION_DONE = "public_report_done"
+SESSION_TRACKED = "public_report_tracked"
+UNIT_STAFF = (Role.CASEWORKER, Role.COORDINATOR)
+
+# What a reporter reads about her report: plain words, and nothing that tells whoever
+# looks over her shoulder more than she already knows.
+STATUS_WORDS = {
+    ReportStatus.RECEIVED: gettext_lazy("Your report has arrived. A worker will read it soon."),
+    ReportStatus.HANDLING: gettext_lazy("A worker is handling your report."),
+    ReportStatus.REFERRED: gettext_lazy("Your report was passed to another service that can help."),
+    ReportStatus.CLOSED: gettext_lazy("The work on your report is finished."),
+    ReportStatus.NOT_OURS: gettext_lazy(
+        "This report is not for this service. Please call SAPA 129 for help."
+    ),
+    ReportStatus.SPAM: gettext_lazy("The work on your report is finished."),
+}
+
+
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    providers = public_providers().select_related("area").prefetch_related("services")[:50]
+    return render(request, "public/home.html", {"providers": providers})
+
+
+@require_GET
+def weather(request: HttpRequest) -> HttpResponse:
+    """Where the quick exit leads: a plain page about nothing at all."""
+    return render(request, "public/weather.html")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "public/report.html", {"form": ReportForm()})
+    form = ReportForm(request.POST, request.FILES)
+    if request.POST.get("website"):
+        # The honeypot was filled in: a robot. Nothing is stored; a person who somehow
+        # got here is told where to go instead.
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Your report could not be sent. Please try again, or call SAPA 129 (free)."),
+        )
+        return render(request, "public/report.html", {"form": form}, status=400)
+    if form.is_valid():
+        data = form.cleaned_data
+        photo = data.get("photo")
+        try:
+            submitted = services.public_report_submit(
+                idempotency_key=data["idempotency_key"],
+                kelurahan_code=data["kelurahan"],
+                about_self=data["about"] == "self",
+                what_happened=data["what_happened"],
+                when=data["when"],
+                danger_now=data["danger_now"] == "yes",
+                contact=data["contact"],
+                contact_phone=data["contact_phone"],
+                contact_times=data["contact_times"],
+                rt=data["rt"],
+                rw=data["rw"],
+                photo_name=photo.name if photo else "",
+                photo_data=photo.read() if photo else None,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            request.session[SESSION_DONE] = {
+                "code": submitted.report.tracking_code,
+                "pin": submitted.pin or "",
+            }
+            return redirect("public:report_done")
+    return render(request, "public/report.html", {"form": form}, status=400)
+
+
+@require_GET
+def report_done(request: HttpRequest) -> HttpResponse:
+    """Shown once: the code and PIN leave the session as the page is drawn."""
+    done = request.session.pop(SESSION_DONE, None)
+    if not done:
+        return redirect("public:track")
+    context = {"code": services.format_code(done["code"]), "pin": done["pin"]}
+    return render(request, "public/done.html", context)
+
+
+def _tracked(request: HttpRequest) -> PublicReport | None:
+    pk = request.session.get(SESSION_TRACKED)
+    return PublicReport.objects.filter(pk=pk).first() if pk else None
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.public_report_track(
+                code=form.cleaned_data["code"],
+                pin=form.cleaned_data["pin"],
+                address=_address(request),
+            )
+        except services.TrackingRefused as refusal:
+            form.add_error(None, str(refusal))
+            return render(request, "public/track.html", {"form": form}, status=429)
+        if found is None:
+            form.add_error(None, _("The code or the PIN is not right. Please check and try again."))
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_TRACKED] = found.pk
+            return redirect("public:track")
+    tracked = _tracked(request) if request.method == "GET" else None
+    context: dict[str, object] = {"form": form, "report": tracked}
+    if tracked is not None:
+        context.update(
+            {
+                "code": services.format_code(tracked.tracking_code),
+                "status_words": STATUS_WORDS[ReportStatus(tracked.status)],
+                "thread": queries.messages_of(tracked),
+                "message_form": MessageForm(),
+            }
+        )
+    return render(request, "public/track.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def track_message(request: HttpRequest) -> HttpResponse:
+    tracked = _tracked(request)
+    if tracked is None:
+        return redirect("public:track")
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.public_message_add(report=tracked, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("The message is empty."))
+    return redirect("public:track")
+
+
+@require_POST
+def track_forget(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_TRACKED, None)
+    return redirect("root")
+
+
+# --- The unit's inbox -----------------------------------------------------------------------
+
+
+def _membership(request: HttpRequest) -> Membership | None:
+    return cast("Membership | None", getattr(request, "membership", None))
+
+
+def _acting(request: HttpRequest) -> Membership:
+    membership = _membership(request)
+    assert membership is not None  # the scoped fetch answered 404 otherwise
+    return membership
+
+
+@staff_view(*UNIT_STAFF)
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    reports = queries.public_reports_visible_to(_membership(request))
+    return render(request, "public/inbox.html", {"reports": reports})
+
+
+@staff_view()
+@require_GET
+def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.public_report_for_user(_membership(request), pk)
+    audit_record(
+        action="public_report.viewed",
+        actor=actor_of(_membership(request)),
+        object_type="public.publicreport",
+        object_id=report.pk,
+        fields=["what_happened", "when_text", "contact_phone", "contact_times", "messages"],
+    )
+    context = {
+        "report": report,
+        "thread": queries.messages_of(report),
+        "reply_form": MessageForm(),
+        "close_form": CloseForm(),
+        "link_form": LinkForm(),
+        "cases": queries.linkable_cases(_membership(request)),
+    }
+    return render(request, "public/inbox_detail.html", context)
+
+
+@staff_view()
+@require_GET
+def inbox_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    report = queries.public_report_for_user(_membership(request), pk)
+    if not report.photo:
+        raise Http404
+    audit_record(
+        action="public_report.photo_viewed",
+        actor=actor_of(_membership(request)),
+        object_type="public.publicreport",
+        object_id=report.pk,
+        fields=["photo"],
+    )
+    response = HttpResponse(base64.b64decode(report.photo), content_type=report.photo_content_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = queries.public_report_for_user(_membership(request), pk)
+    actor = _acting(request)
+    try:
+        if action == "promote":
+            case = services.public_report_promote(actor=actor, report=report)
+            messages.success(request, _("A case was opened from this report."))
+            return redirect("cases:case_detail", pk=case.pk)
+        if action == "link":
+            form: LinkForm | CloseForm | MessageForm = LinkForm(request.POST)
+            case_found = (
+                queries.linkable_case_for_user(actor, form.cleaned_data["case"])
+                if form.is_valid()
+                else None
+            )
+            if case_found is None:
+                messages.error(request, _("Choose a case of your unit."))
+            else:
+                services.public_report_link(actor=actor, report=report, case=case_found)
+                messages.success(request, _("The report was linked to the case."))
+        elif action == "close":
+            form = CloseForm(request.POST)
+            if form.is_valid():
+                services.public_report_close(
+                    actor=actor, report=report, status=form.cleaned_data["status"]
+                )
+                messages.success(request, _("The report was closed."))
+            else:
+                messages.error(request, _("Choose why the report is closed."))
+        elif action == "reply":
+            form = MessageForm(request.POST)
+            if form.is_valid():
+                services.public_reply_add(
+                    actor=actor, report=report, body=form.cleaned_data["body"]
+                )
+                messages.success(
+                    request, _("Your reply was sent. The reporter sees it on the tracking page.")
+                )
+            else:
+                messages.error(request, _("The message is empty."))
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("public:inbox_detail", pk=report.pk)
+
+
+@staff_view()
+@require_POST
+def inbox_promote(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "promote")
+
+
+@staff_view()
+@require_POST
+def inbox_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "link")
+
+
+@staff_view()
+@require_POST
+def inbox_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "close")
+
+
+@staff_view()
+@require_POST
+def inbox_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "reply")
