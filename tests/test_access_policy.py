@@ -89,6 +89,14 @@ def test_the_policy_names_no_route_that_does_not_exist(db: None) -> None:
     assert set(POLICY["api"]) <= set(api_operations())
 
 
+@pytest.fixture(autouse=True)
+def _no_report_rate_limits(settings: Any) -> None:
+    """Every cell sends from the same test address; this test is about access, and the
+    public report limits have tests of their own."""
+    settings.PUBLIC_REPORTS_PER_ADDRESS = 10_000
+    settings.PUBLIC_REPORTS_PER_KELURAHAN = 10_000
+
+
 # --- Checking every cell ------------------------------------------------------------------
 
 
@@ -193,6 +201,7 @@ def _public_report_target(organisation: Organisation) -> int:
         kelurahan_code=organisation.area.code,
         about_self=True,
         what_happened="Laporan uji",
+        address=f"policy-{uuid.uuid4().hex}",
     ).report.pk
 
 

@@ -231,6 +231,12 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
 
+# --- Public portal ------------------------------------------------------------------------
+# Reports accepted per hour from one address and for one kelurahan before the form asks
+# the reporter to wait (and points to SAPA 129 / 112). Repeats of one report never count.
+PUBLIC_REPORTS_PER_ADDRESS = env_int("SIPAKATAU_REPORTS_PER_ADDRESS_HOUR", 5, minimum=1)
+PUBLIC_REPORTS_PER_KELURAHAN = env_int("SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR", 30, minimum=1)
+
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

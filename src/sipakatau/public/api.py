@@ -61,7 +61,7 @@ class TrackOut(Schema):
 @router.post(
     "/reports",
     auth=None,
-    response={200: ReportOut, 201: ReportOut, 400: ErrorOut},
+    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 429: ErrorOut},
     summary="Send a report (Idempotency-Key header required)",
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
@@ -71,7 +71,22 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
             400,
             {"detail": _("The Idempotency-Key header is required."), "code": "key_required"},
         )
-    submitted = services.public_report_submit(
+    try:
+        submitted = _submit(request, key, payload)
+    except ValidationError as error:
+        if error.code != "rate_limited":
+            raise
+        return Status(429, {"detail": " ".join(error.messages), "code": "rate_limited"})
+    body = {
+        "tracking_code": services.format_code(submitted.report.tracking_code),
+        "pin": submitted.pin,
+        "pin_shown_before": submitted.pin is None,
+    }
+    return Status(201 if submitted.pin else 200, body)
+
+
+def _submit(request: HttpRequest, key: str, payload: ReportIn) -> services.Submitted:
+    return services.public_report_submit(
         idempotency_key=key,
         kelurahan_code=payload.kelurahan_code,
         about_self=payload.about_self,
@@ -83,13 +98,8 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
         contact_times=payload.contact_times,
         rt=payload.rt,
         rw=payload.rw,
+        address=str(request.META.get("REMOTE_ADDR", "")),
     )
-    body = {
-        "tracking_code": services.format_code(submitted.report.tracking_code),
-        "pin": submitted.pin,
-        "pin_shown_before": submitted.pin is None,
-    }
-    return Status(201 if submitted.pin else 200, body)
 
 
 @router.post(

@@ -108,3 +108,14 @@ class TrackingFailure(models.Model):
 
     def __str__(self) -> str:
         return f"tracking failure #{self.pk}"
+
+
+class SubmissionMark(models.Model):
+    """One report sent, counted per address (keyed hash) and per kelurahan to slow down a
+    flood of fake reports; kept in the database so every app process counts the same."""
+
+    key = models.CharField(max_length=80, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"submission mark #{self.pk}"

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +34,14 @@ from sipakatau.cases.services.intake import case_open
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
-from .models import ContactPreference, PublicMessage, PublicReport, ReportStatus, TrackingFailure
+from .models import (
+    ContactPreference,
+    PublicMessage,
+    PublicReport,
+    ReportStatus,
+    SubmissionMark,
+    TrackingFailure,
+)
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or copied by hand stays right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -41,6 +49,7 @@ CODE_LENGTH = 8
 PIN_LENGTH = 6
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+SUBMISSION_WINDOW = timedelta(hours=1)
 MAX_TEXT = 5000
 MAX_MESSAGE = 2000
 UNIT_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
@@ -128,8 +137,13 @@ def public_report_submit(
     rw: str = "",
     photo_name: str = "",
     photo_data: bytes | None = None,
+    address: str = "",
 ) -> Submitted:
-    """Store a report once per key; answer its code, and its PIN the first time only."""
+    """Store a report once per key; answer its code, and its PIN the first time only.
+
+    A repeat of the same key is answered before any limit is counted, so a reporter whose
+    connection dropped is never refused for trying again.
+    """
     if not _KEY.match(idempotency_key or ""):
         raise ValidationError(_("The form is out of date. Please open it again."))
     existing = PublicReport.objects.filter(idempotency_key=idempotency_key).first()
@@ -175,6 +189,15 @@ def public_report_submit(
     if errors:
         raise ValidationError(errors)
     assert kelurahan is not None and organisation is not None
+    marks = [address_key(address), f"kel:{kelurahan.code}"]
+    if _over_submission_limits(marks):
+        raise ValidationError(
+            _(
+                "Many reports came from here in a short time, so this one was not sent. "
+                "Please try again in an hour. If someone is in danger, call SAPA 129 or 112 now."
+            ),
+            code="rate_limited",
+        )
     pin = _new_pin()
     try:
         with transaction.atomic():
@@ -196,6 +219,8 @@ def public_report_submit(
                 photo_content_type=photo_type,
                 organisation=organisation,
             )
+            now = timezone.now()
+            SubmissionMark.objects.bulk_create(SubmissionMark(key=key, at=now) for key in marks)
             _audit(
                 _public_actor(),
                 "public_report.submitted",
@@ -231,6 +256,20 @@ def address_key(address: str) -> str:
     """The address as a keyed hash: enough to count failures, useless to anyone else."""
     digest = salted_hmac("sipakatau.public.address", address or "unknown").hexdigest()
     return f"addr:{digest[:40]}"
+
+
+def _over_submission_limits(keys: list[str]) -> bool:
+    """Per address and per kelurahan within the last hour (settings say how many)."""
+    since = timezone.now() - SUBMISSION_WINDOW
+    limits = {
+        "addr": settings.PUBLIC_REPORTS_PER_ADDRESS,
+        "kel": settings.PUBLIC_REPORTS_PER_KELURAHAN,
+    }
+    SubmissionMark.objects.filter(at__lt=since).delete()
+    return any(
+        SubmissionMark.objects.filter(key=key, at__gte=since).count() >= limits[key.split(":")[0]]
+        for key in keys
+    )
 
 
 def _failures(keys: list[str]) -> bool:

@@ -96,6 +96,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 rw=data["rw"],
                 photo_name=photo.name if photo else "",
                 photo_data=photo.read() if photo else None,
+                address=_address(request),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
