@@ -7,12 +7,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.lib.access import is_verified
 
-from .queries import membership_for_user
+from .queries import has_authenticator, membership_for_user
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_MEMBERSHIP = "active_membership_id"
@@ -64,7 +63,7 @@ def require_verified_staff(get_response: Handler) -> Handler:
                 return JsonResponse(
                     {"detail": "Second factor required.", "code": "otp_required"}, status=401
                 )
-            enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            enrolled = has_authenticator(user)
             target = "accounts:verify" if enrolled else "accounts:setup"
             return HttpResponseRedirect(reverse(target))
         return get_response(request)

@@ -7,6 +7,9 @@ Anything outside answers 404 through these functions.
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Membership, Organisation, Role, User
 
@@ -92,3 +95,20 @@ def user_is_fully_managed(membership: Membership | None, user: User) -> bool:
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     """Members of an organisation already fetched through ``organisation_for_admin``."""
     return organisation.memberships.select_related("user").order_by("user__username")
+
+
+def has_authenticator(user: User) -> bool:
+    """Whether the user has finished enrolling an authenticator app."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_devices(user: User) -> list[Device]:
+    """The devices a sign-in code is checked against: the app, then the backup codes."""
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]
+
+
+def backup_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()

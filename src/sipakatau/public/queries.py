@@ -39,3 +39,8 @@ def linkable_cases(membership: Membership | None) -> QuerySet[Case]:
 
 def linkable_case_for_user(membership: Membership | None, pk: int) -> Case | None:
     return cases_visible_to(membership).filter(pk=pk).first()
+
+
+def report_tracked(pk: int | None) -> PublicReport | None:
+    """The report whose code and PIN this browser gave (its id kept in the session)."""
+    return PublicReport.objects.filter(pk=pk).first() if pk else None

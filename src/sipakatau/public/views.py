@@ -121,7 +121,7 @@ def report_done(request: HttpRequest) -> HttpResponse:
 
 def _tracked(request: HttpRequest) -> PublicReport | None:
     pk = request.session.get(SESSION_TRACKED)
-    return PublicReport.objects.filter(pk=pk).first() if pk else None
+    return queries.report_tracked(pk)
 
 
 @require_http_methods(["GET", "POST"])

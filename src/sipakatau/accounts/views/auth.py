@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.access import is_verified, staff_view
 
-from .. import services
+from .. import queries, services
 from ..forms import SetupForm, SignInForm, TokenForm
 
 SESSION_NEXT = "after_sign_in"
@@ -51,7 +50,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         next_url = _safe_next(request, request.POST.get("next"))
         if next_url:
             request.session[SESSION_NEXT] = next_url
-        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        enrolled = queries.has_authenticator(user)
         return redirect("accounts:verify" if enrolled else "accounts:setup")
     return render(
         request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")}
@@ -92,10 +91,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if is_verified(user):
         return redirect("accounts:home")
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
+    devices = queries.second_factor_devices(user)
     if not devices:
         return redirect("accounts:setup")
     form = TokenForm(request.POST or None)
@@ -139,7 +135,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("accounts:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if queries.has_authenticator(user):
         return redirect("accounts:security" if is_verified(user) else "accounts:verify")
     device = services.totp_device_pending(user=user)
     form = SetupForm(request.POST or None)
@@ -168,9 +164,7 @@ def security(request: HttpRequest) -> HttpResponse:
     codes = None
     if request.method == "POST":
         codes = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
-    remaining = sum(
-        device.token_set.count() for device in StaticDevice.objects.filter(user=request.user)
-    )
+    remaining = queries.backup_codes_left(request.user)  # type: ignore[arg-type]
     return render(request, "accounts/security.html", {"codes": codes, "remaining": remaining})
 
 

@@ -189,3 +189,18 @@ def test_an_unreadable_export_search_is_refused(auditor: Persona) -> None:
 
     assert response.status_code == 400
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
+
+
+def test_the_role_is_shown_by_its_name_not_its_code(auditor: Persona) -> None:
+    from sipakatau.audit.services import Actor, audit_record
+
+    audit_record(
+        action="case.viewed", actor=Actor(user_id=1, label="ws.lurah", role="village_officer")
+    )
+
+    page = auditor.client.get(
+        reverse("audit:event_list"), {"action": "case.viewed"}
+    ).content.decode()
+
+    assert "village_officer" not in page
+    assert "Petugas kelurahan" in page or "Kelurahan officer" in page
