@@ -35,7 +35,7 @@ POLICY_FILE = PACKAGE / "access_policy.yaml"
 def _load_policy() -> dict[str, dict[str, Any]]:
     """The project's policy file, plus one ``access_policy.yaml`` per app that has routes."""
     merged: dict[str, dict[str, Any]] = {"routes": {}, "api": {}}
-    for path in [POLICY_FILE, *sorted(PACKAGE.glob("*/access_policy.yaml"))]:
+    for path in [POLICY_FILE, *sorted(PACKAGE.glob("*/access_policy*.yaml"))]:
         part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for section in ("routes", "api"):
             duplicated = set(merged[section]) & set(part.get(section) or {})
@@ -205,7 +205,59 @@ def _public_report_target(organisation: Organisation) -> int:
     ).report.pk
 
 
-def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> int:
+MECHANISM_KINDS = {
+    "mechanism",
+    "mechanism_version",
+    "mechanism_approved",
+    "mechanism_issued",
+    "mechanism_step",
+    "mechanism_pathway",
+    "mechanism_duty",
+    "mechanism_comment",
+    "mechanism_meeting",
+    "decree_token",
+}
+
+
+def _mechanism_target(kind: str, organisation: Organisation) -> int | str:
+    """The mechanism of the organisation's kelurahan, built through the real services:
+    a draft (with the template's steps and duties), or approved, or issued as a decree."""
+    from sipakatau.directory.codes import ServiceType
+    from sipakatau.mechanisms import services
+    from sipakatau.mechanisms.tests import builders
+
+    if kind == "mechanism_approved":
+        return builders.approved_version(organisation).pk
+    if kind in ("mechanism_issued", "decree_token"):
+        version = builders.issued_version(organisation)
+        return version.decree.verification_token if kind == "decree_token" else version.pk
+    version = builders.draft_version(organisation)
+    if kind == "mechanism":
+        return version.mechanism_id
+    if kind == "mechanism_version":
+        return version.pk
+    if kind == "mechanism_step":
+        return version.steps.first().pk  # type: ignore[union-attr]
+    if kind == "mechanism_duty":
+        return version.duties.first().pk  # type: ignore[union-attr]
+    drafter = builders.officer(organisation)
+    if kind == "mechanism_pathway":
+        from sipakatau.directory.models import Provider
+
+        provider = Provider.objects.get(pk=_provider_target(organisation))
+        return services.pathway_entry_add(
+            actor=drafter, version=version, service_type=ServiceType.KESEHATAN, provider=provider
+        ).pk
+    if kind == "mechanism_comment":
+        return services.comment_add(actor=drafter, version=version, text="Usul uji").pk
+    if kind == "mechanism_meeting":
+        return services.meeting_record(
+            actor=drafter, version=version, held_on=date(2026, 11, 2), place="Aula kelurahan"
+        ).pk
+    raise AssertionError(f"unknown object kind {kind}")
+
+
+def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> Any:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
         return organisation.pk
@@ -217,6 +269,8 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return _referral_target(organisation)
     if kind == "public_report":
         return _public_report_target(organisation)
+    if kind in MECHANISM_KINDS:
+        return _mechanism_target(kind, organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk

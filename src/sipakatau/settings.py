@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sipakatau.people",
     "sipakatau.notifications",
     "sipakatau.directory",
+    "sipakatau.mechanisms",
     "sipakatau.cases",
     "sipakatau.referrals",
     "sipakatau.public",

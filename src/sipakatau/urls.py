@@ -16,6 +16,7 @@ urlpatterns = [
     path("kasus/", include("sipakatau.cases.urls")),
     path("rujukan/", include("sipakatau.referrals.urls")),
     path("layanan/", include("sipakatau.directory.urls")),
+    path("", include("sipakatau.mechanisms.urls")),
     path("", include("sipakatau.public.urls")),
     *api_urlpatterns,
 ]

@@ -1,0 +1,259 @@
+"""Every read of the mechanisms that depends on who is asking, and the reads the case
+module makes of the active mechanism (rules travel down as data, DESIGN §3).
+
+Who sees a kelurahan's mechanism: the staff of every organisation whose area contains the
+kelurahan (the city's DP3A and Dinsos, the kelurahan office) or lies inside it (the
+LBK-KK, an RW). The auditor and the administrator do not take part (separation of duties).
+Outside that, every page answers 404.
+
+Who writes: a kelurahan officer of that kelurahan drafts, opens the discussion, records
+meetings and resolves comments; only one who signs decrees (the Lurah) approves and issues.
+Every stakeholder who sees a draft may comment on it.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.areas.models import Area, Level
+
+from .codes import Status
+from .models import (
+    Comment,
+    Decree,
+    Mechanism,
+    MechanismVersion,
+    Meeting,
+    PathwayEntry,
+    Step,
+    StepDeadline,
+)
+
+STAKEHOLDER_ROLES = frozenset(set(Role.values) - {Role.AUDITOR, Role.ADMIN})
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+def _visible_area_filter(membership: Membership, prefix: str = "area__") -> Q:
+    area_code = membership.organisation.area.code
+    within = Q(**{f"{prefix}code": area_code}) | Q(**{f"{prefix}code__startswith": area_code + "."})
+    # An organisation below the kelurahan (an RW posko) sees its kelurahan's mechanism.
+    above = Q(**{f"{prefix}code__in": _ancestor_codes(area_code)})
+    return within | above
+
+
+def mechanisms_visible_to(membership: Membership | None) -> QuerySet[Mechanism]:
+    if membership is None or not membership.is_active or membership.role not in STAKEHOLDER_ROLES:
+        return Mechanism.objects.none()
+    return Mechanism.objects.filter(_visible_area_filter(membership)).select_related("area")
+
+
+def mechanism_for(membership: Membership | None, pk: int) -> Mechanism:
+    mechanism = mechanisms_visible_to(membership).filter(pk=pk).first()
+    if mechanism is None:
+        raise Http404
+    return mechanism
+
+
+def versions_visible_to(membership: Membership | None) -> QuerySet[MechanismVersion]:
+    return MechanismVersion.objects.filter(
+        mechanism__in=mechanisms_visible_to(membership)
+    ).select_related("mechanism", "mechanism__area")
+
+
+def version_for(membership: Membership | None, pk: int) -> MechanismVersion:
+    version = versions_visible_to(membership).filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_in_full(version: MechanismVersion) -> MechanismVersion:
+    """The version with everything the decree and the pages show, in a fixed number of
+    queries however many steps, entries and duties it has."""
+    return (
+        MechanismVersion.objects.filter(pk=version.pk)
+        .select_related("mechanism", "mechanism__area", "created_by", "approved_by")
+        .prefetch_related(
+            Prefetch("steps", Step.objects.prefetch_related("deadlines")),
+            Prefetch("pathway", PathwayEntry.objects.select_related("provider")),
+            "duties",
+        )
+        .get()
+    )
+
+
+def mechanism_list_for(membership: Membership | None) -> QuerySet[Mechanism]:
+    """The list page: each mechanism with its newest version's number, in one query."""
+    return (
+        mechanisms_visible_to(membership)
+        .annotate(version_count=Count("versions"))
+        .order_by("area__name")
+    )
+
+
+def comments_for(version: MechanismVersion) -> QuerySet[Comment]:
+    return (
+        version.comments.filter(reply_to__isnull=True)
+        .select_related("author", "organisation", "step", "resolved_by")
+        .prefetch_related(
+            Prefetch("replies", Comment.objects.select_related("author", "organisation"))
+        )
+    )
+
+
+def comment_for(membership: Membership | None, pk: int) -> Comment:
+    comment = (
+        Comment.objects.filter(version__in=versions_visible_to(membership), pk=pk)
+        .select_related("version", "version__mechanism")
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def meetings_for(version: MechanismVersion) -> QuerySet[Meeting]:
+    return version.meetings.prefetch_related("attendees").select_related("recorded_by")
+
+
+def meeting_for(membership: Membership | None, pk: int) -> Meeting:
+    meeting = (
+        Meeting.objects.filter(version__in=versions_visible_to(membership), pk=pk)
+        .select_related("version", "version__mechanism", "version__mechanism__area")
+        .prefetch_related("attendees")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+# --- Who may write (checked again by every service) ------------------------------------
+
+
+def _of_the_kelurahan(membership: Membership | None, mechanism: Mechanism) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    if membership.role != Role.VILLAGE_OFFICER:
+        return False
+    own = membership.organisation.area.code
+    kelurahan = mechanism.area.code
+    return own == kelurahan or own.startswith(kelurahan + ".")
+
+
+def may_draft(membership: Membership | None, mechanism: Mechanism) -> bool:
+    return _of_the_kelurahan(membership, mechanism)
+
+
+def may_sign(membership: Membership | None, mechanism: Mechanism) -> bool:
+    return _of_the_kelurahan(membership, mechanism) and bool(membership and membership.is_signatory)
+
+
+def may_start_mechanism(membership: Membership | None, area: Area) -> bool:
+    """A kelurahan officer starts the mechanism of the kelurahan the office covers."""
+    if membership is None or not membership.is_active:
+        return False
+    own = membership.organisation.area.code
+    return (
+        membership.role == Role.VILLAGE_OFFICER
+        and area.level == Level.KELURAHAN
+        and (own == area.code or own.startswith(area.code + "."))
+    )
+
+
+# --- The decree in public ---------------------------------------------------------------
+
+
+def decree_by_token(token: str) -> Decree | None:
+    """The public verification page: anyone with the QR code's address."""
+    return (
+        Decree.objects.filter(verification_token=token)
+        .select_related("version", "version__mechanism", "version__mechanism__area")
+        .defer("pdf")
+        .first()
+    )
+
+
+# --- What the case module reads ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One deadline of the active mechanism, in the shape the case module uses."""
+
+    code: str
+    label: str
+    trigger: str
+    risk_level: str
+    amount: int
+    unit: str
+    legal_basis: str
+
+
+def active_version_for_area(area: Area) -> MechanismVersion | None:
+    """The issued version that governs cases of a unit in ``area`` (its kelurahan, or the
+    kelurahan above an RW or RT)."""
+    return (
+        MechanismVersion.objects.filter(
+            status=Status.ISSUED, mechanism__area__code__in=_ancestor_codes(area.code)
+        )
+        .select_related("mechanism", "mechanism__area", "decree")
+        .order_by("-mechanism__area__code")
+        .first()
+    )
+
+
+def version_by_rule_set(rule_set: str) -> MechanismVersion | None:
+    """The version a case records as its rule set (``mechanism-<pk>``), if any."""
+    prefix = "mechanism-"
+    if not rule_set.startswith(prefix) or not rule_set[len(prefix) :].isdigit():
+        return None
+    return (
+        MechanismVersion.objects.filter(pk=int(rule_set[len(prefix) :]))
+        .select_related("mechanism", "mechanism__area", "decree")
+        .first()
+    )
+
+
+def rules_of(version_id: int, trigger: str) -> list[Rule]:
+    """The timed steps of a version that start from ``trigger``, one rule per step and
+    risk level. A version is immutable once issued, so a case's rules never move."""
+    deadlines = (
+        StepDeadline.objects.filter(step__version_id=version_id, step__trigger=trigger)
+        .exclude(step__action="")
+        .select_related("step", "step__version__decree")
+    )
+    rules = []
+    for deadline in deadlines:
+        step = deadline.step
+        decree = getattr(step.version, "decree", None)
+        rules.append(
+            Rule(
+                code=step.action,
+                label=step.title,
+                trigger=step.trigger,
+                risk_level=deadline.risk_level,
+                amount=deadline.amount,
+                unit=deadline.unit,
+                legal_basis=f"SK Lurah {decree.number}" if decree else "",
+            )
+        )
+    return rules
+
+
+def pathway_providers(area: Area, service_type: str) -> list[PathwayEntry]:
+    """The active mechanism's providers for a service, to pre-fill a referral."""
+    version = active_version_for_area(area)
+    if version is None:
+        return []
+    return list(
+        version.pathway.filter(service_type=service_type, provider__is_active=True).select_related(
+            "provider"
+        )
+    )

@@ -1,0 +1,227 @@
+"""The ready template a kelurahan adapts: the pilot's process in Kota Parepare (LBK-KK
+Bahagia and Ikhlas), written as the decree will read it. It is the decree's own language,
+Bahasa Indonesia, and is data the kelurahan edits — not interface text to translate.
+
+Deadlines follow the domain notes: high risk served at once (2 hours), medium within
+6 hours, low within 3 working days; assessment within 3 days (Permen PPPA 2/2022);
+sexual violence forwarded to the police within 3 x 24 hours (UU 12/2022 TPKS Pasal 41);
+follow-up at least every 14 days.
+"""
+
+from typing import Any
+
+TITLE = (
+    "Mekanisme Penanganan Korban Kekerasan dan Perlindungan Sosial Berbasis Komunitas "
+    "di Kelurahan {kelurahan}"
+)
+
+CONSIDERATIONS = [
+    "bahwa setiap warga, terutama perempuan, anak, penyandang disabilitas dan lanjut usia, "
+    "berhak atas rasa aman dan bebas dari kekerasan serta berhak atas perlindungan sosial;",
+    "bahwa penanganan korban kekerasan memerlukan mekanisme yang jelas, cepat, menjaga "
+    "kerahasiaan korban dan melibatkan masyarakat serta instansi terkait;",
+    "bahwa Layanan Berbasis Komunitas Kelompok Konstituen (LBK-KK) di Kelurahan {kelurahan} "
+    "telah dibentuk untuk menerima laporan, mendampingi dan merujuk korban;",
+    "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, huruf b dan huruf c, "
+    "perlu menetapkan Keputusan Lurah tentang Mekanisme Penanganan Korban Kekerasan dan "
+    "Perlindungan Sosial Berbasis Komunitas;",
+]
+
+LEGAL_BASES = [
+    "Undang-Undang Nomor 23 Tahun 2004 tentang Penghapusan Kekerasan dalam Rumah Tangga;",
+    "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah "
+    "beberapa kali diubah, terakhir dengan Undang-Undang Nomor 6 Tahun 2023;",
+    "Undang-Undang Nomor 35 Tahun 2014 tentang Perubahan atas Undang-Undang Nomor 23 Tahun "
+    "2002 tentang Perlindungan Anak;",
+    "Undang-Undang Nomor 8 Tahun 2016 tentang Penyandang Disabilitas;",
+    "Undang-Undang Nomor 12 Tahun 2022 tentang Tindak Pidana Kekerasan Seksual;",
+    "Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi;",
+    "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan;",
+    "Peraturan Pemerintah Nomor 78 Tahun 2021 tentang Perlindungan Khusus bagi Anak;",
+    "Peraturan Presiden Nomor 55 Tahun 2024 tentang Unit Pelaksana Teknis Daerah "
+    "Perlindungan Perempuan dan Anak;",
+    "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 4 Tahun 2018 "
+    "tentang Pedoman Pembentukan Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan "
+    "Anak;",
+    "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 2 Tahun 2022 "
+    "tentang Standar Layanan Perlindungan Perempuan dan Anak;",
+]
+
+# position, title, description, responsible, action, trigger, escalate_to,
+# social protection, deadlines [(risk level, amount, unit)]
+STEPS: list[dict[str, Any]] = [
+    {
+        "title": "Menerima laporan",
+        "description": "Kader LBK-KK menerima laporan langsung, melalui telepon/WhatsApp, "
+        "dari pihak ketiga atau dari portal; pelapor boleh tanpa nama. Laporan dicatat pada "
+        "hari yang sama dan kerahasiaannya dijaga.",
+        "responsible": "kader",
+        "escalate_to": "coordinator",
+    },
+    {
+        "title": "Kontak pertama dengan korban",
+        "description": "Menghubungi korban melalui saluran yang aman, menanyakan keselamatan "
+        "dan kebutuhan mendesak.",
+        "responsible": "kader",
+        "action": "first_contact",
+        "trigger": "case_opened",
+        "escalate_to": "coordinator",
+        "deadlines": [
+            ("HIGH", 2, "hours"),
+            ("MEDIUM", 6, "hours"),
+            ("UNASSESSED", 6, "hours"),
+            ("LOW", 3, "working_days"),
+        ],
+    },
+    {
+        "title": "Asesmen risiko dan kebutuhan",
+        "description": "Menilai tingkat risiko (tinggi, sedang, rendah) serta kebutuhan fisik, "
+        "psikologis, sosial, ekonomi dan pendidikan korban, dengan persetujuan korban.",
+        "responsible": "caseworker",
+        "action": "assessment",
+        "trigger": "case_opened",
+        "escalate_to": "coordinator",
+        "deadlines": [("", 3, "days")],
+    },
+    {
+        "title": "Tindakan keselamatan dan darurat",
+        "description": "Bila korban dalam bahaya: menghubungi 112/110, Bhabinkamtibmas atau "
+        "Babinsa, membawa ke Puskesmas atau rumah aman, dan memberi tahu UPTD PPA.",
+        "responsible": "caseworker",
+        "escalate_to": "lurah",
+    },
+    {
+        "title": "Penerusan laporan kekerasan seksual ke kepolisian",
+        "description": "Laporan tindak pidana kekerasan seksual diteruskan ke Unit PPA "
+        "kepolisian paling lambat 3 x 24 jam sejak laporan diterima (UU 12/2022 Pasal 41).",
+        "responsible": "coordinator",
+        "action": "police_forwarding",
+        "trigger": "sexual_violence",
+        "escalate_to": "lurah",
+        "deadlines": [("", 72, "hours")],
+    },
+    {
+        "title": "Rujukan ke layanan",
+        "description": "Dengan persetujuan korban, merujuk ke layanan kesehatan, hukum, "
+        "kepolisian, psikososial dan perlindungan sosial sesuai jalur rujukan; hanya data "
+        "yang disetujui korban yang dibagikan.",
+        "responsible": "caseworker",
+        "escalate_to": "coordinator",
+    },
+    {
+        "title": "Pendampingan korban",
+        "description": "Kader mendampingi korban ke layanan rujukan, pemeriksaan dan "
+        "persidangan bila diperlukan.",
+        "responsible": "kader",
+    },
+    {
+        "title": "Tindak lanjut dan pemantauan",
+        "description": "Menghubungi korban secara berkala, memeriksa hasil rujukan dan "
+        "menyesuaikan rencana layanan.",
+        "responsible": "kader",
+        "action": "follow_up",
+        "trigger": "case_active",
+        "escalate_to": "coordinator",
+        "deadlines": [("", 14, "days")],
+    },
+    {
+        "title": "Penutupan kasus",
+        "description": "Kasus ditutup bila tujuan rencana layanan tercapai atau korban "
+        "memintanya; penutupan disetujui koordinator LBK-KK.",
+        "responsible": "coordinator",
+    },
+    {
+        "title": "Pencatatan dan laporan bulanan",
+        "description": "Koordinator menyusun laporan bulanan tanpa identitas korban untuk "
+        "Lurah, DP3A/UPTD PPA dan Dinas Sosial paling lambat tanggal 5 bulan berikutnya.",
+        "responsible": "coordinator",
+    },
+    {
+        "title": "Jalur perlindungan sosial",
+        "description": "Memeriksa dokumen kependudukan, kepesertaan BPJS dan program bantuan "
+        "sosial; mengusulkan rumah tangga melalui musyawarah kelurahan ke Dinas Sosial.",
+        "responsible": "kader",
+        "escalate_to": "dinsos",
+        "is_social_protection": True,
+    },
+]
+
+DUTIES = [
+    (
+        "lurah",
+        "Menetapkan dan memimpin pelaksanaan mekanisme; menerima laporan bulanan; "
+        "mengoordinasikan RT/RW, LPMK, Bhabinkamtibmas dan Babinsa; memfasilitasi usulan "
+        "perlindungan sosial.",
+    ),
+    (
+        "sekretaris_lurah",
+        "Mengadministrasikan keputusan, notulen rapat dan laporan; menjadi "
+        "penghubung dengan DP3A dan Dinas Sosial.",
+    ),
+    (
+        "coordinator",
+        "Mengatur tugas kader, menyetujui penutupan kasus, menyusun laporan "
+        "bulanan dan memastikan tenggat dipenuhi.",
+    ),
+    (
+        "kader",
+        "Menerima laporan, melakukan kontak pertama, mendampingi korban dan melakukan "
+        "tindak lanjut; menjaga kerahasiaan korban.",
+    ),
+    ("lpmk", "Menyosialisasikan mekanisme kepada warga dan ikut memantau pelaksanaannya."),
+    (
+        "rt_rw",
+        "Meneruskan laporan warga ke LBK-KK dengan menjaga kerahasiaan, dan membantu "
+        "pendataan perlindungan sosial.",
+    ),
+    (
+        "bhabinkamtibmas",
+        "Membantu tindakan keselamatan dan penerusan laporan ke Unit PPA kepolisian.",
+    ),
+    ("babinsa", "Membantu tindakan keselamatan dalam keadaan darurat."),
+    (
+        "uptd_ppa",
+        "Menerima rujukan, memberikan layanan pengaduan, penjangkauan, pengelolaan "
+        "kasus, penampungan sementara dan pendampingan; membina LBK-KK.",
+    ),
+    (
+        "dinsos",
+        "Menerima rujukan rehabilitasi sosial dan usulan bantuan sosial; "
+        "memverifikasi dan menetapkan usulan.",
+    ),
+]
+
+REPORTING_SCHEDULE = (
+    "LBK-KK menyampaikan laporan bulanan tanpa identitas korban kepada Lurah, DP3A/UPTD PPA "
+    "dan Dinas Sosial paling lambat tanggal 5 setiap bulan, dan laporan tahunan paling "
+    "lambat bulan Januari tahun berikutnya."
+)
+FUNDING = (
+    "Biaya pelaksanaan Keputusan ini dibebankan pada anggaran Kelurahan {kelurahan} dan "
+    "sumber lain yang sah dan tidak mengikat."
+)
+MONITORING = (
+    "Lurah bersama LBK-KK, LPMK dan DP3A melakukan pemantauan setiap tiga bulan dan "
+    "evaluasi setiap tahun; hasilnya menjadi dasar perubahan mekanisme."
+)
+COPIES_TO = [
+    "Wali Kota Parepare (sebagai laporan);",
+    "Camat {kecamatan};",
+    "Kepala Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Parepare;",
+    "Kepala Dinas Sosial Kota Parepare;",
+    "Kapolsek {kecamatan};",
+    "Arsip.",
+]
+
+# The services the template's pathway asks for, in the order a referral usually needs them.
+PATHWAY_SERVICES = [
+    "PENGADUAN",
+    "KESEHATAN",
+    "PENEGAKAN_HUKUM",
+    "BANTUAN_HUKUM",
+    "PSIKOSOSIAL",
+    "RUMAH_AMAN",
+    "REHABILITASI_SOSIAL",
+    "DOKUMEN_KEPENDUDUKAN",
+    "BANSOS",
+]
