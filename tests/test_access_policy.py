@@ -312,6 +312,9 @@ def _send(
                 url, json.dumps(body), content_type="application/json", headers=headers
             )
         return client.post(url)
+    if method in ("PUT", "PATCH"):
+        send = client.put if method == "PUT" else client.patch
+        return send(url, json.dumps(body or {}), content_type="application/json", headers=headers)
     if method == "DELETE":
         return client.delete(url)
     return client.get(url)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, intake, lists, records, workflow
+from .views import detail, intake, lists, monitoring, records, workflow
 
 app_name = "cases"
 
@@ -31,4 +31,10 @@ urlpatterns = [
     path("<int:pk>/penutupan/", workflow.closure_request, name="closure_request"),
     path("penutupan/<int:pk>/", workflow.closure_decide, name="closure_decide"),
     path("<int:pk>/buka-kembali/", workflow.case_reopen, name="case_reopen"),
+    # Figures of an issued mechanism (the pk is the mechanism version's).
+    path(
+        "pemantauan-mekanisme/<int:pk>/",
+        monitoring.mechanism_monitoring,
+        name="mechanism_monitoring",
+    ),
 ]

@@ -22,6 +22,7 @@ from sipakatau.areas.services import areas_load_parepare
 
 from .cases import demo_cases
 from .directory import demo_directory
+from .mechanisms import demo_mechanisms
 from .referrals import demo_referrals
 
 # Public on purpose: these accounts exist only on demo installations.
@@ -203,6 +204,7 @@ def demo_load() -> list[DemoAccount]:
     demo_directory()
     demo_cases()
     demo_referrals()
+    demo_mechanisms()
     return accounts
 
 

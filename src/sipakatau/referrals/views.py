@@ -27,6 +27,7 @@ from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
+from sipakatau.mechanisms.queries import pathway_providers
 
 from . import queries, services
 from .codes import OPEN_STATUSES, ReferralStatus, SharedField
@@ -86,11 +87,20 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         context["service_form"] = ServiceChoiceForm()
         return render(request, "referrals/referral_service.html", context)
     providers = providers_for_search(service_type=service)
+    # The kelurahan's issued mechanism names its providers for each service (its referral
+    # pathway): the first of them is chosen already; the worker may pick another.
+    pathway = pathway_providers(case.organisation.area, service)
+    initial: dict[str, Any] = {"service_type": service}
+    if pathway:
+        initial["provider"] = pathway[0].provider_id
     data = request.POST if request.method == "POST" else None
-    form = ReferralForm(
-        data, providers=providers, victims=victims, initial={"service_type": service}
+    form = ReferralForm(data, providers=providers, victims=victims, initial=initial)
+    context.update(
+        form=form,
+        service_label=ServiceType(service).label,
+        providers=providers,
+        pathway=pathway,
     )
-    context.update(form=form, service_label=ServiceType(service).label, providers=providers)
     action = request.POST.get("action", "")
     if data is not None and form.is_valid() and action in {"preview", "send"}:
         values = form.cleaned_data

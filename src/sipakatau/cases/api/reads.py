@@ -1,12 +1,16 @@
 """Reading cases: the list (no names), one case, duplicate warnings, file downloads."""
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from ninja import Query
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
+
+from sipakatau.mechanisms.codes import Status as MechanismStatus
+from sipakatau.mechanisms.queries import version_for
 
 from .. import queries
 from ..models import Case
+from ..monitoring import mechanism_compliance
 from ..services.care import attachment_bytes
 from ..services.classification import GBVIMS_QUESTIONS
 from ..services.workflow import closure_reasons_for
@@ -153,3 +157,42 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         request, "cases.attachment", attachment.pk, ["content"], action="attachment.downloaded"
     )
     return response
+
+
+class StepComplianceOut(Schema):
+    position: int
+    title: str
+    action: str
+    total: int
+    on_time: int
+    late: int
+    overdue: int
+    pending: int
+    closed_unmet: int
+    on_time_percent: int | None
+
+
+class MechanismMonitoringOut(Schema):
+    version_id: int
+    cases: int
+    steps: list[StepComplianceOut]
+
+
+@router.get(
+    "/mechanism-monitoring/{version_id}",
+    response=MechanismMonitoringOut,
+    summary="How often each timed step of an issued mechanism met its deadline",
+    description="Counts over the cases the version governs (opened while it was in force); "
+    "no case is named. Anyone who takes part in the kelurahan's mechanism may read it; "
+    "a draft or a mechanism out of scope answers 404.",
+)
+def mechanism_monitoring(request: HttpRequest, version_id: int) -> dict[str, object]:
+    version = version_for(membership_of(request), version_id)
+    if version.status not in (MechanismStatus.ISSUED, MechanismStatus.SUPERSEDED):
+        raise Http404
+    cases, steps = mechanism_compliance(version)
+    return {
+        "version_id": version.pk,
+        "cases": cases,
+        "steps": [{**step.__dict__, "on_time_percent": step.on_time_percent} for step in steps],
+    }

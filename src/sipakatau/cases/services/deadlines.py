@@ -2,7 +2,9 @@
 escalation of those that are late."""
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.audit.services import Actor, audit_record
+from sipakatau.mechanisms.queries import rules_of, version_by_rule_set
 from sipakatau.notifications.services import notify
 
 from ..models import Case, CaseDeadline, DeadlineRule
@@ -31,7 +34,18 @@ def add_working_days(start: datetime, days: int, zone: tzinfo | None = None) -> 
     return moment
 
 
-def due_from(rule: DeadlineRule, start: datetime, zone: tzinfo | None = None) -> datetime:
+class Rule(Protocol):
+    """A deadline rule: a row of the defaults (DeadlineRule) or a step of an issued
+    mechanism (mechanisms.queries.Rule)."""
+
+    code: str
+    label: str
+    risk_level: str
+    amount: int
+    unit: str
+
+
+def due_from(rule: Rule, start: datetime, zone: tzinfo | None = None) -> datetime:
     if rule.unit == DeadlineRule.Unit.HOURS:
         return start + timedelta(hours=rule.amount)
     if rule.unit == DeadlineRule.Unit.DAYS:
@@ -39,9 +53,16 @@ def due_from(rule: DeadlineRule, start: datetime, zone: tzinfo | None = None) ->
     return add_working_days(start, rule.amount, zone)
 
 
-def _rules(case: Case, trigger: str) -> list[DeadlineRule]:
-    rules = DeadlineRule.objects.filter(rule_set=case.rule_set, trigger=trigger)
-    chosen: dict[str, DeadlineRule] = {}
+def _rules(case: Case, trigger: str) -> list[Rule]:
+    version = version_by_rule_set(case.rule_set)
+    rules: Sequence[Rule]
+    if version is not None:
+        # The steps of the SK Lurah the case was opened under (DESIGN §2: what was signed
+        # is what is enforced).
+        rules = rules_of(version.pk, trigger)
+    else:
+        rules = list(DeadlineRule.objects.filter(rule_set=case.rule_set, trigger=trigger))
+    chosen: dict[str, Rule] = {}
     for rule in rules:
         # A rule for the case's own risk level wins over the rule for every level.
         if rule.risk_level == case.risk_level or (not rule.risk_level and rule.code not in chosen):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, OrganisationType
 from sipakatau.areas.models import Area
+from sipakatau.mechanisms.queries import active_version_for_area
 from sipakatau.people.models import Person
 
 from ..codes import (
@@ -70,6 +71,14 @@ def _next_register_number(actor: Membership) -> str:
     )
 
 
+def _rule_set_now(actor: Membership) -> str:
+    """The rules a new case follows for its whole life: the kelurahan's mechanism in force
+    today (its issued SK Lurah), else the defaults. An open case keeps its rules when a
+    later decree is issued: it was started under the old one."""
+    version = active_version_for_area(actor.organisation.area)
+    return version.rule_set if version is not None else "default"
+
+
 def case_open(
     *,
     actor: Membership,
@@ -119,6 +128,7 @@ def case_open(
                 created_by=actor.user,
                 assigned_to=None if actor.role == "volunteer" else actor.user,
                 intake_key=intake_key,
+                rule_set=_rule_set_now(actor),
             )
             record(
                 actor,

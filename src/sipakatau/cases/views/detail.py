@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sipakatau.accounts.models import Role
 from sipakatau.lib.access import staff_view
+from sipakatau.mechanisms.queries import version_by_rule_set
 
 from .. import queries
 from ..codes import PartyRole
@@ -80,6 +81,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": case.attachments.select_related("uploaded_by").defer("content"),
         "deadlines": deadlines,
         "deadline": deadline,
+        # Which SK Lurah's deadlines govern this case (kept from the day it opened).
+        "governed_by": version_by_rule_set(case.rule_set),
         "late": queries.lateness(deadline),
         "closures": closures,
         "pending_closure": pending,

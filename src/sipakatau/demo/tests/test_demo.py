@@ -62,3 +62,24 @@ def test_the_demo_is_refused_outside_demo_mode() -> None:
     with override_settings(DEMO_MODE=False), pytest.raises(ImproperlyConfigured):
         demo_load()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_the_two_pilot_drafts_of_the_mechanism() -> None:
+    from sipakatau.mechanisms.codes import Status
+    from sipakatau.mechanisms.models import Comment, Meeting, MechanismVersion
+
+    demo_load()
+    demo_load()  # a second run adds nothing
+
+    versions = MechanismVersion.objects.select_related("mechanism__area").order_by(
+        "mechanism__area__code"
+    )
+    assert [(v.mechanism.area.name, v.status) for v in versions] == [
+        ("Watang Bacukiki", Status.DRAFT),
+        ("Watang Soreang", Status.IN_DISCUSSION),
+    ]
+    assert Comment.objects.count() == 3
+    meeting = Meeting.objects.get()
+    assert meeting.attendees.count() == 10
+    assert versions[1].pathway.exists()  # filled from the demo directory

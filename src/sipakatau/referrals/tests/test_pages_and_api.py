@@ -283,3 +283,40 @@ def test_the_case_page_and_the_case_api_list_referrals_in_constant_queries(
     for _ in range(4):
         refer(bahagia_caseworker.membership, sent.case, provider_for(dinsos))
     assert [count(url) for url in urls] == one
+
+
+def test_the_issued_mechanisms_pathway_preselects_the_provider(
+    bahagia_caseworker: Persona, dinsos: Organisation, kelurahan_ws: Organisation
+) -> None:
+    from sipakatau.mechanisms import services as mechanism_services
+    from sipakatau.mechanisms.tests import builders as mechanism_builders
+
+    # Given two providers of social assistance, and a mechanism whose pathway names the
+    # second one for it
+    worker = bahagia_caseworker.membership
+    case, _victim = case_with_victim(worker, name="Wati Kusuma")
+    first = provider_for(dinsos)
+    chosen = first.__class__.objects.create(
+        name="Posko Bansos Soreang", area=kelurahan_ws.area, is_active=True
+    )
+    chosen.services.create(service_type="BANSOS")
+    version = mechanism_builders.draft_version(kelurahan_ws)
+    version.pathway.filter(service_type="BANSOS").delete()
+    mechanism_services.pathway_entry_add(
+        actor=mechanism_builders.officer(kelurahan_ws),
+        version=version,
+        service_type="BANSOS",
+        provider=chosen,
+        contact="Ibu Ani, 0812",
+    )
+    url = reverse("referrals:referral_create", args=[case.pk])
+    before = bahagia_caseworker.client.get(url, {"service": "BANSOS"}).content.decode()
+    assert "SK Lurah" not in before  # a draft does not guide referrals yet
+
+    # When the mechanism is issued
+    mechanism_builders.issued_version(kelurahan_ws)
+    page = bahagia_caseworker.client.get(url, {"service": "BANSOS"}).content.decode()
+
+    # Then the form names the pathway and has the pathway's provider selected
+    assert "Ibu Ani, 0812" in page
+    assert f'value="{chosen.pk}" selected' in page

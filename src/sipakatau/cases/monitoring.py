@@ -1,0 +1,75 @@
+"""How often each timed step of an issued mechanism met its deadline, over the cases it
+governs: the evidence the kelurahan brings to the next revision (issue 7).
+
+Counts only, never a case: a kelurahan officer sees it, who must not see identities."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from sipakatau.mechanisms.models import MechanismVersion
+
+from .models import CaseDeadline, Status
+
+
+@dataclass(frozen=True)
+class StepCompliance:
+    position: int
+    title: str
+    action: str
+    total: int
+    on_time: int
+    late: int
+    overdue: int  # still open and past due, the case not closed
+    pending: int  # still open, not yet due
+    closed_unmet: int  # the case closed without the action recorded
+
+    @property
+    def decided(self) -> int:
+        return self.on_time + self.late + self.overdue + self.closed_unmet
+
+    @property
+    def on_time_percent(self) -> int | None:
+        """Of the deadlines that have come to an end (met, late or past due)."""
+        return round(100 * self.on_time / self.decided) if self.decided else None
+
+
+def mechanism_compliance(
+    version: MechanismVersion, now: datetime | None = None
+) -> tuple[int, list[StepCompliance]]:
+    """The number of cases the version governs, and per timed step its deadlines. Two
+    queries however many cases there are."""
+    now = now or timezone.now()
+    deadlines = CaseDeadline.objects.filter(case__rule_set=version.rule_set)
+    open_ = Q(met_at__isnull=True)
+    rows = {
+        row["code"]: row
+        for row in deadlines.values("code").annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))),
+            late=Count("pk", filter=Q(met_at__gt=F("due_at"))),
+            overdue=Count("pk", filter=open_ & Q(due_at__lt=now) & ~Q(case__status=Status.CLOSED)),
+            pending=Count("pk", filter=open_ & Q(due_at__gte=now) & ~Q(case__status=Status.CLOSED)),
+            closed_unmet=Count("pk", filter=open_ & Q(case__status=Status.CLOSED)),
+        )
+    }
+    cases = deadlines.values("case").distinct().count()
+    steps = []
+    for step in version.steps.exclude(action="").order_by("position"):
+        row = rows.get(step.action, {})
+        steps.append(
+            StepCompliance(
+                position=step.position,
+                title=step.title,
+                action=step.action,
+                total=row.get("total", 0),
+                on_time=row.get("on_time", 0),
+                late=row.get("late", 0),
+                overdue=row.get("overdue", 0),
+                pending=row.get("pending", 0),
+                closed_unmet=row.get("closed_unmet", 0),
+            )
+        )
+    return cases, steps

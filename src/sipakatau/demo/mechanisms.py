@@ -1,0 +1,115 @@
+"""The two pilot drafts of the mechanism, from the template, through the real services:
+Watang Soreang (LBK-KK Bahagia) in discussion, with comments from DP3A and Dinsos and the
+finalisation meeting recorded; Watang Bacukiki (LBK-KK Ikhlas) still a draft. Neither is
+issued: issuing the decree is the Lurah's act, left for the demo's user to try. Running it
+again adds nothing."""
+
+from datetime import date
+
+from django.db import transaction
+
+from sipakatau.accounts.models import Membership
+from sipakatau.mechanisms import services
+from sipakatau.mechanisms.codes import Section, Status
+from sipakatau.mechanisms.models import Mechanism
+
+from .directory import demo_directory
+
+# kelurahan staff username, decree number format
+PILOTS = [
+    ("ws.staf", "400.x/{seq:02d}/Kel-WS/{year}"),
+    ("wb.staf", "400.x/{seq:02d}/Kel-WB/{year}"),
+]
+
+# The actors seen at the pilot's finalisation meeting (domain notes), as attendees.
+ATTENDEES = [
+    ("Andi Lurah", "Kelurahan Watang Soreang", "Lurah", "L", False),
+    ("Sitti Rahma", "Kelurahan Watang Soreang", "Sekretaris Lurah", "P", False),
+    ("Nurhayati", "LBK-KK Bahagia", "Koordinator", "P", False),
+    ("Hasnah", "LBK-KK Bahagia", "Kader", "P", True),
+    ("Muh. Arif", "LPMK Watang Soreang", "Ketua", "L", False),
+    ("Aipda Syamsul", "Polsek Soreang", "Bhabinkamtibmas", "L", False),
+    ("Serka Baharuddin", "Koramil Soreang", "Babinsa", "L", False),
+    ("Hj. Marlina", "RW 02", "Ketua RW", "P", False),
+    ("Fitriani", "DP3A Kota Parepare", "Fungsional Penyuluh", "P", False),
+    ("Rusdi", "Dinas Sosial Kota Parepare", "Pekerja Sosial", "L", False),
+]
+
+
+def _member(username: str) -> Membership | None:
+    return (
+        Membership.objects.select_related("organisation__area", "user")
+        .filter(user__username=username, is_active=True)
+        .first()
+    )
+
+
+def demo_mechanisms() -> int:
+    """Returns how many mechanisms were started (0, 1 or 2)."""
+    demo_directory()  # the template's pathway is filled from the directory
+    started = 0
+    for username, number_format in PILOTS:
+        staff = _member(username)
+        if staff is None or Mechanism.objects.filter(area=staff.organisation.area).exists():
+            continue
+        with transaction.atomic():
+            version = services.mechanism_start(
+                actor=staff, area=staff.organisation.area, number_format=number_format
+            )
+            started += 1
+            if username == "ws.staf":
+                _discuss(staff, version)
+    return started
+
+
+def _discuss(staff: Membership, version: object) -> None:
+    from sipakatau.mechanisms.models import MechanismVersion
+
+    assert isinstance(version, MechanismVersion)
+    services.version_transition(actor=staff, version=version, to=Status.IN_DISCUSSION)
+    dp3a, dinsos = _member("uptd.petugas"), _member("dinsos.petugas")
+    step = version.steps.get(action="first_contact")
+    if dp3a is not None:
+        comment = services.comment_add(
+            actor=dp3a,
+            version=version,
+            section=Section.STEP,
+            step=step,
+            text="Untuk risiko tinggi, mohon UPTD PPA langsung dihubungi bersamaan dengan "
+            "kontak pertama, bukan setelahnya.",
+        )
+        services.comment_add(
+            actor=staff,
+            version=version,
+            reply_to=comment,
+            text="Setuju, akan ditambahkan pada uraian langkah 2 dan 4.",
+        )
+    if dinsos is not None:
+        services.comment_add(
+            actor=dinsos,
+            version=version,
+            section=Section.PATHWAY,
+            text="Untuk rehabilitasi sosial, rujukan ditujukan ke Dinas Sosial, bukan "
+            "langsung ke panti.",
+        )
+    services.meeting_record(
+        actor=staff,
+        version=version,
+        held_on=date(2025, 10, 14),
+        place="Aula Kantor Kelurahan Watang Soreang",
+        agenda="Finalisasi draf mekanisme penanganan korban kekerasan",
+        minutes="Draf dibahas langkah demi langkah. Peserta menyepakati tenggat kontak "
+        "pertama dan jalur rujukan; catatan DP3A dan Dinas Sosial akan dimasukkan.",
+        decisions="1. Draf disempurnakan sesuai catatan. 2. Draf akhir diajukan kepada "
+        "Lurah untuk ditetapkan.",
+        attendees=[
+            services.AttendeeInput(
+                name=name,
+                organisation=organisation,
+                position=position,
+                gender=gender,
+                has_disability=disability,
+            )
+            for name, organisation, position, gender, disability in ATTENDEES
+        ],
+    )
