@@ -247,6 +247,17 @@ def rules_of(version_id: int, trigger: str) -> list[Rule]:
     return rules
 
 
+def escalation_of(version_id: int, action: str) -> str:
+    """Whom the version tells, beyond the unit's coordinators, when a timed step is late
+    (a ``Responsible`` value, or "")."""
+    return (
+        Step.objects.filter(version_id=version_id, action=action)
+        .values_list("escalate_to", flat=True)
+        .first()
+        or ""
+    )
+
+
 def pathway_providers(area: Area, service_type: str) -> list[PathwayEntry]:
     """The active mechanism's providers for a service, to pre-fill a referral."""
     version = active_version_for_area(area)

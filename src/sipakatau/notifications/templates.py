@@ -22,6 +22,12 @@ TEMPLATES: dict[str, Any] = {
         "Case %(register_number)s at %(unit_name)s has an action that was due %(due_at)s. "
         "Open it: %(link)s"
     ),
+    # The mechanism names the Lurah as the one told when this step is late: the register
+    # number and the mechanism's figures only (a kelurahan officer sees no case content).
+    "deadline_overdue_kelurahan": _(
+        "A step of the kelurahan's mechanism is late in case %(register_number)s at "
+        "%(unit_name)s (due %(due_at)s). See the figures: %(link)s"
+    ),
     "case_assigned": _(
         "Case %(register_number)s at %(unit_name)s is now assigned to you. Open it: %(link)s"
     ),

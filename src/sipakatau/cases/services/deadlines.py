@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.audit.services import Actor, audit_record
-from sipakatau.mechanisms.queries import rules_of, version_by_rule_set
+from sipakatau.mechanisms.codes import Responsible
+from sipakatau.mechanisms.queries import escalation_of, rules_of, version_by_rule_set
 from sipakatau.notifications.services import notify
 
 from ..models import Case, CaseDeadline, DeadlineRule
@@ -125,6 +126,43 @@ def overdue_deadlines(now: datetime | None = None) -> QuerySet[CaseDeadline]:
     ).exclude(case__status="closed")
 
 
+# Escalation targets of a mechanism's step that Sipakatau can reach beyond the unit's
+# coordinators: the kelurahan's officers (the Lurah alone when the step names the Lurah).
+KELURAHAN_TARGETS = {Responsible.LURAH, Responsible.SEKRETARIS_LURAH}
+
+
+def _escalate_to_kelurahan(case: Case, deadline: CaseDeadline) -> None:
+    """When the SK Lurah the case follows says a late step goes to the Lurah (or the
+    kelurahan secretary), tell them too — with the register number and a link to the
+    mechanism's figures, since a kelurahan officer does not open cases."""
+    version = version_by_rule_set(case.rule_set)
+    if version is None:
+        return
+    target = escalation_of(version.pk, deadline.code)
+    if target not in KELURAHAN_TARGETS:
+        return
+    officers = Membership.objects.filter(
+        role=Role.VILLAGE_OFFICER,
+        is_active=True,
+        user__is_active=True,
+        organisation__area=version.mechanism.area_id,
+    ).select_related("user")
+    if target == Responsible.LURAH:
+        officers = officers.filter(is_signatory=True)
+    users = list({m.user_id: m.user for m in officers}.values())
+    if users:
+        notify(
+            users=users,
+            template="deadline_overdue_kelurahan",
+            context={
+                "register_number": case.register_number,
+                "link": reverse("cases:mechanism_monitoring", args=[version.pk]),
+                "unit_name": case.organisation.short_name or case.organisation.name,
+                "due_at": deadline.due_at,
+            },
+        )
+
+
 def deadlines_escalate(*, now: datetime | None = None) -> int:
     """Tell the coordinators of each unit about its late actions, once per deadline.
 
@@ -171,6 +209,7 @@ def deadlines_escalate(*, now: datetime | None = None) -> int:
                     "due_at": deadline.due_at,
                 },
             )
+            _escalate_to_kelurahan(case, deadline)
             audit_record(
                 action="deadline.escalated",
                 actor=Actor(label="system"),

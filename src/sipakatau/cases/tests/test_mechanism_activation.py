@@ -207,3 +207,40 @@ def test_the_monitoring_page_costs_the_same_queries_for_many_cases(
     with CaptureQueriesContext(connection) as many:
         lurah.client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_late_step_the_decree_sends_to_the_lurah_reaches_the_lurah(
+    bahagia_caseworker: Persona, kelurahan_ws: Organisation, lurah: Persona
+) -> None:
+    from sipakatau.accounts.models import Role
+    from sipakatau.cases.models import CaseDeadline
+    from sipakatau.cases.services.deadlines import deadlines_escalate
+    from sipakatau.notifications.models import Notification
+    from tests.factories import make_persona
+
+    make_persona(bahagia_caseworker.organisation, Role.COORDINATOR)
+    staff = make_persona(kelurahan_ws, Role.VILLAGE_OFFICER)
+    version = mechanism_builders.issued_version(kelurahan_ws)
+    # In the template, a late police forwarding goes to the Lurah; a late first contact
+    # to the coordinator only.
+    assert version.steps.get(action="police_forwarding").escalate_to == "lurah"
+    case = open_case(bahagia_caseworker.membership, danger_now=True)
+    CaseDeadline.objects.create(
+        case=case,
+        code="police_forwarding",
+        label="Penerusan",
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+    CaseDeadline.objects.filter(case=case, code="first_contact").update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+
+    assert deadlines_escalate() == 2
+
+    to_lurah = Notification.objects.filter(recipient=lurah.user)
+    assert to_lurah.count() == 1
+    note = to_lurah.get()
+    assert note.template == "deadline_overdue_kelurahan"
+    assert note.context["register_number"] == case.register_number
+    assert note.context["link"] == f"/kasus/pemantauan-mekanisme/{version.pk}/"
+    assert not Notification.objects.filter(recipient=staff.user).exists()
