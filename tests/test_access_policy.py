@@ -245,6 +245,9 @@ def _mechanism_target(kind: str, organisation: Organisation) -> int | str:
         from sipakatau.directory.models import Provider
 
         provider = Provider.objects.get(pk=_provider_target(organisation))
+        existing = version.pathway.filter(provider=provider).first()
+        if existing is not None:
+            return existing.pk
         return services.pathway_entry_add(
             actor=drafter, version=version, service_type=ServiceType.KESEHATAN, provider=provider
         ).pk

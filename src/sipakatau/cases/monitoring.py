@@ -5,6 +5,7 @@ Counts only, never a case: a kelurahan officer sees it, who must not see identit
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -58,7 +59,7 @@ def mechanism_compliance(
     cases = deadlines.values("case").distinct().count()
     steps = []
     for step in version.steps.exclude(action="").order_by("position"):
-        row = rows.get(step.action, {})
+        row: dict[str, Any] = dict(rows.get(step.action) or {})
         steps.append(
             StepCompliance(
                 position=step.position,

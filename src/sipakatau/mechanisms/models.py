@@ -281,7 +281,9 @@ class Decree(models.Model):
     version = models.OneToOneField(
         MechanismVersion, on_delete=models.PROTECT, related_name="decree"
     )
-    number = models.CharField(_("decree number"), max_length=100, unique=True)
+    # Numbers are the kelurahan's own register: two Lurah may both issue "400/01/2026".
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="decrees")
+    number = models.CharField(_("decree number"), max_length=100)
     issued_on = models.DateField(_("date of issue"))
     place = models.CharField(_("place of issue"), max_length=100)
     signer_name = models.CharField(_("name of the Lurah"), max_length=200)
@@ -298,6 +300,9 @@ class Decree(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["mechanism", "number"], name="one_decree_number"),
+        ]
         verbose_name = _("decree")
         verbose_name_plural = _("decrees")
 

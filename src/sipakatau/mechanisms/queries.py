@@ -12,6 +12,7 @@ Every stakeholder who sees a draft may comment on it.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -23,6 +24,7 @@ from .codes import Status
 from .models import (
     Comment,
     Decree,
+    Duty,
     Mechanism,
     MechanismVersion,
     Meeting,
@@ -268,3 +270,117 @@ def pathway_providers(area: Area, service_type: str) -> list[PathwayEntry]:
             "provider"
         )
     )
+
+
+# --- Reads of the pages and the API (each starts from a scoped read above) ---------------
+
+WORKING = (Status.DRAFT, Status.IN_DISCUSSION, Status.APPROVED)
+
+
+@dataclass(frozen=True)
+class MechanismRow:
+    mechanism: Mechanism
+    active: MechanismVersion | None
+    active_number: str  # the decree number of the active version
+    working: MechanismVersion | None
+
+
+def mechanism_rows(membership: Membership | None) -> list[MechanismRow]:
+    """The list page in three queries however many mechanisms and versions: the decree's
+    PDF is never loaded for a list."""
+    versions = (
+        MechanismVersion.objects.select_related("decree").defer("decree__pdf").order_by("-number")
+    )
+    mechanisms = mechanism_list_for(membership).prefetch_related(Prefetch("versions", versions))
+    rows = []
+    for mechanism in mechanisms:
+        all_versions = list(mechanism.versions.all())
+        active = next((v for v in all_versions if v.status == Status.ISSUED), None)
+        working = next((v for v in all_versions if v.status in WORKING), None)
+        decree = getattr(active, "decree", None) if active else None
+        rows.append(MechanismRow(mechanism, active, decree.number if decree else "", working))
+    return rows
+
+
+def kelurahan_to_start(membership: Membership | None) -> Area | None:
+    """The kelurahan whose mechanism this officer may start, when it has none yet."""
+    if membership is None:
+        return None
+    area: Area | None = membership.organisation.area
+    while area is not None and area.level in (Level.RW, Level.RT):
+        area = area.parent
+    if area is None or not may_start_mechanism(membership, area):
+        return None
+    if Mechanism.objects.filter(area=area).exists():
+        return None
+    return area
+
+
+def versions_of(mechanism: Mechanism) -> list[MechanismVersion]:
+    """Every version of a mechanism (already read through ``mechanism_for``), with its
+    decree's number and date but not its PDF."""
+    return list(
+        mechanism.versions.select_related("decree", "created_by", "approved_by")
+        .defer("decree__pdf")
+        .order_by("-number")
+    )
+
+
+def decree_of(version: MechanismVersion) -> Decree | None:
+    return Decree.objects.filter(version=version).defer("pdf").first()
+
+
+def has_working_version(mechanism: Mechanism) -> bool:
+    return mechanism.versions.filter(status__in=WORKING).exists()
+
+
+def previous_version(version: MechanismVersion) -> MechanismVersion | None:
+    """What a version is compared with by default: the one it was made from, else the
+    one numbered before it."""
+    if version.based_on_id:
+        return MechanismVersion.objects.filter(pk=version.based_on_id).first()
+    return (
+        MechanismVersion.objects.filter(
+            mechanism_id=version.mechanism_id, number__lt=version.number
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _in_scope(membership: Membership | None) -> Any:
+    return versions_visible_to(membership).values("pk")
+
+
+def step_for(membership: Membership | None, pk: int) -> Step:
+    step = (
+        Step.objects.filter(pk=pk, version__in=_in_scope(membership))
+        .select_related("version__mechanism__area")
+        .prefetch_related("deadlines")
+        .first()
+    )
+    if step is None:
+        raise Http404
+    return step
+
+
+def duty_for(membership: Membership | None, pk: int) -> Duty:
+    duty = (
+        Duty.objects.filter(pk=pk, version__in=_in_scope(membership))
+        .select_related("version__mechanism__area")
+        .first()
+    )
+    if duty is None:
+        raise Http404
+    return duty
+
+
+def pathway_entry_for(membership: Membership | None, pk: int) -> PathwayEntry:
+    entry = (
+        PathwayEntry.objects.filter(pk=pk, version__in=_in_scope(membership))
+        .select_related("version__mechanism__area", "provider")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry

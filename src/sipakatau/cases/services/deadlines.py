@@ -39,11 +39,16 @@ class Rule(Protocol):
     """A deadline rule: a row of the defaults (DeadlineRule) or a step of an issued
     mechanism (mechanisms.queries.Rule)."""
 
-    code: str
-    label: str
-    risk_level: str
-    amount: int
-    unit: str
+    @property
+    def code(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def risk_level(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def unit(self) -> str: ...
 
 
 def due_from(rule: Rule, start: datetime, zone: tzinfo | None = None) -> datetime:

@@ -67,7 +67,7 @@ def test_the_demo_is_refused_outside_demo_mode() -> None:
 @pytest.mark.django_db
 def test_the_demo_has_the_two_pilot_drafts_of_the_mechanism() -> None:
     from sipakatau.mechanisms.codes import Status
-    from sipakatau.mechanisms.models import Comment, Meeting, MechanismVersion
+    from sipakatau.mechanisms.models import Comment, MechanismVersion, Meeting
 
     demo_load()
     demo_load()  # a second run adds nothing

@@ -1,14 +1,15 @@
-"""The documents of a mechanism: the SK Lurah (PDF and DOCX), the draft preview, the
-meeting attendance list and minutes. PLACEHOLDER until the documents are written."""
+"""The documents of a mechanism: the SK Lurah (PDF and DOCX), its draft preview, the flow
+diagram, and the meeting attendance list and minutes."""
 
-from typing import Any
+from .decree import decree_pdf
+from .diagram import flow_diagram_svg
+from .meetings import meeting_attendance_pdf, meeting_minutes_pdf
+from .word import decree_docx
 
-from ..models import Decree, MechanismVersion
-
-
-def decree_pdf(*, version: MechanismVersion, decree: Decree | None, verify_url: str) -> bytes:
-    import weasyprint
-
-    html = f"<html><body><h1>KEPUTUSAN LURAH</h1><p>{version.title}</p></body></html>"
-    document: Any = weasyprint.HTML(string=html, base_url=None)
-    return bytes(document.write_pdf())
+__all__ = [
+    "decree_docx",
+    "decree_pdf",
+    "flow_diagram_svg",
+    "meeting_attendance_pdf",
+    "meeting_minutes_pdf",
+]

@@ -40,7 +40,7 @@ def comment_add(
     if reply_to is not None:
         if reply_to.version_id != version.pk:
             raise PermissionDenied
-        if reply_to.reply_to_id is not None:
+        if reply_to.reply_to is not None:
             reply_to = reply_to.reply_to  # answers stay one level deep
         section, step = reply_to.section, reply_to.step
     if section not in Section.values:

@@ -279,10 +279,10 @@ def step_save(
     if trigger and trigger not in Trigger.values:
         raise ValidationError({"trigger": _("Unknown starting event.")})
     cleaned = _clean_deadlines(deadlines, action, trigger)
-    if (
-        action
-        and version.steps.filter(action=action).exclude(pk=step.pk if step else None).exists()
-    ):
+    same_action = version.steps.filter(action=action)
+    if step is not None:
+        same_action = same_action.exclude(pk=step.pk)
+    if action and same_action.exists():
         raise ValidationError(
             {"action": _("Another step is already recorded in the case as this action.")}
         )

@@ -116,6 +116,7 @@ def decree_issue(
         token = secrets.token_urlsafe(18)
         decree = Decree(
             version=version,
+            mechanism=mechanism,
             number=_next_number(mechanism, issued_on.year),
             issued_on=issued_on,
             place=mechanism.place,

@@ -1,19 +1,142 @@
-"""PLACEHOLDER: being written (issue 7)."""
+"""The discussion of a draft: comments and answers (every stakeholder), resolving them
+(the kelurahan), and the record of each meeting with its attendance list."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
+
+from .. import queries, services
+from ..codes import Section, Status
+from ..forms import AttendeeFormSet, CommentForm, MeetingForm
+from ..models import Comment
+from .common import acting, claim, forget, membership_of, remember, to_version
+from .detail import version_page
 
 
+@staff_view()
+@require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    """A comment on a section or a step, or an answer (``reply_to``). When the text is
+    missing the version page comes back with the message next to the form."""
+    membership = membership_of(request)
+    version = queries.version_for(membership, pk)
+    form = CommentForm(request.POST, steps=version.steps.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        reply_to: Comment | None = None
+        if data["reply_to"]:
+            reply_to = queries.comment_for(membership, data["reply_to"])
+        key = data["form_key"]
+        if (again := claim(request, key, to_version(version)["Location"])) is not None:
+            return again
+        try:
+            comment = services.comment_add(
+                actor=acting(request),
+                version=version,
+                text=data["text"],
+                section=data["section"],
+                step=data["step"] if data["section"] == Section.STEP else None,
+                reply_to=reply_to,
+            )
+        except ValidationError as error:
+            forget(request, key)
+            apply_service_errors(form, error)
+        else:
+            if reply_to is not None:
+                messages.success(request, _("Your answer was added."))
+            else:
+                messages.success(request, _("Your comment was added."))
+            response = to_version(version, f"comment-{comment.reply_to_id or comment.pk}")
+            return remember(request, key, response)
+    response = version_page(request, version, comment_form=form)
+    response.status_code = 400
+    return response
 
 
+@staff_view()
+@require_POST
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    comment = queries.comment_for(membership_of(request), pk)
+    try:
+        services.comment_resolve(actor=acting(request), comment=comment)
+        messages.success(request, _("The comment is marked resolved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return to_version(comment.version_id, f"comment-{comment.pk}")
 
 
+def _more_rows(data: Any, prefix: str, extra: int = 10) -> Any:
+    """The same send with ten more empty attendee rows (no JavaScript needed)."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    data[key] = str(min(int(data.get(key) or 0) + extra, 60))
+    return data
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    if not queries.may_draft(membership_of(request), version.mechanism):
+        raise PermissionDenied
+    if version.status == Status.SUPERSEDED:
+        messages.error(
+            request, _("This version has been replaced: record the meeting on the new one.")
+        )
+        return to_version(version)
+    data = request.POST if request.method == "POST" else None
+    if data is not None and "more_rows" in data:
+        data = _more_rows(data, AttendeeFormSet().prefix or "form")
+    form = MeetingForm(data)
+    attendees = AttendeeFormSet(data)
+    sent = data is not None and "more_rows" not in request.POST
+    if sent and form.is_valid() and attendees.is_valid():
+        people = [a for a in (f.as_input() for f in attendees.forms) if a is not None]
+        values = form.cleaned_data
+        key = values["form_key"]
+        if (again := claim(request, key, to_version(version)["Location"])) is not None:
+            return again
+        try:
+            meeting = services.meeting_record(
+                actor=acting(request),
+                version=version,
+                held_on=values["held_on"],
+                place=values["place"],
+                agenda=values["agenda"],
+                minutes=values["minutes"],
+                decisions=values["decisions"],
+                attendees=people,
+            )
+        except ValidationError as error:
+            forget(request, key)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was recorded."))
+            response = redirect("mechanisms:meeting_detail", pk=meeting.pk)
+            return remember(request, key, response)
+    context = {"version": version, "form": form, "attendees": attendees}
+    return render(request, "mechanisms/meeting_form.html", context)
 
 
+@staff_view()
+@require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    meeting = queries.meeting_for(membership_of(request), pk)
+    people = list(meeting.attendees.all())
+    context = {
+        "meeting": meeting,
+        "version": meeting.version,
+        "attendees": people,
+        "women": sum(1 for p in people if p.gender == "P"),
+        "men": sum(1 for p in people if p.gender == "L"),
+        "with_disability": sum(1 for p in people if p.has_disability),
+    }
+    return render(request, "mechanisms/meeting_detail.html", context)

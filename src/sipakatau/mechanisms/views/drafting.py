@@ -1,59 +1,306 @@
-"""PLACEHOLDER: being written (issue 7)."""
+"""Mechanism pages: the list, one mechanism, one version in full, and drafting (the
+version's text, its steps, pathway and duties).
 
-from django.http import Http404, HttpRequest, HttpResponse
+Every view starts with one scoped read of queries.py (404 out of scope); every write goes
+through a service, whose refusals show next to the field (apply_service_errors) and whose
+PermissionDenied answers 403.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.accounts.models import Role
+from sipakatau.directory.queries import providers_for_search
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
+
+from .. import queries, services
+from ..codes import EDITABLE
+from ..forms import DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
+from ..models import Duty, MechanismVersion, Step
+from .common import acting, claim, forget, membership_of, remember, to_version
+from .detail import version_page
 
 
+def _form_page(request: HttpRequest, version: Any, form: Form, **extra: Any) -> HttpResponse:
+    return render(request, "mechanisms/form.html", {"version": version, "form": form, **extra})
+
+
+# --- Mechanisms -------------------------------------------------------------------------
+
+
+@staff_view(*queries.STAKEHOLDER_ROLES)
+@require_GET
 def mechanism_list(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    rows = queries.mechanism_rows(membership)
+    area = queries.kelurahan_to_start(membership)
+    form = StartForm(initial=StartForm.initial_for(area.name)) if area else None
+    context = {"rows": rows, "start_area": area, "start_form": form}
+    return render(request, "mechanisms/mechanism_list.html", context)
 
 
+@staff_view(Role.VILLAGE_OFFICER)
+@require_POST
 def mechanism_start(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    area = queries.kelurahan_to_start(membership)
+    form = StartForm(request.POST)
+    if area is not None and form.is_valid():
+        try:
+            version = services.mechanism_start(
+                actor=acting(request), area=area, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The draft was made from the template. Adapt it."))
+            return to_version(version)
+    elif area is None:
+        messages.error(request, _("You cannot start a mechanism here, or it exists already."))
+        return redirect("mechanisms:mechanism_list")
+    context = {"rows": queries.mechanism_rows(membership), "start_area": area}
+    return render(request, "mechanisms/mechanism_list.html", {**context, "start_form": form})
 
 
+@staff_view()
+@require_GET
 def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    mechanism = queries.mechanism_for(membership, pk)
+    versions = queries.versions_of(mechanism)
+    latest_issued = next((v for v in versions if v.status == "issued"), None)
+    working = [v for v in versions if v.status in queries.WORKING]
+    context = {
+        "mechanism": mechanism,
+        "versions": versions,
+        "can_draft": queries.may_draft(membership, mechanism),
+        "new_from": latest_issued if latest_issued and not working else None,
+    }
+    return render(request, "mechanisms/mechanism_detail.html", context)
 
 
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def mechanism_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    mechanism = queries.mechanism_for(membership, pk)
+    initial = {"number_format": mechanism.number_format, "place": mechanism.place}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mechanism_settings_update(
+                actor=acting(request), mechanism=mechanism, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The settings were saved."))
+            return redirect("mechanisms:mechanism_detail", pk=mechanism.pk)
+    elif not queries.may_draft(membership, mechanism):
+        raise PermissionDenied
+    context = {
+        "mechanism": mechanism,
+        "form": form,
+        "title": _("Decree numbering and place"),
+        "back": mechanism,
+    }
+    return render(request, "mechanisms/form.html", context)
 
 
+# --- One version ------------------------------------------------------------------------
+
+
+@staff_view()
+@require_GET
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    return version_page(request, version)
 
 
+def _not_editable(request: HttpRequest, version: MechanismVersion) -> HttpResponse | None:
+    """A form page the member could never send is refused before it is shown: 403 for
+    whoever does not draft, and back to the version once it is approved or issued."""
+    if not queries.may_draft(membership_of(request), version.mechanism):
+        raise PermissionDenied
+    if version.status not in EDITABLE:
+        messages.error(request, _("This version can no longer be changed."))
+        return to_version(version)
+    return None
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    if (refused := _not_editable(request, version)) is not None:
+        return refused
+    form = VersionForm(request.POST or None, initial=VersionForm.initial_for(version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_update(actor=acting(request), version=version, **form.values())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return to_version(version)
+    return _form_page(request, version, form, title=_("Change the text of the decree"))
 
 
+def _save_step(request: HttpRequest, version: MechanismVersion, step: Step | None) -> HttpResponse:
+    if (refused := _not_editable(request, version)) is not None:
+        return refused
+    initial = StepForm.initial_for(step) if step else {}
+    form = StepForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["form_key"]
+        if (again := claim(request, key, to_version(version)["Location"])) is not None:
+            return again
+        try:
+            saved = services.step_save(
+                actor=acting(request), version=version, step=step, **form.values()
+            )
+        except ValidationError as error:
+            forget(request, key)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The step was saved."))
+            return remember(request, key, to_version(version, f"step-{saved.pk}"))
+    context = {"version": version, "form": form, "step": step}
+    return render(request, "mechanisms/step_form.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    return _save_step(request, version, None)
 
 
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    step = queries.step_for(membership_of(request), pk)
+    return _save_step(request, step.version, step)
 
 
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@staff_view()
+@require_POST
 def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    step = queries.step_for(membership_of(request), pk)
+    try:
+        services.step_delete(actor=acting(request), step=step)
+        messages.success(request, _("The step was removed."))
+    except ValidationError as error:
+        _refused(request, error)
+    return to_version(step.version_id, "steps")
 
 
+# --- Pathway and duties -----------------------------------------------------------------
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    if (refused := _not_editable(request, version)) is not None:
+        return refused
+    providers = providers_for_search(area=version.mechanism.area)
+    form = PathwayForm(request.POST or None, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        key = data["form_key"]
+        if (again := claim(request, key, to_version(version)["Location"])) is not None:
+            return again
+        try:
+            services.pathway_entry_add(
+                actor=acting(request),
+                version=version,
+                service_type=data["service_type"],
+                provider=data["provider"],
+                contact=data["contact"],
+            )
+        except ValidationError as error:
+            forget(request, key)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The provider was added to the pathway."))
+            return remember(request, key, to_version(version, "pathway"))
+    return _form_page(request, version, form, title=_("Add a provider to the pathway"))
 
 
+@staff_view()
+@require_POST
 def pathway_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    entry = queries.pathway_entry_for(membership_of(request), pk)
+    try:
+        services.pathway_entry_remove(actor=acting(request), entry=entry)
+        messages.success(request, _("The provider was removed from the pathway."))
+    except ValidationError as error:
+        _refused(request, error)
+    return to_version(entry.version_id, "pathway")
 
 
+def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | None) -> HttpResponse:
+    if (refused := _not_editable(request, version)) is not None:
+        return refused
+    initial = {"party": duty.party, "duties": duty.duties} if duty else {}
+    form = DutyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        key = data["form_key"]
+        if (again := claim(request, key, to_version(version)["Location"])) is not None:
+            return again
+        try:
+            services.duty_save(
+                actor=acting(request),
+                version=version,
+                duty=duty,
+                party=data["party"],
+                duties=data["duties"],
+            )
+        except ValidationError as error:
+            forget(request, key)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The duties were saved."))
+            return remember(request, key, to_version(version, "duties"))
+    title = _("Change the duties") if duty else _("Add a party and its duties")
+    return _form_page(request, version, form, title=title, duty=duty)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    return _save_duty(request, version, None)
 
 
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    duty = queries.duty_for(membership_of(request), pk)
+    return _save_duty(request, duty.version, duty)
 
 
+@staff_view()
+@require_POST
 def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    duty = queries.duty_for(membership_of(request), pk)
+    try:
+        services.duty_delete(actor=acting(request), duty=duty)
+        messages.success(request, _("The party was removed."))
+    except ValidationError as error:
+        _refused(request, error)
+    return to_version(duty.version_id, "duties")

@@ -1,19 +1,135 @@
-"""PLACEHOLDER: being written (issue 7)."""
+"""A version's way: opening and closing the discussion, approval, a new version, the
+comparison of two versions, and issuance as the SK Lurah."""
 
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
+
+from .. import diff, queries, services
+from ..codes import Section, Status
+from ..forms import DecreeForm
+from .common import acting, membership_of, to_version
+
+DONE = {
+    Status.DRAFT: gettext_lazy("The version is back to draft."),
+    Status.IN_DISCUSSION: gettext_lazy("The discussion is open: the parties can comment now."),
+    Status.APPROVED: gettext_lazy("The version is approved. It can now be issued as a decree."),
+}
 
 
+@staff_view()
+@require_POST
 def version_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    version = queries.version_for(membership_of(request), pk)
+    to = request.POST.get("to", "")
+    try:
+        services.version_transition(actor=acting(request), version=version, to=to)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if to == Status.IN_DISCUSSION and version.status == Status.APPROVED:
+            messages.success(request, _("The version was sent back to the discussion."))
+        else:
+            messages.success(request, str(DONE.get(Status(to), "")))
+    return to_version(version)
 
 
+@staff_view()
+@require_POST
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    based_on = queries.version_for(membership_of(request), pk)
+    try:
+        version = services.version_new(actor=acting(request), based_on=based_on)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return to_version(based_on)
+    messages.success(
+        request,
+        _("Version %(number)s was made as a copy. Change it, then discuss it.")
+        % {"number": version.number},
+    )
+    return to_version(version)
 
 
+@staff_view()
+@require_GET
 def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    version = queries.version_for(membership, pk)
+    other_pk = request.GET.get("dengan", "")
+    if other_pk:
+        if not other_pk.isdigit():
+            raise Http404
+        other = queries.version_for(membership, int(other_pk))
+        if other.mechanism_id != version.mechanism_id:
+            raise Http404
+    else:
+        found = queries.previous_version(version)
+        if found is None:
+            return render(request, "mechanisms/version_diff.html", {"version": version})
+        other = found
+    old, new = sorted([other, version], key=lambda v: v.number)
+    changes = diff.version_diff(queries.version_in_full(old), queries.version_in_full(new))
+    labels: dict[str, object] = dict(Section.choices)
+    # Headings for a list of changes, not for a comment: the diff puts Tembusan under
+    # "general", since comments have no section of their own for it.
+    labels.update(
+        {Section.STEP: _("Steps of handling"), Section.GENERAL: _("Copies to (Tembusan)")}
+    )
+    groups = [
+        (labels.get(section, section), [(c, diff.word_spans(c.before, c.after)) for c in items])
+        for section, items in groupby(changes, key=lambda c: c.section)
+    ]
+    others = [v for v in queries.versions_of(version.mechanism) if v.pk != version.pk]
+    context = {"version": version, "old": old, "new": new, "groups": groups, "others": others}
+    return render(request, "mechanisms/version_diff.html", context)
 
 
+@staff_view()
+@require_http_methods(["GET", "POST"])
 def decree_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    membership = membership_of(request)
+    version = queries.version_for(membership, pk)
+    if not queries.may_sign(membership, version.mechanism):
+        raise PermissionDenied
+    if version.status == Status.ISSUED:
+        return to_version(version)  # sent twice: the first send issued it
+    if version.status != Status.APPROVED:
+        messages.error(request, _("Only an approved version can be issued."))
+        return to_version(version)
+    user = acting(request).user
+    initial = DecreeForm.initial_for(
+        full_name=user.get_full_name(),
+        kelurahan=version.mechanism.area.name,
+        today=timezone.localdate(),
+    )
+    form = DecreeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decree = services.decree_issue(
+                actor=acting(request),
+                version=version,
+                base_url=settings.SIPAKATAU_BASE_URL or request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Decree %(number)s was issued. It is now the kelurahan's active mechanism.")
+                % {"number": decree.number},
+            )
+            return to_version(version)
+    return render(request, "mechanisms/decree_issue.html", {"version": version, "form": form})
