@@ -1,21 +1,18 @@
-"""Every write of the mechanisms: drafting (drafting.py), the discussion (discussion.py)
+"""Every write of the mechanisms: drafting (drafting.py, content.py), the discussion (discussion.py)
 and the way from approval to an issued, active decree (lifecycle.py)."""
 
-from .discussion import AttendeeInput, comment_add, comment_resolve, meeting_record
-from .drafting import (
+from .content import (
     DeadlineInput,
     duty_delete,
     duty_save,
-    mechanism_settings_update,
-    mechanism_start,
     pathway_entry_add,
     pathway_entry_remove,
     step_delete,
     step_move,
     step_save,
-    version_new,
-    version_update,
 )
+from .discussion import AttendeeInput, comment_add, comment_resolve, meeting_record
+from .drafting import mechanism_settings_update, mechanism_start, version_new, version_update
 from .lifecycle import decree_issue, version_transition
 
 __all__ = [
