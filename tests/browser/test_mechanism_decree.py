@@ -11,70 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
-from sipakatau.accounts.models import OrganisationType, Role, User
+from sipakatau.accounts.models import OrganisationType, Role
 from sipakatau.mechanisms.codes import CommentStatus, Status
 from sipakatau.mechanisms.models import Comment, MechanismVersion, Meeting
-from tests.factories import CITY, WATANG_SOREANG, make_organisation, make_user, signed_in_client
+from tests.browser.signed_in import OFFICE_PC, PHONE, SignedInBrowser
+from tests.factories import CITY, WATANG_SOREANG, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFTOPPM = shutil.which("pdftoppm") or "/usr/bin/pdftoppm"
-PHONE = {"width": 360, "height": 740}
-OFFICE_PC = {"width": 1280, "height": 900}
-
-
-class Browser:
-    """One signed-in person's browser, in English so the test can read it, with
-    JavaScript off: every page must work without it."""
-
-    def __init__(
-        self, browser: Any, live_server: Any, user: User, artifacts: Path, viewport: dict[str, int]
-    ) -> None:
-        self.server = live_server.url
-        self.artifacts = artifacts
-        self.width = viewport["width"]
-        self.context = browser.new_context(
-            viewport=viewport, device_scale_factor=1, java_script_enabled=False
-        )
-        client = signed_in_client(user)
-        self.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.server,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": self.server},
-            ]
-        )
-        self.page = self.context.new_page()
-        self.hosts: set[str] = set()
-        self.page.on("request", lambda request: self.hosts.add(request.url.split("/")[2]))
-
-    def go(self, path: str) -> Any:
-        self.page.goto(f"{self.server}{path}")
-        return self.page
-
-    def click(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.locator(selector).first.click()
-
-    def text(self, selector: str = "main") -> str:
-        return str(self.page.locator(selector).inner_text())
-
-    def shot(self, name: str) -> Path:
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, f"{name} is {width} px wide"
-        path = self.artifacts / f"mechanism-{name}-{self.width}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
-
-    def close(self) -> None:
-        assert self.hosts == {self.server.split("/")[2]}, self.hosts
-        self.context.close()
 
 
 def _version() -> MechanismVersion:
@@ -100,7 +47,9 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
     dinsos_user = make_user(dinsos, Role.AGENCY_OFFICER, username="dinsos.petugas")
 
     # When the staff member starts the draft from the template on a phone
-    staff = Browser(browser, live_server, staff_user, artifacts, PHONE)
+    staff = SignedInBrowser(
+        browser, live_server, staff_user, artifacts, prefix="mechanism", viewport=PHONE
+    )
     page = staff.go("/mekanisme/")
     assert "Start from the template" in staff.text()
     staff.shot("1-list-empty")
@@ -117,7 +66,7 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
     page.fill("input[name=amount_high]", "1")
     staff.shot("3-step-form")
     staff.click("main form.stack button[type=submit]")
-    assert "High: 1 hours" in staff.text(f"#step-{step.pk}")
+    assert "High: 1 hour" in staff.text(f"#step-{step.pk}")
     assert step.deadlines.get(risk_level="HIGH").amount == 1
 
     # And opens the discussion
@@ -128,7 +77,9 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
 
     # Then DP3A comments on the assessment step, Dinsos on the funding, from office PCs
     assessment = version.steps.get(action="assessment")
-    desk = Browser(browser, live_server, dp3a_user, artifacts, OFFICE_PC)
+    desk = SignedInBrowser(
+        browser, live_server, dp3a_user, artifacts, prefix="mechanism", viewport=OFFICE_PC
+    )
     page = desk.go(f"/mekanisme/versi/{version.pk}/")
     box = page.locator(f"#step-{assessment.pk} details.mech-add-comment")
     box.locator("summary").click()
@@ -139,7 +90,9 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
     desk.shot("4-dp3a-commented")
     desk.close()
 
-    desk = Browser(browser, live_server, dinsos_user, artifacts, OFFICE_PC)
+    desk = SignedInBrowser(
+        browser, live_server, dinsos_user, artifacts, prefix="mechanism", viewport=OFFICE_PC
+    )
     page = desk.go(f"/mekanisme/versi/{version.pk}/")
     form = page.locator("#comment-form")
     form.locator("select[name=section]").select_option("funding")
@@ -151,7 +104,9 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
     assert Comment.objects.filter(status=CommentStatus.OPEN).count() == 2
 
     # And the staff member records the meeting, answers and resolves the comments
-    staff = Browser(browser, live_server, staff_user, artifacts, PHONE)
+    staff = SignedInBrowser(
+        browser, live_server, staff_user, artifacts, prefix="mechanism", viewport=PHONE
+    )
     page = staff.go(f"/mekanisme/versi/{version.pk}/")
     staff.click(f"a[href='/mekanisme/versi/{version.pk}/rapat/tambah/']")
     page.fill("input[name=place]", "Aula Kantor Kelurahan Watang Soreang")
@@ -171,7 +126,7 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
             page.check(f"input[name=form-{row}-has_disability]")
     staff.shot("5-meeting-form")
     staff.click("main form.stack button[type=submit]:not([name])")
-    assert "2 women, 1 men" in staff.text()
+    assert "women: 2, men: 1" in staff.text()
     assert Meeting.objects.get().attendees.count() == 3
     staff.shot("6-meeting")
 
@@ -194,7 +149,9 @@ def test_a_mechanism_is_drafted_discussed_approved_and_issued(
     staff.close()
 
     # And the Lurah approves and issues the decree with a NIP
-    lurah = Browser(browser, live_server, lurah_user, artifacts, PHONE)
+    lurah = SignedInBrowser(
+        browser, live_server, lurah_user, artifacts, prefix="mechanism", viewport=PHONE
+    )
     page = lurah.go(f"/mekanisme/versi/{version.pk}/")
     lurah.click("form[action$='/status/'] input[value=approved] ~ button")
     assert _version().status == Status.APPROVED

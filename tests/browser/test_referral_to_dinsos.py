@@ -7,63 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
-from sipakatau.accounts.models import Membership, OrganisationType, Role, User
+from sipakatau.accounts.models import Membership, OrganisationType, Role
 from sipakatau.referrals.codes import ReferralStatus, SharedField
 from sipakatau.referrals.models import Referral
 from sipakatau.referrals.tests.support import case_with_victim, consent_for_referral, provider_for
-from tests.factories import (
-    CITY,
-    WATANG_SOREANG,
-    make_organisation,
-    make_user,
-    signed_in_client,
-)
+from tests.browser.signed_in import SignedInBrowser
+from tests.factories import CITY, WATANG_SOREANG, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-class Phone:
-    """One signed-in person's phone, in English so the test can read it."""
-
-    def __init__(self, browser: Any, live_server: Any, user: User, artifacts: Path) -> None:
-        self.server = live_server.url
-        self.artifacts = artifacts
-        self.context = browser.new_context(
-            viewport={"width": 360, "height": 740}, device_scale_factor=1, java_script_enabled=False
-        )
-        client = signed_in_client(user)
-        self.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.server,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": self.server},
-            ]
-        )
-        self.page = self.context.new_page()
-        self.hosts: set[str] = set()
-        self.page.on("request", lambda request: self.hosts.add(request.url.split("/")[2]))
-
-    def go(self, path: str) -> Any:
-        self.page.goto(f"{self.server}{path}")
-        return self.page
-
-    def click(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.locator(selector).first.click()
-
-    def shot(self, name: str) -> None:
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 360, f"{name} is {width} px wide"
-        self.page.screenshot(path=str(self.artifacts / f"referrals-{name}-360.png"), full_page=True)
-
-    def close(self) -> None:
-        assert self.hosts == {self.server.split("/")[2]}, self.hosts
-        self.context.close()
 
 
 def test_a_caseworker_refers_a_case_to_dinsos_and_sees_the_feedback(
@@ -84,7 +36,7 @@ def test_a_caseworker_refers_a_case_to_dinsos_and_sees_the_feedback(
     provider_for(dinsos, name="Dinas Sosial Kota Parepare")
 
     # When the caseworker refers it, sharing only the needs and the first name
-    phone = Phone(browser, live_server, worker, artifacts)
+    phone = SignedInBrowser(browser, live_server, worker, artifacts, prefix="referrals")
     page = phone.go(f"/kasus/{case.pk}/")
     phone.click(f"a[href$='/rujukan/kasus/{case.pk}/']")
     page.select_option("select[name=service]", "BANSOS")
@@ -106,7 +58,7 @@ def test_a_caseworker_refers_a_case_to_dinsos_and_sees_the_feedback(
     referral = Referral.objects.get()
 
     # Then the Dinsos officer sees exactly those two fields, and answers
-    desk = Phone(browser, live_server, officer, artifacts)
+    desk = SignedInBrowser(browser, live_server, officer, artifacts, prefix="referrals")
     page = desk.go("/rujukan/")
     assert referral.register_number in page.locator("main").inner_text()
     desk.shot("inbox")
@@ -133,7 +85,7 @@ def test_a_caseworker_refers_a_case_to_dinsos_and_sees_the_feedback(
     assert referral.status == ReferralStatus.COMPLETED
 
     # And the caseworker sees the feedback on the case
-    phone = Phone(browser, live_server, worker, artifacts)
+    phone = SignedInBrowser(browser, live_server, worker, artifacts, prefix="referrals")
     page = phone.go(f"/kasus/{case.pk}/")
     section = page.locator("#referrals").inner_text()
     assert "Mohon dampingi ke kantor Dinsos tanggal 5" in section

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .codes import DeadlineUnit, Responsible, RiskLevel, Section, TrackedAction, Trigger
 from .models import Duty, MechanismVersion, PathwayEntry, Step
@@ -71,7 +72,13 @@ def _label_of(choices: type, value: str) -> str:
 
 
 def _deadline_text(amount: int, unit: str) -> str:
-    return _("%(amount)s %(unit)s") % {"amount": amount, "unit": _label_of(DeadlineUnit, unit)}
+    if unit == DeadlineUnit.HOURS:
+        text = ngettext("%(amount)s hour", "%(amount)s hours", amount)
+    elif unit == DeadlineUnit.DAYS:
+        text = ngettext("%(amount)s day", "%(amount)s days", amount)
+    else:
+        text = ngettext("%(amount)s working day", "%(amount)s working days", amount)
+    return text % {"amount": amount}
 
 
 def _deadlines(step: Step) -> dict[str, str]:

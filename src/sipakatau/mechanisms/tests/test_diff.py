@@ -93,7 +93,7 @@ def test_it_reports_a_changed_deadline_in_words(
     [change] = _diff(old, new)
     assert change.section == Section.STEP and change.kind == "changed"
     assert change.label == f"Step {step.position} · {step.title} · Deadline (high)"
-    assert (change.before, change.after) == ("2 hours", "1 hours")
+    assert (change.before, change.after) == ("2 hours", "1 hour")
 
 
 def test_a_step_inserted_in_the_middle_is_one_addition(

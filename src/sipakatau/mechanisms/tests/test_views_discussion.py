@@ -115,7 +115,7 @@ def test_the_drafter_records_a_meeting_with_its_attendees_once(
     assert [a.name for a in meeting.attendees.all()] == ["Hj. Rahmawati", "Pak Amir"]
     assert meeting.held_on == date(2026, 11, 10)
     page = english(bahagia_caseworker.client).get(_url("meeting_detail", meeting.pk))
-    assert b"1 women, 1 men" in page.content and b"Attendance list (PDF)" in page.content
+    assert b"women: 1, men: 1" in page.content and b"Attendance list (PDF)" in page.content
 
 
 def test_a_meeting_form_error_keeps_the_rows_and_saves_nothing(

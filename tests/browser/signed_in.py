@@ -1,0 +1,71 @@
+"""One signed-in person's browser for the browser tests: in English so the test can read
+it, JavaScript off (every page must work without it), and a record of every host a page
+asked for, so that closing it proves no request left the app."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from sipakatau.accounts.models import User
+from tests.factories import signed_in_client
+
+PHONE = {"width": 360, "height": 740}
+OFFICE_PC = {"width": 1280, "height": 900}
+
+
+class SignedInBrowser:
+    def __init__(
+        self,
+        browser: Any,
+        live_server: Any,
+        user: User,
+        artifacts: Path,
+        *,
+        prefix: str,
+        viewport: dict[str, int] = PHONE,
+    ) -> None:
+        self.server = live_server.url
+        self.artifacts = artifacts
+        self.prefix = prefix
+        self.width = viewport["width"]
+        self.context = browser.new_context(
+            viewport=viewport, device_scale_factor=1, java_script_enabled=False
+        )
+        client = signed_in_client(user)
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.server,
+                },
+                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": self.server},
+            ]
+        )
+        self.page = self.context.new_page()
+        self.hosts: set[str] = set()
+        self.page.on("request", lambda request: self.hosts.add(request.url.split("/")[2]))
+
+    def go(self, path: str) -> Any:
+        self.page.goto(f"{self.server}{path}")
+        return self.page
+
+    def click(self, selector: str) -> None:
+        with self.page.expect_navigation():
+            self.page.locator(selector).first.click()
+
+    def text(self, selector: str = "main") -> str:
+        return str(self.page.locator(selector).inner_text())
+
+    def shot(self, name: str) -> Path:
+        """A full-page screenshot, after checking nothing is wider than the screen."""
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= self.width, f"{name} is {width} px wide"
+        path = self.artifacts / f"{self.prefix}-{name}-{self.width}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        assert self.hosts == {self.server.split("/")[2]}, self.hosts
+        self.context.close()
