@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench clean
+.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## crash: kill the server at random while reports arrive; nothing acknowledged may be lost
+## or stored twice (SQLite, or its own database next to DATABASE_URL's)
+crash: $(STAMP)
+	$(BIN)/python bench/public_crash_bench.py --reports 40 --kills 4 $(CRASH_ARGS)
 
 ## lock: re-resolve requirements.in into requirements.lock (review the diff!)
 lock:

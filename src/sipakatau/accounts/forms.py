@@ -125,3 +125,15 @@ class OrganisationEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False)
+    posko_address = forms.CharField(
+        label=_("Posko address (shown to the public)"),
+        help_text=_("Only for LBK-KK and kelurahan units. Leave empty to show nothing."),
+        max_length=300,
+        required=False,
+    )
+    service_hours = forms.CharField(
+        label=_("Service hours (shown to the public)"),
+        help_text=_("For example: Monday to Friday 08:00-16:00."),
+        max_length=200,
+        required=False,
+    )

@@ -72,6 +72,10 @@ class Organisation(models.Model):
         verbose_name=_("part of"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Shown to the public on the portal's home page for LBK-KK and kelurahan units, so
+    # that a neighbour knows where to go and when; plain text, nothing personal.
+    posko_address = models.CharField(_("posko address"), max_length=300, blank=True)
+    service_hours = models.CharField(_("service hours"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

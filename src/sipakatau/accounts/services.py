@@ -280,12 +280,29 @@ def organisation_create(
 
 
 def organisation_update(
-    *, actor: Membership, organisation: Organisation, name: str, short_name: str, is_active: bool
+    *,
+    actor: Membership,
+    organisation: Organisation,
+    name: str,
+    short_name: str,
+    is_active: bool,
+    posko_address: str | None = None,
+    service_hours: str | None = None,
 ) -> Organisation:
+    """``posko_address`` and ``service_hours`` (shown on the public home page) are left
+    as they are when None."""
     _require_admin_of(actor, organisation)
     if organisation.pk == actor.organisation_id and not is_active:
         raise ValidationError(_("You cannot deactivate your own organisation."))
-    values = {"name": name.strip(), "short_name": short_name.strip(), "is_active": is_active}
+    values: dict[str, object] = {
+        "name": name.strip(),
+        "short_name": short_name.strip(),
+        "is_active": is_active,
+    }
+    if posko_address is not None:
+        values["posko_address"] = posko_address.strip()
+    if service_hours is not None:
+        values["service_hours"] = service_hours.strip()
     changed = [key for key, value in values.items() if getattr(organisation, key) != value]
     if not changed:
         return organisation
@@ -352,7 +369,14 @@ def backup_codes_regenerate(*, user: User, record: bool = True) -> list[str]:
 
 
 def organisation_ensure(
-    *, name: str, short_name: str, type: str, area: Area, parent: Organisation | None = None
+    *,
+    name: str,
+    short_name: str,
+    type: str,
+    area: Area,
+    parent: Organisation | None = None,
+    posko_address: str = "",
+    service_hours: str = "",
 ) -> Organisation:
     """Create the organisation unless one of that name exists in that area (idempotent).
 
@@ -362,7 +386,13 @@ def organisation_ensure(
         organisation, created = Organisation.objects.get_or_create(
             name=name,
             area=area,
-            defaults={"short_name": short_name, "type": type, "parent": parent},
+            defaults={
+                "short_name": short_name,
+                "type": type,
+                "parent": parent,
+                "posko_address": posko_address,
+                "service_hours": service_hours,
+            },
         )
         if created:
             audit_record(
@@ -371,6 +401,28 @@ def organisation_ensure(
                 object_type="accounts.organisation",
                 object_id=organisation.pk,
                 fields=["name", "short_name", "type", "area", "parent"],
+            )
+            return organisation
+        # An installation made before the posko fields existed gets them filled once;
+        # what an administrator wrote since is never overwritten.
+        missing = {
+            key: value
+            for key, value in {
+                "posko_address": posko_address,
+                "service_hours": service_hours,
+            }.items()
+            if value and not getattr(organisation, key)
+        }
+        if missing:
+            for key, value in missing.items():
+                setattr(organisation, key, value)
+            organisation.save(update_fields=list(missing))
+            audit_record(
+                action="organisation.updated",
+                actor=Actor(label="system"),
+                object_type="accounts.organisation",
+                object_id=organisation.pk,
+                fields=list(missing),
             )
     return organisation
 

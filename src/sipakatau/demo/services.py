@@ -32,6 +32,18 @@ CITY = "73.72"
 WATANG_SOREANG = "73.72.03.1003"
 WATANG_BACUKIKI = "73.72.01.1005"
 
+# Where the pilot units receive people, shown on the public home page (made-up demo data).
+POSKO = {
+    "bahagia": {
+        "posko_address": "Kantor Kelurahan Watang Soreang, Jl. Bau Massepe, Parepare",
+        "service_hours": "Senin-Jumat 08.00-16.00; Sabtu 08.00-12.00",
+    },
+    "ikhlas": {
+        "posko_address": "Kantor Kelurahan Watang Bacukiki, Jl. Jend. Sudirman, Parepare",
+        "service_hours": "Senin-Jumat 08.00-15.00",
+    },
+}
+
 # key, name, short name, type, area code, parent key
 ORGANISATIONS = [
     (
@@ -178,6 +190,7 @@ def demo_load() -> list[DemoAccount]:
                 type=type_,
                 area=Area.objects.get(code=area_code),
                 parent=organisations[parent_key] if parent_key else None,
+                **POSKO.get(key, {}),
             )
         accounts = []
         for username, full_name, org_key, role, signs in ACCOUNTS:

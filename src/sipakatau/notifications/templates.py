@@ -71,6 +71,9 @@ PERSON_TEMPLATES: dict[str, Any] = {
     "person_appointment": _(
         "Reminder: your appointment %(register_number)s is on %(due_at)s. %(link)s"
     ),
+    # Public portal (public.services): a worker answered on the tracking page. The
+    # reporter knows her code; nothing here may say what it is about.
+    "person_public_reply": _("There is news for you. Open %(link)s and enter your code."),
 }
 
 

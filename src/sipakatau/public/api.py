@@ -1,7 +1,16 @@
 """The public API (/api/v1/public): report and follow a report without an account.
 
 A report is answered 201 only after it is committed; the same ``Idempotency-Key`` sent
-again answers 200 with the same code and no PIN (it was shown the first time)."""
+again answers 200 with the same code and no PIN (it was shown the first time).
+
+Over a flood limit a report is answered 429 with a ``challenge`` (a sum in words, see
+public/challenge.py); sending the same report again with the token and the answer — in
+the ``challenge_token`` / ``challenge_answer`` fields or the ``X-Challenge-Token`` /
+``X-Challenge-Answer`` headers (or a proof of work, ``challenge_work``) — lets it
+through. Each token is good for one try."""
+
+import base64
+import binascii
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -10,8 +19,14 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from . import queries, services
+from .challenge import challenge_new
 from .models import ContactPreference, ReportStatus
 from .views import STATUS_WORDS
+
+# A JSON body is held in memory whole, and Django refuses one over
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): base64 photos up to about 1.7 MB fit under it.
+# Bigger photos go through the form (multipart, streamed to a temporary file).
+MAX_PHOTO_BASE64 = 2_400_000
 
 router = Router(tags=["public"])
 
@@ -27,6 +42,36 @@ class ReportIn(Schema):
     contact_times: str = Field("", max_length=200)
     rt: str = Field("", max_length=3)
     rw: str = Field("", max_length=3)
+    contact_safe: bool = Field(
+        False, description="Required (true) when contact is sms or whatsapp: the channel is safe"
+    )
+    photo_name: str = Field("", max_length=200)
+    photo_base64: str = Field(
+        "",
+        max_length=MAX_PHOTO_BASE64,
+        description="A JPEG or PNG photo, base64, up to about 1.7 MB (optional)",
+    )
+    challenge_token: str = Field("", max_length=400, description="From a 429 answer's challenge")
+    challenge_answer: str = Field("", max_length=20, description="The number, e.g. 8")
+    challenge_work: str = Field(
+        "", max_length=12, description="Instead of the answer: a proof of work (see challenge)"
+    )
+
+
+class ChallengeOut(Schema):
+    question: str = Field(description="A sum in words, in the request's language")
+    token: str = Field(description="Send it back with the answer; good for one try")
+    nonce: str = Field(description="For the proof of work")
+    work_bits: int = Field(
+        description="challenge_work: a decimal number n such that SHA-256 of "
+        "'<nonce>:<n>' (UTF-8) starts with this many zero bits"
+    )
+
+
+class RefusedOut(Schema):
+    detail: str
+    code: str = Field(description="rate_limited or challenge_failed")
+    challenge: ChallengeOut
 
 
 class ReportOut(Schema):
@@ -61,8 +106,19 @@ class TrackOut(Schema):
 @router.post(
     "/reports",
     auth=None,
-    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 429: ErrorOut},
+    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 429: RefusedOut},
     summary="Send a report (Idempotency-Key header required)",
+    description=(
+        "Answers 201 with the tracking code and the PIN (shown once); the same "
+        "Idempotency-Key again answers 200 with the same code and no PIN. When too many "
+        "reports came from one address or for one kelurahan within an hour, answers 429 "
+        "with `code` `rate_limited` and a `challenge` {question, token}: send the same "
+        "report (same key) again with `challenge_token` and `challenge_answer` (the "
+        "number) in the body, or in the `X-Challenge-Token` and `X-Challenge-Answer` "
+        "headers — or, instead of the answer, a proof of work in `challenge_work` / "
+        "`X-Challenge-Work` (see `work_bits`). A wrong, expired or reused token answers "
+        "429 `challenge_failed` with a new challenge; nothing is stored."
+    ),
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
     key = request.headers.get("Idempotency-Key", "")
@@ -74,9 +130,23 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
     try:
         submitted = _submit(request, key, payload)
     except ValidationError as error:
-        if error.code != "rate_limited":
+        code = getattr(error, "code", None)  # a dict of field errors has none
+        if code not in ("rate_limited", "challenge_failed"):
             raise
-        return Status(429, {"detail": " ".join(error.messages), "code": "rate_limited"})
+        challenge = challenge_new()
+        return Status(
+            429,
+            {
+                "detail": " ".join(error.messages),
+                "code": code,
+                "challenge": {
+                    "question": challenge.question,
+                    "token": challenge.token,
+                    "nonce": challenge.nonce,
+                    "work_bits": challenge.work_bits,
+                },
+            },
+        )
     body = {
         "tracking_code": services.format_code(submitted.report.tracking_code),
         "pin": submitted.pin,
@@ -85,8 +155,24 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
     return Status(201 if submitted.pin else 200, body)
 
 
+def _photo(payload: ReportIn) -> bytes | None:
+    if not payload.photo_base64:
+        return None
+    try:
+        return base64.b64decode(payload.photo_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"photo": _("The photo could not be read.")}) from None
+
+
 def _submit(request: HttpRequest, key: str, payload: ReportIn) -> services.Submitted:
+    headers = request.headers
     return services.public_report_submit(
+        contact_safe=payload.contact_safe,
+        photo_name=payload.photo_name or "photo",
+        photo_data=_photo(payload),
+        challenge_token=payload.challenge_token or headers.get("X-Challenge-Token", ""),
+        challenge_answer=payload.challenge_answer or headers.get("X-Challenge-Answer", ""),
+        challenge_work=payload.challenge_work or headers.get("X-Challenge-Work", ""),
         idempotency_key=key,
         kelurahan_code=payload.kelurahan_code,
         about_self=payload.about_self,
@@ -124,12 +210,13 @@ def report_track(request: HttpRequest, payload: TrackIn) -> Status[object]:
             404,
             {"detail": _("The code or the PIN is not right."), "code": "not_found"},
         )
+    status = queries.tracking_status(report)
     return Status(
         200,
         {
             "tracking_code": services.format_code(report.tracking_code),
-            "status": report.status,
-            "status_text": str(STATUS_WORDS[ReportStatus(report.status)]),
+            "status": status,
+            "status_text": str(STATUS_WORDS[status]),
             "messages": [
                 {
                     "from_staff": m.from_staff,
@@ -140,3 +227,36 @@ def report_track(request: HttpRequest, payload: TrackIn) -> Status[object]:
             ],
         },
     )
+
+
+class MessageIn(Schema):
+    code: str = Field(max_length=20)
+    pin: str = Field(max_length=12)
+    body: str = Field(max_length=2000)
+
+
+class MessageCreated(Schema):
+    created_at: str
+
+
+@router.post(
+    "/messages",
+    auth=None,
+    response={201: MessageCreated, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Send a message to the unit about a report (code and PIN)",
+    description="The code and PIN are checked (and wrong tries counted) as for /track.",
+)
+def message_create(request: HttpRequest, payload: MessageIn) -> Status[object]:
+    code = services.normalise_code(payload.code)
+    if len(code) != services.CODE_LENGTH or not payload.pin.strip().isdigit():
+        raise ValidationError(_("Write the report code and the PIN you received."))
+    try:
+        report = services.public_report_track(
+            code=code, pin=payload.pin, address=str(request.META.get("REMOTE_ADDR", ""))
+        )
+    except services.TrackingRefused as refusal:
+        return Status(429, {"detail": str(refusal), "code": "too_many_tries"})
+    if report is None:
+        return Status(404, {"detail": _("The code or the PIN is not right."), "code": "not_found"})
+    message = services.public_message_add(report=report, body=payload.body)
+    return Status(201, {"created_at": message.created_at.isoformat()})

@@ -55,6 +55,11 @@ class ReportForm(forms.Form):
         required=False,
         max_length=200,
     )
+    contact_safe = forms.BooleanField(
+        label=_("This channel is safe for me: nobody else reads my messages on it."),
+        help_text=_("Needed if you want a message. We only ever write that there is news."),
+        required=False,
+    )
     photo = forms.FileField(label=_("Photo (optional)"), required=False)
     # A field people never see (hidden by the style sheet) and robots fill in.
     website = forms.CharField(
@@ -62,6 +67,11 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    # The question asked when the flood limits are reached (challenge.py); drawn by the
+    # template from a fresh challenge, never from what was posted.
+    challenge_token = forms.CharField(required=False, max_length=400)
+    challenge_answer = forms.CharField(required=False, max_length=20)
+    challenge_work = forms.CharField(required=False, max_length=12)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -69,6 +79,40 @@ class ReportForm(forms.Form):
         self.fields["kelurahan"].choices = [("", _("Choose…")), *places]  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
+
+
+class EasyReportForm(ReportForm):
+    """The easy-read form: the same report with only the questions that matter most,
+    in short words (for people who read with difficulty, and for small screens)."""
+
+    about = forms.ChoiceField(
+        label=_("Did it happen to you?"),
+        choices=[("self", _("Yes, to me")), ("other", _("No, to someone else"))],
+        widget=forms.RadioSelect,
+        initial="self",
+    )
+    what_happened = forms.CharField(
+        label=_("What happened?"),
+        help_text=_("Write a little. No names needed."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+    kelurahan = forms.ChoiceField(label=_("Where? (kelurahan)"))
+    danger_now = forms.ChoiceField(
+        label=_("Is someone in danger now?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    # Left out of the easy form; they keep their defaults (no contact, no photo).
+    when = None  # type: ignore[assignment]
+    rw = None  # type: ignore[assignment]
+    rt = None  # type: ignore[assignment]
+    contact = None  # type: ignore[assignment]
+    contact_phone = None  # type: ignore[assignment]
+    contact_times = None  # type: ignore[assignment]
+    contact_safe = None  # type: ignore[assignment]
+    photo = None  # type: ignore[assignment]
 
 
 class TrackForm(forms.Form):

@@ -48,6 +48,14 @@ class PublicReport(models.Model):
     )
     contact_phone = EncryptedTextField(_("phone"), blank=True, default="")
     contact_times = EncryptedTextField(_("safe times"), blank=True, default="")
+    # The reporter ticked "this channel is safe for me". Without it nothing is ever sent
+    # (DESIGN.md §5: a survivor is contacted only on a channel marked safe).
+    contact_safe = models.BooleanField(_("the channel is safe"), default=False)
+    # Made when a worker first replies and a safe channel was given, so the outbox can
+    # check the channel again at send time (notifications.services.notify_person).
+    contact_person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     photo_content_type = models.CharField(max_length=32, blank=True)
     # The cleaned photo, base64 and encrypted like a case attachment.
     photo = EncryptedTextField(blank=True, default="")
@@ -119,3 +127,13 @@ class SubmissionMark(models.Model):
 
     def __str__(self) -> str:
         return f"submission mark #{self.pk}"
+
+
+class ChallengeUse(models.Model):
+    """A challenge token that was tried once (right or wrong): it cannot be tried again."""
+
+    nonce = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"challenge use #{self.pk}"

@@ -4,11 +4,14 @@ coordinators of the unit the report was routed to. Everyone else: nothing (404).
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
 from sipakatau.cases.models import Case
+from sipakatau.cases.models.case import Status as CaseStatus
 from sipakatau.cases.queries import cases_visible_to
+from sipakatau.referrals.codes import ReferralStatus
+from sipakatau.referrals.models import Referral
 
-from .models import PublicMessage, PublicReport
+from .models import PublicMessage, PublicReport, ReportStatus
 
 UNIT_STAFF = {Role.CASEWORKER, Role.COORDINATOR}
 
@@ -44,3 +47,42 @@ def linkable_case_for_user(membership: Membership | None, pk: int) -> Case | Non
 def report_tracked(pk: int | None) -> PublicReport | None:
     """The report whose code and PIN this browser gave (its id kept in the session)."""
     return PublicReport.objects.filter(pk=pk).first() if pk else None
+
+
+# A referral that was declined or called back is not where the help is coming from.
+_LIVE_REFERRAL = [
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_SERVICE,
+    ReferralStatus.COMPLETED,
+]
+
+
+def tracking_status(report: PublicReport) -> ReportStatus:
+    """What the reporter reads: received, being handled, referred or closed. Read from
+    the case the report became, so the page follows the work without anyone updating
+    the report by hand; nothing of the case itself is shown."""
+    status = ReportStatus(report.status)
+    if status in (ReportStatus.CLOSED, ReportStatus.NOT_OURS, ReportStatus.SPAM):
+        return status
+    case = report.case
+    if case is None:
+        return status
+    if case.status == CaseStatus.CLOSED:
+        return ReportStatus.CLOSED
+    if Referral.objects.filter(case=case, status__in=_LIVE_REFERRAL).exists():
+        return ReportStatus.REFERRED
+    return ReportStatus.HANDLING
+
+
+def public_units() -> QuerySet[Organisation]:
+    """The community units and kelurahan offices that show the public where their posko
+    is and when it is open (only what an administrator wrote for that purpose)."""
+    return (
+        Organisation.objects.filter(
+            is_active=True, type__in=[OrganisationType.LBK_KK, OrganisationType.KELURAHAN]
+        )
+        .exclude(posko_address="", service_hours="")
+        .select_related("area")
+        .order_by("name")
+    )

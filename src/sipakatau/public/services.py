@@ -1,5 +1,5 @@
-"""Every write of the public portal: a report from the public, its tracking, the
-messages between reporter and unit, and what the unit decides about it.
+"""The reporter's writes on the public portal: a report, its tracking, her messages.
+What the unit decides about a report is in ``decisions``.
 
 The reporter has no account. A report is found again only by its tracking code and PIN;
 the PIN is stored as a salted hash and shown once. Guessing is limited per code and per
@@ -10,35 +10,30 @@ import base64
 import functools
 import re
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
-from sipakatau.accounts.services import actor_of
+from sipakatau.accounts.models import Organisation, OrganisationType, Role, User
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import area_is_within
 from sipakatau.audit.services import Actor, audit_record
-from sipakatau.cases.codes import Channel
-from sipakatau.cases.models import Case
-from sipakatau.cases.services.intake import case_open
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
+from .challenge import ChallengeFailed, challenge_check
 from .models import (
     ContactPreference,
     PublicMessage,
     PublicReport,
-    ReportStatus,
     SubmissionMark,
     TrackingFailure,
 )
@@ -100,7 +95,9 @@ def _public_actor() -> Actor:
     return Actor(label="public")
 
 
-def _audit(actor: Actor, action: str, obj: PublicReport | PublicMessage, fields: list[str]) -> None:
+def audit_change(
+    actor: Actor, action: str, obj: PublicReport | PublicMessage, fields: list[str]
+) -> None:
     meta = obj._meta
     audit_record(
         action=action,
@@ -138,11 +135,18 @@ def public_report_submit(
     photo_name: str = "",
     photo_data: bytes | None = None,
     address: str = "",
+    contact_safe: bool = False,
+    challenge_token: str = "",
+    challenge_answer: str = "",
+    challenge_work: str = "",
 ) -> Submitted:
     """Store a report once per key; answer its code, and its PIN the first time only.
 
     A repeat of the same key is answered before any limit is counted, so a reporter whose
-    connection dropped is never refused for trying again.
+    connection dropped is never refused for trying again. Over a flood limit the report
+    is refused with code ``rate_limited`` unless a challenge token comes with the right
+    answer (``challenge``); a wrong, old or reused one is refused with code
+    ``challenge_failed``.
     """
     if not _KEY.match(idempotency_key or ""):
         raise ValidationError(_("The form is out of date. Please open it again."))
@@ -170,8 +174,13 @@ def public_report_submit(
         errors["contact_phone"] = _(
             "Write the phone number we may use, or choose not to be contacted."
         )
+    if contact != ContactPreference.NONE and not contact_safe:
+        errors["contact_safe"] = _(
+            "Tick the box only if this channel is safe for you. If it is not, choose "
+            '"Do not contact me".'
+        )
     if contact == ContactPreference.NONE:
-        phone, contact_times = "", ""
+        phone, contact_times, contact_safe = "", "", False
     photo, photo_type = "", ""
     if photo_data:
         try:
@@ -191,19 +200,16 @@ def public_report_submit(
     assert kelurahan is not None and organisation is not None
     marks = [address_key(address), f"kel:{kelurahan.code}"]
     if _over_submission_limits(marks):
-        raise ValidationError(
-            _(
-                "Many reports came from here in a short time, so this one was not sent. "
-                "Please try again in an hour. If someone is in danger, call SAPA 129 or 112 now."
-            ),
-            code="rate_limited",
-        )
+        _pass_challenge(challenge_token, challenge_answer, challenge_work)
     pin = _new_pin()
+    # Hashed before the transaction: the slow hash must not hold SQLite's write lock,
+    # which every other report (and every other write) waits for.
+    pin_hash = make_password(pin)
     try:
         with transaction.atomic():
             report = PublicReport.objects.create(
                 tracking_code=_unused_code(),
-                pin_hash=make_password(pin),
+                pin_hash=pin_hash,
                 idempotency_key=idempotency_key,
                 kelurahan=kelurahan,
                 rt=rt,
@@ -215,18 +221,20 @@ def public_report_submit(
                 contact=contact,
                 contact_phone=phone,
                 contact_times=(contact_times or "").strip()[:200],
+                contact_safe=contact_safe,
                 photo=photo,
                 photo_content_type=photo_type,
                 organisation=organisation,
             )
             now = timezone.now()
             SubmissionMark.objects.bulk_create(SubmissionMark(key=key, at=now) for key in marks)
-            _audit(
+            audit_change(
                 _public_actor(),
                 "public_report.submitted",
                 report,
                 ["kelurahan", "rt", "rw", "about_self", "what_happened", "when_text", "danger_now",
-                 "contact", "contact_phone", "contact_times", "photo", "organisation"],
+                 "contact", "contact_phone", "contact_times", "contact_safe", "photo",
+                 "organisation"],
             )  # fmt: skip
             notify(
                 users=_unit_staff(organisation),
@@ -243,6 +251,28 @@ def public_report_submit(
             raise
         return Submitted(report=existing, pin=None)
     return Submitted(report=report, pin=pin)
+
+
+def _pass_challenge(token: str, answer: str, work: str) -> None:
+    """Over a flood limit: let the report through only with a right, fresh answer."""
+    if not token:
+        raise ValidationError(
+            _(
+                "Many reports came from here in a short time. To send yours, please answer "
+                "the short question below. If someone is in danger, call SAPA 129 or 112 now."
+            ),
+            code="rate_limited",
+        )
+    try:
+        challenge_check(token=token, answer=answer, work=work)
+    except ChallengeFailed:
+        raise ValidationError(
+            _(
+                "The answer was not right, or the question was too old. Nothing was sent. "
+                "Please answer the new question below."
+            ),
+            code="challenge_failed",
+        ) from None
 
 
 def _unused_code() -> str:
@@ -306,7 +336,8 @@ def public_report_track(*, code: str, pin: str, address: str) -> PublicReport | 
     return report
 
 
-def _message_body(body: str) -> str:
+def message_text(body: str) -> str:
+    """A message's text, trimmed; refused when empty or too long."""
     text = (body or "").strip()
     if not text:
         raise ValidationError({"body": _("The message is empty.")})
@@ -317,79 +348,8 @@ def _message_body(body: str) -> str:
 
 def public_message_add(*, report: PublicReport, body: str) -> PublicMessage:
     """A message from the reporter (who has shown the code and PIN)."""
-    text = _message_body(body)
+    text = message_text(body)
     with transaction.atomic():
         message = PublicMessage.objects.create(report=report, from_staff=False, body=text)
-        _audit(_public_actor(), "public_message.added", message, ["body"])
+        audit_change(_public_actor(), "public_message.added", message, ["body"])
     return message
-
-
-# --- The unit's decisions -------------------------------------------------------------------
-
-
-def _require_unit_staff(actor: Membership, report: PublicReport) -> None:
-    """The same rule as ``queries.public_reports_visible_to``, checked again at the write."""
-    if not actor.is_active or actor.role not in UNIT_STAFF:
-        raise PermissionDenied
-    if report.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-
-
-def public_reply_add(*, actor: Membership, report: PublicReport, body: str) -> PublicMessage:
-    _require_unit_staff(actor, report)
-    text = _message_body(body)
-    with transaction.atomic():
-        message = PublicMessage.objects.create(
-            report=report, from_staff=True, author=actor.user, body=text
-        )
-        _audit(actor_of(actor), "public_message.replied", message, ["body"])
-    return message
-
-
-def public_report_promote(*, actor: Membership, report: PublicReport) -> Case:
-    """Open a case from the report (never done automatically). Promoting twice opens
-    one case: the report's own key is the case's intake key."""
-    _require_unit_staff(actor, report)
-    if report.case_id is not None:
-        return report.case  # type: ignore[return-value]
-    if report.status in (ReportStatus.NOT_OURS, ReportStatus.SPAM):
-        raise ValidationError(_("This report was closed. It cannot become a case."))
-    with transaction.atomic():
-        case = case_open(
-            actor=actor,
-            channel=Channel.PUBLIC_PORTAL,
-            reported_at=report.created_at,
-            danger_now=report.danger_now,
-            intake_key=uuid.uuid5(uuid.NAMESPACE_URL, f"sipakatau:public:{report.pk}"),
-        )
-        report.case = case
-        report.status = ReportStatus.HANDLING
-        report.save(update_fields=["case", "status", "updated_at"])
-        _audit(actor_of(actor), "public_report.promoted", report, ["case", "status"])
-    return case
-
-
-def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -> PublicReport:
-    """Attach the report to a case the unit already has (the same story, told again)."""
-    _require_unit_staff(actor, report)
-    if case.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    with transaction.atomic():
-        report.case = case
-        report.status = ReportStatus.HANDLING
-        report.save(update_fields=["case", "status", "updated_at"])
-        _audit(actor_of(actor), "public_report.linked", report, ["case", "status"])
-    return report
-
-
-def public_report_close(*, actor: Membership, report: PublicReport, status: str) -> PublicReport:
-    _require_unit_staff(actor, report)
-    if status not in (ReportStatus.NOT_OURS, ReportStatus.SPAM, ReportStatus.CLOSED):
-        raise ValidationError({"status": _("Choose why the report is closed.")})
-    if report.case_id is not None and status != ReportStatus.CLOSED:
-        raise ValidationError(_("This report is part of a case already."))
-    with transaction.atomic():
-        report.status = status
-        report.save(update_fields=["status", "updated_at"])
-        _audit(actor_of(actor), "public_report.closed", report, ["status"])
-    return report

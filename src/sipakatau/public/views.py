@@ -23,13 +23,15 @@ from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
 
-from . import queries, services
-from .forms import CloseForm, LinkForm, MessageForm, ReportForm, TrackForm
-from .models import PublicReport, ReportStatus
+from . import decisions, queries, services
+from .challenge import Challenge, challenge_new
+from .forms import CloseForm, EasyReportForm, LinkForm, MessageForm, ReportForm, TrackForm
+from .models import ContactPreference, PublicReport, ReportStatus
 
 SESSION_DONE = "public_report_done"
 SESSION_TRACKED = "public_report_tracked"
 UNIT_STAFF = (Role.CASEWORKER, Role.COORDINATOR)
+CHALLENGE_CODES = ("rate_limited", "challenge_failed")
 
 # What a reporter reads about her report: plain words, and nothing that tells whoever
 # looks over her shoulder more than she already knows.
@@ -55,7 +57,8 @@ def _address(request: HttpRequest) -> str:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     providers = public_providers().select_related("area").prefetch_related("services")[:50]
-    return render(request, "public/home.html", {"providers": providers})
+    units = queries.public_units()[:50]
+    return render(request, "public/home.html", {"providers": providers, "units": units})
 
 
 @require_GET
@@ -66,9 +69,19 @@ def weather(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
+    return _report_page(request, ReportForm, "public/report.html")
+
+
+@require_http_methods(["GET", "POST"])
+def report_easy(request: HttpRequest) -> HttpResponse:
+    """The easy-read form: fewer, shorter questions, large type, the same service."""
+    return _report_page(request, EasyReportForm, "public/report_easy.html")
+
+
+def _report_page(request: HttpRequest, form_class: type[ReportForm], template: str) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "public/report.html", {"form": ReportForm()})
-    form = ReportForm(request.POST, request.FILES)
+        return render(request, template, {"form": form_class()})
+    form = form_class(request.POST, request.FILES)
     if request.POST.get("website"):
         # The honeypot was filled in: a robot. Nothing is stored; a person who somehow
         # got here is told where to go instead.
@@ -77,7 +90,8 @@ def report(request: HttpRequest) -> HttpResponse:
             None,
             _("Your report could not be sent. Please try again, or call SAPA 129 (free)."),
         )
-        return render(request, "public/report.html", {"form": form}, status=400)
+        return render(request, template, {"form": form}, status=400)
+    challenge: Challenge | None = None
     if form.is_valid():
         data = form.cleaned_data
         photo = data.get("photo")
@@ -87,26 +101,34 @@ def report(request: HttpRequest) -> HttpResponse:
                 kelurahan_code=data["kelurahan"],
                 about_self=data["about"] == "self",
                 what_happened=data["what_happened"],
-                when=data["when"],
+                when=data.get("when") or "",
                 danger_now=data["danger_now"] == "yes",
-                contact=data["contact"],
-                contact_phone=data["contact_phone"],
-                contact_times=data["contact_times"],
-                rt=data["rt"],
-                rw=data["rw"],
+                contact=data.get("contact") or ContactPreference.NONE,
+                contact_phone=data.get("contact_phone") or "",
+                contact_times=data.get("contact_times") or "",
+                contact_safe=bool(data.get("contact_safe")),
+                rt=data.get("rt") or "",
+                rw=data.get("rw") or "",
                 photo_name=photo.name if photo else "",
                 photo_data=photo.read() if photo else None,
                 address=_address(request),
+                challenge_token=data["challenge_token"],
+                challenge_answer=data["challenge_answer"],
+                challenge_work=data["challenge_work"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
+            if getattr(error, "code", None) in CHALLENGE_CODES:
+                # Over a flood limit: a fresh question, whatever was posted before.
+                challenge = challenge_new()
         else:
             request.session[SESSION_DONE] = {
                 "code": submitted.report.tracking_code,
                 "pin": submitted.pin or "",
             }
             return redirect("public:report_done")
-    return render(request, "public/report.html", {"form": form}, status=400)
+    context = {"form": form, "challenge": challenge}
+    return render(request, template, context, status=429 if challenge else 400)
 
 
 @require_GET
@@ -149,7 +171,7 @@ def track(request: HttpRequest) -> HttpResponse:
         context.update(
             {
                 "code": services.format_code(tracked.tracking_code),
-                "status_words": STATUS_WORDS[ReportStatus(tracked.status)],
+                "status_words": STATUS_WORDS[queries.tracking_status(tracked)],
                 "thread": queries.messages_of(tracked),
                 "message_form": MessageForm(),
             }
@@ -244,7 +266,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = _acting(request)
     try:
         if action == "promote":
-            case = services.public_report_promote(actor=actor, report=report)
+            case = decisions.public_report_promote(actor=actor, report=report)
             messages.success(request, _("A case was opened from this report."))
             return redirect("cases:case_detail", pk=case.pk)
         if action == "link":
@@ -257,12 +279,12 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if case_found is None:
                 messages.error(request, _("Choose a case of your unit."))
             else:
-                services.public_report_link(actor=actor, report=report, case=case_found)
+                decisions.public_report_link(actor=actor, report=report, case=case_found)
                 messages.success(request, _("The report was linked to the case."))
         elif action == "close":
             form = CloseForm(request.POST)
             if form.is_valid():
-                services.public_report_close(
+                decisions.public_report_close(
                     actor=actor, report=report, status=form.cleaned_data["status"]
                 )
                 messages.success(request, _("The report was closed."))
@@ -271,7 +293,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reply":
             form = MessageForm(request.POST)
             if form.is_valid():
-                services.public_reply_add(
+                decisions.public_reply_add(
                     actor=actor, report=report, body=form.cleaned_data["body"]
                 )
                 messages.success(

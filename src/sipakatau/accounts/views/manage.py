@@ -235,6 +235,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "name": organisation.name,
             "short_name": organisation.short_name,
             "is_active": organisation.is_active,
+            "posko_address": organisation.posko_address,
+            "service_hours": organisation.service_hours,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -89,8 +89,10 @@ def test_rendering_a_stored_context_drops_everything_off_the_allowlist(
     with translation.override(language):
         text = templates.render_for_person(template, context)
 
-    # then only the allowlisted values are in it
-    assert "BHG-1/2025/0001" in text
+    # then only the allowlisted values are in it (the reference, where the text has one:
+    # the public portal's notice leaves out the tracking code, half of the reporter's key)
+    if "%(register_number)s" in str(templates.PERSON_TEMPLATES[template]):
+        assert "BHG-1/2025/0001" in text
     assert "CANARY-" not in text
     assert CANARY.name not in text and CANARY.nik not in text and CANARY.address not in text
     assert "%(" not in text

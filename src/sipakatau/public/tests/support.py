@@ -62,3 +62,37 @@ def public_urls() -> list[str]:
 
 def track(client: Client, code: str, pin: str, address: str = "10.0.0.1") -> Any:
     return client.post(reverse("public:track"), {"code": code, "pin": pin}, REMOTE_ADDR=address)
+
+
+def challenge_in(html: str) -> tuple[str, str]:
+    """The question and the token of the challenge on a page."""
+    question = re.search(r'<label for="id_challenge_answer">([^<]*)</label>', html)
+    token = re.search(r'name="challenge_token" value="([^"]+)"', html)
+    assert question is not None and token is not None, "no challenge on the page"
+    return question.group(1), token.group(1)
+
+
+def solve(question: str) -> int:
+    """Read the sum in words the way a person would (in the page's language)."""
+    from django.utils import translation
+
+    from sipakatau.public.challenge import NUMBER_WORDS
+
+    tokens = re.findall(r"[^\W\d_]+", question.lower())
+    for language in ("id", "en"):
+        with translation.override(language):
+            words = [str(word).lower() for word in NUMBER_WORDS]
+        numbers = [words.index(t) for t in tokens if t in words]
+        if len(numbers) == 2:
+            return sum(numbers)
+    raise AssertionError(question)
+
+
+def prove_work(nonce: str, bits: int) -> str:
+    """What the browser's script finds: the first number whose hash has enough zero bits."""
+    from sipakatau.public.challenge import work_done
+
+    work = 0
+    while not work_done(nonce, str(work), bits):
+        work += 1
+    return str(work)

@@ -63,3 +63,59 @@ def test_tracking_answers_status_and_limits_guessing(
         for _n in range(6)
     ]
     assert answers == [404] * 5 + [429]
+
+
+def test_a_report_may_carry_a_photo(anonymous: Client, bahagia: Organisation) -> None:
+    import base64
+
+    from sipakatau.cases.tests.builders import png_bytes
+
+    body = {
+        **REPORT,
+        "photo_name": "luka.png",
+        "photo_base64": base64.b64encode(png_bytes()).decode(),
+    }
+
+    response = _post(anonymous, body, "key-0003-abcdef")
+
+    assert response.status_code == 201  # type: ignore[attr-defined]
+    report = PublicReport.objects.get()
+    assert report.photo_content_type == "image/png"
+    assert report.photo
+
+
+def test_a_photo_that_is_not_one_is_refused_and_nothing_is_stored(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    import base64
+
+    body = {**REPORT, "photo_base64": base64.b64encode(b"<html>bukan foto</html>").decode()}
+
+    response = _post(anonymous, body, "key-0004-abcdef")
+
+    assert response.status_code in (400, 422)  # type: ignore[attr-defined]
+    assert not PublicReport.objects.exists()
+
+
+def test_the_reporter_can_send_a_message_with_her_code_and_pin(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    from sipakatau.public.models import PublicMessage
+
+    created = _post(anonymous, REPORT, "key-0005-abcdef").json()  # type: ignore[attr-defined]
+
+    sent = anonymous.post(
+        "/api/v1/public/messages",
+        json.dumps({"code": created["tracking_code"], "pin": created["pin"], "body": "Halo."}),
+        content_type="application/json",
+    )
+    wrong = "000000" if created["pin"] != "000000" else "111111"
+    refused = anonymous.post(
+        "/api/v1/public/messages",
+        json.dumps({"code": created["tracking_code"], "pin": wrong, "body": "Palsu."}),
+        content_type="application/json",
+    )
+
+    assert sent.status_code == 201
+    assert refused.status_code == 404
+    assert list(PublicMessage.objects.values_list("body", flat=True)) == ["Halo."]

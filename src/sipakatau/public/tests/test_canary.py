@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.audit.models import AuditEvent
-from sipakatau.notifications.models import Notification
+from sipakatau.notifications.models import Notification, OutboxMessage
 from sipakatau.public.models import PublicReport
 from tests.canary import CANARY, database_snapshot, scan
 from tests.factories import Persona
@@ -32,6 +32,7 @@ def test_the_canary_is_in_no_url_and_not_in_the_database(
             contact="whatsapp",
             contact_phone=CANARY.phone,
             contact_times=f"Tanya {CANARY.name} setelah 17:00",
+            contact_safe="on",
         ),
     )
     assert response.status_code == 302
@@ -45,3 +46,8 @@ def test_the_canary_is_in_no_url_and_not_in_the_database(
     assert scan(NEEDLES, database_snapshot(connection)) == []
     assert scan(NEEDLES, repr(list(AuditEvent.objects.values()))) == []
     assert scan(NEEDLES, repr(list(Notification.objects.values()))) == []
+    # The reply queued the neutral notice on the safe channel; the number is in the
+    # encrypted address only (the raw database was scanned above), the rest holds nothing.
+    assert OutboxMessage.objects.filter(template="person_public_reply").count() == 1
+    plain = ["template", "context", "sender", "dedup_key", "last_error", "channel"]
+    assert scan(NEEDLES, repr(list(OutboxMessage.objects.values(*plain)))) == []

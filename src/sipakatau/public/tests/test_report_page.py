@@ -2,6 +2,7 @@
 robot, and hands the code and PIN over once, with nothing in a URL."""
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -174,3 +175,83 @@ def test_the_report_content_is_never_in_a_url(anonymous: Client, bahagia: Organi
     assert "RAHASIA" not in done.content.decode()
     for href in re.findall(r'(?:href|action|src)="([^"]*)"', done.content.decode()):
         assert "RAHASIA" not in href
+
+
+def test_a_refused_form_comes_back_with_every_text_kept(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    # Given a form where everything is filled in but the RT is not a number
+    data = form_data(
+        what_happened="Cerita panjang tentang malam itu.",
+        when="Sabtu malam",
+        rw="4",
+        rt="xx",
+        contact="sms",
+        contact_phone="081233344455",
+        contact_times="setelah jam 5 sore",
+        contact_safe="on",
+    )
+
+    response = anonymous.post(reverse("public:report"), data)
+
+    # Then nothing is stored and every field comes back as she wrote it
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert not PublicReport.objects.exists()
+    assert "Cerita panjang tentang malam itu.</textarea>" in html
+    for name in ("when", "rw", "rt", "contact_phone", "contact_times", "idempotency_key"):
+        assert re.search(rf'name="{name}"[^>]*value="{re.escape(data[name])}"', html), name
+    assert re.search(r'name="contact_safe"[^>]*checked', html)
+    assert re.search(r'value="sms"[^>]*checked', html)
+    # The error is tied to its field for screen readers
+    assert 'id="id_rt_error"' in html
+    assert re.search(r'aria-describedby="[^"]*id_rt_error', html)
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_photo_over_the_limit_is_refused_in_plain_words_and_nothing_is_stored(
+    anonymous: Client, bahagia: Organisation, settings: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sipakatau.cases.tests.builders import png_bytes
+
+    photo = png_bytes((400, 300))
+    settings.UPLOAD_MAX_BYTES = len(photo) - 1
+    upload = SimpleUploadedFile("luka.png", photo, content_type="image/png")
+
+    response = anonymous.post(
+        reverse("public:report"), {**form_data(what_happened="Foto luka."), "photo": upload}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "too big" in html or "terlalu besar" in html
+    assert 'id="id_photo_error"' in html
+    assert "Foto luka." in html
+    assert not PublicReport.objects.exists()
+
+
+def test_the_form_offers_the_easy_version_and_keeps_drafts_only_in_the_tab(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    html = anonymous.get(reverse("public:report")).content.decode()
+
+    assert f'href="{reverse("public:report_easy")}"' in html
+    assert "public-form.js" in html
+    assert 'data-keep="report"' in html
+    assert 'id="keep-note" hidden' in html  # shown by the script only, when it can keep
+
+
+def test_every_visible_field_of_the_form_has_a_label(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    for url in (reverse("public:report"), reverse("public:report_easy"), reverse("public:track")):
+        html = anonymous.get(url).content.decode()
+        labelled = set(re.findall(r'<label for="([^"]+)"', html))
+        fields = re.findall(r"<(?:input|select|textarea)\b([^>]*)>", html)
+        for attributes in fields:
+            if 'type="hidden"' in attributes:
+                continue
+            found = re.search(r'id="([^"]+)"', attributes)
+            assert found is not None and found.group(1) in labelled, (url, attributes)

@@ -3,10 +3,14 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from sipakatau.accounts.models import Organisation
-from sipakatau.public.models import PublicMessage
-from sipakatau.public.services import public_reply_add, public_report_close
+from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
+from sipakatau.public.decisions import public_reply_add, public_report_close
+from sipakatau.public.models import PublicMessage, ReportStatus
+from sipakatau.public.views import STATUS_WORDS
+from sipakatau.referrals.tests.support import referral_rules  # noqa: F401 (fixture)
 from tests.factories import Persona
 
 from .support import submit, track
@@ -122,3 +126,48 @@ def test_the_sixth_try_from_one_address_is_refused_even_with_the_right_pin(
     # Then it is refused; from another address the same code and PIN work
     assert refused.status_code == 429
     assert track(Client(), target.report.tracking_code, target.pin, "10.0.2.2").status_code == 302
+
+
+@pytest.mark.usefixtures("referral_rules", "deadline_rules")
+def test_a_report_whose_case_was_referred_reads_referred(
+    anonymous: Client, bahagia: Organisation, dinsos: Organisation, bahagia_caseworker: Persona
+) -> None:
+    from sipakatau.public.decisions import public_report_link
+    from sipakatau.referrals.tests.support import referral_between
+
+    submitted = submit()
+    assert submitted.pin is not None
+    referral = referral_between(bahagia, dinsos)
+    public_report_link(
+        actor=bahagia_caseworker.membership, report=submitted.report, case=referral.case
+    )
+
+    track(anonymous, submitted.report.tracking_code, submitted.pin)
+    page = anonymous.get(reverse("public:track")).content.decode()
+    api = anonymous.post(
+        "/api/v1/public/track",
+        {"code": submitted.report.tracking_code, "pin": submitted.pin},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.5.5",
+    ).json()
+
+    assert escape(str(STATUS_WORDS[ReportStatus.REFERRED])) in page
+    assert api["status"] == "referred"
+    assert "Dinas" not in page  # the page says referred, never to whom
+
+
+@pytest.mark.usefixtures("deadline_rules")
+def test_a_linked_case_without_referral_reads_being_handled(
+    anonymous: Client, bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    from sipakatau.public.decisions import public_report_promote
+
+    submitted = submit()
+    assert submitted.pin is not None
+    public_report_promote(actor=bahagia_caseworker.membership, report=submitted.report)
+
+    track(anonymous, submitted.report.tracking_code, submitted.pin)
+    page = anonymous.get(reverse("public:track")).content.decode()
+
+    assert escape(str(STATUS_WORDS[ReportStatus.HANDLING])) in page
+    assert escape(str(STATUS_WORDS[ReportStatus.REFERRED])) not in page

@@ -1,0 +1,56 @@
+"""The easy-read form: four short questions in large type; the same service stores it."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation
+from sipakatau.public.models import PublicReport
+
+from .support import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_easy_form_asks_only_the_four_questions(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    html = anonymous.get(reverse("public:report_easy")).content.decode()
+
+    for name in ("about", "what_happened", "kelurahan", "danger_now"):
+        assert f'name="{name}"' in html
+    for name in ("when", "rt", "rw", "contact_phone", "photo"):
+        assert f'name="{name}"' not in html
+    assert 'class="easy"' in html
+    assert "<svg" in html and 'aria-hidden="true"' in html
+    assert 'id="quick-exit"' in html
+
+
+def test_the_easy_form_sends_a_report(anonymous: Client, bahagia: Organisation) -> None:
+    data = {
+        key: value
+        for key, value in form_data(what_happened="Saya takut pulang.").items()
+        if key in ("idempotency_key", "about", "what_happened", "kelurahan", "danger_now")
+    }
+
+    response = anonymous.post(reverse("public:report_easy"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:report_done")
+    report = PublicReport.objects.get()
+    assert report.what_happened == "Saya takut pulang."
+    assert report.organisation == bahagia
+    assert report.contact == "none"
+
+
+def test_the_easy_form_keeps_the_text_when_the_place_is_missing(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    response = anonymous.post(
+        reverse("public:report_easy"),
+        {"idempotency_key": "abcdef123456", "about": "other", "what_happened": "Tolong kami."},
+    )
+
+    assert response.status_code == 400
+    assert "Tolong kami." in response.content.decode()
+    assert not PublicReport.objects.exists()
