@@ -1,9 +1,11 @@
 """A version's way from draft to decree, and who may move it."""
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.models import AuditEvent
@@ -13,6 +15,13 @@ from sipakatau.mechanisms.models import MechanismVersion
 from tests.factories import Persona, make_persona
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Messages in English, so the tests can match them (Indonesian is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
