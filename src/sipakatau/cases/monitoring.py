@@ -10,9 +10,19 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from sipakatau.mechanisms.codes import Trigger
 from sipakatau.mechanisms.models import MechanismVersion
 
 from .models import CaseDeadline, Status
+
+# A step that only some kinds of violence start (police forwarding: sexual violence, UU
+# 12/2022 Pasal 41) counts those cases in one kelurahan. With one or two, whoever saw a
+# neighbour go to the posko learns what she reported; so below SMALL_CELL (zero included)
+# the page shows "fewer than 3" and no figure (DESIGN §5: small cells suppressed). Steps
+# every case has (first contact, assessment, follow-up) say how the unit worked, not
+# what happened.
+SMALL_CELL = 3
+TRIGGERS_BY_VIOLENCE = frozenset({Trigger.SEXUAL_VIOLENCE_RECORDED})
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class StepCompliance:
     overdue: int  # still open and past due, the case not closed
     pending: int  # still open, not yet due
     closed_unmet: int  # the case closed without the action recorded
+    suppressed: bool = False  # fewer than SMALL_CELL cases of one kind of violence
 
     @property
     def decided(self) -> int:
@@ -71,6 +82,10 @@ def mechanism_compliance(
                 overdue=row.get("overdue", 0),
                 pending=row.get("pending", 0),
                 closed_unmet=row.get("closed_unmet", 0),
+                # None is told apart from one or two: "0" beside "1 case" would say
+                # as much as "1".
+                suppressed=step.trigger in TRIGGERS_BY_VIOLENCE
+                and row.get("total", 0) < SMALL_CELL,
             )
         )
     return cases, steps

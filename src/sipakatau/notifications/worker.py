@@ -33,6 +33,7 @@ MAX_ATTEMPTS = 8
 # Far longer than one send can take (the SMTP and gateway timeouts are seconds), so a live
 # worker never loses its claim; a dead one gives the message back after this.
 CLAIM_LEASE = timedelta(minutes=10)
+INACTIVE = "recipient account disabled"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,13 +64,20 @@ def _finish(message: OutboxMessage, **changes: object) -> None:
 
 
 def _address(message: OutboxMessage) -> str | None:
-    """Where to send ``message``, or None when it must be refused.
+    """Where to send ``message``, or None when it must be refused (and is closed here).
 
     A person's choices are read again at send time: someone who asked since not to be
     contacted, or whose phone was taken, must not get a message queued before that.
     The number and channel are today's, not the ones on record when it was queued.
     """
     if message.recipient_kind != RecipientKind.PERSON:
+        user = message.recipient_user
+        if user is None or not user.is_active:
+            # Disabled since it was queued: the mailbox may now be someone else's (a
+            # successor, a departed volunteer), as ``services.notify`` says at queue time.
+            _finish(message, status=OutboxStatus.FAILED, next_attempt_at=None, last_error=INACTIVE)
+            logger.info("Outbox message %s: %s", message.pk, INACTIVE)
+            return None
         return message.recipient_address
     if message.recipient_person is None:
         return None
@@ -145,6 +153,8 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> int:
     for pk in due:
         if not _claim(pk, now):
             continue  # another worker has it
-        message = OutboxMessage.objects.select_related("recipient_person").get(pk=pk)
+        message = OutboxMessage.objects.select_related("recipient_person", "recipient_user").get(
+            pk=pk
+        )
         sent += _attempt(message, now)
     return sent

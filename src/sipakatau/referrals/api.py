@@ -146,6 +146,21 @@ def _audit(request: HttpRequest, action: str, referral_id: object, fields: list[
     )
 
 
+def _audit_received(request: HttpRequest, action: str, referrals: list[Referral]) -> None:
+    """A list of received referrals carries every one's shared data: audited once, on the
+    organisation, like the inbox export (an empty list showed nothing)."""
+    membership = _membership(request)
+    if not referrals or membership is None:
+        return
+    audit_record(
+        action=action,
+        actor=actor_of(membership),
+        object_type="accounts.organisation",
+        object_id=membership.organisation_id,
+        fields=["shared_fields", "service_given", "feedback"],
+    )
+
+
 def _items(referral_fields: list[str], projection: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
@@ -310,6 +325,7 @@ def referrals_received(request: HttpRequest, show: str = "all") -> list[dict[str
     if show not in queries.INBOX_FILTERS:
         show = "all"
     referrals = queries.inbox(_membership(request), show=show)
+    _audit_received(request, "referral.listed", referrals)
     return [_out(referral, sender_view=False) for referral in referrals]
 
 
@@ -320,6 +336,7 @@ def referrals_received(request: HttpRequest, show: str = "all") -> list[dict[str
 )
 def referrals_received_search(request: HttpRequest, payload: SearchIn) -> list[dict[str, Any]]:
     referrals = queries.inbox(_membership(request), show="all", search=payload.q)
+    _audit_received(request, "referral.searched", referrals)
     return [_out(referral, sender_view=False) for referral in referrals]
 
 

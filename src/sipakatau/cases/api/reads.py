@@ -10,7 +10,7 @@ from sipakatau.mechanisms.queries import version_for
 
 from .. import queries
 from ..models import Case
-from ..monitoring import mechanism_compliance
+from ..monitoring import StepCompliance, mechanism_compliance
 from ..services.care import attachment_bytes
 from ..services.classification import GBVIMS_QUESTIONS
 from ..services.workflow import closure_reasons_for
@@ -163,13 +163,26 @@ class StepComplianceOut(Schema):
     position: int
     title: str
     action: str
-    total: int
-    on_time: int
-    late: int
-    overdue: int
-    pending: int
-    closed_unmet: int
+    # True: a step only some kinds of violence have (police forwarding) with fewer than 3
+    # cases; its counts are null, as on the page (DESIGN §5: small cells suppressed).
+    suppressed: bool
+    total: int | None
+    on_time: int | None
+    late: int | None
+    overdue: int | None
+    pending: int | None
+    closed_unmet: int | None
     on_time_percent: int | None
+
+
+COUNTS = ("total", "on_time", "late", "overdue", "pending", "closed_unmet", "on_time_percent")
+
+
+def _step_out(step: StepCompliance) -> dict[str, object]:
+    out: dict[str, object] = {**step.__dict__, "on_time_percent": step.on_time_percent}
+    if step.suppressed:
+        out.update(dict.fromkeys(COUNTS))
+    return out
 
 
 class MechanismMonitoringOut(Schema):
@@ -184,7 +197,8 @@ class MechanismMonitoringOut(Schema):
     summary="How often each timed step of an issued mechanism met its deadline",
     description="Counts over the cases the version governs (opened while it was in force); "
     "no case is named. Anyone who takes part in the kelurahan's mechanism may read it; "
-    "a draft or a mechanism out of scope answers 404.",
+    "a draft or a mechanism out of scope answers 404. A step only some kinds of violence "
+    "have (police forwarding) with fewer than 3 cases is `suppressed` and its counts null.",
 )
 def mechanism_monitoring(request: HttpRequest, version_id: int) -> dict[str, object]:
     version = version_for(membership_of(request), version_id)
@@ -194,5 +208,5 @@ def mechanism_monitoring(request: HttpRequest, version_id: int) -> dict[str, obj
     return {
         "version_id": version.pk,
         "cases": cases,
-        "steps": [{**step.__dict__, "on_time_percent": step.on_time_percent} for step in steps],
+        "steps": [_step_out(step) for step in steps],
     }

@@ -244,3 +244,45 @@ def test_a_late_step_the_decree_sends_to_the_lurah_reaches_the_lurah(
     assert note.context["register_number"] == case.register_number
     assert note.context["link"] == f"/kasus/pemantauan-mekanisme/{version.pk}/"
     assert not Notification.objects.filter(recipient=staff.user).exists()
+
+
+def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
+    bahagia_caseworker: Persona, kelurahan_ws: Organisation, lurah: Persona
+) -> None:
+    from django.urls import reverse
+
+    from sipakatau.cases.models import CaseDeadline
+    from sipakatau.cases.monitoring import mechanism_compliance
+    from tests.factories import english
+
+    version = mechanism_builders.issued_version(kelurahan_ws)
+    url = reverse("cases:mechanism_monitoring", args=[version.pk])
+
+    def forwarded_case() -> None:
+        case = open_case(bahagia_caseworker.membership)
+        CaseDeadline.objects.create(
+            case=case, code="police_forwarding", label="Penerusan", due_at=timezone.now()
+        )
+
+    # Given two cases of sexual violence in the kelurahan: the police forwarding step
+    # would tell who reported what to anyone who saw them go to the posko
+    forwarded_case()
+    forwarded_case()
+    _count, steps = mechanism_compliance(version)
+    police = next(step for step in steps if step.action == "police_forwarding")
+    contact = next(step for step in steps if step.action == "first_contact")
+    assert police.suppressed and not contact.suppressed
+    page = english(lurah.client).get(url).content.decode()
+    assert page.count('data-count="suppressed"') == 1
+    assert "Fewer than 3 cases" in page
+    api_url = f"/api/v1/cases/mechanism-monitoring/{version.pk}"
+    hidden = next(s for s in lurah.client.get(api_url).json()["steps"] if s["suppressed"])
+    assert hidden["action"] == "police_forwarding"
+    assert hidden["total"] is None and hidden["on_time_percent"] is None
+
+    # When a third one is opened, the figures show
+    forwarded_case()
+    page = english(lurah.client).get(url).content.decode()
+    assert 'data-count="suppressed"' not in page
+    shown = lurah.client.get(api_url).json()["steps"]
+    assert [s["total"] for s in shown if s["action"] == "police_forwarding"] == [3]

@@ -9,7 +9,7 @@ from sipakatau.lib.access import staff_view
 from sipakatau.mechanisms.codes import Status
 from sipakatau.mechanisms.queries import version_for
 
-from ..monitoring import mechanism_compliance
+from ..monitoring import SMALL_CELL, mechanism_compliance
 from .common import membership_of
 
 
@@ -24,5 +24,5 @@ def mechanism_monitoring(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/mechanism_monitoring.html",
-        {"version": version, "cases": cases, "steps": steps},
+        {"version": version, "cases": cases, "steps": steps, "small_cell": SMALL_CELL},
     )

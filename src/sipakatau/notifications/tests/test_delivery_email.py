@@ -137,3 +137,23 @@ def test_the_system_check_refuses_a_sender_that_gives_the_service_away(settings:
     settings.SIPAKATAU_NEUTRAL_SENDER = "Layanan Korban Kekerasan"
     (error,) = check_neutral_sender()
     assert error.id == "sipakatau.E101"
+
+
+def test_an_email_to_an_account_disabled_since_it_was_queued_is_not_sent(
+    bahagia_caseworker: Persona, smtp: SmtpServer
+) -> None:
+    # Given a queued staff email, and the account disabled before the worker runs (the
+    # mailbox may now belong to someone else)
+    message = _queue(bahagia_caseworker)
+    bahagia_caseworker.user.is_active = False
+    bahagia_caseworker.user.save(update_fields=["is_active"])
+
+    # when the worker runs
+    assert deliver_due() == 0
+
+    # then nothing reached the mail server, and the message is closed for good
+    assert smtp.sink.received == []
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert message.next_attempt_at is None
+    assert message.last_error == "recipient account disabled"

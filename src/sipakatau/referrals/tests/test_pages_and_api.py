@@ -174,6 +174,24 @@ def _send(client: Client, method: str, url: str, body: Any = None) -> Any:
     return client.get(url)
 
 
+def test_the_api_lists_of_received_referrals_are_audited(
+    sent: Referral, dinsos: Organisation, dinsos_officer: Persona, dp3a_officer: Persona
+) -> None:
+    from sipakatau.audit.models import AuditEvent
+
+    client = dinsos_officer.client
+    assert client.get("/api/v1/referrals/received").json()["items"]
+    assert _send(client, "POST", "/api/v1/referrals/received/search", {"q": "wati"}).json()
+    events = AuditEvent.objects.filter(
+        action__in=["referral.listed", "referral.searched"], object_id=str(dinsos.pk)
+    )
+    assert sorted(event.action for event in events) == ["referral.listed", "referral.searched"]
+    assert all(event.object_type == "accounts.organisation" for event in events)
+    # An empty list showed nothing: no event.
+    assert dp3a_officer.client.get("/api/v1/referrals/received").json()["items"] == []
+    assert AuditEvent.objects.filter(action="referral.listed").count() == 1
+
+
 def test_another_agencys_officer_gets_404_on_every_page_and_endpoint(
     sent: Referral, dp3a_officer: Persona, ikhlas_caseworker: Persona
 ) -> None:
