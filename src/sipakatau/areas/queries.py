@@ -12,6 +12,13 @@ def area_and_descendants(area: Area) -> QuerySet[Area]:
     return Area.objects.filter(Q(pk=area.pk) | Q(code__startswith=area.code + "."))
 
 
+def codes_with_ancestors(code: str) -> list[str]:
+    """The code and every ancestor's, nearest first: codes nest, so ``73.72.03.1003``
+    lies in ``73.72.03``, ``73.72`` and ``73``."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
 def area_is_within(area: Area, ancestor: Area) -> bool:
     return area.code == ancestor.code or area.code.startswith(ancestor.code + ".")
 
@@ -19,9 +26,7 @@ def area_is_within(area: Area, ancestor: Area) -> bool:
 def area_time_zone(area: Area | None) -> str:
     """The area's own zone, else the nearest ancestor's, else the configured default."""
     if area is not None:
-        codes = [area.code]
-        parts = area.code.split(".")
-        codes += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        codes = codes_with_ancestors(area.code)
         zones = dict(
             Area.objects.filter(code__in=codes)
             .exclude(time_zone="")

@@ -11,7 +11,7 @@ from django.db import transaction
 from sipakatau.accounts.models import Membership
 from sipakatau.mechanisms import services
 from sipakatau.mechanisms.codes import Section, Status
-from sipakatau.mechanisms.models import Mechanism
+from sipakatau.mechanisms.models import Mechanism, MechanismVersion
 
 from .directory import demo_directory
 
@@ -62,10 +62,7 @@ def demo_mechanisms() -> int:
     return started
 
 
-def _discuss(staff: Membership, version: object) -> None:
-    from sipakatau.mechanisms.models import MechanismVersion
-
-    assert isinstance(version, MechanismVersion)
+def _discuss(staff: Membership, version: MechanismVersion) -> None:
     services.version_transition(actor=staff, version=version, to=Status.IN_DISCUSSION)
     dp3a, dinsos = _member("uptd.petugas"), _member("dinsos.petugas")
     step = version.steps.get(action="first_contact")

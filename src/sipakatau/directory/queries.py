@@ -11,6 +11,7 @@ from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.areas.models import Area, Level
+from sipakatau.areas.queries import area_and_descendants, codes_with_ancestors
 
 from .models import Provider, ProviderService
 
@@ -19,13 +20,6 @@ READERS = frozenset(set(Role.values) - {Role.AUDITOR})
 MANAGERS = frozenset({Role.ADMIN, Role.AGENCY_MANAGER})
 
 _AreasServed = Provider.areas_served.through
-
-
-def _with_ancestors(area: Area) -> list[str]:
-    """The area's code and every ancestor's: codes nest, so ``73.72.03.1003`` lies in
-    ``73.72.03``, ``73.72`` and ``73``."""
-    parts = area.code.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
 
 
 def _listed(providers: QuerySet[Provider]) -> QuerySet[Provider]:
@@ -50,7 +44,7 @@ def providers_for_search(
             )
         )
     if area is not None:
-        codes = _with_ancestors(area)
+        codes = codes_with_ancestors(area.code)
         served = _AreasServed.objects.filter(provider=OuterRef("pk"))
         providers = providers.filter(
             Exists(served.filter(area__code__in=codes))
@@ -82,7 +76,7 @@ def providers_managed_by(membership: Membership | None) -> QuerySet[Provider]:
     if membership is None or not membership.is_active:
         return Provider.objects.none()
     if membership.role == Role.ADMIN:
-        scope = _within(membership.organisation.area.code, "area__")
+        scope = Q(area__in=area_and_descendants(membership.organisation.area))
     elif membership.role == Role.AGENCY_MANAGER:
         scope = Q(organisation_id=membership.organisation_id)
     else:
@@ -134,13 +128,9 @@ def areas_for_directory(membership: Membership) -> QuerySet[Area]:
     )
 
 
-def _within(code: str, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": code + "."})
-
-
 def areas_placeable(membership: Membership) -> QuerySet[Area]:
     """Where the actor may locate an entry: inside its own organisation's area."""
-    return areas_for_directory(membership).filter(_within(membership.organisation.area.code))
+    return areas_for_directory(membership) & area_and_descendants(membership.organisation.area)
 
 
 def organisations_linkable(membership: Membership) -> QuerySet[Organisation]:
@@ -151,5 +141,5 @@ def organisations_linkable(membership: Membership) -> QuerySet[Organisation]:
     if membership.role == Role.AGENCY_MANAGER:
         return organisations.filter(pk=membership.organisation_id)
     if membership.role == Role.ADMIN:
-        return organisations.filter(_within(membership.organisation.area.code, "area__"))
+        return organisations.filter(area__in=area_and_descendants(membership.organisation.area))
     return Organisation.objects.none()

@@ -1,7 +1,9 @@
 """Form helpers that belong to no domain."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
+from django.http import HttpRequest
 
 
 def apply_service_errors(form: Form, error: ValidationError) -> None:
@@ -12,3 +14,9 @@ def apply_service_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def show_refusal(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's refusal of a button (no form to put it on) as a message at the top
+    of the next page."""
+    messages.error(request, " ".join(error.messages))

@@ -36,7 +36,7 @@ def _lines(value: str) -> list[str]:
 
 class OnceForm(forms.Form):
     """A hidden key per rendered form: the same form sent twice does its work once
-    (see views/common.py ``done_before``)."""
+    (see views/common.py ``save_once``)."""
 
     form_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
 

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.areas.models import Area, Level
+from sipakatau.areas.queries import codes_with_ancestors
 
 from .codes import Status
 from .models import (
@@ -36,16 +37,11 @@ from .models import (
 STAKEHOLDER_ROLES = frozenset(set(Role.values) - {Role.AUDITOR, Role.ADMIN})
 
 
-def _ancestor_codes(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
-
-
 def _visible_area_filter(membership: Membership, prefix: str = "area__") -> Q:
     area_code = membership.organisation.area.code
     within = Q(**{f"{prefix}code": area_code}) | Q(**{f"{prefix}code__startswith": area_code + "."})
     # An organisation below the kelurahan (an RW posko) sees its kelurahan's mechanism.
-    above = Q(**{f"{prefix}code__in": _ancestor_codes(area_code)})
+    above = Q(**{f"{prefix}code__in": codes_with_ancestors(area_code)})
     return within | above
 
 
@@ -203,7 +199,7 @@ def active_version_for_area(area: Area) -> MechanismVersion | None:
     kelurahan above an RW or RT)."""
     return (
         MechanismVersion.objects.filter(
-            status=Status.ISSUED, mechanism__area__code__in=_ancestor_codes(area.code)
+            status=Status.ISSUED, mechanism__area__code__in=codes_with_ancestors(area.code)
         )
         .select_related("mechanism", "mechanism__area", "decree")
         .order_by("-mechanism__area__code")

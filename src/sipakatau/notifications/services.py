@@ -19,6 +19,7 @@ from sipakatau.accounts.models import Organisation
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.phone import PhoneError, normalise_phone
 from sipakatau.people.models import ContactChannel, Person
+from sipakatau.people.profile import safe_contact_of
 
 from .models import Channel, Notification, OutboxMessage, OutboxStatus, RecipientKind
 from .templates import UnsafeNotification, clean_context, clean_person_context, reveals
@@ -27,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 # The person's own contact channels that the outbox can use, and how it sends on them.
 # A phone call, a home visit or a trusted go-between are for staff to do, not for us.
-_PHONE_CHANNELS = {ContactChannel.SMS: Channel.SMS, ContactChannel.WHATSAPP: Channel.WHATSAPP}
+_PHONE_CHANNELS: dict[str, str] = {
+    ContactChannel.SMS: Channel.SMS,
+    ContactChannel.WHATSAPP: Channel.WHATSAPP,
+}
 
 
 class Refusal:
@@ -94,14 +98,10 @@ def safe_phone_channel(person: Person) -> tuple[str, str] | str:
     Only what the person chose (DESIGN.md §5): "do not contact" wins over everything, and
     a channel is used only when the person marked it, in the order they listed them.
     """
-    safe = person.safe_contact if isinstance(person.safe_contact, dict) else {}
-    if safe.get("do_not_contact"):
+    safe = safe_contact_of(person)
+    if safe.do_not_contact:
         return Refusal.DO_NOT_CONTACT
-    channels = [
-        _PHONE_CHANNELS[choice]
-        for choice in safe.get("channels") or []
-        if choice in _PHONE_CHANNELS
-    ]
+    channels = [_PHONE_CHANNELS[choice] for choice in safe.channels if choice in _PHONE_CHANNELS]
     if not channels:
         return Refusal.NO_SAFE_CHANNEL
     try:

@@ -1,6 +1,7 @@
 """The rest of a person's record: where they live, disability, and safe contact."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,27 @@ from .models import (
     WgDomain,
 )
 from .services import ROLES_RECORDING_PEOPLE
+
+
+@dataclass(frozen=True)
+class SafeContact:
+    """How a person said they may be reached. "Do not contact" wins over everything, so
+    with it set there are no channels and no times."""
+
+    do_not_contact: bool
+    channels: list[str]
+    times: str
+
+
+def safe_contact_of(person: Person) -> SafeContact:
+    safe = person.safe_contact if isinstance(person.safe_contact, dict) else {}
+    if safe.get("do_not_contact"):
+        return SafeContact(do_not_contact=True, channels=[], times="")
+    return SafeContact(
+        do_not_contact=False,
+        channels=[str(channel) for channel in safe.get("channels") or []],
+        times=str(safe.get("times") or ""),
+    )
 
 
 def disability_from_wg(answers: Mapping[str, str]) -> bool:

@@ -20,8 +20,8 @@ from pydantic import Field
 
 from . import queries, services
 from .challenge import challenge_new
-from .models import ContactPreference, ReportStatus
-from .views import STATUS_WORDS
+from .models import ContactPreference, PublicReport, ReportStatus
+from .views import CHALLENGE_CODES, STATUS_WORDS, client_address
 
 # A JSON body is held in memory whole, and Django refuses one over
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): base64 photos up to about 1.7 MB fit under it.
@@ -131,7 +131,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
         submitted = _submit(request, key, payload)
     except ValidationError as error:
         code = getattr(error, "code", None)  # a dict of field errors has none
-        if code not in ("rate_limited", "challenge_failed"):
+        if code not in CHALLENGE_CODES:
             raise
         challenge = challenge_new()
         return Status(
@@ -184,8 +184,20 @@ def _submit(request: HttpRequest, key: str, payload: ReportIn) -> services.Submi
         contact_times=payload.contact_times,
         rt=payload.rt,
         rw=payload.rw,
-        address=str(request.META.get("REMOTE_ADDR", "")),
+        address=client_address(request),
     )
+
+
+def _report_for(request: HttpRequest, code: str, pin: str) -> PublicReport | Status[object]:
+    """The report for this code and PIN, or the answer that refuses it (429, 404; a
+    malformed code raises ValidationError, answered 422)."""
+    try:
+        report = services.public_report_track(code=code, pin=pin, address=client_address(request))
+    except services.TrackingRefused as refusal:
+        return Status(429, {"detail": str(refusal), "code": "too_many_tries"})
+    if report is None:
+        return Status(404, {"detail": _("The code or the PIN is not right."), "code": "not_found"})
+    return report
 
 
 @router.post(
@@ -195,21 +207,9 @@ def _submit(request: HttpRequest, key: str, payload: ReportIn) -> services.Submi
     summary="Follow a report with its code and PIN",
 )
 def report_track(request: HttpRequest, payload: TrackIn) -> Status[object]:
-    code = services.normalise_code(payload.code)
-    if len(code) != services.CODE_LENGTH or not payload.pin.strip().isdigit():
-        # A malformed code is a typing slip, not a guess: it is not counted.
-        raise ValidationError(_("Write the report code and the PIN you received."))
-    try:
-        report = services.public_report_track(
-            code=code, pin=payload.pin, address=str(request.META.get("REMOTE_ADDR", ""))
-        )
-    except services.TrackingRefused as refusal:
-        return Status(429, {"detail": str(refusal), "code": "too_many_tries"})
-    if report is None:
-        return Status(
-            404,
-            {"detail": _("The code or the PIN is not right."), "code": "not_found"},
-        )
+    report = _report_for(request, payload.code, payload.pin)
+    if isinstance(report, Status):
+        return report
     status = queries.tracking_status(report)
     return Status(
         200,
@@ -247,16 +247,8 @@ class MessageCreated(Schema):
     description="The code and PIN are checked (and wrong tries counted) as for /track.",
 )
 def message_create(request: HttpRequest, payload: MessageIn) -> Status[object]:
-    code = services.normalise_code(payload.code)
-    if len(code) != services.CODE_LENGTH or not payload.pin.strip().isdigit():
-        raise ValidationError(_("Write the report code and the PIN you received."))
-    try:
-        report = services.public_report_track(
-            code=code, pin=payload.pin, address=str(request.META.get("REMOTE_ADDR", ""))
-        )
-    except services.TrackingRefused as refusal:
-        return Status(429, {"detail": str(refusal), "code": "too_many_tries"})
-    if report is None:
-        return Status(404, {"detail": _("The code or the PIN is not right."), "code": "not_found"})
+    report = _report_for(request, payload.code, payload.pin)
+    if isinstance(report, Status):
+        return report
     message = services.public_message_add(report=report, body=payload.body)
     return Status(201, {"created_at": message.created_at.isoformat()})

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.services import actor_of
-from sipakatau.audit.services import audit_record
 from sipakatau.notifications.services import notify_person
 from sipakatau.people.models import ContactChannel
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
 
 from .models import ContactPreference, PublicMessage, PublicReport
+from .services import audit_change
 
 _SAFE_CHANNELS = {
     ContactPreference.SMS: ContactChannel.SMS,
@@ -47,13 +47,7 @@ def reporter_tell(*, actor: Membership, report: PublicReport, message: PublicMes
         )
         report.contact_person = person
         report.save(update_fields=["contact_person", "updated_at"])
-        audit_record(
-            action="public_report.contact_linked",
-            actor=actor_of(actor),
-            object_type="public.publicreport",
-            object_id=report.pk,
-            fields=["contact_person"],
-        )
+        audit_change(actor_of(actor), "public_report.contact_linked", report, ["contact_person"])
     notify_person(
         person=person,
         template="person_public_reply",

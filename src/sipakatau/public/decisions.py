@@ -17,7 +17,8 @@ from sipakatau.cases.services.intake import case_open
 
 from .contact import reporter_tell
 from .models import PublicMessage, PublicReport, ReportStatus
-from .services import UNIT_STAFF, audit_change, message_text
+from .queries import UNIT_STAFF
+from .services import audit_change, message_text
 
 
 def _require_unit_staff(actor: Membership, report: PublicReport) -> None:

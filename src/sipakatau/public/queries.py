@@ -8,12 +8,13 @@ from sipakatau.accounts.models import Membership, Organisation, OrganisationType
 from sipakatau.cases.models import Case
 from sipakatau.cases.models.case import Status as CaseStatus
 from sipakatau.cases.queries import cases_visible_to
-from sipakatau.referrals.codes import ReferralStatus
+from sipakatau.referrals.codes import OPEN_STATUSES, ReferralStatus
 from sipakatau.referrals.models import Referral
 
 from .models import PublicMessage, PublicReport, ReportStatus
 
-UNIT_STAFF = {Role.CASEWORKER, Role.COORDINATOR}
+# Who reads and decides a unit's public reports (and is told when one arrives).
+UNIT_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
 
 
 def public_reports_visible_to(membership: Membership | None) -> QuerySet[PublicReport]:
@@ -44,18 +45,19 @@ def linkable_case_for_user(membership: Membership | None, pk: int) -> Case | Non
     return cases_visible_to(membership).filter(pk=pk).first()
 
 
+def report_by_code(code: str) -> PublicReport | None:
+    """The report with this tracking code, for the service that then checks its PIN
+    (``services.public_report_track``); nobody may read a report by its code alone."""
+    return PublicReport.objects.filter(tracking_code=code).first() if code else None
+
+
 def report_tracked(pk: int | None) -> PublicReport | None:
     """The report whose code and PIN this browser gave (its id kept in the session)."""
     return PublicReport.objects.filter(pk=pk).first() if pk else None
 
 
 # A referral that was declined or called back is not where the help is coming from.
-_LIVE_REFERRAL = [
-    ReferralStatus.SENT,
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.IN_SERVICE,
-    ReferralStatus.COMPLETED,
-]
+_LIVE_REFERRAL = [*OPEN_STATUSES, ReferralStatus.COMPLETED]
 
 
 def tracking_status(report: PublicReport) -> ReportStatus:

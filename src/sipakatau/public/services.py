@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Organisation, OrganisationType, Role, User
+from sipakatau.accounts.models import Organisation, OrganisationType, User
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import area_is_within
 from sipakatau.audit.services import Actor, audit_record
@@ -37,6 +37,7 @@ from .models import (
     SubmissionMark,
     TrackingFailure,
 )
+from .queries import UNIT_STAFF, report_by_code
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or copied by hand stays right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -47,7 +48,6 @@ FAILURE_WINDOW = timedelta(minutes=15)
 SUBMISSION_WINDOW = timedelta(hours=1)
 MAX_TEXT = 5000
 MAX_MESSAGE = 2000
-UNIT_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 _RT_RW = re.compile(r"^[0-9]{1,3}$")
@@ -319,12 +319,15 @@ def public_report_track(*, code: str, pin: str, address: str) -> PublicReport | 
     """The report for this code and PIN, or None. After ``MAX_FAILURES`` wrong tries on
     one code or from one address within the window, even the right PIN is refused."""
     normal = normalise_code(code)
+    if len(normal) != CODE_LENGTH or not (pin or "").strip().isdigit():
+        # A malformed code is a typing slip, not a guess: it is not counted.
+        raise ValidationError(_("Write the report code and the PIN you received."))
     keys = [f"code:{normal[:32]}", address_key(address)]
     if _failures(keys):
         raise TrackingRefused(
             _("Too many wrong tries. Please wait 15 minutes and try again, or call SAPA 129.")
         )
-    report = PublicReport.objects.filter(tracking_code=normal).first() if normal else None
+    report = report_by_code(normal)
     # The hash is checked even for an unknown code, so timing does not tell codes apart.
     valid = check_password((pin or "").strip(), report.pin_hash if report else _dummy_hash())
     if report is None or not valid:

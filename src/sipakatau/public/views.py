@@ -9,19 +9,19 @@ import base64
 from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from . import decisions, queries, services
 from .challenge import Challenge, challenge_new
@@ -30,7 +30,6 @@ from .models import ContactPreference, PublicReport, ReportStatus
 
 SESSION_DONE = "public_report_done"
 SESSION_TRACKED = "public_report_tracked"
-UNIT_STAFF = (Role.CASEWORKER, Role.COORDINATOR)
 CHALLENGE_CODES = ("rate_limited", "challenge_failed")
 
 # What a reporter reads about her report: plain words, and nothing that tells whoever
@@ -47,7 +46,7 @@ STATUS_WORDS = {
 }
 
 
-def _address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
@@ -111,7 +110,7 @@ def _report_page(request: HttpRequest, form_class: type[ReportForm], template: s
                 rw=data.get("rw") or "",
                 photo_name=photo.name if photo else "",
                 photo_data=photo.read() if photo else None,
-                address=_address(request),
+                address=client_address(request),
                 challenge_token=data["challenge_token"],
                 challenge_answer=data["challenge_answer"],
                 challenge_work=data["challenge_work"],
@@ -154,17 +153,22 @@ def track(request: HttpRequest) -> HttpResponse:
             found = services.public_report_track(
                 code=form.cleaned_data["code"],
                 pin=form.cleaned_data["pin"],
-                address=_address(request),
+                address=client_address(request),
             )
         except services.TrackingRefused as refusal:
             form.add_error(None, str(refusal))
             return render(request, "public/track.html", {"form": form}, status=429)
-        if found is None:
-            form.add_error(None, _("The code or the PIN is not right. Please check and try again."))
+        except ValidationError as slip:  # a malformed code: not counted as a guess
+            form.add_error(None, slip)
         else:
-            request.session.cycle_key()
-            request.session[SESSION_TRACKED] = found.pk
-            return redirect("public:track")
+            if found is None:
+                form.add_error(
+                    None, _("The code or the PIN is not right. Please check and try again.")
+                )
+            else:
+                request.session.cycle_key()
+                request.session[SESSION_TRACKED] = found.pk
+                return redirect("public:track")
     tracked = _tracked(request) if request.method == "GET" else None
     context: dict[str, object] = {"form": form, "report": tracked}
     if tracked is not None:
@@ -189,7 +193,7 @@ def track_message(request: HttpRequest) -> HttpResponse:
         try:
             services.public_message_add(report=tracked, body=form.cleaned_data["body"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_refusal(request, error)
     else:
         messages.error(request, _("The message is empty."))
     return redirect("public:track")
@@ -214,7 +218,7 @@ def _acting(request: HttpRequest) -> Membership:
     return membership
 
 
-@staff_view(*UNIT_STAFF)
+@staff_view(*queries.UNIT_STAFF)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     reports = queries.public_reports_visible_to(_membership(request))
@@ -301,10 +305,8 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 )
             else:
                 messages.error(request, _("The message is empty."))
-    except PermissionDenied:
-        raise
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("public:inbox_detail", pk=report.pk)
 
 

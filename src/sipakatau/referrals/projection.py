@@ -18,6 +18,7 @@ from sipakatau.areas.models import Area, Level
 from sipakatau.cases.codes import NeedDomain, ViolenceForm
 from sipakatau.cases.models import Assessment, Case, CaseParty, Incident
 from sipakatau.people.models import ContactChannel, DisabilityKind, Sex
+from sipakatau.people.profile import safe_contact_of
 
 from .codes import AgeBand, SharedField, age_band
 
@@ -50,14 +51,13 @@ def build_projection(
         elif field == SharedField.VICTIM_SEX:
             projection[field] = person.sex
         elif field == SharedField.VICTIM_CONTACT:
-            safe = person.safe_contact if isinstance(person.safe_contact, dict) else {}
-            channels = [] if safe.get("do_not_contact") else list(safe.get("channels") or [])
+            safe = safe_contact_of(person)
             # The contact note is for the unit's own workers: it is never shared.
             projection[field] = {
-                "do_not_contact": bool(safe.get("do_not_contact")),
-                "channels": channels,
-                "times": "" if safe.get("do_not_contact") else str(safe.get("times") or ""),
-                "phone": (person.phone or "") if set(channels) & _PHONE_CHANNELS else "",
+                "do_not_contact": safe.do_not_contact,
+                "channels": safe.channels,
+                "times": safe.times,
+                "phone": (person.phone or "") if set(safe.channels) & _PHONE_CHANNELS else "",
             }
         elif field == SharedField.VICTIM_DISABILITY:
             projection[field] = {

@@ -34,10 +34,9 @@ from sipakatau.notifications.services import notify
 from .codes import OPEN_STATUSES, ReferralStatus, SharedField, Urgency
 from .models import Referral, ReferralDeadlineRule
 from .projection import SharedItem, build_projection, projection_items
+from .queries import AGENCY_ROLES
 
 logger = logging.getLogger(__name__)
-
-AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
 
 # Used only when the rule table has no row for an urgency (a fresh database emptied by
 # hand): the same numbers the migration seeds, so a referral always gets a deadline.
@@ -344,31 +343,42 @@ def referral_create(
 # --- Answering ------------------------------------------------------------------------------
 
 
-def _move(referral: Referral, allowed_from: set[str], message: str, **changes: object) -> list[str]:
+def _move(
+    actor: Membership | None,
+    referral: Referral,
+    action: str,
+    allowed_from: set[str],
+    message: str,
+    **changes: object,
+) -> None:
+    """One step of the state machine above, with its audit event."""
     if referral.status not in allowed_from:
         raise ValidationError(message)
     for field, value in changes.items():
         setattr(referral, field, value)
     fields = list(changes)
     referral.save(update_fields=[*fields, "updated_at"])
-    return fields
+    _audit(actor, action, referral, fields)
+
+
+def _tell_sender(referral: Referral) -> None:
+    _tell(_sender_people(referral), "referral_answered", referral, _unit_name(referral.recipient))
 
 
 def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
     require_answerer(actor, referral)
     with transaction.atomic():
-        fields = _move(
+        _move(
+            actor,
             referral,
+            "referral.accepted",
             {ReferralStatus.SENT},
             _("Only a referral waiting for an answer can be accepted."),
             status=ReferralStatus.ACCEPTED,
             answered_by=actor.user,
             answered_at=timezone.now(),
         )
-        _audit(actor, "referral.accepted", referral, fields)
-        _tell(
-            _sender_people(referral), "referral_answered", referral, _unit_name(referral.recipient)
-        )
+        _tell_sender(referral)
     return referral
 
 
@@ -377,8 +387,10 @@ def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> R
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so the unit can find another service.")})
     with transaction.atomic():
-        fields = _move(
+        _move(
+            actor,
             referral,
+            "referral.declined",
             {ReferralStatus.SENT},
             _("Only a referral waiting for an answer can be declined."),
             status=ReferralStatus.DECLINED,
@@ -386,24 +398,22 @@ def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> R
             answered_by=actor.user,
             answered_at=timezone.now(),
         )
-        _audit(actor, "referral.declined", referral, fields)
-        _tell(
-            _sender_people(referral), "referral_answered", referral, _unit_name(referral.recipient)
-        )
+        _tell_sender(referral)
     return referral
 
 
 def referral_start_service(*, actor: Membership, referral: Referral) -> Referral:
     require_answerer(actor, referral)
     with transaction.atomic():
-        fields = _move(
+        _move(
+            actor,
             referral,
+            "referral.started",
             {ReferralStatus.ACCEPTED},
             _("Accept the referral before the service starts."),
             status=ReferralStatus.IN_SERVICE,
             started_at=timezone.now(),
         )
-        _audit(actor, "referral.started", referral, fields)
     return referral
 
 
@@ -415,8 +425,10 @@ def referral_complete(
     if not service_given.strip():
         raise ValidationError({"service_given": _("Say what service was given.")})
     with transaction.atomic():
-        fields = _move(
+        _move(
+            actor,
             referral,
+            "referral.completed",
             {ReferralStatus.IN_SERVICE},
             _("Start the service before completing it."),
             status=ReferralStatus.COMPLETED,
@@ -424,10 +436,7 @@ def referral_complete(
             feedback=feedback.strip(),
             completed_at=timezone.now(),
         )
-        _audit(actor, "referral.completed", referral, fields)
-        _tell(
-            _sender_people(referral), "referral_answered", referral, _unit_name(referral.recipient)
-        )
+        _tell_sender(referral)
     return referral
 
 
@@ -438,15 +447,16 @@ def _end(actor: Membership | None, referral: Referral, status: str, action: str)
     # The recipient's copy goes: the purpose has ended (UU 27/2022 PDP Pasal 16 ayat (2))
     # or consent is withdrawn (Pasal 40). The field codes stay, so the record still says
     # what had been shared.
-    fields = _move(
+    _move(
+        actor,
         referral,
+        action,
         set(OPEN_STATUSES),
         _("This referral is already finished."),
         status=status,
         projection={},
         ended_at=timezone.now(),
     )
-    _audit(actor, action, referral, fields)
     _tell(
         agency_people(referral.recipient_id),
         "referral_withdrawn",

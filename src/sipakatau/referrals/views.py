@@ -7,8 +7,10 @@ recipient's pages show the projection only: nothing here hands them the case.
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.cases.codes import PartyRole
@@ -26,7 +28,7 @@ from sipakatau.cases.queries import case_browsable_for_user
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 from sipakatau.mechanisms.queries import pathway_providers
 
 from . import queries, services
@@ -35,8 +37,6 @@ from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceCh
 from .letter import letter_pdf
 from .models import Referral
 from .projection import projection_items
-
-AGENCY = (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER)
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -77,7 +77,6 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         # The same answer as for a case outside the unit: nobody learns it exists.
         raise Http404
     case = case_browsable_for_user(membership, pk)
-    actor = _acting(request)
     victims = case.parties.filter(role=PartyRole.VICTIM).select_related("person").order_by("pk")
     context: dict[str, Any] = {"case": case}
     if not victims.exists():
@@ -106,7 +105,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         values = form.cleaned_data
         try:
             items = services.referral_preview(
-                actor=actor,
+                actor=membership,
                 case=case,
                 shared_fields=values["shared_fields"],
                 summary=values["summary"],
@@ -120,7 +119,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if action == "send":
                 referral = services.referral_create(
-                    actor=actor,
+                    actor=membership,
                     case=case,
                     provider=values["provider"],
                     service_type=service,
@@ -153,7 +152,7 @@ def referral_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         services.referral_cancel(actor=_acting(request), referral=referral)
         messages.success(request, _("The referral was cancelled."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return _to_detail(referral)
 
 
@@ -192,7 +191,7 @@ def _answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.referral_start_service(actor=actor, referral=referral)
             messages.success(request, _("The service has started."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return _to_detail(referral)
 
 
@@ -208,57 +207,70 @@ def referral_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(request, pk, "start")
 
 
-@staff_view()
-@require_http_methods(["GET", "POST"])
-def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def _answer_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    act: Callable[[Membership, Referral, dict[str, Any]], object],
+    *,
+    title: str,
+    submit: str,
+    done: str,
+) -> HttpResponse:
+    """The recipient's answer that needs words: declining, completing."""
     referral = queries.referral_for_user(_membership(request), pk)
     actor = _acting(request)
     services.require_answerer(actor, referral)
-    form = DeclineForm(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            services.referral_decline(
-                actor=actor, referral=referral, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("You declined the referral. The unit was told."))
+            act(actor, referral, form.cleaned_data)
+            messages.success(request, done)
             return _to_detail(referral)
         except ValidationError as error:
             apply_service_errors(form, error)
     context = {
         "referral": referral,
         "form": form,
-        "title": _("Decline referral %(number)s") % {"number": referral.register_number},
-        "submit": _("Decline"),
+        "title": title % {"number": referral.register_number},
+        "submit": submit,
     }
     return render(request, "referrals/answer_form.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer_page(
+        request,
+        pk,
+        DeclineForm,
+        lambda actor, referral, values: services.referral_decline(
+            actor=actor, referral=referral, reason=values["reason"]
+        ),
+        title=_("Decline referral %(number)s"),
+        submit=_("Decline"),
+        done=_("You declined the referral. The unit was told."),
+    )
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
 def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = queries.referral_for_user(_membership(request), pk)
-    actor = _acting(request)
-    services.require_answerer(actor, referral)
-    form = CompleteForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            services.referral_complete(
-                actor=actor,
-                referral=referral,
-                service_given=form.cleaned_data["service_given"],
-                feedback=form.cleaned_data["feedback"],
-            )
-            messages.success(request, _("The referral is completed. The unit sees your feedback."))
-            return _to_detail(referral)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-    context = {
-        "referral": referral,
-        "form": form,
-        "title": _("Complete referral %(number)s") % {"number": referral.register_number},
-        "submit": _("Complete"),
-    }
-    return render(request, "referrals/answer_form.html", context)
+    return _answer_page(
+        request,
+        pk,
+        CompleteForm,
+        lambda actor, referral, values: services.referral_complete(
+            actor=actor,
+            referral=referral,
+            service_given=values["service_given"],
+            feedback=values["feedback"],
+        ),
+        title=_("Complete referral %(number)s"),
+        submit=_("Complete"),
+        done=_("The referral is completed. The unit sees your feedback."),
+    )
 
 
 @staff_view()
@@ -277,7 +289,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The agency inbox -----------------------------------------------------------------------------
 
 
-@staff_view(*AGENCY)
+@staff_view(*queries.AGENCY_ROLES)
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET filters by status; a search is POSTed, so that what was searched for (perhaps
@@ -312,7 +324,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-@staff_view(*AGENCY)
+@staff_view(*queries.AGENCY_ROLES)
 @require_GET
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """Every referral the organisation received, with the shared fields only."""

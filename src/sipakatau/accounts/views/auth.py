@@ -3,8 +3,6 @@
 import base64
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.access import is_verified, staff_view
+from sipakatau.lib.qr import qr_svg
 
 from .. import queries, services
 from ..forms import SetupForm, SignInForm, TokenForm
@@ -125,11 +124,6 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", {"form": form})
 
 
-def _qr_svg(data: str) -> str:
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
-
-
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -152,7 +146,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         # Generated here from the device key; safe to embed, it contains no user input.
-        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308
+        "qr_svg": mark_safe(qr_svg(device.config_url)),  # noqa: S308
         "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
     }
     return render(request, "accounts/setup.html", context)

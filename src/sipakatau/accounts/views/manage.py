@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sipakatau.areas.queries import area_and_descendants
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries, services
 from ..forms import (
@@ -106,7 +106,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.user_set_active(actor=actor, user=user, active=active)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -129,7 +129,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, user=user, password=form.cleaned_data["password"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_refusal(request, error)
         else:
             messages.success(request, _("The new password is set. Give it to the user in person."))
     else:
@@ -159,7 +159,7 @@ def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_grant(actor=actor, user=user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_refusal(request, error)
         else:
             messages.success(request, _("The role has been given."))
     else:

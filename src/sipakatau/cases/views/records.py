@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries
 from ..codes import PartyRole
@@ -188,7 +188,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             actor=membership, consent=consent, reason=form.cleaned_data.get("reason", "")
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, _("The consent is withdrawn."))
     return to_case(consent.case, "consents")
@@ -225,7 +225,7 @@ def plan_item_status(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=membership, item=item, status=form.cleaned_data["status"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_refusal(request, error)
         else:
             messages.success(request, _("Saved."))
     else:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sipakatau.accounts.models import Role
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries
 from ..forms.records import AssignForm, ClosureDecisionForm, ClosureRequestForm, ReopenForm
@@ -77,7 +77,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Nothing was changed."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return to_case(case)
 
 

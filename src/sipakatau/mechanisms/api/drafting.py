@@ -10,7 +10,7 @@ from ninja import Status as HttpStatus
 from ninja.pagination import PageNumberPagination, paginate
 
 from sipakatau.areas.queries import area_by_code
-from sipakatau.directory.models import Provider
+from sipakatau.directory.queries import providers_for_search
 
 from .. import queries, services
 from ..codes import Status
@@ -247,8 +247,8 @@ def step_move(request: HttpRequest, step_id: int, payload: MoveIn) -> Step:
     "/versions/{version_id}/pathway",
     response={201: PathwayEntryOut},
     summary="Add a provider to the referral pathway",
-    description="For one service, a provider from the directory (`provider_id`) with the "
-    "contact person agreed with it. " + DRAFTER,
+    description="For one service, an active provider from the directory (`provider_id`) "
+    "that serves the kelurahan, with the contact person agreed with it. " + DRAFTER,
 )
 def pathway_add(request: HttpRequest, version_id: int, payload: PathwayEntryIn) -> HttpStatus[Any]:
     version = queries.version_for(membership_of(request), version_id)
@@ -257,7 +257,9 @@ def pathway_add(request: HttpRequest, version_id: int, payload: PathwayEntryIn) 
     # answer does not depend on what the directory holds.
     if not queries.may_draft(actor, version.mechanism):
         raise PermissionDenied
-    provider = Provider.objects.filter(pk=payload.provider_id).first()
+    # The providers the page offers: active ones that serve the kelurahan.
+    providers = providers_for_search(area=version.mechanism.area)
+    provider = providers.filter(pk=payload.provider_id).first()
     if provider is None:
         raise ValidationError({"provider": _("Choose a provider from the directory.")})
     entry = services.pathway_entry_add(

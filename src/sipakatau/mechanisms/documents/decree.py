@@ -10,10 +10,12 @@ installed serif closest to the Bookman Old Style offices use; no web font is fet
 
 from django.utils.safestring import mark_safe
 
+from sipakatau.lib.pdf import html_to_pdf
+from sipakatau.lib.qr import qr_svg
+
 from ..models import Decree, MechanismVersion
 from .content import DRAFT_MARK, decree_content
 from .diagram import flow_svg
-from .render import html_to_pdf, qr_svg
 
 
 def decree_pdf(*, version: MechanismVersion, decree: Decree | None, verify_url: str) -> bytes:
@@ -21,10 +23,11 @@ def decree_pdf(*, version: MechanismVersion, decree: Decree | None, verify_url: 
     Without: the draft preview — no number, no QR code, marked "DRAF — belum berlaku" on
     every page, so that a printed preview cannot pass for the decree."""
     content = decree_content(version=version, decree=decree, verify_url=verify_url)
+    qr = qr_svg(content.verify_url, size_mm=30, border=2) if content.verify_url else ""
     context = {
         "c": content,
         "draft_mark": DRAFT_MARK,
         "flow_svg": mark_safe(flow_svg(content.steps)),  # noqa: S308 (escaped in diagram.py)
-        "qr_svg": mark_safe(qr_svg(content.verify_url)) if content.verify_url else "",  # noqa: S308
+        "qr_svg": mark_safe(qr),  # noqa: S308 (generated here from our own address)
     }
     return html_to_pdf("mechanisms/documents/decree.html", context)

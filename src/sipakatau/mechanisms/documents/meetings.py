@@ -4,10 +4,11 @@ with a disability are the programme's inclusion figures, so both documents print
 
 from dataclasses import dataclass
 
+from sipakatau.lib.pdf import html_to_pdf
+
 from ..codes import Gender
 from ..models import Attendee, Meeting
 from . import labels as L
-from .render import html_to_pdf
 
 # An attendance list printed before the meeting has empty lines to sign on.
 BLANK_LINES = 20

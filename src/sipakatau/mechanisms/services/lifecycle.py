@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sipakatau.accounts.models import Membership
 
@@ -55,9 +56,12 @@ def version_transition(
             ).count()
             if open_comments:
                 raise ValidationError(
-                    _(
-                        "%(count)s comment(s) are not resolved yet. Resolve every comment "
-                        "before approving."
+                    ngettext(
+                        "%(count)s comment is not resolved yet. Resolve every comment "
+                        "before approving.",
+                        "%(count)s comments are not resolved yet. Resolve every comment "
+                        "before approving.",
+                        open_comments,
                     )
                     % {"count": open_comments}
                 )

@@ -152,3 +152,33 @@ def test_the_indonesian_helpers() -> None:
     assert [labels.letter(n) for n in (0, 25, 26)] == ["a", "z", "aa"]
     assert labels.nip("198001012005011001") == "19800101 200501 1 001"
     assert labels.nip("12345") == "12345"
+
+
+def test_the_pdf_renderer_fetches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sipakatau.lib import pdf
+
+    # Given a document that names a remote image and a local file as a stylesheet
+    html = (
+        '<link rel="stylesheet" href="file:///etc/passwd">'
+        '<img src="https://example.invalid/tracker.png"><p>Isi</p>'
+    )
+    monkeypatch.setattr(pdf, "render_to_string", lambda template, context: html)
+    asked: list[str] = []
+    refuse = pdf._refuse
+
+    def noted(url: str) -> None:
+        asked.append(url)
+        refuse(url)
+
+    monkeypatch.setattr(pdf, "_refuse", noted)
+
+    # When it is printed, the PDF is made and both addresses were refused
+    assert pdf.html_to_pdf("any.html", {}).startswith(b"%PDF")
+    assert sorted(asked) == ["file:///etc/passwd", "https://example.invalid/tracker.png"]
+
+
+def test_the_qr_code_is_inline_svg_of_the_printed_width() -> None:
+    from sipakatau.lib.qr import qr_svg
+
+    svg = qr_svg("https://sipakatau.example/sk/abc", size_mm=30)
+    assert svg.startswith("<svg") and 'width="30mm" height="30mm"' in svg

@@ -295,6 +295,18 @@ def test_duties_and_pathway(staff: Persona, draft: MechanismVersion) -> None:
     assert empty.status_code == 200 and b"errorlist" in empty.content
 
 
+def test_a_party_is_added_once_even_when_sent_twice(
+    staff: Persona, draft: MechanismVersion
+) -> None:
+    before = draft.duties.count()
+    data = {"form_key": "d2", "party": "babinsa", "duties": "Menjaga keamanan korban."}
+    first = staff.client.post(_url("duty_add", draft.pk), data)
+    second = staff.client.post(_url("duty_add", draft.pk), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert draft.duties.count() == before + 1
+
+
 def test_an_issued_version_shows_no_edit_buttons_and_refuses_changes(
     staff: Persona, lurah: Persona, kelurahan_ws: Organisation
 ) -> None:

@@ -1,12 +1,16 @@
 """What the mechanism pages share: the acting membership, the way back to a version, and
 the guard that makes a form sent twice (a double tap on a slow phone) do its work once."""
 
+from collections.abc import Callable
 from typing import cast
 
+from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from sipakatau.accounts.models import Membership
+from sipakatau.lib.forms import apply_service_errors
 
 from ..models import MechanismVersion
 
@@ -35,11 +39,15 @@ def to_version(version: MechanismVersion | int, anchor: str = "") -> HttpRespons
     return response
 
 
-def _done(request: HttpRequest) -> dict[str, str]:
-    return dict(request.session.get(SESSION_KEY, {}))
-
-
-def _keep(request: HttpRequest, done: dict[str, str]) -> None:
+def _mark(request: HttpRequest, key: str, location: str | None) -> None:
+    """Note where the form ``key`` led (None: forget it, so the corrected form may be sent
+    with the same key)."""
+    if not key:
+        return
+    done = dict(request.session.get(SESSION_KEY, {}))
+    done.pop(key, None)
+    if location is not None:
+        done[key] = location
     while len(done) > KEEP:
         done.pop(next(iter(done)))
     request.session[SESSION_KEY] = done
@@ -48,31 +56,26 @@ def _keep(request: HttpRequest, done: dict[str, str]) -> None:
     request.session.save()
 
 
-def claim(request: HttpRequest, key: object, fallback: str) -> HttpResponse | None:
-    """None when this is the first send of the form ``key`` (which is now taken, before
-    the service runs); else a redirect to where the first send led (or to ``fallback``
-    while it is still running)."""
-    if not key:
+def save_once(
+    request: HttpRequest,
+    form: Form,
+    version: MechanismVersion,
+    save: Callable[[], HttpResponse],
+) -> HttpResponse | None:
+    """Run ``save`` (the service call, answering with a redirect) once per form key.
+
+    A repeated send goes where the first one led (to the version while the first is
+    still running). A refusal of the service shows on the form and frees the key: the
+    answer is then None and the view shows the form again."""
+    key = str(form.cleaned_data.get("form_key") or "")
+    if key and (first := request.session.get(SESSION_KEY, {}).get(key)):
+        return redirect(first)
+    _mark(request, key, to_version(version)["Location"])
+    try:
+        response = save()
+    except ValidationError as error:
+        _mark(request, key, None)
+        apply_service_errors(form, error)
         return None
-    done = _done(request)
-    if str(key) in done:
-        return redirect(done[str(key)])
-    done[str(key)] = fallback
-    _keep(request, done)
-    return None
-
-
-def forget(request: HttpRequest, key: object) -> None:
-    """The service refused the send: the corrected form may be sent with the same key."""
-    done = _done(request)
-    if key and done.pop(str(key), None) is not None:
-        _keep(request, done)
-
-
-def remember(request: HttpRequest, key: object, response: HttpResponse) -> HttpResponse:
-    """Where the first send of the form ``key`` led, for a send that repeats it."""
-    if key:
-        done = _done(request)
-        done[str(key)] = response["Location"]
-        _keep(request, done)
+    _mark(request, key, response["Location"])
     return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import queries
 from ..codes import EDITABLE, CommentStatus, Section, Status
 from ..diff import deadline_lines
+from ..documents import flow_diagram_svg
 from ..forms import CommentForm
 from ..models import Comment, MechanismVersion, Step
 from .common import membership_of
@@ -44,14 +45,12 @@ NEXT = {
 
 
 def _flow_svg(version: MechanismVersion) -> str:
-    """The flow diagram, drawn by our own code from escaped data (documents package)."""
+    """The flow diagram, drawn by our own code from escaped data (documents package). The
+    page stays usable without it, but the failure is logged (by number: no content)."""
     try:
-        from ..documents import flow_diagram_svg
-    except ImportError:
-        return ""
-    try:
-        return str(flow_diagram_svg(version))
+        return flow_diagram_svg(version)
     except Exception:
+        logger.exception("Flow diagram failed for mechanism version %s", version.pk)
         return ""
 
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import show_refusal
 
 from .. import queries, services
 from ..codes import Section, Status
 from ..forms import AttendeeFormSet, CommentForm, MeetingForm
 from ..models import Comment
-from .common import acting, claim, forget, membership_of, remember, to_version
+from .common import acting, membership_of, save_once, to_version
 from .detail import version_page
 
 
@@ -34,10 +34,8 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         reply_to: Comment | None = None
         if data["reply_to"]:
             reply_to = queries.comment_for(membership, data["reply_to"])
-        key = data["form_key"]
-        if (again := claim(request, key, to_version(version)["Location"])) is not None:
-            return again
-        try:
+
+        def save() -> HttpResponse:
             comment = services.comment_add(
                 actor=acting(request),
                 version=version,
@@ -46,16 +44,14 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 step=data["step"] if data["section"] == Section.STEP else None,
                 reply_to=reply_to,
             )
-        except ValidationError as error:
-            forget(request, key)
-            apply_service_errors(form, error)
-        else:
             if reply_to is not None:
                 messages.success(request, _("Your answer was added."))
             else:
                 messages.success(request, _("Your comment was added."))
-            response = to_version(version, f"comment-{comment.reply_to_id or comment.pk}")
-            return remember(request, key, response)
+            return to_version(version, f"comment-{comment.reply_to_id or comment.pk}")
+
+        if (done := save_once(request, form, version, save)) is not None:
+            return done
     response = version_page(request, version, comment_form=form)
     response.status_code = 400
     return response
@@ -69,7 +65,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         services.comment_resolve(actor=acting(request), comment=comment)
         messages.success(request, _("The comment is marked resolved."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return to_version(comment.version_id, f"comment-{comment.pk}")
 
 
@@ -101,10 +97,8 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     if sent and form.is_valid() and attendees.is_valid():
         people = [a for a in (f.as_input() for f in attendees.forms) if a is not None]
         values = form.cleaned_data
-        key = values["form_key"]
-        if (again := claim(request, key, to_version(version)["Location"])) is not None:
-            return again
-        try:
+
+        def save() -> HttpResponse:
             meeting = services.meeting_record(
                 actor=acting(request),
                 version=version,
@@ -115,13 +109,11 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
                 decisions=values["decisions"],
                 attendees=people,
             )
-        except ValidationError as error:
-            forget(request, key)
-            apply_service_errors(form, error)
-        else:
             messages.success(request, _("The meeting was recorded."))
-            response = redirect("mechanisms:meeting_detail", pk=meeting.pk)
-            return remember(request, key, response)
+            return redirect("mechanisms:meeting_detail", pk=meeting.pk)
+
+        if (done := save_once(request, form, version, save)) is not None:
+            return done
     context = {"version": version, "form": form, "attendees": attendees}
     return render(request, "mechanisms/meeting_form.html", context)
 

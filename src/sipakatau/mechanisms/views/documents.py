@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import io
 import re
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -20,19 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 
 from .. import documents, queries
 from ..codes import Status
 from ..models import Decree, MechanismVersion
+from .common import membership_of
 
 MAX_UPLOAD = 10 * 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _membership(request: HttpRequest) -> Membership | None:
-    return cast("Membership | None", getattr(request, "membership", None))
 
 
 def _file_name(version: MechanismVersion, prefix: str, extension: str) -> str:
@@ -65,7 +61,7 @@ def _issued_decree(version: MechanismVersion) -> Decree:
 def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft as it would be issued, whatever its status: no number, no QR code, and
     marked "DRAF — belum berlaku" on every page."""
-    version = queries.version_for(_membership(request), pk)
+    version = queries.version_for(membership_of(request), pk)
     pdf = documents.decree_pdf(version=version, decree=None, verify_url="")
     return _document(
         pdf, "application/pdf", _file_name(version, "Draf-SK-Lurah", "pdf"), inline=True
@@ -77,7 +73,7 @@ def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF exactly as issued: never re-rendered, so its SHA-256 stays the one the
     verification page confirms."""
-    version = queries.version_for(_membership(request), pk)
+    version = queries.version_for(membership_of(request), pk)
     decree = _issued_decree(version)
     return _document(bytes(decree.pdf), "application/pdf", _file_name(version, "SK-Lurah", "pdf"))
 
@@ -85,7 +81,7 @@ def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view()
 @require_GET
 def decree_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(_membership(request), pk)
+    version = queries.version_for(membership_of(request), pk)
     if version.status not in (Status.ISSUED, Status.SUPERSEDED):
         raise Http404
     decree = _issued_decree(version)
@@ -100,7 +96,7 @@ def decree_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view()
 @require_GET
 def meeting_attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.meeting_for(_membership(request), pk)
+    meeting = queries.meeting_for(membership_of(request), pk)
     name = f"Daftar-hadir-{meeting.held_on:%Y-%m-%d}-{meeting.pk}.pdf"
     return _document(documents.meeting_attendance_pdf(meeting), "application/pdf", name)
 
@@ -108,7 +104,7 @@ def meeting_attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view()
 @require_GET
 def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.meeting_for(_membership(request), pk)
+    meeting = queries.meeting_for(membership_of(request), pk)
     name = f"Notulen-{meeting.held_on:%Y-%m-%d}-{meeting.pk}.pdf"
     return _document(documents.meeting_minutes_pdf(meeting), "application/pdf", name)
 

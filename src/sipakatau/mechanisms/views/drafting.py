@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sipakatau.accounts.models import Role
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries, services
 from ..codes import EDITABLE
 from ..forms import DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
 from ..models import Duty, MechanismVersion, Step
-from .common import acting, claim, forget, membership_of, remember, to_version
+from .common import acting, membership_of, save_once, to_version
 from .detail import version_page
 
 
@@ -160,19 +160,16 @@ def _save_step(request: HttpRequest, version: MechanismVersion, step: Step | Non
     initial = StepForm.initial_for(step) if step else {}
     form = StepForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        key = form.cleaned_data["form_key"]
-        if (again := claim(request, key, to_version(version)["Location"])) is not None:
-            return again
-        try:
+
+        def save() -> HttpResponse:
             saved = services.step_save(
                 actor=acting(request), version=version, step=step, **form.values()
             )
-        except ValidationError as error:
-            forget(request, key)
-            apply_service_errors(form, error)
-        else:
             messages.success(request, _("The step was saved."))
-            return remember(request, key, to_version(version, f"step-{saved.pk}"))
+            return to_version(version, f"step-{saved.pk}")
+
+        if (done := save_once(request, form, version, save)) is not None:
+            return done
     context = {"version": version, "form": form, "step": step}
     return render(request, "mechanisms/step_form.html", context)
 
@@ -191,10 +188,6 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_step(request, step.version, step)
 
 
-def _refused(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
-
-
 @staff_view()
 @require_POST
 def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,7 +196,7 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.step_delete(actor=acting(request), step=step)
         messages.success(request, _("The step was removed."))
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     return to_version(step.version_id, "steps")
 
 
@@ -220,10 +213,8 @@ def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PathwayForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        key = data["form_key"]
-        if (again := claim(request, key, to_version(version)["Location"])) is not None:
-            return again
-        try:
+
+        def save() -> HttpResponse:
             services.pathway_entry_add(
                 actor=acting(request),
                 version=version,
@@ -231,12 +222,11 @@ def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
                 provider=data["provider"],
                 contact=data["contact"],
             )
-        except ValidationError as error:
-            forget(request, key)
-            apply_service_errors(form, error)
-        else:
             messages.success(request, _("The provider was added to the pathway."))
-            return remember(request, key, to_version(version, "pathway"))
+            return to_version(version, "pathway")
+
+        if (done := save_once(request, form, version, save)) is not None:
+            return done
     return _form_page(request, version, form, title=_("Add a provider to the pathway"))
 
 
@@ -248,7 +238,7 @@ def pathway_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.pathway_entry_remove(actor=acting(request), entry=entry)
         messages.success(request, _("The provider was removed from the pathway."))
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     return to_version(entry.version_id, "pathway")
 
 
@@ -259,10 +249,8 @@ def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | Non
     form = DutyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        key = data["form_key"]
-        if (again := claim(request, key, to_version(version)["Location"])) is not None:
-            return again
-        try:
+
+        def save() -> HttpResponse:
             services.duty_save(
                 actor=acting(request),
                 version=version,
@@ -270,12 +258,11 @@ def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | Non
                 party=data["party"],
                 duties=data["duties"],
             )
-        except ValidationError as error:
-            forget(request, key)
-            apply_service_errors(form, error)
-        else:
             messages.success(request, _("The duties were saved."))
-            return remember(request, key, to_version(version, "duties"))
+            return to_version(version, "duties")
+
+        if (done := save_once(request, form, version, save)) is not None:
+            return done
     title = _("Change the duties") if duty else _("Add a party and its duties")
     return _form_page(request, version, form, title=title, duty=duty)
 
@@ -302,5 +289,5 @@ def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.duty_delete(actor=acting(request), duty=duty)
         messages.success(request, _("The party was removed."))
     except ValidationError as error:
-        _refused(request, error)
+        show_refusal(request, error)
     return to_version(duty.version_id, "duties")

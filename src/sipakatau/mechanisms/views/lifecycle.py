@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import diff, queries, services
 from ..codes import Section, Status
@@ -36,7 +36,7 @@ def version_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.version_transition(actor=acting(request), version=version, to=to)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         if to == Status.IN_DISCUSSION and version.status == Status.APPROVED:
             messages.success(request, _("The version was sent back to the discussion."))
@@ -52,7 +52,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.version_new(actor=acting(request), based_on=based_on)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return to_version(based_on)
     messages.success(
         request,

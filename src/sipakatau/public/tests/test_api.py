@@ -119,3 +119,40 @@ def test_the_reporter_can_send_a_message_with_her_code_and_pin(
     assert sent.status_code == 201
     assert refused.status_code == 404
     assert list(PublicMessage.objects.values_list("body", flat=True)) == ["Halo."]
+
+
+def test_a_malformed_code_is_a_typing_slip_and_is_not_counted(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    from sipakatau.public.models import TrackingFailure
+
+    created = _post(anonymous, REPORT, "key-0006-abcdef").json()  # type: ignore[attr-defined]
+    slips = [
+        anonymous.post(
+            f"/api/v1/public/{endpoint}",
+            json.dumps({"code": "ABC", "pin": created["pin"], "body": "Halo."}),
+            content_type="application/json",
+        ).status_code
+        for endpoint in ("track", "messages")
+    ]
+
+    assert slips == [422, 422]
+    assert not TrackingFailure.objects.exists()
+
+
+def test_messages_are_refused_like_tracking_after_too_many_wrong_pins(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    created = _post(anonymous, REPORT, "key-0007-abcdef").json()  # type: ignore[attr-defined]
+    wrong = "000000" if created["pin"] != "000000" else "111111"
+
+    answers = [
+        anonymous.post(
+            "/api/v1/public/messages",
+            json.dumps({"code": created["tracking_code"], "pin": wrong, "body": "Palsu."}),
+            content_type="application/json",
+        ).status_code
+        for _n in range(6)
+    ]
+
+    assert answers == [404] * 5 + [429]

@@ -90,3 +90,25 @@ def test_a_safe_channel_gets_a_neutral_notice_per_reply(
     assert report.contact_person_id is not None
     assert AuditEvent.objects.filter(action="public_report.contact_linked").count() == 1
     assert {m.recipient_person_id for m in messages} == {report.contact_person_id}
+
+
+def test_the_reporter_record_is_made_through_the_people_services_and_logs_nothing_personal(
+    anonymous: Client,
+    bahagia: Organisation,
+    bahagia_caseworker: Persona,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    report = _report(anonymous, contact="sms", contact_phone=PHONE, contact_safe="on")
+
+    with caplog.at_level("DEBUG"):
+        _reply(bahagia_caseworker, report)
+
+    report.refresh_from_db()
+    person_id = str(report.contact_person_id)
+    made = AuditEvent.objects.filter(object_type="people.person", object_id=person_id)
+    assert set(made.values_list("action", flat=True)) == {
+        "person.created",
+        "person.profile_updated",
+    }
+    for secret in (PHONE, PHONE[1:], STORY, "Kami siap."):
+        assert secret not in caplog.text

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from sipakatau.accounts.models import Organisation
 from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
 from sipakatau.public.decisions import public_reply_add, public_report_close
-from sipakatau.public.models import PublicMessage, ReportStatus
+from sipakatau.public.models import PublicMessage, ReportStatus, TrackingFailure
 from sipakatau.public.views import STATUS_WORDS
 from sipakatau.referrals.tests.support import referral_rules  # noqa: F401 (fixture)
 from tests.factories import Persona
@@ -171,3 +171,12 @@ def test_a_linked_case_without_referral_reads_being_handled(
 
     assert escape(str(STATUS_WORDS[ReportStatus.HANDLING])) in page
     assert escape(str(STATUS_WORDS[ReportStatus.REFERRED])) not in page
+
+
+def test_a_malformed_code_is_a_typing_slip_and_is_not_counted(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    response = track(anonymous, "ABC", "123456")
+
+    assert response.status_code == 400
+    assert not TrackingFailure.objects.exists()
