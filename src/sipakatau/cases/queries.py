@@ -317,3 +317,26 @@ def has_active_consent(party: CaseParty, purpose: str) -> bool:
     return Consent.objects.filter(
         subject=party, purpose=purpose, withdrawn_at__isnull=True
     ).exists()
+
+
+# --- Identity numbers and telephone: shown only on request, each showing audited ----------
+
+# Never part of a case read (page or API): only through the "show" action, which writes
+# its own ``person.identity_viewed`` event, so a breach notice can name whose numbers a
+# user saw (UU 27/2022 PDP Pasal 46; audit.queries counts ``.viewed`` as a read).
+IDENTITY_FIELDS = ("phone", "nik", "kk_number")
+
+
+def party_of_case(case: Case, pk: int) -> CaseParty:
+    """A person of a case the user may already browse; another case's person is 404."""
+    party = parties_of(case).filter(pk=pk).first()
+    if party is None:
+        raise Http404
+    return party
+
+
+def identity_of(party: CaseParty) -> dict[str, str]:
+    """The person's recorded telephone, NIK and KK number (only those recorded)."""
+    person = party.person
+    values = {name: getattr(person, name) for name in IDENTITY_FIELDS}
+    return {name: value for name, value in values.items() if value}

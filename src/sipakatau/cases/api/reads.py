@@ -14,7 +14,7 @@ from ..monitoring import StepCompliance, mechanism_compliance
 from ..services.care import attachment_bytes
 from ..services.classification import GBVIMS_QUESTIONS
 from ..services.workflow import closure_reasons_for
-from .common import audit_viewed, membership_of, router
+from .common import audit_viewed, membership_of, party_in_case, router
 from .schemas import (
     CaseDetailOut,
     CaseFilterIn,
@@ -22,6 +22,8 @@ from .schemas import (
     CaseOut,
     DuplicateIn,
     DuplicateOut,
+    IdentityIn,
+    IdentityOut,
     QuestionOut,
 )
 
@@ -126,6 +128,34 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, object]:
     )
     audit_viewed(request, "cases.case", case.pk, SECTIONS)
     return data
+
+
+@router.post(
+    "/{case_id}/identity",
+    response=IdentityOut,
+    summary="Show a person's telephone, NIK and KK number (each showing is audited)",
+    description="The case read leaves these out. Asking for them writes a "
+    "`person.identity_viewed` audit event naming the fields shown (never the values). "
+    "POST, so that the person's id and the answer stay out of URLs and caches.",
+)
+def identity_reveal(
+    request: HttpRequest, case_id: int, payload: IdentityIn, response: HttpResponse
+) -> dict[str, object]:
+    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    party = party_in_case(case, payload.party_id, "party_id")
+    if party is None:  # the schema requires the id; this only satisfies the types
+        raise Http404
+    identity = queries.identity_of(party)
+    audit_viewed(
+        request, "people.person", party.person_id, identity, action="person.identity_viewed"
+    )
+    response["Cache-Control"] = "no-store"
+    return {
+        "party_id": party.pk,
+        "person_id": party.person_id,
+        **dict.fromkeys(queries.IDENTITY_FIELDS),
+        **identity,
+    }
 
 
 @router.get(

@@ -220,12 +220,12 @@ class ReopenIn(Schema):
 
 
 class PersonOut(Schema):
+    """A person as a case read shows her. Telephone, NIK and KK number are left out:
+    ``POST /cases/{case_id}/identity`` shows them, and audits each showing."""
+
     id: int
     name: str
     sex: str
-    nik: str | None
-    kk_number: str | None
-    phone: str | None
     address: str | None
     birth_date: date | None
     age_estimate: int | None
@@ -239,6 +239,18 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_area_code(obj: Person) -> str | None:
         return obj.area.code if obj.area is not None else None
+
+
+class IdentityIn(Schema):
+    party_id: int = Field(description="The person in the case (``parties[].id``)")
+
+
+class IdentityOut(Schema):
+    party_id: int
+    person_id: int
+    phone: str | None
+    nik: str | None
+    kk_number: str | None
 
 
 class PartyOut(Schema):

@@ -160,7 +160,7 @@ class ConsentAddForm(ConsentForm):
     field_order = ["subject", "purpose", "recipient_type", "method", "witness_name", "proof"]
 
     def __init__(self, *args: Any, victims: QuerySet[CaseParty], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, victims=list(victims), **kwargs)
         field = self.fields["subject"]
         field.queryset = victims  # type: ignore[attr-defined]
         field.label_from_instance = lambda party: party.person.name  # type: ignore[attr-defined]
@@ -285,3 +285,10 @@ class ClosureDecisionForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = _text(_("Why open the case again?"), rows=3)
+
+
+class IdentityRevealForm(forms.Form):
+    """The "Show telephone and NIK" button of one person on the case page. Only the
+    person's number travels, in the body of a POST: never a value, never in a URL."""
+
+    party = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

@@ -129,13 +129,12 @@ def consent_record(
     if subject.is_child:
         if guardian is None:
             errors["guardian"] = _("The victim is a child: a parent or guardian gives the consent.")
+        elif is_suspected_perpetrator(case, guardian):
+            # Checked before the role, so that naming the perpetrator (in any role) is
+            # refused with the rule itself rather than with "choose a guardian".
+            errors["guardian"] = perpetrator_guardian_refusal()
         elif guardian.case_id != case.pk or guardian.role != PartyRole.GUARDIAN:
             errors["guardian"] = _("Choose a parent or guardian recorded in this case.")
-        elif case.parties.filter(person_id=guardian.person_id, role=PartyRole.PERPETRATOR).exists():
-            errors["guardian"] = _(
-                "This guardian is a suspected perpetrator in this case and cannot give consent "
-                "for the child. Ask another guardian, or the UPTD PPA."
-            )
     elif guardian is not None:
         errors["guardian"] = _("An adult gives consent herself or himself.")
     if errors:
@@ -168,6 +167,21 @@ def consent_record(
             ],
         )
     return consent
+
+
+def is_suspected_perpetrator(case: Case, party: CaseParty) -> bool:
+    """Whether this person (in whatever role ``party`` gives them) is a suspected
+    perpetrator in ``case``: such a person never gives consent for a victim of it."""
+    return case.parties.filter(person_id=party.person_id, role=PartyRole.PERPETRATOR).exists()
+
+
+def perpetrator_guardian_refusal() -> str:
+    """The rule "perpetrator-guardian" in plain words, the same on the form and from the
+    service (UU 27/2022 PDP Pasal 25; UU 35/2014 Pasal 1 angka 2)."""
+    return _(
+        "This guardian is a suspected perpetrator in this case and cannot give consent "
+        "for the child. Ask another guardian, or the UPTD PPA."
+    )
 
 
 def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -> Consent:

@@ -31,6 +31,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "GET /cases/{case_id}": None,
     "GET /cases/attachments/{attachment_id}": None,
     "POST /cases/{case_id}/parties": {"role": "WITNESS", "person": {"name": "Ani"}},
+    "POST /cases/{case_id}/identity": {"party_id": 1},
     "POST /cases/{case_id}/incident": {"narrative": "x", "violence_forms": ["PSIKIS"]},
     "POST /cases/{case_id}/relationships": {
         "victim_party_id": 1,

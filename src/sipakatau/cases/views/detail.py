@@ -6,7 +6,7 @@ number, nothing else. Every showing of case content is audited (``case.viewed``)
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.accounts.models import Role
 from sipakatau.lib.access import staff_view
@@ -14,9 +14,15 @@ from sipakatau.mechanisms.queries import version_by_rule_set
 
 from .. import queries
 from ..codes import PartyRole
-from ..forms.records import ConsentWithdrawForm, FollowUpRecordForm, NoteForm, PlanItemStatusForm
+from ..forms.records import (
+    ConsentWithdrawForm,
+    FollowUpRecordForm,
+    IdentityRevealForm,
+    NoteForm,
+    PlanItemStatusForm,
+)
 from ..models import Closure, Status
-from .common import CASE_STAFF, audit_read, membership_of
+from .common import CASE_STAFF, FRONTLINE, actor, audit_read, membership_of, to_case
 
 SECTIONS = [
     "parties",
@@ -100,3 +106,30 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     audit_read(request, "case.viewed", "cases.case", case.pk, SECTIONS)
     return render(request, "cases/case_detail.html", context)
+
+
+@staff_view()
+@require_POST
+def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's telephone, NIK and KK number, which the case page leaves out: shown
+    only when someone asks (a POST, so no link, prefetch or crawler shows them), and
+    each showing audited. The small page works without JavaScript; with HTMX only the
+    numbers come back, into the person's block."""
+    case = queries.case_browsable_for_user(membership_of(request), pk)
+    actor(request, FRONTLINE)
+    form = IdentityRevealForm(request.POST)
+    if not form.is_valid():
+        return to_case(case, "people")
+    party = queries.party_of_case(case, form.cleaned_data["party"])
+    identity = queries.identity_of(party)
+    audit_read(request, "person.identity_viewed", "people.person", party.person_id, identity)
+    template = (
+        "cases/includes/identity.html"
+        if getattr(request, "htmx", False)
+        else "cases/identity_reveal.html"
+    )
+    response = render(request, template, {"case": case, "party": party, "identity": identity})
+    # Also said by the no_store middleware; repeated here because these values must never
+    # come back from a cache or the browser's history.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -133,7 +133,9 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
     without_consent = [
         v for v in victims if not queries.has_active_consent(v, ConsentPurpose.SERVICES)
     ]
-    consent_form = ConsentForm(data, files, prefix="consent", others=others, optional=True)
+    consent_form = ConsentForm(
+        data, files, prefix="consent", others=others, victims=without_consent, optional=True
+    )
     forms = [incident_form, perpetrator_form, consent_form]
     if request.method == "POST" and all([form.is_valid() for form in forms]):
         stage: object = incident_form
@@ -177,7 +179,7 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
         "consent_form": consent_form,
         "victims": victims,
         "ask_consent": bool(without_consent) or not victims,
-        "show_guardian": any(v.age_at_incident is None or v.is_child for v in without_consent),
+        "show_guardian": "guardian" in consent_form.fields,
     }
     audit_read(request, "case.viewed", "cases.case", case.pk, ["parties", "incident"])
     return render(request, "cases/intake_incident.html", context)
