@@ -24,7 +24,7 @@ from . import queries, services
 from .codes import ReferralStatus, SharedField
 from .letter import letter_pdf
 from .models import Referral
-from .projection import projection_items
+from .projection import NeedItem, projection_items
 
 router = Router(tags=["referrals"])
 
@@ -44,12 +44,23 @@ class SharedItemOut(Schema):
     value: Any = Field(None, description="The stored value (codes, text or a small object)")
 
 
+class NeedItemOut(Schema):
+    code: str = Field(description="The need domain code, as sent back in `needs`")
+    label: str
+    text: str = Field(description="What the latest assessment says of this need")
+    suggested: bool = Field(description="The need the service is for (ticked on the page)")
+
+
 class SenderPartOut(Schema):
     """Only for the sending unit."""
 
     case_id: int
     case_register_number: str
     subject_party_id: int
+    shared_needs: list[str] = Field(
+        description="The need domains shared (empty on referrals made before needs were "
+        "chosen one by one: those shared every need)"
+    )
     reason: str
     consent_id: int | None
     override_legal_basis: str
@@ -89,6 +100,11 @@ class ReferralIn(Schema):
     urgency: str
     reason: str = Field(max_length=4000)
     shared_fields: list[str]
+    needs: list[str] | None = Field(
+        None,
+        description="The need domains to share (see /cases/{case_id}/needs); naming one "
+        "shares NEEDS. Omitted with NEEDS in shared_fields: the need the service is for.",
+    )
     summary: str = Field("", max_length=4000)
     subject_party_id: int | None = None
     override_legal_basis: str = Field("", max_length=300)
@@ -97,6 +113,12 @@ class ReferralIn(Schema):
 
 class PreviewIn(Schema):
     shared_fields: list[str]
+    needs: list[str] | None = Field(
+        None,
+        description="The need domains to share (see /cases/{case_id}/needs); naming one "
+        "shares NEEDS. Omitted with NEEDS in shared_fields: the need the service is for.",
+    )
+    service_type: str = Field("", description="The service referred for (chooses the need)")
     summary: str = Field("", max_length=4000)
     subject_party_id: int | None = None
     provider_id: int | None = None
@@ -204,6 +226,7 @@ def _out(referral: Referral, *, sender_view: bool) -> dict[str, Any]:
             "case_id": referral.case_id,
             "case_register_number": referral.case.register_number,
             "subject_party_id": referral.subject_id,
+            "shared_needs": list(referral.shared_needs or []),
             "reason": referral.reason,
             "consent_id": referral.consent_id,
             "override_legal_basis": referral.override_legal_basis,
@@ -252,6 +275,25 @@ def shared_fields(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": code, "label": str(label)} for code, label in SharedField.choices]
 
 
+@router.get(
+    "/cases/{case_id}/needs",
+    response=list[NeedItemOut],
+    summary="The needs a referral of this case may share, one item each",
+)
+def referral_needs(request: HttpRequest, case_id: int, service_type: str = "") -> list[NeedItem]:
+    case = _sender_case(request, case_id)
+    items = services.need_items(case, service_type=service_type)
+    if items:
+        audit_record(
+            action="case.viewed",
+            actor=actor_of(_membership(request)),
+            object_type="cases.case",
+            object_id=case.pk,
+            fields=["needs"],
+        )
+    return items
+
+
 @router.post(
     "/cases/{case_id}/preview",
     response=PreviewOut,
@@ -268,6 +310,8 @@ def referral_preview(request: HttpRequest, case_id: int, payload: PreviewIn) -> 
         shared_fields=payload.shared_fields,
         summary=payload.summary,
         subject=subject,
+        needs=payload.needs,
+        service_type=payload.service_type,
     )
     return {
         "shared": [
@@ -296,6 +340,7 @@ def referral_create(
         shared_fields=payload.shared_fields,
         summary=payload.summary,
         subject=_victim(case, payload.subject_party_id),
+        needs=payload.needs,
         override_legal_basis=payload.override_legal_basis,
         override_reason=payload.override_reason,
     )

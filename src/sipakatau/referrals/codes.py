@@ -7,6 +7,9 @@ labels are translatable.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sipakatau.cases.codes import NeedDomain
+from sipakatau.directory.codes import ServiceType
+
 
 class Urgency(models.TextChoices):
     EMERGENCY = "EMERGENCY", _("Emergency (within hours)")
@@ -47,6 +50,20 @@ class SharedField(models.TextChoices):
     INCIDENT_FORMS = "INCIDENT_FORMS", _("Forms of violence")
     INCIDENT_DATE = "INCIDENT_DATE", _("Date of the incident")
     KELURAHAN = "KELURAHAN", _("Kelurahan where the person lives")
+
+
+# The need a service is for: ticked already when the worker refers for that service, and
+# shared when an API client shares "NEEDS" without naming which. A referral for
+# psychosocial support carries the psychological need, not the family's income (UU 27/2022
+# PDP Pasal 16 ayat (2): limited to the purpose). A service with no row ticks none.
+NEED_OF_SERVICE: dict[str, str] = {
+    ServiceType.KESEHATAN: NeedDomain.PHYSICAL,
+    ServiceType.PSIKOSOSIAL: NeedDomain.PSYCHOLOGICAL,
+    ServiceType.REINTEGRASI_SOSIAL: NeedDomain.SOCIAL,
+    ServiceType.PEMULANGAN: NeedDomain.SOCIAL,
+    ServiceType.BANSOS: NeedDomain.ECONOMIC,
+    ServiceType.DOKUMEN_KEPENDUDUKAN: NeedDomain.CIVIL_DOCUMENTS,
+}
 
 
 class AgeBand(models.TextChoices):

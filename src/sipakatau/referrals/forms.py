@@ -11,6 +11,7 @@ from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 
 from .codes import SharedField, Urgency
+from .projection import NeedItem
 
 
 def _text(
@@ -64,6 +65,15 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Share only what the service needs and what the person agreed to."),
     )
+    needs = forms.MultipleChoiceField(
+        label=_("Which needs?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "They go only if “Needs (from the assessment)” is ticked above. Tick only the "
+            "needs this service should know."
+        ),
+    )
     summary = _text(
         _("Summary for the service"),
         required=False,
@@ -85,9 +95,22 @@ class ReferralForm(forms.Form):
         *,
         providers: QuerySet[Provider],
         victims: QuerySet[CaseParty],
+        need_items: list[NeedItem],
         **kwargs: Any,
     ) -> None:
         super().__init__(data, **kwargs)
+        if need_items:
+            needs_field = self.fields["needs"]
+            assert isinstance(needs_field, forms.MultipleChoiceField)
+            needs_field.choices = [(item.code, f"{item.label}: {item.text}") for item in need_items]
+        else:
+            # No need is written down: there is nothing to share under "needs".
+            del self.fields["needs"]
+            fields_field = self.fields["shared_fields"]
+            assert isinstance(fields_field, forms.MultipleChoiceField)
+            fields_field.choices = [
+                (code, label) for code, label in SharedField.choices if code != SharedField.NEEDS
+            ]
         provider_field = self.fields["provider"]
         assert isinstance(provider_field, forms.ModelChoiceField)
         provider_field.queryset = providers
@@ -96,6 +119,15 @@ class ReferralForm(forms.Form):
         subject_field.queryset = victims
         if victims.count() <= 1:
             subject_field.widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The needs are the parts of "needs": without it ticked, none of them is shared
+        # (a need ticked already for this service does not share itself).
+        if SharedField.NEEDS not in cleaned.get("shared_fields", []):
+            cleaned["needs"] = []
+        cleaned.setdefault("needs", [])
+        return cleaned
 
 
 class DeclineForm(forms.Form):

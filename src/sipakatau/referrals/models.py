@@ -52,6 +52,11 @@ class Referral(models.Model):
     reason = EncryptedTextField(_("reason"))
     shared_fields = models.JSONField(_("what is shared"), default=list)
     projection = EncryptedJSONField(default=dict, blank=True)
+    # Which needs of the assessment were shared (need domain codes), kept after the
+    # projection is emptied so the record still says what went. Encrypted: that a need
+    # exists is itself about the survivor. Empty on referrals made before needs were
+    # chosen one by one: those shared every need of the assessment.
+    shared_needs = EncryptedJSONField(_("needs shared"), default=list, blank=True)
     # The consent the referral rests on (the subject's; every victim had one when it was
     # made), or NULL with a recorded override.
     consent = models.ForeignKey(

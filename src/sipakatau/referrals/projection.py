@@ -34,10 +34,30 @@ def _kelurahan_of(area: Area | None) -> str:
     return area.name if area is not None else ""
 
 
+def needs_offered(case: Case) -> dict[str, str]:
+    """The needs a referral may share, one item per need domain: those written in the
+    case's latest assessment, in the catalogue's order. Consent covers a referral to a
+    kind of service as a whole (every victim, that purpose, that kind of recipient), or a
+    recorded legal basis does; never more than these items, whichever it is."""
+    latest = Assessment.objects.filter(case=case).order_by("-assessed_at").first()
+    needs = latest.needs if latest is not None and isinstance(latest.needs, dict) else {}
+    return {
+        domain: str(needs[domain]).strip()
+        for domain in NeedDomain.values
+        if str(needs.get(domain) or "").strip()
+    }
+
+
 def build_projection(
-    *, case: Case, subject: CaseParty, fields: Iterable[str], summary: str = ""
+    *,
+    case: Case,
+    subject: CaseParty,
+    fields: Iterable[str],
+    summary: str = "",
+    needs: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The values of ``fields`` only: a field that is not asked for is never read."""
+    """The values of ``fields`` only: a field that is not asked for is never read. Of the
+    needs, only the items in ``needs`` (need domain codes) are copied."""
     person = subject.person
     projection: dict[str, Any] = {}
     for field in [code for code in SharedField.values if code in set(fields)]:
@@ -66,8 +86,10 @@ def build_projection(
                 "communication_needs": person.communication_needs or "",
             }
         elif field == SharedField.NEEDS:
-            latest = Assessment.objects.filter(case=case).order_by("-assessed_at").first()
-            projection[field] = dict(latest.needs) if latest is not None else {}
+            chosen = set(needs)
+            projection[field] = {
+                domain: text for domain, text in needs_offered(case).items() if domain in chosen
+            }
         elif field == SharedField.SUMMARY:
             projection[field] = summary.strip()
         elif field == SharedField.INCIDENT_FORMS:
@@ -84,6 +106,16 @@ def build_projection(
             area = Area.objects.filter(pk=person.area_id).first() if person.area_id else None
             projection[field] = _kelurahan_of(area)
     return projection
+
+
+@dataclass(frozen=True)
+class NeedItem:
+    """One need the worker may tick: its domain code, the domain's name and the text."""
+
+    code: str
+    label: str
+    text: str
+    suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,7 +161,11 @@ def _lines(field: str, value: Any) -> list[str]:
             lines.append(value["communication_needs"])
         return lines
     if field == SharedField.NEEDS:
-        return [f"{_label(NeedDomain, domain)}: {text}" for domain, text in value.items()]
+        # In the catalogue's order (the stored JSON is sorted by key). A referral made
+        # before needs were chosen one by one holds every need: it reads the same way.
+        order = {domain: place for place, domain in enumerate(NeedDomain.values)}
+        ordered = sorted(value.items(), key=lambda pair: order.get(pair[0], len(order)))
+        return [f"{_label(NeedDomain, domain)}: {text}" for domain, text in ordered]
     if field == SharedField.INCIDENT_FORMS:
         return [", ".join(_label(ViolenceForm, form) for form in value)] if value else []
     if field == SharedField.INCIDENT_DATE:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from sipakatau.audit.services import Actor, audit_record
-from sipakatau.cases.codes import ConsentPurpose, PartyRole
+from sipakatau.cases.codes import ConsentPurpose, NeedDomain, PartyRole
 from sipakatau.cases.models import Case, CaseParty, Consent, Status
 from sipakatau.cases.services.care import has_consent
 from sipakatau.cases.services.common import CASE_STAFF, record, require_case_access, unit_zone
@@ -31,9 +31,15 @@ from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 from sipakatau.notifications.services import notify
 
-from .codes import OPEN_STATUSES, ReferralStatus, SharedField, Urgency
+from .codes import NEED_OF_SERVICE, OPEN_STATUSES, ReferralStatus, SharedField, Urgency
 from .models import Referral, ReferralDeadlineRule
-from .projection import SharedItem, build_projection, projection_items
+from .projection import (
+    NeedItem,
+    SharedItem,
+    build_projection,
+    needs_offered,
+    projection_items,
+)
 from .queries import AGENCY_ROLES
 
 logger = logging.getLogger(__name__)
@@ -181,8 +187,10 @@ def _subject_of(case: Case, subject: CaseParty | None) -> CaseParty:
     return subject
 
 
-def _clean_fields(shared_fields: Iterable[str], summary: str) -> list[str]:
+def _clean_fields(shared_fields: Iterable[str], summary: str, *, with_needs: bool) -> list[str]:
     chosen = set(shared_fields)
+    if with_needs:
+        chosen.add(SharedField.NEEDS)
     errors: dict[str, str] = {}
     if not chosen:
         errors["shared_fields"] = _("Choose at least one thing to share.")
@@ -195,6 +203,55 @@ def _clean_fields(shared_fields: Iterable[str], summary: str) -> list[str]:
     return [code for code in SharedField.values if code in chosen]
 
 
+def _clean_needs(
+    case: Case, shared_fields: Iterable[str], needs: Iterable[str] | None, service_type: str
+) -> list[str]:
+    """The needs to share, one item per need domain, in the catalogue's order. ``None``
+    (an API client that ticks "NEEDS" without naming any) means the need the service is
+    for. Each item must be a need of the latest assessment: nothing else is offered, so
+    anything else is refused, never dropped in silence."""
+    offered = needs_offered(case)
+    if needs is None:
+        if SharedField.NEEDS not in set(shared_fields):
+            return []
+        suggested = NEED_OF_SERVICE.get(service_type, "")
+        needs = [suggested] if suggested in offered else []
+    chosen = set(needs)
+    if chosen - set(NeedDomain.values):
+        raise ValidationError({"needs": _("Choose the needs to share from the list.")})
+    refused = [domain for domain in NeedDomain.values if domain in chosen - set(offered)]
+    if refused:
+        raise ValidationError(
+            {
+                "needs": _(
+                    "These needs are not in the latest assessment, so they cannot be "
+                    "shared: %(needs)s."
+                )
+                % {"needs": ", ".join(refused)}
+            }
+        )
+    if SharedField.NEEDS in set(shared_fields) and not chosen:
+        raise ValidationError(
+            {"needs": _("Tick the needs this service should know, or do not share needs.")}
+        )
+    return [domain for domain in offered if domain in chosen]
+
+
+def need_items(case: Case, *, service_type: str = "") -> list[NeedItem]:
+    """What the referral form offers, for a case the caller fetched through its scoped
+    query: each need of the latest assessment, the one the service is for ticked."""
+    suggested = NEED_OF_SERVICE.get(service_type, "")
+    return [
+        NeedItem(
+            code=domain,
+            label=str(NeedDomain(domain).label),
+            text=text,
+            suggested=domain == suggested,
+        )
+        for domain, text in needs_offered(case).items()
+    ]
+
+
 def referral_preview(
     *,
     actor: Membership,
@@ -202,12 +259,18 @@ def referral_preview(
     shared_fields: Iterable[str],
     summary: str = "",
     subject: CaseParty | None = None,
+    needs: Iterable[str] | None = None,
+    service_type: str = "",
 ) -> list[SharedItem]:
     """Exactly what the recipient would read, before anything is sent."""
     require_case_access(actor, case, CASE_STAFF)
-    fields = _clean_fields(shared_fields, summary)
+    shared_fields = list(shared_fields)
+    chosen_needs = _clean_needs(case, shared_fields, needs, service_type)
+    fields = _clean_fields(shared_fields, summary, with_needs=bool(chosen_needs))
     subject = _subject_of(case, subject)
-    projection = build_projection(case=case, subject=subject, fields=fields, summary=summary)
+    projection = build_projection(
+        case=case, subject=subject, fields=fields, summary=summary, needs=chosen_needs
+    )
     return projection_items(fields, projection)
 
 
@@ -246,6 +309,7 @@ def referral_create(
     shared_fields: Iterable[str],
     summary: str = "",
     subject: CaseParty | None = None,
+    needs: Iterable[str] | None = None,
     override_legal_basis: str = "",
     override_reason: str = "",
 ) -> Referral:
@@ -269,7 +333,9 @@ def referral_create(
         errors["provider"] = _("This provider does not give this service.")
     if errors:
         raise ValidationError(errors)
-    fields = _clean_fields(shared_fields, summary)
+    shared_fields = list(shared_fields)
+    chosen_needs = _clean_needs(case, shared_fields, needs, service_type)
+    fields = _clean_fields(shared_fields, summary, with_needs=bool(chosen_needs))
     subject = _subject_of(case, subject)
     recipient_type = recipient_type_of(provider)
     consent = (
@@ -308,7 +374,10 @@ def referral_create(
             urgency=urgency,
             reason=reason.strip(),
             shared_fields=fields,
-            projection=build_projection(case=case, subject=subject, fields=fields, summary=summary),
+            shared_needs=chosen_needs,
+            projection=build_projection(
+                case=case, subject=subject, fields=fields, summary=summary, needs=chosen_needs
+            ),
             consent=consent,
             override_legal_basis="" if covered else override_legal_basis.strip(),
             override_reason="" if covered else override_reason.strip(),

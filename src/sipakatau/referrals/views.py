@@ -36,7 +36,7 @@ from .codes import OPEN_STATUSES, ReferralStatus, SharedField
 from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceChoiceForm
 from .letter import letter_pdf
 from .models import Referral
-from .projection import projection_items
+from .projection import NeedItem, projection_items
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -89,11 +89,18 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     # The kelurahan's issued mechanism names its providers for each service (its referral
     # pathway): the first of them is chosen already; the worker may pick another.
     pathway = pathway_providers(case.organisation.area, service)
-    initial: dict[str, Any] = {"service_type": service}
+    need_items = services.need_items(case, service_type=service)
+    initial: dict[str, Any] = {
+        "service_type": service,
+        # The need the service is for is ticked already: it is why the worker refers.
+        "needs": [item.code for item in need_items if item.suggested],
+    }
     if pathway:
         initial["provider"] = pathway[0].provider_id
     data = request.POST if request.method == "POST" else None
-    form = ReferralForm(data, providers=providers, victims=victims, initial=initial)
+    form = ReferralForm(
+        data, providers=providers, victims=victims, need_items=need_items, initial=initial
+    )
     context.update(
         form=form,
         service_label=ServiceType(service).label,
@@ -110,6 +117,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 shared_fields=values["shared_fields"],
                 summary=values["summary"],
                 subject=values["subject"],
+                needs=values["needs"],
+                service_type=service,
             )
             covered = services.require_basis(
                 case=case,
@@ -128,6 +137,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                     shared_fields=values["shared_fields"],
                     summary=values["summary"],
                     subject=values["subject"],
+                    needs=values["needs"],
                     override_legal_basis=values["override_legal_basis"],
                     override_reason=values["override_reason"],
                 )
@@ -140,8 +150,22 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             context.update(items=items, covered=covered, provider=values["provider"])
+            _audit_needs_shown(request, case.pk, need_items)
             return render(request, "referrals/referral_preview.html", context)
+    _audit_needs_shown(request, case.pk, need_items)
     return render(request, "referrals/referral_form.html", context)
+
+
+def _audit_needs_shown(request: HttpRequest, case_id: int, need_items: list[NeedItem]) -> None:
+    """The form lists what the assessment says of each need: a read of case content."""
+    if need_items:
+        audit_record(
+            action="case.viewed",
+            actor=actor_of(_membership(request)),
+            object_type="cases.case",
+            object_id=case_id,
+            fields=["needs"],
+        )
 
 
 @staff_view()

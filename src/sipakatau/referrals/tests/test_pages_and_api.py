@@ -54,6 +54,7 @@ def test_a_caseworker_refers_through_the_preview(
         "urgency": "URGENT",
         "reason": "Rahasia unit: suami berjudi",
         "shared_fields": [SharedField.VICTIM_FIRST_NAME, SharedField.NEEDS],
+        "needs": ["ECONOMIC"],
         "summary": "",
     }
     # Step 3: the preview shows exactly what will be shared, and nothing is sent yet.
@@ -84,6 +85,7 @@ def test_a_referral_without_consent_is_refused_on_the_page(
             "urgency": "ROUTINE",
             "reason": "x",
             "shared_fields": ["NEEDS"],
+            "needs": ["ECONOMIC"],
             "action": "preview",
         },
     )

@@ -1,5 +1,5 @@
-"""For every combination of shared fields, nothing that was not shared reaches the
-recipient: not by page, API, letter, export, search or notification.
+"""For every combination of shared fields and of shared needs, nothing that was not
+shared reaches the recipient: not by page, API, letter, export, search or notification.
 
 A canary survivor gets a distinctive value in every field of her case; each example
 refers the case sharing a random subset, then reads everything the recipient can read
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from sipakatau.accounts.models import Organisation, OrganisationType
 from sipakatau.areas.models import Area
+from sipakatau.cases.codes import NeedDomain
 from sipakatau.cases.models import Case
 from sipakatau.cases.services import care, intake
 from sipakatau.notifications import templates
@@ -36,8 +37,9 @@ from .support import pdf_text, provider_for, refer
 pytestmark = pytest.mark.usefixtures("case_urls", "in_english")
 
 KELURAHAN = "Galung Maloang"  # neither the sender's nor the recipient's area name
+# A distinctive text for each need domain: a need that is not ticked must not be found.
+NEEDS = {domain: f"CANARY-NEED-{domain}-{4410 + n}" for n, domain in enumerate(NeedDomain.values)}
 SECRET = {
-    "needs": "CANARY-NEEDS-4410",
     "summary": "CANARY-SUMMARY-8812",
     "times": "CANARY-TIMES-0930",
     "communication": "CANARY-COMM-5521",
@@ -52,7 +54,7 @@ FIELD_NEEDLES: dict[str, list[str]] = {
     F.VICTIM_SEX: ["Female"],
     F.VICTIM_CONTACT: [CANARY.phone, NATIONAL, SECRET["times"]],
     F.VICTIM_DISABILITY: [SECRET["communication"], "deaf or hard of hearing"],
-    F.NEEDS: [SECRET["needs"]],
+    F.NEEDS: list(NEEDS.values()),
     F.SUMMARY: [SECRET["summary"]],
     F.INCIDENT_FORMS: ["Trafficking"],
     F.INCIDENT_DATE: ["2025-02-03", "3 February 2025"],
@@ -79,9 +81,12 @@ NEVER = [
 ]
 
 
-def forbidden(shared: set[str]) -> list[str]:
+def forbidden(shared: set[str], needs: set[str]) -> list[str]:
     needles = list(NEVER)
     for field, values in FIELD_NEEDLES.items():
+        if field == F.NEEDS and field in shared:
+            needles += [text for domain, text in NEEDS.items() if domain not in needs]
+            continue
         if field in shared:
             continue
         if field == F.VICTIM_FIRST_NAME and F.VICTIM_FULL_NAME in shared:
@@ -132,7 +137,7 @@ def canary_case(bahagia_caseworker: Persona, dinsos: Organisation) -> Case:
         case=case,
         risk_level="MEDIUM",
         risk_criteria=[],
-        needs={"ECONOMIC": SECRET["needs"]},
+        needs=NEEDS,
     )
     care.note_add(actor=worker, case=case, body="CANARY-CASENOTE-1")
     care.consent_record(
@@ -165,12 +170,17 @@ def recipient_reads(client: Any, pk: int, number: str) -> dict[str, str]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(shared=st.sets(st.sampled_from(list(F.values)), min_size=1))
-@example(shared={F.NEEDS, F.VICTIM_FIRST_NAME})
-@example(shared=set(F.values))
-@example(shared={F.VICTIM_FIRST_NAME})
+@given(
+    shared=st.sets(st.sampled_from(list(F.values)), min_size=1),
+    needs=st.sets(st.sampled_from(list(NeedDomain.values)), min_size=1),
+)
+@example(shared={F.NEEDS, F.VICTIM_FIRST_NAME}, needs={NeedDomain.ECONOMIC})
+@example(shared={F.NEEDS}, needs={NeedDomain.PSYCHOLOGICAL, NeedDomain.CIVIL_DOCUMENTS})
+@example(shared=set(F.values), needs=set(NeedDomain.values))
+@example(shared={F.VICTIM_FIRST_NAME}, needs={NeedDomain.ECONOMIC})
 def test_no_unshared_field_reaches_the_recipient(
     shared: set[str],
+    needs: set[str],
     canary_case: Case,
     bahagia_caseworker: Persona,
     dinsos_officer: Persona,
@@ -182,6 +192,8 @@ def test_no_unshared_field_reaches_the_recipient(
             canary_case,
             provider_for(dinsos),
             fields=tuple(shared),
+            # The needs go only under NEEDS: without it, none is named.
+            needs=sorted(needs) if F.NEEDS in shared else [],
             reason="CANARY-REASON-3301",
             summary=SECRET["summary"],
         )
@@ -192,7 +204,7 @@ def test_no_unshared_field_reaches_the_recipient(
         notes = Notification.objects.filter(recipient=dinsos_officer.user)
         reads["notifications"] = " ".join(templates.render(n.template, n.context) for n in notes)
 
-        needles = forbidden(shared)
+        needles = forbidden(shared, needs)
         hits = scan(needles, *[text for text in reads.values()])
         leaks = {
             (hit.needle, name)
@@ -214,8 +226,11 @@ def test_no_unshared_field_reaches_the_recipient(
             assert api == [], (needle, shared)
 
         # And the test can see: every shared value is there on the page and the letter.
-        for field in shared:
+        for field in shared - {F.NEEDS}:
             first = SHOWN[field]
             assert first.lower() in reads["detail page"].lower(), field
             assert first.lower() in reads["letter"].lower(), field
+        for domain in needs if F.NEEDS in shared else ():
+            for name in ("detail page", "letter", "api detail", "export"):
+                assert NEEDS[domain].lower() in reads[name].lower(), (domain, name)
         transaction.set_rollback(True)
