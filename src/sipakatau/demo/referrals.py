@@ -13,7 +13,8 @@ from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 from sipakatau.referrals.codes import SharedField, Urgency
 from sipakatau.referrals.models import Referral
-from sipakatau.referrals.services import consent_covers, referral_create
+from sipakatau.referrals.services.common import consent_covers
+from sipakatau.referrals.services.creating import referral_create
 
 from .directory import demo_directory
 

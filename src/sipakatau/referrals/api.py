@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -17,14 +16,15 @@ from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.models import Case, CaseParty
-from sipakatau.cases.queries import case_browsable_for_user
 from sipakatau.directory.models import Provider
 
-from . import queries, services
-from .codes import ReferralStatus, SharedField
+from . import queries
+from .codes import SharedField
 from .letter import letter_pdf
 from .models import Referral
 from .projection import NeedItem, projection_items
+from .services import answering, creating, ending
+from .services.common import consent_covers
 
 router = Router(tags=["referrals"])
 
@@ -209,7 +209,7 @@ def _out(referral: Referral, *, sender_view: bool) -> dict[str, Any]:
         "recipient_id": referral.recipient_id,
         "created_at": referral.created_at,
         "due_at": referral.due_at,
-        "overdue": referral.status == ReferralStatus.SENT and referral.due_at < timezone.now(),
+        "overdue": referral.is_overdue(),
         "answered_at": referral.answered_at,
         "started_at": referral.started_at,
         "completed_at": referral.completed_at,
@@ -237,10 +237,7 @@ def _out(referral: Referral, *, sender_view: bool) -> dict[str, Any]:
 
 
 def _sender_case(request: HttpRequest, case_id: int) -> Case:
-    membership = _membership(request)
-    if membership is None or membership.role not in queries.SENDER_ROLES:
-        raise Http404
-    return case_browsable_for_user(membership, case_id)
+    return queries.case_for_referral(_membership(request), case_id)
 
 
 def _victim(case: Case, pk: int | None) -> CaseParty | None:
@@ -282,7 +279,7 @@ def shared_fields(request: HttpRequest) -> list[dict[str, str]]:
 )
 def referral_needs(request: HttpRequest, case_id: int, service_type: str = "") -> list[NeedItem]:
     case = _sender_case(request, case_id)
-    items = services.need_items(case, service_type=service_type)
+    items = creating.need_items(case, service_type=service_type)
     if items:
         audit_record(
             action="case.viewed",
@@ -304,7 +301,7 @@ def referral_preview(request: HttpRequest, case_id: int, payload: PreviewIn) -> 
     actor = _acting(request)
     subject = _victim(case, payload.subject_party_id)
     provider = _provider(payload.provider_id)
-    items = services.referral_preview(
+    items = creating.referral_preview(
         actor=actor,
         case=case,
         shared_fields=payload.shared_fields,
@@ -318,7 +315,7 @@ def referral_preview(request: HttpRequest, case_id: int, payload: PreviewIn) -> 
             {"field": item.field, "label": item.label, "text": item.text, "value": None}
             for item in items
         ],
-        "consent_covers": services.consent_covers(case, provider) if provider else None,
+        "consent_covers": consent_covers(case, provider) if provider else None,
     }
 
 
@@ -330,7 +327,7 @@ def referral_create(
     actor = _acting(request)
     provider = _provider(payload.provider_id)
     assert provider is not None  # the id is required
-    referral = services.referral_create(
+    referral = creating.referral_create(
         actor=actor,
         case=case,
         provider=provider,
@@ -395,21 +392,21 @@ def referral_detail(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 @router.post("/{referral_id}/accept", response=ReferralOut, summary="Accept (recipient)")
 def referral_accept(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral, sender_view = _one(request, referral_id)
-    services.referral_accept(actor=_acting(request), referral=referral)
+    answering.referral_accept(actor=_acting(request), referral=referral)
     return _out(referral, sender_view=sender_view)
 
 
 @router.post("/{referral_id}/decline", response=ReferralOut, summary="Decline with a reason")
 def referral_decline(request: HttpRequest, referral_id: int, payload: DeclineIn) -> dict[str, Any]:
     referral, sender_view = _one(request, referral_id)
-    services.referral_decline(actor=_acting(request), referral=referral, reason=payload.reason)
+    answering.referral_decline(actor=_acting(request), referral=referral, reason=payload.reason)
     return _out(referral, sender_view=sender_view)
 
 
 @router.post("/{referral_id}/start", response=ReferralOut, summary="The service has started")
 def referral_start(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral, sender_view = _one(request, referral_id)
-    services.referral_start_service(actor=_acting(request), referral=referral)
+    answering.referral_start_service(actor=_acting(request), referral=referral)
     return _out(referral, sender_view=sender_view)
 
 
@@ -422,7 +419,7 @@ def referral_complete(
     request: HttpRequest, referral_id: int, payload: CompleteIn
 ) -> dict[str, Any]:
     referral, sender_view = _one(request, referral_id)
-    services.referral_complete(
+    answering.referral_complete(
         actor=_acting(request),
         referral=referral,
         service_given=payload.service_given,
@@ -434,7 +431,7 @@ def referral_complete(
 @router.post("/{referral_id}/cancel", response=ReferralOut, summary="Cancel (sender)")
 def referral_cancel(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral, sender_view = _one(request, referral_id)
-    services.referral_cancel(actor=_acting(request), referral=referral)
+    ending.referral_cancel(actor=_acting(request), referral=referral)
     return _out(referral, sender_view=sender_view)
 
 

@@ -13,9 +13,10 @@ class ReferralsConfig(AppConfig):
         # closed, and withdrawing a referral consent withdraws what was built on it.
         from sipakatau.cases.services import care, workflow
 
-        from . import services
+        from .services.common import open_referrals_of
+        from .services.ending import on_consent_withdrawn
 
-        if services.open_referrals_of not in workflow.open_referral_counters:
-            workflow.open_referral_counters.append(services.open_referrals_of)
-        if services.on_consent_withdrawn not in care.consent_withdrawal_hooks:
-            care.consent_withdrawal_hooks.append(services.on_consent_withdrawn)
+        if open_referrals_of not in workflow.open_referral_counters:
+            workflow.open_referral_counters.append(open_referrals_of)
+        if on_consent_withdrawn not in care.consent_withdrawal_hooks:
+            care.consent_withdrawal_hooks.append(on_consent_withdrawn)

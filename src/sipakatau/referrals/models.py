@@ -1,7 +1,11 @@
 """A referral of a case to a service provider, and the deadlines for answering one."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation, OrganisationType
@@ -89,6 +93,14 @@ class Referral(models.Model):
             models.Index(fields=["recipient", "status"]),
             models.Index(fields=["status", "due_at"]),
         ]
+        constraints = [
+            # UU 27/2022 PDP Pasal 20: a referral rests on consent, or on another lawful
+            # basis that is written down. The services check it; the database keeps it.
+            models.CheckConstraint(
+                condition=Q(consent__isnull=False) | ~Q(override_legal_basis=""),
+                name="referral_consent_or_basis",
+            ),
+        ]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
 
@@ -106,6 +118,15 @@ class Referral(models.Model):
     @property
     def ended_by_sender(self) -> bool:
         return self.status in ENDED_BY_SENDER
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Still waiting for an answer after its deadline. ``overdue_q`` is the same rule
+        for a query: change both together."""
+        return self.status == ReferralStatus.SENT and self.due_at < (now or timezone.now())
+
+    @staticmethod
+    def overdue_q(now: datetime | None = None) -> Q:
+        return Q(status=ReferralStatus.SENT, due_at__lt=now or timezone.now())
 
 
 class ReferralDeadlineRule(models.Model):

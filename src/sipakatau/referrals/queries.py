@@ -10,7 +10,6 @@ Out of scope answers 404, never 403.
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.cases.models import Case
@@ -25,6 +24,14 @@ SENDER_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR})
 
 # What an inbox filter shows.
 INBOX_FILTERS = ("new", "accepted", "in_service", "overdue", "done", "all")
+
+
+def case_for_referral(membership: Membership | None, pk: int) -> Case:
+    """A case its unit's caseworker or coordinator may refer. Anyone else gets the same
+    answer as for a case outside the unit (404): nobody learns it exists."""
+    if membership is None or membership.role not in SENDER_ROLES:
+        raise Http404
+    return case_browsable_for_user(membership, pk)
 
 
 def is_recipient_role(membership: Membership | None) -> bool:
@@ -55,7 +62,6 @@ def inbox(membership: Membership | None, *, show: str = "new", search: str = "")
     """The inbox, filtered. Search looks at the register number and at the shared values
     only — the same projection the recipient may read, never the case."""
     referrals = referrals_received_by(membership)
-    now = timezone.now()
     if show == "new":
         referrals = referrals.filter(status=ReferralStatus.SENT)
     elif show == "accepted":
@@ -63,7 +69,7 @@ def inbox(membership: Membership | None, *, show: str = "new", search: str = "")
     elif show == "in_service":
         referrals = referrals.filter(status=ReferralStatus.IN_SERVICE)
     elif show == "overdue":
-        referrals = referrals.filter(status=ReferralStatus.SENT, due_at__lt=now)
+        referrals = referrals.filter(Referral.overdue_q())
     elif show == "done":
         referrals = referrals.exclude(status__in=OPEN_STATUSES)
     found = list(referrals.order_by("due_at" if show in {"new", "overdue"} else "-created_at"))

@@ -24,19 +24,21 @@ from sipakatau.accounts.models import Membership
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.cases.codes import PartyRole
-from sipakatau.cases.queries import case_browsable_for_user
+from sipakatau.cases.queries import parties_of
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 from sipakatau.mechanisms.queries import pathway_providers
 
-from . import queries, services
-from .codes import OPEN_STATUSES, ReferralStatus, SharedField
+from . import queries
+from .codes import OPEN_STATUSES, SharedField
 from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceChoiceForm
 from .letter import letter_pdf
 from .models import Referral
 from .projection import NeedItem, projection_items
+from .services import answering, creating, ending
+from .services.common import require_answerer
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -72,12 +74,9 @@ def _to_detail(referral: Referral) -> HttpResponse:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Three steps without JavaScript: choose the service; fill in the referral; look at
     the preview of exactly what the recipient will read, then send it (or change it)."""
-    membership = _membership(request)
-    if membership is None or membership.role not in queries.SENDER_ROLES:
-        # The same answer as for a case outside the unit: nobody learns it exists.
-        raise Http404
-    case = case_browsable_for_user(membership, pk)
-    victims = case.parties.filter(role=PartyRole.VICTIM).select_related("person").order_by("pk")
+    case = queries.case_for_referral(_membership(request), pk)
+    membership = _acting(request)
+    victims = parties_of(case).filter(role=PartyRole.VICTIM).order_by("pk")
     context: dict[str, Any] = {"case": case}
     if not victims.exists():
         return render(request, "referrals/referral_no_victim.html", context)
@@ -89,7 +88,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     # The kelurahan's issued mechanism names its providers for each service (its referral
     # pathway): the first of them is chosen already; the worker may pick another.
     pathway = pathway_providers(case.organisation.area, service)
-    need_items = services.need_items(case, service_type=service)
+    need_items = creating.need_items(case, service_type=service)
     initial: dict[str, Any] = {
         "service_type": service,
         # The need the service is for is ticked already: it is why the worker refers.
@@ -102,54 +101,40 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
         data, providers=providers, victims=victims, need_items=need_items, initial=initial
     )
     context.update(
-        form=form,
-        service_label=ServiceType(service).label,
-        providers=providers,
-        pathway=pathway,
+        form=form, service_label=ServiceType(service).label, providers=providers, pathway=pathway
     )
     action = request.POST.get("action", "")
     if data is not None and form.is_valid() and action in {"preview", "send"}:
         values = form.cleaned_data
+        shared = {
+            "actor": membership,
+            "case": case,
+            "provider": values["provider"],
+            "service_type": service,
+            "shared_fields": values["shared_fields"],
+            "summary": values["summary"],
+            "subject": values["subject"],
+            "needs": values["needs"],
+            "override_legal_basis": values["override_legal_basis"],
+            "override_reason": values["override_reason"],
+        }
         try:
-            items = services.referral_preview(
-                actor=membership,
-                case=case,
-                shared_fields=values["shared_fields"],
-                summary=values["summary"],
-                subject=values["subject"],
-                needs=values["needs"],
-                service_type=service,
-            )
-            covered = services.require_basis(
-                case=case,
-                provider=values["provider"],
-                override_legal_basis=values["override_legal_basis"],
-                override_reason=values["override_reason"],
-            )
             if action == "send":
-                referral = services.referral_create(
-                    actor=membership,
-                    case=case,
-                    provider=values["provider"],
-                    service_type=service,
-                    urgency=values["urgency"],
-                    reason=values["reason"],
-                    shared_fields=values["shared_fields"],
-                    summary=values["summary"],
-                    subject=values["subject"],
-                    needs=values["needs"],
-                    override_legal_basis=values["override_legal_basis"],
-                    override_reason=values["override_reason"],
+                referral = creating.referral_create(
+                    **shared, urgency=values["urgency"], reason=values["reason"]
                 )
+            else:
+                draft = creating.referral_prepare(**shared)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if action == "send":
                 messages.success(
                     request,
                     _("Referral %(number)s was sent.") % {"number": referral.register_number},
                 )
                 return redirect(reverse("cases:case_detail", args=[case.pk]) + "#referrals")
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            context.update(items=items, covered=covered, provider=values["provider"])
+            context.update(items=draft.items, covered=draft.covered, provider=values["provider"])
             _audit_needs_shown(request, case.pk, need_items)
             return render(request, "referrals/referral_preview.html", context)
     _audit_needs_shown(request, case.pk, need_items)
@@ -173,7 +158,7 @@ def _audit_needs_shown(request: HttpRequest, case_id: int, need_items: list[Need
 def referral_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     referral = queries.referral_for_user(_membership(request), pk)
     try:
-        services.referral_cancel(actor=_acting(request), referral=referral)
+        ending.referral_cancel(actor=_acting(request), referral=referral)
         messages.success(request, _("The referral was cancelled."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -197,7 +182,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sender_view": sender_view,
         "can_answer": answers and referral.status in OPEN_STATUSES,
         "can_cancel": sender_view and referral.is_open,
-        "overdue": referral.status == ReferralStatus.SENT and referral.due_at < timezone.now(),
+        "overdue": referral.is_overdue(),
         "ended_by_sender": referral.ended_by_sender,
     }
     _audit(request, "referral.viewed", referral.pk, [item.field for item in items])
@@ -209,10 +194,10 @@ def _answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = _acting(request)
     try:
         if action == "accept":
-            services.referral_accept(actor=actor, referral=referral)
+            answering.referral_accept(actor=actor, referral=referral)
             messages.success(request, _("You accepted the referral."))
         else:
-            services.referral_start_service(actor=actor, referral=referral)
+            answering.referral_start_service(actor=actor, referral=referral)
             messages.success(request, _("The service has started."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -244,7 +229,7 @@ def _answer_page(
     """The recipient's answer that needs words: declining, completing."""
     referral = queries.referral_for_user(_membership(request), pk)
     actor = _acting(request)
-    services.require_answerer(actor, referral)
+    require_answerer(actor, referral)
     form = form_class(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -269,7 +254,7 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         DeclineForm,
-        lambda actor, referral, values: services.referral_decline(
+        lambda actor, referral, values: answering.referral_decline(
             actor=actor, referral=referral, reason=values["reason"]
         ),
         title=_("Decline referral %(number)s"),
@@ -285,7 +270,7 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         CompleteForm,
-        lambda actor, referral, values: services.referral_complete(
+        lambda actor, referral, values: answering.referral_complete(
             actor=actor,
             referral=referral,
             service_given=values["service_given"],
@@ -330,10 +315,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "form": form,
         "show": show,
         "search": search,
-        "rows": [
-            (referral, referral.status == ReferralStatus.SENT and referral.due_at < now)
-            for referral in referrals
-        ],
+        "rows": [(referral, referral.is_overdue(now)) for referral in referrals],
         "tabs": [(code, label) for code, label in form.fields["show"].choices],  # type: ignore[attr-defined]
     }
     return render(request, "referrals/inbox.html", context)

@@ -3,18 +3,15 @@
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import P, Status
 from ninja.params import HeaderEx
 
-from sipakatau.people.profile import person_set_profile
-from sipakatau.people.services import person_create
-
 from .. import queries
 from ..models import Case, CaseParty, Incident, PerpetratorLink
 from ..services import classification, intake
+from ..services.intake import NewPerson, NewProfile
 from .common import acting, area_for, membership_of, party_in_case, router
 from .schemas import (
     CaseOpenIn,
@@ -74,40 +71,37 @@ def case_open(
 )
 def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[CaseParty]:
     case = queries.case_browsable_for_user(membership_of(request), case_id)
-    actor = acting(request)
-    person_data = payload.person
-    # One step for the client, three services here: all or nothing, so a refused profile
-    # leaves no half-recorded person behind.
-    with transaction.atomic():
-        saved = person_create(
-            actor=actor,
-            name=person_data.name,
-            sex=person_data.sex,
-            nik=person_data.nik,
-            kk_number=person_data.kk_number,
-            phone=person_data.phone,
-            address=person_data.address,
-            birth_date=person_data.birth_date,
-            age_estimate=person_data.age_estimate,
-        )
-        person = saved.person
-        if payload.profile is not None:
-            profile = payload.profile
-            person_set_profile(
-                actor=actor,
-                person=person,
-                area=area_for(profile.area_code, "area_code"),
-                wg_answers=profile.wg_answers,
-                disability_kinds=profile.disability_kinds,
-                communication_needs=profile.communication_needs,
-                do_not_contact=profile.do_not_contact,
-                contact_channels=profile.contact_channels,
-                contact_times=profile.contact_times,
-                contact_note=profile.contact_note,
-            )
-        party = intake.party_add(actor=actor, case=case, person=person, role=payload.role)
-    party.person = person
-    party.warnings = [str(warning.message) for warning in saved.warnings]  # type: ignore[attr-defined]
+    person = payload.person
+    profile = payload.profile
+    created = intake.party_create(
+        actor=acting(request),
+        case=case,
+        role=payload.role,
+        person=NewPerson(
+            name=person.name,
+            sex=person.sex,
+            nik=person.nik,
+            kk_number=person.kk_number,
+            phone=person.phone,
+            address=person.address,
+            birth_date=person.birth_date,
+            age_estimate=person.age_estimate,
+        ),
+        profile=None
+        if profile is None
+        else NewProfile(
+            area=area_for(profile.area_code, "area_code"),
+            wg_answers=profile.wg_answers,
+            disability_kinds=profile.disability_kinds,
+            communication_needs=profile.communication_needs,
+            do_not_contact=profile.do_not_contact,
+            contact_channels=profile.contact_channels,
+            contact_times=profile.contact_times,
+            contact_note=profile.contact_note,
+        ),
+    )
+    party = created.party
+    party.warnings = [str(warning.message) for warning in created.warnings]  # type: ignore[attr-defined]
     return Status(201, party)
 
 

@@ -1,6 +1,9 @@
 """Every write to a case. Import the service you need from its module:
 
-- ``intake``: open a case, add people, record what happened
+- ``intake``: open a case, add people (``party_create``: a new person in one step), record
+  what happened
+- ``incident_intake``: intake screen 3 in one step (incident, perpetrator, consent)
+- ``consents``: one consent for several victims, with its proof and a child's guardian
 - ``classification``: SIMFONI and GBVIMS classification, TPKS offences
 - ``care``: assessment, consent, service plan, follow-ups, notes, attachments
 - ``workflow``: status moves, assignment, closure and reopening

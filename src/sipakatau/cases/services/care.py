@@ -72,6 +72,11 @@ def assessment_record(
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
+        # The status is read again on the locked row: it moves "new" to "assessed" below, and a
+        # closure approved meanwhile must not be undone.
+        case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+        if case.status == Status.CLOSED:
+            raise ValidationError({"risk_level": _("This case is closed. Reopen it first.")})
         assessment = Assessment.objects.create(
             case=case,
             risk_level=risk_level,

@@ -9,6 +9,8 @@ volunteer stops, because each screen is its own saved step.
 """
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -18,8 +20,11 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, OrganisationType
 from sipakatau.areas.models import Area
+from sipakatau.lib.nik import NikWarning
 from sipakatau.mechanisms.queries import active_version_for_area
-from sipakatau.people.models import Person
+from sipakatau.people.models import Person, Sex
+from sipakatau.people.profile import person_set_profile
+from sipakatau.people.services import person_create
 
 from ..codes import (
     Channel,
@@ -181,6 +186,89 @@ def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> Ca
         if created:
             record(actor, "case.party_added", party, ["person", "role", "age_at_incident"])
     return party
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Who someone is: the arguments of ``people.services.person_create``."""
+
+    name: str
+    sex: str = Sex.UNKNOWN
+    nik: str | None = None
+    kk_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    birth_date: date | None = None
+    age_estimate: int | None = None
+
+
+@dataclass(frozen=True)
+class NewProfile:
+    """Where someone lives and how to reach them safely: the arguments of
+    ``people.profile.person_set_profile``."""
+
+    area: Area | None = None
+    wg_answers: Mapping[str, str] = field(default_factory=dict)
+    disability_kinds: list[str] = field(default_factory=list)
+    communication_needs: str = ""
+    do_not_contact: bool = False
+    contact_channels: list[str] = field(default_factory=list)
+    contact_times: str = ""
+    contact_note: str = ""
+
+
+@dataclass(frozen=True)
+class PartyCreated:
+    party: CaseParty
+    # Things to look at again (an odd NIK); the person was saved anyway.
+    warnings: tuple[NikWarning, ...]
+
+
+@transaction.atomic
+def party_create(
+    *,
+    actor: Membership,
+    case: Case,
+    role: str,
+    person: NewPerson,
+    profile: NewProfile | None = None,
+    victim: CaseParty | None = None,
+    relationship: str = "",
+) -> PartyCreated:
+    """A new person recorded and put into the case in one step (screen 2, the case page,
+    the API), with a profile, and for a suspected perpetrator how she or he relates to a
+    victim. All or nothing: a refused profile leaves no half-recorded person behind."""
+    saved = person_create(
+        actor=actor,
+        name=person.name,
+        sex=person.sex,
+        nik=person.nik,
+        kk_number=person.kk_number,
+        phone=person.phone,
+        address=person.address,
+        birth_date=person.birth_date,
+        age_estimate=person.age_estimate,
+    )
+    if profile is not None:
+        person_set_profile(
+            actor=actor,
+            person=saved.person,
+            area=profile.area,
+            wg_answers=profile.wg_answers,
+            disability_kinds=profile.disability_kinds,
+            communication_needs=profile.communication_needs,
+            do_not_contact=profile.do_not_contact,
+            contact_channels=profile.contact_channels,
+            contact_times=profile.contact_times,
+            contact_note=profile.contact_note,
+        )
+    party = party_add(actor=actor, case=case, person=saved.person, role=role)
+    if relationship and victim is not None:
+        perpetrator_link_set(
+            actor=actor, case=case, victim=victim, perpetrator=party, relationship=relationship
+        )
+    party.person = saved.person
+    return PartyCreated(party=party, warnings=saved.warnings)
 
 
 def perpetrator_link_set(

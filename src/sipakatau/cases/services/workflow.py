@@ -4,7 +4,10 @@
       ╲                 ╲                    ╲            /
        ╲─────────────────╲── closure requested, then approved ──▶ closed ──reopen──▶ reopened
 
-Only these services change a status, and each checks its guard.
+Only these services change a status, and each checks its guard inside its transaction,
+on the case row re-read with a lock (``_lock``): two requests at once (two closures, a
+closure and a referral, two workers taking the case) are served one after the other, and
+the second sees what the first did.
 """
 
 from collections.abc import Callable
@@ -37,6 +40,11 @@ def _notice_context(case: Case) -> dict[str, str]:
     }
 
 
+def _lock(case: Case) -> None:
+    """Re-read the case (into the caller's object) and lock its row until the commit."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+
+
 def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case:
     case.status = status
     case.save(update_fields=["status", "closed_at", "updated_at"])
@@ -44,10 +52,12 @@ def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case
     return case
 
 
+@transaction.atomic
 def case_activate(*, actor: Membership, case: Case) -> Case:
     """Services start: the case was assessed, the survivor agreed to services, and the
     plan has at least one item."""
     require_case_access(actor, case, CASE_STAFF)
+    _lock(case)
     if case.status not in {Status.ASSESSED, Status.MONITORING, Status.REOPENED}:
         raise ValidationError(_("Only an assessed case, or one in monitoring, can become active."))
     if (
@@ -59,25 +69,27 @@ def case_activate(*, actor: Membership, case: Case) -> Case:
         raise ValidationError(_("Record the consent for services of every victim first."))
     if not case.plan_items.exists():
         raise ValidationError(_("Add at least one item to the service plan first."))
-    with transaction.atomic():
-        _set_status(actor, case, Status.ACTIVE, "case.activated")
-        deadlines_on_trigger(case=case, trigger="case_active")
+    _set_status(actor, case, Status.ACTIVE, "case.activated")
+    deadlines_on_trigger(case=case, trigger="case_active")
     return case
 
 
+@transaction.atomic
 def case_monitor(*, actor: Membership, case: Case) -> Case:
     """The services are running or done; the unit keeps watching."""
     require_case_access(actor, case, CASE_STAFF)
+    _lock(case)
     if case.status != Status.ACTIVE:
         raise ValidationError(_("Only an active case can move to monitoring."))
-    with transaction.atomic():
-        return _set_status(actor, case, Status.MONITORING, "case.monitoring")
+    return _set_status(actor, case, Status.MONITORING, "case.monitoring")
 
 
+@transaction.atomic
 def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
     """Assign or transfer within the unit. Coordinators assign anyone; a caseworker may
-    take an unassigned case herself."""
+    take an unassigned case herself (of two taking it at once, the second is refused)."""
     require_case_access(actor, case, CASE_STAFF)
+    _lock(case)
     membership = worker.memberships.filter(organisation=case.organisation, is_active=True).first()
     # A disabled account cannot sign in: a case given to it would wait for nobody.
     if (
@@ -90,12 +102,11 @@ def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
         case.assigned_to_id is None and worker.pk == actor.user_id
     ):
         raise ValidationError(_("Only a coordinator can assign or transfer a case."))
-    with transaction.atomic():
-        case.assigned_to = worker
-        case.save(update_fields=["assigned_to", "updated_at"])
-        record(actor, "case.assigned", case, ["assigned_to"])
-        if worker.pk != actor.user_id:
-            notify(users=[worker], template="case_assigned", context=_notice_context(case))
+    case.assigned_to = worker
+    case.save(update_fields=["assigned_to", "updated_at"])
+    record(actor, "case.assigned", case, ["assigned_to"])
+    if worker.pk != actor.user_id:
+        notify(users=[worker], template="case_assigned", context=_notice_context(case))
     return case
 
 
@@ -112,11 +123,16 @@ def closure_reasons_for(case: Case) -> list[tuple[str, str]]:
 
 
 def open_referrals(case: Case) -> int:
+    """Asked with the case row locked (``_lock``), in the same transaction as the closure:
+    a referral being made for the case locks that row first, so it is either counted here
+    or refused there because the case is closed."""
     return sum(counter(case) for counter in open_referral_counters)
 
 
+@transaction.atomic
 def closure_request(*, actor: Membership, case: Case, reason: str, summary: str) -> Closure:
     require_case_access(actor, case, CASE_STAFF)
+    _lock(case)
     if case.status == Status.CLOSED:
         raise ValidationError(_("This case is already closed."))
     if case.closures.filter(decision=Closure.Decision.PENDING).exists():
@@ -127,32 +143,36 @@ def closure_request(*, actor: Membership, case: Case, reason: str, summary: str)
         raise ValidationError({"summary": _("Write a short summary of what was done.")})
     if open_referrals(case):
         raise ValidationError(_("Some referrals are still open. Finish or withdraw them first."))
-    with transaction.atomic():
-        closure = Closure.objects.create(
-            case=case,
-            reason=reason,
-            summary=summary.strip(),
-            requested_by=actor.user,
-            requested_at=timezone.now(),
-        )
-        record(actor, "closure.requested", closure, ["reason", "summary"])
-        coordinators = [
-            m.user
-            for m in case.organisation.memberships.filter(
-                role=Role.COORDINATOR, is_active=True
-            ).select_related("user")
-            if m.user_id != actor.user_id
-        ]
-        notify(users=coordinators, template="closure_requested", context=_notice_context(case))
+    closure = Closure.objects.create(
+        case=case,
+        reason=reason,
+        summary=summary.strip(),
+        requested_by=actor.user,
+        requested_at=timezone.now(),
+    )
+    record(actor, "closure.requested", closure, ["reason", "summary"])
+    coordinators = [
+        m.user
+        for m in case.organisation.memberships.filter(
+            role=Role.COORDINATOR, is_active=True
+        ).select_related("user")
+        if m.user_id != actor.user_id
+    ]
+    notify(users=coordinators, template="closure_requested", context=_notice_context(case))
     return closure
 
 
+@transaction.atomic
 def closure_decide(
     *, actor: Membership, closure: Closure, approve: bool, comment: str = ""
 ) -> Closure:
     """A coordinator decides; she may not approve her own request (four eyes)."""
     case = closure.case
     require_case_access(actor, case, COORDINATORS)
+    # The case first (as every service that guards on it), then the request itself.
+    _lock(case)
+    closure.refresh_from_db(from_queryset=Closure.objects.select_for_update())
+    closure.case = case
     if closure.decision != Closure.Decision.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if approve and closure.requested_by_id == actor.user_id:
@@ -166,32 +186,30 @@ def closure_decide(
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say what is still needed.")})
     now = timezone.now()
-    with transaction.atomic():
-        closure.decision = Closure.Decision.APPROVED if approve else Closure.Decision.REJECTED
-        closure.decided_by = actor.user
-        closure.decided_at = now
-        closure.decision_comment = comment.strip()
-        closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
-        record(actor, "closure.decided", closure, ["decision", "decision_comment"])
-        if approve:
-            case.closed_at = now
-            # Deadlines still open stay unmet: marking them met would overstate compliance
-            # (an unforwarded police report was not forwarded). Closed cases are not
-            # escalated (deadlines.overdue_deadlines).
-            _set_status(actor, case, Status.CLOSED, "case.closed")
+    closure.decision = Closure.Decision.APPROVED if approve else Closure.Decision.REJECTED
+    closure.decided_by = actor.user
+    closure.decided_at = now
+    closure.decision_comment = comment.strip()
+    closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
+    record(actor, "closure.decided", closure, ["decision", "decision_comment"])
+    if approve:
+        case.closed_at = now
+        # Deadlines still open stay unmet: marking them met would overstate compliance
+        # (an unforwarded police report was not forwarded). Closed cases are not
+        # escalated (deadlines.overdue_deadlines).
+        _set_status(actor, case, Status.CLOSED, "case.closed")
     return closure
 
 
+@transaction.atomic
 def case_reopen(*, actor: Membership, case: Case, reason: str) -> Case:
     require_case_access(actor, case, COORDINATORS)
+    _lock(case)
     if case.status != Status.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is reopened.")})
-    with transaction.atomic():
-        _set_status(actor, case, Status.REOPENED, "case.reopened")
-        note_add(
-            actor=actor, case=case, body=_("Reopened: %(reason)s") % {"reason": reason.strip()}
-        )
-        deadlines_on_trigger(case=case, trigger="case_opened", start=timezone.now(), again=True)
+    _set_status(actor, case, Status.REOPENED, "case.reopened")
+    note_add(actor=actor, case=case, body=_("Reopened: %(reason)s") % {"reason": reason.strip()})
+    deadlines_on_trigger(case=case, trigger="case_opened", start=timezone.now(), again=True)
     return case

@@ -7,17 +7,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
-from sipakatau.people.profile import person_set_profile
-from sipakatau.people.services import person_create
 
 from .. import queries
 from ..codes import ConsentPurpose, PartyRole
@@ -29,8 +25,10 @@ from ..forms.intake import (
     PerpetratorForm,
     VictimForm,
 )
-from ..models import Case, CaseParty
-from ..services import care, intake
+from ..services import intake
+from ..services.consents import ConsentGiven, NewGuardian, ProofFile
+from ..services.incident_intake import PartRefused, incident_intake_record
+from ..services.intake import NewPerson, NewProfile
 from .common import FRONTLINE, actor, audit_read, membership_of, to_case
 
 
@@ -78,16 +76,13 @@ def intake_victim(request: HttpRequest, pk: int) -> HttpResponse:
             )
         if not duplicates:
             try:
-                with transaction.atomic():
-                    saved = person_create(
-                        actor=membership, address=data["address"], **form.person_values()
-                    )
-                    person_set_profile(
-                        actor=membership, person=saved.person, **form.profile_values()
-                    )
-                    intake.party_add(
-                        actor=membership, case=case, person=saved.person, role=PartyRole.VICTIM
-                    )
+                saved = intake.party_create(
+                    actor=membership,
+                    case=case,
+                    role=PartyRole.VICTIM,
+                    person=NewPerson(**form.person_values(), address=data["address"]),
+                    profile=NewProfile(**form.profile_values()),
+                )
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -138,37 +133,27 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
     )
     forms = [incident_form, perpetrator_form, consent_form]
     if request.method == "POST" and all([form.is_valid() for form in forms]):
-        stage: object = incident_form
+        values = incident_form.cleaned_data
+        perpetrator = perpetrator_form.cleaned_data
         try:
-            with transaction.atomic():
-                values = incident_form.cleaned_data
-                intake.incident_record(
-                    actor=membership,
-                    case=case,
-                    occurred_on=values["occurred_on"],
-                    occurred_on_is_estimate=values["occurred_on_is_estimate"],
-                    place_type=values["place_type"],
-                    area=values["area"],
-                    outside_city=values["outside_city"],
-                    narrative=values["narrative"],
-                    violence_forms=values["violence_forms"],
-                )
-                stage = perpetrator_form
-                if perpetrator_form.has_data():
-                    _add_perpetrator(membership, case, perpetrator_form)
-                stage = consent_form
-                if consent_form.wanted:
-                    # Ages "at the time of the incident" have just been recomputed.
-                    subjects = [
-                        v
-                        for v in queries.parties_of(case).filter(role=PartyRole.VICTIM)
-                        if not queries.has_active_consent(v, ConsentPurpose.SERVICES)
-                    ]
-                    record_consents(
-                        membership, case, consent_form, subjects, ConsentPurpose.SERVICES
-                    )
-        except ValidationError as error:
-            apply_service_errors(stage, error)  # type: ignore[arg-type]
+            incident_intake_record(
+                actor=membership,
+                case=case,
+                occurred_on=values["occurred_on"],
+                occurred_on_is_estimate=values["occurred_on_is_estimate"],
+                place_type=values["place_type"],
+                area=values["area"],
+                outside_city=values["outside_city"],
+                narrative=values["narrative"],
+                violence_forms=values["violence_forms"],
+                perpetrator=_new_person(perpetrator_form) if perpetrator_form.has_data() else None,
+                perpetrator_victim=perpetrator.get("victim"),
+                relationship=perpetrator.get("relationship") or "",
+                consent=consent_given(consent_form) if consent_form.wanted else None,
+            )
+        except PartRefused as error:
+            part = {"perpetrator": perpetrator_form, "consent": consent_form}
+            apply_service_errors(part.get(error.part, incident_form), error)
         else:
             return redirect("cases:intake_done", pk=case.pk)
     context = {
@@ -185,83 +170,24 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/intake_incident.html", context)
 
 
-def _add_perpetrator(membership: Membership, case: Case, form: PerpetratorForm) -> CaseParty:
-    saved = person_create(actor=membership, **form.person_values(unnamed=_("Name not known")))
-    party = intake.party_add(
-        actor=membership, case=case, person=saved.person, role=PartyRole.PERPETRATOR
-    )
-    relationship = form.cleaned_data.get("relationship")
-    victim = form.cleaned_data.get("victim")
-    if relationship and victim is not None:
-        intake.perpetrator_link_set(
-            actor=membership, case=case, victim=victim, perpetrator=party, relationship=relationship
-        )
-    return party
+def _new_person(form: PerpetratorForm) -> NewPerson:
+    return NewPerson(**form.person_values(unnamed=_("Name not known")))
 
 
-def record_consents(
-    membership: Membership,
-    case: Case,
-    form: ConsentForm,
-    subjects: list[CaseParty],
-    purpose: str,
-    recipient_type: str = "",
-) -> None:
-    """The same consent for each victim given: with its proof, and for a child from a
-    parent or guardian (the service refuses one who is a suspected perpetrator)."""
+def consent_given(form: ConsentForm) -> ConsentGiven:
+    """How the consent form says consent was given (the same form on screen 3 and on
+    the case page)."""
     data = form.cleaned_data
-    if not subjects:
-        raise ValidationError({"method": _("Add the victim first, then record the consent.")})
-    proof = None
     upload = data.get("proof")
-    if upload:
-        try:
-            proof = care.attachment_add(
-                actor=membership,
-                case=case,
-                title=_("Consent form"),
-                filename=upload.name,
-                data=upload.read(),
-            )
-        except ValidationError as error:
-            raise ValidationError({"proof": error.messages}) from error
-    guardian = _guardian(membership, case, form) if any(s.is_child for s in subjects) else None
-    for subject in subjects:
-        care.consent_record(
-            actor=membership,
-            case=case,
-            subject=subject,
-            purpose=purpose,
-            recipient_type=recipient_type,
-            method=data["method"],
-            guardian=guardian if subject.is_child else None,
-            witness_name=data.get("witness_name", ""),
-            proof=proof,
-        )
-
-
-def _guardian(membership: Membership, case: Case, form: ConsentForm) -> CaseParty | None:
-    choice = form.cleaned_data.get("guardian")
-    if not choice:
-        return None
-    if choice == "new":
-        saved = person_create(
-            actor=membership,
-            name=form.cleaned_data["guardian_name"],
-            sex=form.cleaned_data.get("guardian_sex") or "U",
-        )
-        return intake.party_add(
-            actor=membership, case=case, person=saved.person, role=PartyRole.GUARDIAN
-        )
-    chosen = queries.parties_of(case).filter(pk=int(choice)).first()
-    if chosen is None:
-        raise ValidationError({"guardian": _("Choose someone from the list.")})
-    if chosen.role == PartyRole.GUARDIAN:
-        return chosen
-    # Someone already in the case (a reporter, or a suspected perpetrator) acting as
-    # guardian: recorded in that role too, so the service can check the conflict.
-    return intake.party_add(
-        actor=membership, case=case, person=chosen.person, role=PartyRole.GUARDIAN
+    choice = data.get("guardian") or ""
+    return ConsentGiven(
+        method=data["method"],
+        witness_name=data.get("witness_name", ""),
+        proof=ProofFile(filename=upload.name or "", data=upload.read()) if upload else None,
+        guardian_party_id=int(choice) if choice.isdigit() else None,
+        new_guardian=NewGuardian(name=data["guardian_name"], sex=data.get("guardian_sex") or "U")
+        if choice == "new"
+        else None,
     )
 
 
@@ -290,14 +216,16 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"role": request.GET.get("role", PartyRole.PERPETRATOR)},
     )
     if request.method == "POST" and form.is_valid():
-        role = form.cleaned_data["role"]
+        values = form.cleaned_data
         try:
-            with transaction.atomic():
-                if role == PartyRole.PERPETRATOR:
-                    _add_perpetrator(membership, case, form)
-                else:
-                    saved = person_create(actor=membership, **form.person_values())
-                    intake.party_add(actor=membership, case=case, person=saved.person, role=role)
+            intake.party_create(
+                actor=membership,
+                case=case,
+                role=values["role"],
+                person=_new_person(form),
+                victim=values.get("victim"),
+                relationship=values.get("relationship") or "",
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,8 +31,9 @@ from ..forms.records import (
 )
 from ..models import Case
 from ..services import care, classification
+from ..services.consents import consents_record
 from .common import CASE_STAFF, FRONTLINE, actor, audit_read, membership_of, to_case
-from .intake import record_consents
+from .intake import consent_given
 
 DOWNLOAD_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -149,16 +149,16 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         others=list(parties.exclude(role=PartyRole.VICTIM)),
     )
     if data is not None and form.is_valid():
+        values = form.cleaned_data
         try:
-            with transaction.atomic():
-                record_consents(
-                    membership,
-                    case,
-                    form,
-                    [form.cleaned_data["subject"]],
-                    form.cleaned_data["purpose"],
-                    form.cleaned_data.get("recipient_type", ""),
-                )
+            consents_record(
+                actor=membership,
+                case=case,
+                subjects=[values["subject"]],
+                purpose=values["purpose"],
+                recipient_type=values.get("recipient_type", ""),
+                given=consent_given(form),
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

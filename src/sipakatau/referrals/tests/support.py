@@ -22,7 +22,7 @@ from sipakatau.directory.models import Provider, ProviderService
 from sipakatau.people.services import person_create
 from sipakatau.referrals.codes import SharedField, Urgency
 from sipakatau.referrals.models import Referral, ReferralDeadlineRule
-from sipakatau.referrals.services import referral_create
+from sipakatau.referrals.services.creating import referral_create
 from tests.factories import Persona, make_persona, make_user
 
 

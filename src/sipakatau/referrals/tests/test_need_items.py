@@ -18,7 +18,7 @@ from sipakatau.directory.models import Provider
 from sipakatau.notifications.models import Notification
 from sipakatau.referrals.codes import SharedField
 from sipakatau.referrals.models import Referral
-from sipakatau.referrals.services import referral_create
+from sipakatau.referrals.services.creating import referral_create
 from tests.factories import CITY, Persona, make_organisation, make_persona
 
 from .support import case_with_victim, consent_for_referral, pdf_text, provider_for

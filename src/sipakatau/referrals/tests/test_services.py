@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from sipakatau.accounts.models import Organisation, OrganisationType
 from sipakatau.audit.models import AuditEvent
-from sipakatau.cases.models import Status
+from sipakatau.cases.models import Case, Status
 from sipakatau.cases.services import care, workflow
 from sipakatau.notifications.models import Notification
-from sipakatau.referrals import services
 from sipakatau.referrals.codes import ReferralStatus, SharedField, Urgency
 from sipakatau.referrals.models import Referral, ReferralDeadlineRule
+from sipakatau.referrals.services import answering, creating, ending, escalation
 from tests.factories import Persona
 
 from .support import case_with_victim, consent_for_referral, provider_for, refer
@@ -151,13 +151,13 @@ def test_the_recipient_accepts_starts_and_completes_and_the_sender_is_told(
     sent: Referral, dinsos_officer: Persona, bahagia_caseworker: Persona
 ) -> None:
     actor = dinsos_officer.membership
-    services.referral_accept(actor=actor, referral=sent)
+    answering.referral_accept(actor=actor, referral=sent)
     with pytest.raises(ValidationError):
-        services.referral_complete(actor=actor, referral=sent, service_given="PKH")
-    services.referral_start_service(actor=actor, referral=sent)
+        answering.referral_complete(actor=actor, referral=sent, service_given="PKH")
+    answering.referral_start_service(actor=actor, referral=sent)
     with pytest.raises(ValidationError):
-        services.referral_complete(actor=actor, referral=sent, service_given=" ")
-    services.referral_complete(
+        answering.referral_complete(actor=actor, referral=sent, service_given=" ")
+    answering.referral_complete(
         actor=actor, referral=sent, service_given="Didaftarkan PKH", feedback="Kunjungi lagi"
     )
     sent.refresh_from_db()
@@ -175,13 +175,13 @@ def test_a_decline_needs_a_reason_and_ends_the_referral(
     sent: Referral, dinsos_manager: Persona
 ) -> None:
     with pytest.raises(ValidationError):
-        services.referral_decline(actor=dinsos_manager.membership, referral=sent, reason="")
-    services.referral_decline(
+        answering.referral_decline(actor=dinsos_manager.membership, referral=sent, reason="")
+    answering.referral_decline(
         actor=dinsos_manager.membership, referral=sent, reason="Di luar wilayah"
     )
     assert sent.status == ReferralStatus.DECLINED
     with pytest.raises(ValidationError):
-        services.referral_accept(actor=dinsos_manager.membership, referral=sent)
+        answering.referral_accept(actor=dinsos_manager.membership, referral=sent)
 
 
 def test_neither_the_sender_nor_another_agency_may_answer(
@@ -189,17 +189,17 @@ def test_neither_the_sender_nor_another_agency_may_answer(
 ) -> None:
     for outsider in (bahagia_caseworker, dp3a_officer):
         with pytest.raises(PermissionDenied):
-            services.referral_accept(actor=outsider.membership, referral=sent)
+            answering.referral_accept(actor=outsider.membership, referral=sent)
         with pytest.raises(PermissionDenied):
-            services.referral_decline(actor=outsider.membership, referral=sent, reason="x")
+            answering.referral_decline(actor=outsider.membership, referral=sent, reason="x")
 
 
 def test_only_the_sender_cancels_and_the_recipient_loses_the_shared_data(
     sent: Referral, bahagia_caseworker: Persona, dinsos_officer: Persona
 ) -> None:
     with pytest.raises(PermissionDenied):
-        services.referral_cancel(actor=dinsos_officer.membership, referral=sent)
-    services.referral_cancel(actor=bahagia_caseworker.membership, referral=sent)
+        ending.referral_cancel(actor=dinsos_officer.membership, referral=sent)
+    ending.referral_cancel(actor=bahagia_caseworker.membership, referral=sent)
     sent.refresh_from_db()
     assert sent.status == ReferralStatus.CANCELLED
     assert sent.projection == {}
@@ -208,7 +208,7 @@ def test_only_the_sender_cancels_and_the_recipient_loses_the_shared_data(
         recipient=dinsos_officer.user, template="referral_withdrawn"
     ).exists()
     with pytest.raises(ValidationError):
-        services.referral_cancel(actor=bahagia_caseworker.membership, referral=sent)
+        ending.referral_cancel(actor=bahagia_caseworker.membership, referral=sent)
 
 
 def test_the_sender_records_the_answer_of_an_outside_service(
@@ -220,9 +220,9 @@ def test_the_sender_records_the_answer_of_an_outside_service(
     consent_for_referral(worker, case, victim, OrganisationType.OTHER)
     referral = refer(worker, case, outside)
     assert referral.recipient is None
-    services.referral_accept(actor=worker, referral=referral)
+    answering.referral_accept(actor=worker, referral=referral)
     with pytest.raises(PermissionDenied):
-        services.referral_start_service(actor=dinsos_officer.membership, referral=referral)
+        answering.referral_start_service(actor=dinsos_officer.membership, referral=referral)
 
 
 # --- Closure, consent withdrawal -------------------------------------------------------------
@@ -236,7 +236,7 @@ def test_a_case_with_open_referrals_cannot_be_closed(
         workflow.closure_request(
             actor=bahagia_caseworker.membership, case=case, reason="NOT_A_CASE", summary="x"
         )
-    services.referral_decline(actor=dinsos_officer.membership, referral=sent, reason="Penuh")
+    answering.referral_decline(actor=dinsos_officer.membership, referral=sent, reason="Penuh")
     closure = workflow.closure_request(
         actor=bahagia_caseworker.membership, case=case, reason="NOT_A_CASE", summary="x"
     )
@@ -280,7 +280,7 @@ def test_a_referral_on_another_legal_basis_stays_when_a_consent_is_withdrawn(
 def test_a_finished_referral_stays_when_consent_is_withdrawn(
     sent: Referral, bahagia_caseworker: Persona, dinsos_officer: Persona
 ) -> None:
-    services.referral_decline(actor=dinsos_officer.membership, referral=sent, reason="Penuh")
+    answering.referral_decline(actor=dinsos_officer.membership, referral=sent, reason="Penuh")
     assert sent.consent is not None
     care.consent_withdraw(actor=bahagia_caseworker.membership, consent=sent.consent)
     sent.refresh_from_db()
@@ -298,7 +298,7 @@ def test_the_answer_is_due_per_urgency(
     bahagia: Organisation, urgency: str, expected: timedelta
 ) -> None:
     start = timezone.now()
-    assert services.referral_due_at(urgency=urgency, start=start, organisation=bahagia) == (
+    assert creating.referral_due_at(urgency=urgency, start=start, organisation=bahagia) == (
         start + expected
     )
 
@@ -308,14 +308,14 @@ def test_a_routine_referral_is_due_in_three_working_days_of_the_unit(
 ) -> None:
     # Friday 09:00 in Parepare: Monday, Tuesday, Wednesday.
     friday = datetime(2026, 11, 27, 9, 0, tzinfo=ZoneInfo("Asia/Makassar"))
-    due = services.referral_due_at(urgency=Urgency.ROUTINE, start=friday, organisation=bahagia)
+    due = creating.referral_due_at(urgency=Urgency.ROUTINE, start=friday, organisation=bahagia)
     assert timezone.localtime(due, ZoneInfo("Asia/Makassar")).date().isoformat() == "2026-12-02"
 
 
 def test_the_deadlines_are_data(bahagia: Organisation) -> None:
     ReferralDeadlineRule.objects.filter(urgency=Urgency.URGENT).update(amount=8)
     start = timezone.now()
-    due = services.referral_due_at(urgency=Urgency.URGENT, start=start, organisation=bahagia)
+    due = creating.referral_due_at(urgency=Urgency.URGENT, start=start, organisation=bahagia)
     assert due == start + timedelta(hours=8)
 
 
@@ -335,22 +335,23 @@ def test_an_overdue_referral_is_escalated_to_both_sides_once(
         dinsos_officer.user.pk,
         dinsos_manager.user.pk,
     }
-    assert services.referrals_escalate() == 0
+    assert escalation.referrals_escalate() == 0
     assert AuditEvent.objects.filter(action="referral.escalated").count() == 1
 
 
 def test_an_answered_referral_is_not_escalated(
     sent: Referral, coordinator: Persona, dinsos_officer: Persona
 ) -> None:
-    services.referral_accept(actor=dinsos_officer.membership, referral=sent)
+    answering.referral_accept(actor=dinsos_officer.membership, referral=sent)
     Referral.objects.filter(pk=sent.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    assert services.referrals_escalate() == 0
+    assert escalation.referrals_escalate() == 0
 
 
 def test_a_closed_case_cannot_be_referred(
     sent: Referral, bahagia_caseworker: Persona, dinsos: Organisation
 ) -> None:
+    # The service reads the status on the locked row, not on the object it is handed.
     case = sent.case
-    case.status = Status.CLOSED
+    Case.objects.filter(pk=case.pk).update(status=Status.CLOSED)
     with pytest.raises(ValidationError):
         refer(bahagia_caseworker.membership, case, provider_for(dinsos))

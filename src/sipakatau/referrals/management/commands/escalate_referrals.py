@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from sipakatau.referrals.services import referrals_escalate
+from sipakatau.referrals.services.escalation import referrals_escalate
 
 
 class Command(BaseCommand):
