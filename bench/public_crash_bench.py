@@ -120,7 +120,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/cuaca/", timeout=5)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/lacak/", timeout=5)
                 return
             except OSError:
                 if self.process.poll() is not None:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.http import is_same_domain
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.lib.crypto import check_rings_apart, local_key_file, parse_key_ring
@@ -103,6 +104,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "sipakatau.accounts.middleware.active_membership",
     "sipakatau.accounts.middleware.require_verified_staff",
+    # After the view (and the API's token auth): a refused attempt on a case, referral,
+    # person or public report is audited, and a burst alerts the account's admins.
+    "sipakatau.audit.middleware.refused_access",
     # Axes must be last: it turns a locked-out login attempt into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -186,6 +190,11 @@ AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
 
+# An account refused this many times (403/404 on case data) within the window is reported
+# to its administrators, once per window (audit.refusals).
+SIPAKATAU_PROBING_REFUSALS = env_int("SIPAKATAU_PROBING_REFUSALS", 10, minimum=2)
+SIPAKATAU_PROBING_WINDOW_MINUTES = env_int("SIPAKATAU_PROBING_WINDOW_MINUTES", 10, minimum=1)
+
 OTP_TOTP_ISSUER = "Sipakatau"
 # Bearer tokens of the API (POST /api/v1/auth/token) expire this many hours after issue.
 SIPAKATAU_API_TOKEN_HOURS = env_int("SIPAKATAU_API_TOKEN_HOURS", 12, minimum=1)
@@ -237,6 +246,25 @@ if PRODUCTION:
 # the reporter to wait (and points to SAPA 129 / 112). Repeats of one report never count.
 PUBLIC_REPORTS_PER_ADDRESS = env_int("SIPAKATAU_REPORTS_PER_ADDRESS_HOUR", 5, minimum=1)
 PUBLIC_REPORTS_PER_KELURAHAN = env_int("SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR", 30, minimum=1)
+# Where "Quick exit" leads: an everyday page on another site, so that the screen and the
+# browser history show a weather forecast, never this portal (public/base.html).
+QUICK_EXIT_URL = (
+    env_str("SIPAKATAU_QUICK_EXIT_URL", "https://www.bmkg.go.id/cuaca/prakiraan-cuaca") or ""
+)
+_exit = urlsplit(QUICK_EXIT_URL)
+if (
+    _exit.scheme not in {"http", "https"}
+    or not _exit.hostname
+    or "@" in _exit.netloc
+    or any(character.isspace() or character in "\"'<>`" for character in QUICK_EXIT_URL)
+):
+    raise ImproperlyConfigured(
+        f"SIPAKATAU_QUICK_EXIT_URL={QUICK_EXIT_URL!r} is not an absolute http(s) URL."
+    )
+if any(is_same_domain(_exit.hostname, host) for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "SIPAKATAU_QUICK_EXIT_URL must lead to another site: Back would return to this one."
+    )
 
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -1,6 +1,7 @@
 """Reads of the area hierarchy."""
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from .models import Area, Level
@@ -20,7 +21,23 @@ def codes_with_ancestors(code: str) -> list[str]:
 
 
 def area_is_within(area: Area, ancestor: Area) -> bool:
-    return area.code == ancestor.code or area.code.startswith(ancestor.code + ".")
+    return area_is_within_code(area.code, ancestor.code)
+
+
+def area_is_within_code(code: str, ancestor_code: str) -> bool:
+    """Whether the area with ``code`` is the one with ``ancestor_code`` or lies inside it."""
+    return code == ancestor_code or code.startswith(ancestor_code + ".")
+
+
+def inside(code: str) -> Q:
+    """The areas strictly inside the one with this code (codes nest), in the form each
+    database answers from the index on the code: a range of codes on SQLite, which
+    compares text byte by byte ('/' is the character after '.'), a prefix match elsewhere
+    (PostgreSQL compares by the database's collation, which may skip the dots, and answers
+    LIKE 'x%' from the pattern index Django adds to the code)."""
+    if connection.vendor == "sqlite":
+        return Q(code__gt=code + ".", code__lt=code + "/")
+    return Q(code__startswith=code + ".")
 
 
 def area_time_zone(area: Area | None) -> str:

@@ -13,3 +13,12 @@ class NotificationsConfig(AppConfig):
 
         checks.register(check_neutral_sender)
         checks.register(check_base_url, checks.Tags.security, deploy=True)
+
+        # The audit app (a floor below) decides when an account probes for case data;
+        # this app tells its administrators.
+        from sipakatau.audit.refusals import probing_alerts
+
+        from .alerts import access_probing_alert
+
+        if access_probing_alert not in probing_alerts:
+            probing_alerts.append(access_probing_alert)

@@ -15,7 +15,8 @@ class Notification(models.Model):
     )
     template = models.CharField(max_length=48)
     # Only the variables in templates.ALLOWED_VARIABLES: a register number, a link, a unit
-    # name, a due time. Never a name, NIK, address, violence form or child status.
+    # name, a due time, and for the probing alert a staff username and a count. Never a
+    # survivor's name, NIK, address, violence form or child status.
     context = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

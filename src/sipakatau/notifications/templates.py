@@ -15,7 +15,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_VARIABLES = frozenset({"register_number", "link", "unit_name", "due_at"})
+# ``username`` and ``count`` are for the security alert to administrators (a staff
+# account's username is no secret among its administrators; a survivor's name never is).
+ALLOWED_VARIABLES = frozenset(
+    {"register_number", "link", "unit_name", "due_at", "username", "count"}
+)
 
 TEMPLATES: dict[str, Any] = {
     "deadline_overdue": _(
@@ -35,7 +39,7 @@ TEMPLATES: dict[str, Any] = {
         "Case %(register_number)s at %(unit_name)s waits for your closure approval. "
         "Open it: %(link)s"
     ),
-    # Referrals (referrals.services): unit_name is the other side of the referral.
+    # Referrals (referrals/services/): unit_name is the other side of the referral.
     "referral_received": _(
         "New referral %(register_number)s from %(unit_name)s. Please answer by %(due_at)s: %(link)s"
     ),
@@ -57,6 +61,18 @@ TEMPLATES: dict[str, Any] = {
     # Public portal (public.services): a report from the public waits in the unit's inbox.
     "public_report_received": _(
         "A new report from the public arrived for %(unit_name)s. Open it: %(link)s"
+    ),
+    # Security (audit.refusals, notifications.alerts): an account was refused many times
+    # in a short while when opening case data. Who and how often, never what it asked for.
+    "access_probing": _(
+        "The account %(username)s was refused %(count)s times in a short while when "
+        "opening case data. Please check that it is not being misused: %(link)s"
+    ),
+    # The reporter answered "someone is in danger now": only that it is urgent, never what
+    # happened, to whom or where (a worker's lock screen is read by others too).
+    "public_report_urgent": _(
+        "URGENT: a new report from the public for %(unit_name)s needs contact at once. "
+        "Open it now: %(link)s"
     ),
 }
 

@@ -11,16 +11,19 @@ through. Each token is good for one try."""
 
 import base64
 import binascii
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from . import queries, services
+from . import places, queries, services
 from .challenge import challenge_new
 from .models import ContactPreference, PublicReport, ReportStatus
+from .tracking import TrackingRefused
+from .urgency import CALL_NOW
 from .views import CHALLENGE_CODES, STATUS_WORDS, client_address
 
 # A JSON body is held in memory whole, and Django refuses one over
@@ -74,15 +77,49 @@ class RefusedOut(Schema):
     challenge: ChallengeOut
 
 
+class HotlineOut(Schema):
+    label: str
+    number: str = Field(description="As a person reads it")
+    link: str = Field(description="Tap to call, e.g. tel:112")
+
+
 class ReportOut(Schema):
     tracking_code: str
     pin: str | None = Field(description="Shown once: null when the same key was sent again")
     pin_shown_before: bool
+    urgent: bool = Field(description="The report says someone is in danger now")
+    call_now: list[HotlineOut] = Field(
+        description="When urgent: the numbers to tell the reporter to call now, before "
+        "anything else (empty otherwise)"
+    )
 
 
 class ErrorOut(Schema):
     detail: str
     code: str
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class NotServedOut(Schema):
+    detail: list[FieldErrorOut]
+    code: str = Field(description="not_served: nobody on this site takes reports for the place")
+    hotlines: list[HotlineOut] = Field(description="The numbers that help anywhere")
+
+
+class PlaceOut(Schema):
+    code: str = Field(description="The kelurahan's code: send it as kelurahan_code")
+    name: str
+    label: str = Field(
+        description="The name, with its kecamatan and city when another place has it too"
+    )
+
+
+class PlacesOut(Schema):
+    places: list[PlaceOut]
 
 
 class TrackIn(Schema):
@@ -106,7 +143,7 @@ class TrackOut(Schema):
 @router.post(
     "/reports",
     auth=None,
-    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 429: RefusedOut},
+    response={200: ReportOut, 201: ReportOut, 400: ErrorOut, 422: NotServedOut, 429: RefusedOut},
     summary="Send a report (Idempotency-Key header required)",
     description=(
         "Answers 201 with the tracking code and the PIN (shown once); the same "
@@ -117,7 +154,10 @@ class TrackOut(Schema):
         "number) in the body, or in the `X-Challenge-Token` and `X-Challenge-Answer` "
         "headers — or, instead of the answer, a proof of work in `challenge_work` / "
         "`X-Challenge-Work` (see `work_bits`). A wrong, expired or reused token answers "
-        "429 `challenge_failed` with a new challenge; nothing is stored."
+        "429 `challenge_failed` with a new challenge; nothing is stored. A kelurahan "
+        "that no unit or agency on this site serves answers 422 with `code` `not_served` "
+        "and the `hotlines` to call instead; nothing is stored (GET /places lists the "
+        "places served)."
     ),
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
@@ -131,6 +171,8 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
         submitted = _submit(request, key, payload)
     except ValidationError as error:
         code = getattr(error, "code", None)  # a dict of field errors has none
+        if code == "not_served":
+            return Status(422, _not_served(error))
         if code not in CHALLENGE_CODES:
             raise
         challenge = challenge_new()
@@ -151,8 +193,42 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
         "tracking_code": services.format_code(submitted.report.tracking_code),
         "pin": submitted.pin,
         "pin_shown_before": submitted.pin is None,
+        "urgent": submitted.report.danger_now,
+        "call_now": [
+            {"label": str(line.label), "number": line.number, "link": line.link}
+            for line in (CALL_NOW if submitted.report.danger_now else ())
+        ],
     }
     return Status(201 if submitted.pin else 200, body)
+
+
+def _not_served(error: ValidationError) -> dict[str, object]:
+    """The service-error shape (as api.urls answers a refusal), with the numbers to call."""
+    return {
+        "detail": [{"field": "kelurahan_code", "message": m} for m in error.messages],
+        "code": "not_served",
+        "hotlines": [
+            {"label": str(line.label), "number": line.number, "link": line.link}
+            for line in CALL_NOW
+        ],
+    }
+
+
+@router.get(
+    "/places",
+    auth=None,
+    response={200: PlacesOut},
+    url_name="public_places",
+    summary="Find a place this site takes reports for, by name",
+    description=(
+        f"Kelurahan and villages served here whose name contains `q` (at least "
+        f"{places.SEARCH_MIN} letters), names that start with it first; at most "
+        f"{places.SEARCH_LIMIT}."
+    ),
+)
+def place_search(request: HttpRequest, q: str = "") -> Status[object]:
+    found = places.search_places(q)
+    return Status(200, {"places": [asdict(place) for place in found]})
 
 
 def _photo(payload: ReportIn) -> bytes | None:
@@ -188,13 +264,25 @@ def _submit(request: HttpRequest, key: str, payload: ReportIn) -> services.Submi
     )
 
 
-def _report_for(request: HttpRequest, code: str, pin: str) -> PublicReport | Status[object]:
-    """The report for this code and PIN, or the answer that refuses it (429, 404; a
-    malformed code raises ValidationError, answered 422)."""
+class WaitOut(Schema):
+    detail: str
+    code: str = Field(description="too_many_tries")
+    retry_after: int = Field(description="Seconds to wait before the next try (also Retry-After)")
+
+
+def _report_for(
+    request: HttpRequest, response: HttpResponse, code: str, pin: str
+) -> PublicReport | Status[object]:
+    """The report for this code and PIN, or the answer that refuses it (429 with the
+    seconds to wait, 404; a malformed code raises ValidationError, answered 422)."""
     try:
         report = services.public_report_track(code=code, pin=pin, address=client_address(request))
-    except services.TrackingRefused as refusal:
-        return Status(429, {"detail": str(refusal), "code": "too_many_tries"})
+    except TrackingRefused as refusal:
+        response["Retry-After"] = str(refusal.seconds)
+        return Status(
+            429,
+            {"detail": str(refusal), "code": "too_many_tries", "retry_after": refusal.seconds},
+        )
     if report is None:
         return Status(404, {"detail": _("The code or the PIN is not right."), "code": "not_found"})
     return report
@@ -203,11 +291,17 @@ def _report_for(request: HttpRequest, code: str, pin: str) -> PublicReport | Sta
 @router.post(
     "/track",
     auth=None,
-    response={200: TrackOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TrackOut, 404: ErrorOut, 422: ErrorOut, 429: WaitOut},
     summary="Follow a report with its code and PIN",
+    description=(
+        "A wrong code or PIN answers 404. After 5 wrong tries (on this code, or from this "
+        "address) each next try must wait longer: one that comes too early answers 429 "
+        "with `retry_after` (seconds, also in the Retry-After header) and is not checked "
+        "or counted. The right PIN waits at most a few minutes for other people's tries."
+    ),
 )
-def report_track(request: HttpRequest, payload: TrackIn) -> Status[object]:
-    report = _report_for(request, payload.code, payload.pin)
+def report_track(request: HttpRequest, response: HttpResponse, payload: TrackIn) -> Status[object]:
+    report = _report_for(request, response, payload.code, payload.pin)
     if isinstance(report, Status):
         return report
     status = queries.tracking_status(report)
@@ -242,12 +336,14 @@ class MessageCreated(Schema):
 @router.post(
     "/messages",
     auth=None,
-    response={201: MessageCreated, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: MessageCreated, 404: ErrorOut, 422: ErrorOut, 429: WaitOut},
     summary="Send a message to the unit about a report (code and PIN)",
     description="The code and PIN are checked (and wrong tries counted) as for /track.",
 )
-def message_create(request: HttpRequest, payload: MessageIn) -> Status[object]:
-    report = _report_for(request, payload.code, payload.pin)
+def message_create(
+    request: HttpRequest, response: HttpResponse, payload: MessageIn
+) -> Status[object]:
+    report = _report_for(request, response, payload.code, payload.pin)
     if isinstance(report, Status):
         return report
     message = services.public_message_add(report=report, body=payload.body)

@@ -6,8 +6,6 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sipakatau.areas.queries import kelurahan_choices
-
 from .models import ContactPreference, ReportStatus
 
 YES_NO = [("no", _("No")), ("yes", _("Yes"))]
@@ -31,7 +29,9 @@ class ReportForm(forms.Form):
         required=False,
         max_length=200,
     )
-    kelurahan = forms.ChoiceField(label=_("Where did it happen? (kelurahan)"))
+    # Chosen on the step before the form (views.report: the place picker), and carried
+    # here so the story is written for a place that someone here serves.
+    kelurahan = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
     rw = forms.CharField(label=_("RW (if you know it)"), required=False, max_length=3)
     rt = forms.CharField(label=_("RT (if you know it)"), required=False, max_length=3)
     danger_now = forms.ChoiceField(
@@ -75,8 +75,6 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        places = [(area.code, area.name) for area in kelurahan_choices()]
-        self.fields["kelurahan"].choices = [("", _("Choose…")), *places]  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial["idempotency_key"] = uuid.uuid4().hex
 
@@ -97,7 +95,6 @@ class EasyReportForm(ReportForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
     )
-    kelurahan = forms.ChoiceField(label=_("Where? (kelurahan)"))
     danger_now = forms.ChoiceField(
         label=_("Is someone in danger now?"),
         choices=YES_NO,

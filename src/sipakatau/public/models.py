@@ -6,6 +6,7 @@ encrypted (DESIGN.md §5); it becomes a case only when a caseworker promotes it.
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation, User
@@ -43,6 +44,10 @@ class PublicReport(models.Model):
     what_happened = EncryptedTextField(_("what happened"))
     when_text = EncryptedTextField(_("when"), blank=True, default="")
     danger_now = models.BooleanField(_("someone is in danger now"), default=False)
+    # When the unit must have made first contact: the first-contact deadline of the
+    # mechanism governing the kelurahan (its shortest one when someone is in danger now),
+    # counted from the report's arrival. Empty when no rule gives one.
+    first_contact_due = models.DateTimeField(_("contact by"), null=True, blank=True)
     contact = models.CharField(
         _("contact"), max_length=16, choices=ContactPreference.choices, default="none"
     )
@@ -87,6 +92,15 @@ class PublicReport(models.Model):
     def __str__(self) -> str:
         return f"public report #{self.pk}"
 
+    @property
+    def first_contact_late(self) -> bool:
+        """Still waiting for the unit (not yet a case, not closed) after its deadline."""
+        return (
+            self.status == ReportStatus.RECEIVED
+            and self.first_contact_due is not None
+            and self.first_contact_due < timezone.now()
+        )
+
 
 class PublicMessage(models.Model):
     report = models.ForeignKey(PublicReport, on_delete=models.CASCADE, related_name="messages")
@@ -107,9 +121,10 @@ class PublicMessage(models.Model):
 
 
 class TrackingFailure(models.Model):
-    """One wrong code or PIN, counted per code and per address (HMAC of the address,
-    never the address itself) to stop guessing; kept in the database so that every
-    app process counts the same failures."""
+    """One wrong code or PIN, counted per code, per address and per code and address
+    together (an HMAC of the address, never the address itself), so that ``tracking``
+    can make the next try wait; kept in the database so that every app process counts
+    the same failures."""
 
     key = models.CharField(max_length=80, db_index=True)
     at = models.DateTimeField(db_index=True)

@@ -1,7 +1,8 @@
 """Every read of public reports that depends on who is asking: the caseworkers and
 coordinators of the unit the report was routed to. Everyone else: nothing (404)."""
 
-from django.db.models import QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Q, QuerySet, When
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
@@ -23,6 +24,26 @@ def public_reports_visible_to(membership: Membership | None) -> QuerySet[PublicR
     return PublicReport.objects.filter(organisation_id=membership.organisation_id).select_related(
         "kelurahan", "case", "organisation"
     )
+
+
+def _waiting_urgent() -> Q:
+    """Someone is in danger now and the unit has not yet taken the report up."""
+    return Q(danger_now=True, status=ReportStatus.RECEIVED)
+
+
+def public_inbox(membership: Membership | None) -> QuerySet[PublicReport]:
+    """The inbox: urgent reports still waiting first, then every report by arrival (the
+    newest first). One query, however many rows."""
+    return (
+        public_reports_visible_to(membership)
+        .annotate(urgent_rank=CaseWhen(When(_waiting_urgent(), then=0), default=1))
+        .order_by("urgent_rank", "-created_at", "-pk")
+    )
+
+
+def urgent_reports_waiting(membership: Membership | None) -> QuerySet[PublicReport]:
+    """The unit's urgent reports still waiting, the oldest first (the staff home page)."""
+    return public_reports_visible_to(membership).filter(_waiting_urgent()).order_by("created_at")
 
 
 def public_report_for_user(membership: Membership | None, pk: int) -> PublicReport:

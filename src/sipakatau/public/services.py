@@ -21,40 +21,42 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sipakatau.accounts.models import Organisation, OrganisationType, User
+from sipakatau.accounts.models import Organisation, User
 from sipakatau.areas.models import Area, Level
-from sipakatau.areas.queries import area_is_within
+from sipakatau.areas.queries import codes_with_ancestors
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
+from . import places
 from .challenge import ChallengeFailed, challenge_check
 from .models import (
     ContactPreference,
     PublicMessage,
     PublicReport,
     SubmissionMark,
-    TrackingFailure,
 )
 from .queries import UNIT_STAFF, report_by_code
+from .tracking import client_network, tracking_try_begin, tracking_try_succeeded, try_keys
+from .urgency import first_contact_due
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or copied by hand stays right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 8
 PIN_LENGTH = 6
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 SUBMISSION_WINDOW = timedelta(hours=1)
 MAX_TEXT = 5000
 MAX_MESSAGE = 2000
 _KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 _RT_RW = re.compile(r"^[0-9]{1,3}$")
-
-
-class TrackingRefused(Exception):
-    """Too many wrong codes or PINs: the message says so, in the reporter's language."""
+# The refusal of a report for a place nobody here serves (code "not_served").
+NOT_SERVED = gettext_lazy(
+    "Reports for this place cannot be sent on this site. Nothing was sent. You can still "
+    "get help: call SAPA 129 (free), or 110 or 112 if someone is in danger now."
+)
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,21 @@ def _new_pin() -> str:
 
 
 def route_report(kelurahan: Area) -> Organisation | None:
-    """The LBK-KK whose area covers the kelurahan (the nearest), else the UPTD PPA that
-    covers it, else any DP3A — a city-level inbox, so that no report is left unread."""
-    active = Organisation.objects.filter(is_active=True).select_related("area")
-    for kind in (OrganisationType.LBK_KK, OrganisationType.UPTD_PPA, OrganisationType.DP3A):
-        covering = [o for o in active.filter(type=kind) if area_is_within(kelurahan, o.area)]
-        if covering:
-            return max(covering, key=lambda o: (len(o.area.code), -o.pk))
-    return active.filter(type=OrganisationType.DP3A).order_by("pk").first()
+    """Who receives a report from this kelurahan, along the area tree only: its LBK-KK
+    (the nearest whose area covers it), else the UPTD PPA, else the DP3A whose area
+    contains it (the nearest of each). None when nobody here serves the place: a report
+    never goes to an office whose area does not contain it (one from Aceh once reached
+    DP3A Parepare's inbox, where nobody could help her)."""
+    covering = list(
+        places.serving_organisations()
+        .filter(area__code__in=codes_with_ancestors(kelurahan.code))
+        .select_related("area")
+    )
+    for kind in places.SERVING_TYPES:
+        candidates = [o for o in covering if o.type == kind]
+        if candidates:
+            return max(candidates, key=lambda o: (len(o.area.code), -o.pk))
+    return None
 
 
 def _public_actor() -> Actor:
@@ -146,15 +155,21 @@ def public_report_submit(
     connection dropped is never refused for trying again. Over a flood limit the report
     is refused with code ``rate_limited`` unless a challenge token comes with the right
     answer (``challenge``); a wrong, old or reused one is refused with code
-    ``challenge_failed``.
+    ``challenge_failed``. A kelurahan that nobody here serves (``route_report``) is
+    refused with code ``not_served`` before anything is counted or stored.
     """
     if not _KEY.match(idempotency_key or ""):
         raise ValidationError(_("The form is out of date. Please open it again."))
     existing = PublicReport.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return Submitted(report=existing, pin=None)
-    errors: dict[str, str] = {}
     kelurahan = Area.objects.filter(code=kelurahan_code, level=Level.KELURAHAN).first()
+    organisation = route_report(kelurahan) if kelurahan is not None else None
+    if kelurahan is not None and organisation is None:
+        # Refused before anything else is checked or counted: whatever she fixes, nobody
+        # here would read it. The page and the API answer with the hotlines.
+        raise ValidationError(NOT_SERVED, code="not_served")
+    errors: dict[str, str] = {}
     if kelurahan is None:
         errors["kelurahan"] = _("Choose the kelurahan where it happened.")
     text = (what_happened or "").strip()
@@ -190,11 +205,6 @@ def public_report_submit(
         else:
             photo = base64.b64encode(cleaned.data).decode("ascii")
             photo_type = cleaned.content_type
-    organisation = route_report(kelurahan) if kelurahan is not None else None
-    if kelurahan is not None and organisation is None:
-        errors["kelurahan"] = _(
-            "No service takes reports for this place yet. Please call SAPA 129."
-        )
     if errors:
         raise ValidationError(errors)
     assert kelurahan is not None and organisation is not None
@@ -205,6 +215,9 @@ def public_report_submit(
     # Hashed before the transaction: the slow hash must not hold SQLite's write lock,
     # which every other report (and every other write) waits for.
     pin_hash = make_password(pin)
+    due = first_contact_due(
+        kelurahan=kelurahan, organisation=organisation, urgent=danger_now, start=timezone.now()
+    )
     try:
         with transaction.atomic():
             report = PublicReport.objects.create(
@@ -218,6 +231,7 @@ def public_report_submit(
                 what_happened=text,
                 when_text=(when or "").strip()[:200],
                 danger_now=danger_now,
+                first_contact_due=due,
                 contact=contact,
                 contact_phone=phone,
                 contact_times=(contact_times or "").strip()[:200],
@@ -233,12 +247,13 @@ def public_report_submit(
                 "public_report.submitted",
                 report,
                 ["kelurahan", "rt", "rw", "about_self", "what_happened", "when_text", "danger_now",
-                 "contact", "contact_phone", "contact_times", "contact_safe", "photo",
-                 "organisation"],
+                 "first_contact_due", "contact", "contact_phone", "contact_times", "contact_safe",
+                 "photo", "organisation"],
             )  # fmt: skip
             notify(
                 users=_unit_staff(organisation),
-                template="public_report_received",
+                # Someone in danger now: a notice that says it is urgent (nothing more).
+                template="public_report_urgent" if danger_now else "public_report_received",
                 context={
                     "unit_name": organisation.short_name or organisation.name,
                     "link": reverse("public:inbox_detail", args=[report.pk]),
@@ -302,40 +317,30 @@ def _over_submission_limits(keys: list[str]) -> bool:
     )
 
 
-def _failures(keys: list[str]) -> bool:
-    since = timezone.now() - FAILURE_WINDOW
-    return any(
-        TrackingFailure.objects.filter(key=key, at__gte=since).count() >= MAX_FAILURES
-        for key in keys
-    )
-
-
 @functools.cache
 def _dummy_hash() -> str:
     return make_password(secrets.token_hex(16))
 
 
 def public_report_track(*, code: str, pin: str, address: str) -> PublicReport | None:
-    """The report for this code and PIN, or None. After ``MAX_FAILURES`` wrong tries on
-    one code or from one address within the window, even the right PIN is refused."""
+    """The report for this code and PIN, or None (a wrong try, counted).
+
+    A try that comes before the wait earned by earlier wrong tries (on this code, from
+    this address, or both) raises ``TrackingRefused`` saying how many seconds to wait,
+    without looking at the PIN. Other people's wrong tries can make the right PIN wait a
+    few minutes at most, never lock it out: see ``tracking``.
+    """
     normal = normalise_code(code)
     if len(normal) != CODE_LENGTH or not (pin or "").strip().isdigit():
         # A malformed code is a typing slip, not a guess: it is not counted.
         raise ValidationError(_("Write the report code and the PIN you received."))
-    keys = [f"code:{normal[:32]}", address_key(address)]
-    if _failures(keys):
-        raise TrackingRefused(
-            _("Too many wrong tries. Please wait 15 minutes and try again, or call SAPA 129.")
-        )
+    marks = tracking_try_begin(try_keys(normal, address_key(client_network(address))))
     report = report_by_code(normal)
     # The hash is checked even for an unknown code, so timing does not tell codes apart.
     valid = check_password((pin or "").strip(), report.pin_hash if report else _dummy_hash())
     if report is None or not valid:
-        now = timezone.now()
-        with transaction.atomic():
-            TrackingFailure.objects.bulk_create([TrackingFailure(key=key, at=now) for key in keys])
-            TrackingFailure.objects.filter(at__lt=now - FAILURE_WINDOW).delete()
         return None
+    tracking_try_succeeded(marks)
     return report
 
 

@@ -5,9 +5,9 @@ from . import views
 app_name = "public"
 
 urlpatterns = [
-    path("cuaca/", views.weather, name="weather"),
     path("lapor/", views.report, name="report"),
     path("lapor/mudah/", views.report_easy, name="report_easy"),
+    path("lapor/tempat-lain/", views.hotlines, name="hotlines"),
     path("lapor/selesai/", views.report_done, name="report_done"),
     path("lacak/", views.track, name="track"),
     path("lacak/pesan/", views.track_message, name="track_message"),

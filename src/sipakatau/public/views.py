@@ -23,10 +23,12 @@ from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from . import decisions, queries, services
+from . import decisions, places, queries, services
 from .challenge import Challenge, challenge_new
 from .forms import CloseForm, EasyReportForm, LinkForm, MessageForm, ReportForm, TrackForm
 from .models import ContactPreference, PublicReport, ReportStatus
+from .tracking import TrackingRefused
+from .urgency import CALL_NOW
 
 SESSION_DONE = "public_report_done"
 SESSION_TRACKED = "public_report_tracked"
@@ -60,27 +62,48 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"providers": providers, "units": units})
 
 
-@require_GET
-def weather(request: HttpRequest) -> HttpResponse:
-    """Where the quick exit leads: a plain page about nothing at all."""
-    return render(request, "public/weather.html")
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
-    return _report_page(request, ReportForm, "public/report.html")
+    """The place first, then the story: the picker's steps (``?wilayah=<area code>``),
+    then the form for the place chosen (``?tempat=<kelurahan code>``). Only area codes go
+    into these URLs; the form itself is POSTed."""
+    return _report_page(request, ReportForm, "public/report.html", easy=False)
 
 
 @require_http_methods(["GET", "POST"])
 def report_easy(request: HttpRequest) -> HttpResponse:
     """The easy-read form: fewer, shorter questions, large type, the same service."""
-    return _report_page(request, EasyReportForm, "public/report_easy.html")
+    return _report_page(request, EasyReportForm, "public/report_easy.html", easy=True)
 
 
-def _report_page(request: HttpRequest, form_class: type[ReportForm], template: str) -> HttpResponse:
+@require_GET
+def hotlines(request: HttpRequest) -> HttpResponse:
+    """Where "My place is not in the list" leads: the numbers that help anywhere."""
+    return render(request, "public/hotlines.html", {"hotlines": CALL_NOW})
+
+
+def _place_step(request: HttpRequest, *, easy: bool) -> HttpResponse:
+    code = request.GET.get("wilayah", "")[:32]
+    context = {"step": places.place_step(code or None), "easy": easy, "hotlines": CALL_NOW}
+    return render(request, "public/place.html", {**context, "again": bool(code)})
+
+
+def _report_page(
+    request: HttpRequest, form_class: type[ReportForm], template: str, *, easy: bool
+) -> HttpResponse:
     if request.method != "POST":
-        return render(request, template, {"form": form_class()})
+        code = request.GET.get("tempat", "")[:32]
+        if not code:
+            return _place_step(request, easy=easy)
+        place = places.served_place(code)
+        if place is None:
+            context = {"hotlines": CALL_NOW, "unserved": True, "easy": easy}
+            return render(request, "public/hotlines.html", context)
+        form = form_class(initial={"kelurahan": place.code})
+        return render(request, template, {"form": form, "place": place})
     form = form_class(request.POST, request.FILES)
+    # For the page's heading and links only: the service decides where the report goes.
+    place = places.served_place(str(request.POST.get("kelurahan", ""))[:32])
     if request.POST.get("website"):
         # The honeypot was filled in: a robot. Nothing is stored; a person who somehow
         # got here is told where to go instead.
@@ -89,7 +112,7 @@ def _report_page(request: HttpRequest, form_class: type[ReportForm], template: s
             None,
             _("Your report could not be sent. Please try again, or call SAPA 129 (free)."),
         )
-        return render(request, template, {"form": form}, status=400)
+        return render(request, template, {"form": form, "place": place}, status=400)
     challenge: Challenge | None = None
     if form.is_valid():
         data = form.cleaned_data
@@ -116,6 +139,11 @@ def _report_page(request: HttpRequest, form_class: type[ReportForm], template: s
                 challenge_work=data["challenge_work"],
             )
         except ValidationError as error:
+            if getattr(error, "code", None) == "not_served":
+                # Nobody here serves the place (a forged code, or the unit closed since
+                # the form was opened): nothing is stored; the numbers that help anywhere.
+                refused = {"hotlines": CALL_NOW, "refusal": " ".join(error.messages), "easy": easy}
+                return render(request, "public/hotlines.html", refused, status=400)
             apply_service_errors(form, error)
             if getattr(error, "code", None) in CHALLENGE_CODES:
                 # Over a flood limit: a fresh question, whatever was posted before.
@@ -124,9 +152,10 @@ def _report_page(request: HttpRequest, form_class: type[ReportForm], template: s
             request.session[SESSION_DONE] = {
                 "code": submitted.report.tracking_code,
                 "pin": submitted.pin or "",
+                "urgent": submitted.report.danger_now,
             }
             return redirect("public:report_done")
-    context = {"form": form, "challenge": challenge}
+    context = {"form": form, "challenge": challenge, "place": place}
     return render(request, template, context, status=429 if challenge else 400)
 
 
@@ -136,7 +165,14 @@ def report_done(request: HttpRequest) -> HttpResponse:
     done = request.session.pop(SESSION_DONE, None)
     if not done:
         return redirect("public:track")
-    context = {"code": services.format_code(done["code"]), "pin": done["pin"]}
+    urgent = bool(done.get("urgent"))
+    context = {
+        "code": services.format_code(done["code"]),
+        "pin": done["pin"],
+        "urgent": urgent,
+        # Someone is in danger now: the numbers to call come first, before the code.
+        "call_now": CALL_NOW if urgent else (),
+    }
     return render(request, "public/done.html", context)
 
 
@@ -155,9 +191,12 @@ def track(request: HttpRequest) -> HttpResponse:
                 pin=form.cleaned_data["pin"],
                 address=client_address(request),
             )
-        except services.TrackingRefused as refusal:
+        except TrackingRefused as refusal:
+            # Too early after wrong tries: the message says how many seconds to wait.
             form.add_error(None, str(refusal))
-            return render(request, "public/track.html", {"form": form}, status=429)
+            response = render(request, "public/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(refusal.seconds)
+            return response
         except ValidationError as slip:  # a malformed code: not counted as a guess
             form.add_error(None, slip)
         else:
@@ -221,7 +260,7 @@ def _acting(request: HttpRequest) -> Membership:
 @staff_view(*queries.UNIT_STAFF)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    reports = queries.public_reports_visible_to(_membership(request))
+    reports = list(queries.public_inbox(_membership(request)))
     return render(request, "public/inbox.html", {"reports": reports})
 
 

@@ -52,10 +52,18 @@ def first_focusable(html: str) -> str:
     return match.group(0)
 
 
+def form_url(name: str = "public:report", place: str = WATANG_SOREANG) -> str:
+    """The report form for a place, as the place picker's last step links to it."""
+    return f"{reverse(name)}?tempat={place}"
+
+
 def public_urls() -> list[str]:
     return [
         reverse("root"),
         reverse("public:report"),
+        form_url(),
+        form_url("public:report_easy"),
+        reverse("public:hotlines"),
         reverse("public:track"),
     ]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.public.models import PublicReport
+from tests.factories import WATANG_SOREANG
 
 from .support import form_data
 
@@ -15,8 +16,11 @@ pytestmark = pytest.mark.django_db
 def test_the_easy_form_asks_only_the_four_questions(
     anonymous: Client, bahagia: Organisation
 ) -> None:
-    html = anonymous.get(reverse("public:report_easy")).content.decode()
+    # The place was chosen on the step before: the form carries it
+    url = f"{reverse('public:report_easy')}?tempat={WATANG_SOREANG}"
+    html = anonymous.get(url).content.decode()
 
+    assert f'name="kelurahan" value="{WATANG_SOREANG}"' in html
     for name in ("about", "what_happened", "kelurahan", "danger_now"):
         assert f'name="{name}"' in html
     for name in ("when", "rt", "rw", "contact_phone", "photo"):

@@ -2,9 +2,16 @@
 // fields are copied to sessionStorage as she types and put back when the form opens
 // again. sessionStorage, never localStorage: it belongs to this tab only and is gone when
 // the tab is closed, so the next person using a shared phone finds nothing. The page that
-// confirms a sent report removes the copy. Without JavaScript the form works the same.
+// confirms a sent report removes the copy, and so does Quick exit (quick-exit.js). Without
+// JavaScript the form works the same.
 (function () {
   "use strict";
+  // No browser memory of what is typed here: autofill would offer it again to the next
+  // person who uses this phone, and a restored page would show it.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-keep]"), function (form) {
+    form.setAttribute("autocomplete", "off");
+  });
+
   var PREFIX = "draft:";
   var store;
   try {

@@ -1,0 +1,20 @@
+"""The staff home page shows the unit's urgent public reports through this tag: the
+accounts app sits floors below and cannot import this one, so its template asks."""
+
+from django import template
+
+from sipakatau.accounts.models import Membership
+
+from ..models import PublicReport
+from ..queries import urgent_reports_waiting
+
+register = template.Library()
+
+# A home page notice, not the inbox: the rest is one click away.
+HOME_LIMIT = 5
+
+
+@register.simple_tag
+def urgent_public_reports(membership: Membership | None) -> list[PublicReport]:
+    """The acting membership's urgent reports still waiting (none for other roles)."""
+    return list(urgent_reports_waiting(membership)[:HOME_LIMIT])
