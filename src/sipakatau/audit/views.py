@@ -1,16 +1,16 @@
 """The auditor's pages: search the trail, and take the result away as CSV."""
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.csv_response import csv_streaming_response
 
 from .forms import EventSearchForm
 from .models import AuditEvent
@@ -31,8 +31,6 @@ EXPORT_COLUMNS = [
     "fields",
     "hash",
 ]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _search(request: HttpRequest) -> tuple[EventSearchForm, EventFilter | None]:
@@ -52,45 +50,25 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/event_list.html", {"form": form, "page": page})
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _local(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-class _Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(events: Iterable[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte order mark makes Excel read the file as UTF-8 instead of the local code page.
-    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+def _rows(events: Iterable[AuditEvent]) -> Iterator[list[object]]:
     for event in events:
-        yield writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    event.seq,
-                    _local(event.occurred_at),
-                    event.actor_id,
-                    event.actor_label,
-                    event.role,
-                    event.organisation_id,
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    " ".join(event.fields),
-                    event.hash,
-                )
-            ]
-        )
+        yield [
+            event.seq,
+            _local(event.occurred_at),
+            event.actor_id,
+            event.actor_label,
+            event.role,
+            event.organisation_id,
+            event.action,
+            event.object_type,
+            event.object_id,
+            " ".join(event.fields),
+            event.hash,
+        ]
 
 
 @staff_view(AUDITOR)
@@ -109,7 +87,7 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
     )
     # The file shows the trail as it stood when asked for, without its own export event.
     rows = events.filter(seq__lt=exported.seq).order_by("seq").iterator(chunk_size=2000)
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime(exported.occurred_at).strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    return response
+    return csv_streaming_response(
+        filename=f"audit-{stamp}.csv", header=EXPORT_COLUMNS, rows=_rows(rows)
+    )

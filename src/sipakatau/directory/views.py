@@ -2,8 +2,6 @@
 edit, services, deactivate and import for the administrators and agency managers who
 manage the entry (an entry outside their scope answers 404)."""
 
-import csv
-import io
 from typing import cast
 
 from django.contrib import messages
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.areas.models import Area
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.csv_response import csv_response
 from sipakatau.lib.forms import apply_service_errors
 from sipakatau.lib.tables import TableError, read_table
 from sipakatau.lib.uploads import max_upload_bytes
@@ -247,13 +246,10 @@ TEMPLATE_EXAMPLE = {
 @staff_view(Role.ADMIN)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    """A CSV to fill in: the columns and one example row. With a BOM, so that Excel
-    opens it as UTF-8 instead of garbling any accented letter."""
-    out = io.StringIO()
+    """A CSV to fill in: the columns and one example row."""
     columns = [*services.IMPORT_COLUMNS, "areas_served"]
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    writer.writerow(TEMPLATE_EXAMPLE)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="direktori-layanan.csv"'
-    return response
+    return csv_response(
+        filename="direktori-layanan.csv",
+        header=columns,
+        rows=[[TEMPLATE_EXAMPLE.get(column, "") for column in columns]],
+    )

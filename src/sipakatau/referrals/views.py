@@ -5,8 +5,6 @@ Each view starts with one scoped fetch (queries.py) and answers 404 out of scope
 recipient's pages show the projection only: nothing here hands them the case.
 """
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -28,6 +26,7 @@ from sipakatau.cases.queries import parties_of
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.csv_response import csv_response
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 from sipakatau.mechanisms.queries import pathway_providers
 
@@ -321,59 +320,44 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/inbox.html", context)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet runs a cell that starts like a formula: quote it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 @staff_view(*queries.AGENCY_ROLES)
 @require_GET
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """Every referral the organisation received, with the shared fields only."""
     referrals = queries.inbox(_membership(request), show="all")
-    out = io.StringIO()
-    writer = csv.writer(out)
     fields = list(SharedField.choices)
-    writer.writerow(
-        [
-            _("Referral number"),
-            _("Sent"),
-            _("From"),
-            _("Service"),
-            _("Urgency"),
-            _("Status"),
-            _("Answer due"),
-            *[str(label) for _code, label in fields],
-            _("Why declined"),
-            _("Service given"),
-            _("Feedback"),
-        ]
-    )
+    header = [
+        _("Referral number"),
+        _("Sent"),
+        _("From"),
+        _("Service"),
+        _("Urgency"),
+        _("Status"),
+        _("Answer due"),
+        *[str(label) for _code, label in fields],
+        _("Why declined"),
+        _("Service given"),
+        _("Feedback"),
+    ]
+    rows: list[list[object]] = []
     for referral in referrals:
         shared = {
             item.field: item.text
             for item in projection_items(referral.shared_fields, referral.projection)
         }
-        writer.writerow(
+        rows.append(
             [
-                _cell(value)
-                for value in [
-                    referral.register_number,
-                    timezone.localtime(referral.created_at).strftime("%Y-%m-%d %H:%M"),
-                    referral.sender,
-                    referral.get_service_type_display(),
-                    referral.get_urgency_display(),
-                    referral.get_status_display(),
-                    timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M"),
-                    *[shared.get(code, "") for code, _label in fields],
-                    referral.decline_reason,
-                    referral.service_given,
-                    referral.feedback,
-                ]
+                referral.register_number,
+                timezone.localtime(referral.created_at).strftime("%Y-%m-%d %H:%M"),
+                referral.sender,
+                referral.get_service_type_display(),
+                referral.get_urgency_display(),
+                referral.get_status_display(),
+                timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M"),
+                *[shared.get(code, "") for code, _label in fields],
+                referral.decline_reason,
+                referral.service_given,
+                referral.feedback,
             ]
         )
     membership = _acting(request)
@@ -384,8 +368,5 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
         object_id=membership.organisation_id,
         fields=["shared_fields", "service_given", "feedback"],
     )
-    # The BOM makes Excel read the file as UTF-8 (names with accents, "Sulawesi" letters).
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="rujukan-{stamp}.csv"'
-    return response
+    return csv_response(filename=f"rujukan-{stamp}.csv", header=header, rows=rows)
