@@ -43,7 +43,7 @@ KELURAHAN = "73.72.03.1003"  # Watang Soreang, covered by LBK-KK Bahagia
 
 SETUP = """
 from sipakatau.accounts.models import OrganisationType
-from sipakatau.accounts.services import organisation_ensure
+from sipakatau.accounts.services.setup import organisation_ensure
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 areas_load_parepare()

@@ -57,7 +57,7 @@ def main() -> int:
     from national_areas import load_national_areas
 
     from sipakatau.accounts.models import OrganisationType
-    from sipakatau.accounts.services import organisation_ensure
+    from sipakatau.accounts.services.setup import organisation_ensure
     from sipakatau.areas.models import Area, Level
     from sipakatau.areas.services import areas_load_parepare
 

@@ -8,7 +8,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
-from sipakatau.accounts.services import organisation_ensure, totp_device_install, user_ensure
+from sipakatau.accounts.services.setup import organisation_ensure, totp_device_install, user_ensure
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import queries, services, tokens
+from . import queries, tokens
 from .models import ApiToken, Membership, Organisation, Role, User
+from .services import users
 
 auth_router = Router(tags=["auth"])
 me_router = Router(tags=["accounts"])
@@ -163,7 +164,7 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     organisation = get_object_or_404(
         queries.organisations_managed_by(actor), pk=payload.organisation_id
     )
-    user = services.user_create(
+    user = users.user_create(
         actor=actor,
         username=payload.username,
         full_name=payload.full_name,
@@ -185,14 +186,14 @@ def user_detail(request: HttpRequest, user_id: int) -> User:
 def user_disable(request: HttpRequest, user_id: int) -> User:
     actor = _admin(request)
     user = queries.user_for_admin(actor, user_id)
-    return services.user_set_active(actor=actor, user=user, active=False)
+    return users.user_set_active(actor=actor, user=user, active=False)
 
 
 @router.post("/users/{user_id}/enable", response=UserOut, summary="Enable a disabled user")
 def user_enable(request: HttpRequest, user_id: int) -> User:
     actor = _admin(request)
     user = queries.user_for_admin(actor, user_id)
-    return services.user_set_active(actor=actor, user=user, active=True)
+    return users.user_set_active(actor=actor, user=user, active=True)
 
 
 @router.get(

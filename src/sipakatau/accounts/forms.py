@@ -52,10 +52,6 @@ class SetupForm(forms.Form):
     )
 
 
-def _organisation_field(organisations: Any) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(queryset=organisations, label=_("Organisation"))
-
-
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150)

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
-from sipakatau.accounts.services import organisation_ensure, totp_device_install, user_ensure
+from sipakatau.accounts.services.setup import organisation_ensure, totp_device_install, user_ensure
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
 

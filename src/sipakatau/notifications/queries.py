@@ -6,7 +6,3 @@ from .models import Notification
 
 def notifications_of(user: AbstractBaseUser) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at")
-
-
-def unread_count(user: AbstractBaseUser) -> int:
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

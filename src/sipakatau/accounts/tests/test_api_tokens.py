@@ -10,8 +10,9 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sipakatau.accounts import services
 from sipakatau.accounts.models import ApiToken, Membership, Organisation, Role, User
+from sipakatau.accounts.services.second_factor import backup_codes_regenerate
+from sipakatau.accounts.services.users import user_set_active, user_set_password
 from sipakatau.accounts.tokens import api_token_issue, token_hash
 from sipakatau.audit.models import AuditEvent
 from tests.factories import PASSWORD, Persona, make_organisation, make_user
@@ -58,7 +59,7 @@ def test_it_issues_a_token_for_password_and_totp(bahagia: Organisation) -> None:
 
 def test_it_accepts_a_backup_code(bahagia: Organisation) -> None:
     user = make_user(bahagia, Role.CASEWORKER, username="siti")
-    codes = services.backup_codes_regenerate(user=user)
+    codes = backup_codes_regenerate(user=user)
 
     response = _ask(Client(), username="siti", password=PASSWORD, totp=codes[0].upper())
     again = _ask(Client(), username="siti", password=PASSWORD, totp=codes[0])
@@ -157,9 +158,7 @@ def test_a_disabled_users_token_is_refused(
     bahagia_caseworker: Persona, bahagia_admin: Persona
 ) -> None:
     issued = api_token_issue(membership=bahagia_caseworker.membership)
-    services.user_set_active(
-        actor=bahagia_admin.membership, user=bahagia_caseworker.user, active=False
-    )
+    user_set_active(actor=bahagia_admin.membership, user=bahagia_caseworker.user, active=False)
 
     assert _bearer(issued.token).get("/api/v1/me").status_code == 401
 
@@ -168,7 +167,7 @@ def test_a_password_reset_ends_the_users_tokens(
     bahagia_caseworker: Persona, bahagia_admin: Persona
 ) -> None:
     issued = api_token_issue(membership=bahagia_caseworker.membership)
-    services.user_set_password(
+    user_set_password(
         actor=bahagia_admin.membership,
         user=bahagia_caseworker.user,
         password="kopi susu gula aren 77",

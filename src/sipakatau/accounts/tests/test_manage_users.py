@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sipakatau.accounts.models import Membership, Organisation, Role, User
-from sipakatau.accounts.services import user_create, user_set_active
+from sipakatau.accounts.services.users import user_create, user_set_active
 from sipakatau.audit.models import AuditEvent
 from tests.factories import Persona, make_organisation, make_user
 

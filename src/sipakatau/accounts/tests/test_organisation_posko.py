@@ -50,7 +50,7 @@ def test_another_units_admin_cannot_change_it(ikhlas_admin: Persona, bahagia: Or
 def test_setting_up_again_fills_an_empty_posko_but_never_overwrites_one(
     bahagia: Organisation,
 ) -> None:
-    from sipakatau.accounts.services import organisation_ensure
+    from sipakatau.accounts.services.setup import organisation_ensure
 
     def ensure(address: str) -> Organisation:
         return organisation_ensure(

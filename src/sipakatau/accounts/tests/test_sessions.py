@@ -4,7 +4,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from sipakatau.accounts.models import Membership, Role
-from sipakatau.accounts.services import membership_change, user_set_active
+from sipakatau.accounts.services.memberships import membership_change
+from sipakatau.accounts.services.users import user_set_active
 from tests.factories import Persona
 
 HOME = reverse("accounts:home")

@@ -19,8 +19,13 @@ from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.access import is_verified, staff_view
 from sipakatau.lib.qr import qr_svg
 
-from .. import queries, services
+from .. import queries
 from ..forms import SetupForm, SignInForm, TokenForm
+from ..services.second_factor import (
+    backup_codes_regenerate,
+    totp_device_confirm,
+    totp_device_pending,
+)
 
 SESSION_NEXT = "after_sign_in"
 
@@ -131,11 +136,11 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if queries.has_authenticator(user):
         return redirect("accounts:security" if is_verified(user) else "accounts:verify")
-    device = services.totp_device_pending(user=user)
+    device = totp_device_pending(user=user)
     form = SetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            codes = services.totp_device_confirm(user=user, device=device)
+            codes = totp_device_confirm(user=user, device=device)
             otp_login(request, device)
             return render(
                 request, "accounts/backup_codes.html", {"codes": codes, "first_time": True}
@@ -157,7 +162,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     codes = None
     if request.method == "POST":
-        codes = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+        codes = backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
     remaining = queries.backup_codes_left(request.user)  # type: ignore[arg-type]
     return render(request, "accounts/security.html", {"codes": codes, "remaining": remaining})
 

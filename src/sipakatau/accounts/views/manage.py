@@ -15,7 +15,7 @@ from sipakatau.areas.queries import area_and_descendants
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from .. import queries, services
+from .. import queries
 from ..forms import (
     MembershipChangeForm,
     MembershipGrantForm,
@@ -26,6 +26,7 @@ from ..forms import (
     UserEditForm,
 )
 from ..models import Role
+from ..services import memberships, organisations, users
 
 PAGE_SIZE = 50
 
@@ -40,21 +41,21 @@ def _page(request: HttpRequest, items: Any) -> Any:
 @staff_view(Role.ADMIN)
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = queries.users_managed_by(request.membership)  # type: ignore[attr-defined]
+    found = queries.users_managed_by(request.membership)  # type: ignore[attr-defined]
     search = request.GET.get("q", "").strip()
     if search:
-        users = users.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
-    return render(request, "accounts/user_list.html", {"page": _page(request, users), "q": search})
+        found = found.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    return render(request, "accounts/user_list.html", {"page": _page(request, found), "q": search})
 
 
 @staff_view(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    organisations = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
-    form = UserCreateForm(request.POST or None, organisations=organisations)
+    managed = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+    form = UserCreateForm(request.POST or None, organisations=managed)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
+            user = users.user_create(actor=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -80,7 +81,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and edit_form.is_valid():
         try:
-            services.user_update(actor=actor, user=user, **edit_form.cleaned_data)
+            users.user_update(actor=actor, user=user, **edit_form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(edit_form, error)
         else:
@@ -104,7 +105,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = queries.user_for_admin(actor, pk)
     active = request.POST.get("active") == "1"
     try:
-        services.user_set_active(actor=actor, user=user, active=active)
+        users.user_set_active(actor=actor, user=user, active=active)
     except ValidationError as error:
         show_refusal(request, error)
     else:
@@ -125,9 +126,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            services.user_set_password(
-                actor=actor, user=user, password=form.cleaned_data["password"]
-            )
+            users.user_set_password(actor=actor, user=user, password=form.cleaned_data["password"])
         except ValidationError as error:
             show_refusal(request, error)
         else:
@@ -142,7 +141,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request.membership  # type: ignore[attr-defined]
     user = queries.user_for_admin(actor, pk)
-    services.user_reset_two_factor(actor=actor, user=user)
+    users.user_reset_two_factor(actor=actor, user=user)
     messages.success(
         request, _("The authenticator is removed. The user sets up a new one at next sign-in.")
     )
@@ -157,7 +156,7 @@ def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipGrantForm(request.POST, organisations=queries.organisations_managed_by(actor))
     if form.is_valid():
         try:
-            services.membership_grant(actor=actor, user=user, **form.cleaned_data)
+            memberships.membership_grant(actor=actor, user=user, **form.cleaned_data)
         except ValidationError as error:
             show_refusal(request, error)
         else:
@@ -182,7 +181,7 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change(actor=actor, membership=membership, **form.cleaned_data)
+            memberships.membership_change(actor=actor, membership=membership, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -199,10 +198,8 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_view(Role.ADMIN)
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    organisations = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
-    return render(
-        request, "accounts/organisation_list.html", {"page": _page(request, organisations)}
-    )
+    managed = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+    return render(request, "accounts/organisation_list.html", {"page": _page(request, managed)})
 
 
 @staff_view(Role.ADMIN)
@@ -215,7 +212,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_create(actor=actor, **form.cleaned_data)
+            organisation = organisations.organisation_create(actor=actor, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -241,7 +238,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(
+            organisations.organisation_update(
                 actor=actor, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation
 
-from ..codes import Channel, ImmediateNeed, RiskLevel
+from ..codes import Channel, RiskLevel
 
 
 class Status(models.TextChoices):
@@ -66,11 +66,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.register_number
-
-    @property
-    def needs_list(self) -> list[str]:
-        labels = dict(ImmediateNeed.choices)
-        return [str(labels.get(code, code)) for code in self.immediate_needs]
 
 
 class CaseCounter(models.Model):

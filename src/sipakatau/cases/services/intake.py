@@ -358,7 +358,3 @@ def police_forwarding_record(*, actor: Membership, case: Case) -> None:
     with transaction.atomic():
         deadlines_meet(case=case, codes=["police_forwarding"])
         record(actor, "case.forwarded_to_police", case, ["police_forwarding"])
-
-
-def new_intake_key() -> uuid.UUID:
-    return uuid.uuid4()

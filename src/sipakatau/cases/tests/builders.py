@@ -4,11 +4,9 @@ import importlib
 import io
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from PIL import Image
 
@@ -18,16 +16,6 @@ from sipakatau.cases.models import Case, CaseParty, DeadlineRule
 from sipakatau.cases.services import care, intake
 from sipakatau.people.services import person_create
 from tests.factories import Persona, make_persona
-
-
-@pytest.fixture
-def case_urls(settings: Any) -> Iterator[None]:
-    """Use the real case pages when they are wired in, else a stand-in page."""
-    try:
-        reverse("cases:case_detail", args=[1])
-    except (NoReverseMatch, ImportError):
-        settings.ROOT_URLCONF = "sipakatau.cases.tests.stub_urls"
-    yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 import too)."""
 
 from .builders import (  # noqa: F401 (fixtures)
-    case_urls,
     coordinator,
     deadline_rules,
     in_english,

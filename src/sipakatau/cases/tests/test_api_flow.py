@@ -12,7 +12,6 @@ from sipakatau.cases.models import Assessment, Case, Status
 from sipakatau.cases.tests.api_support import API, bearer, created_id, post
 from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
     add_party,
-    case_urls,
     coordinator,
     open_case,
     png_bytes,
@@ -23,7 +22,6 @@ from tests.factories import WATANG_SOREANG, Persona
 
 
 def test_a_case_goes_from_intake_to_approved_closure_through_the_api(
-    case_urls: None,  # noqa: F811
     bahagia_volunteer: Persona,
     bahagia_caseworker: Persona,
     coordinator: Persona,  # noqa: F811

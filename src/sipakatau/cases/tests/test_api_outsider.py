@@ -15,7 +15,6 @@ from sipakatau.cases.services import care, workflow
 from sipakatau.cases.tests.api_support import API, bearer, post
 from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
     add_party,
-    case_urls,
     coordinator,
     png_bytes,
     ready_case,
@@ -77,7 +76,6 @@ def _object_operations() -> list[str]:
 
 @pytest.fixture
 def bahagia_case(
-    case_urls: None,  # noqa: F811
     bahagia_volunteer: Persona,
     bahagia_caseworker: Persona,
     coordinator: Persona,  # noqa: F811

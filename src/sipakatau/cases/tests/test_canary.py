@@ -30,7 +30,7 @@ from tests.factories import Persona
 
 from .builders import png_bytes
 
-pytestmark = pytest.mark.usefixtures("case_urls", "deadline_rules")
+pytestmark = pytest.mark.usefixtures("deadline_rules")
 
 NARRATIVE = "CANARY-NARRATIVE-7731"
 NEEDLES = [*CANARY.needles(), NARRATIVE, "Kenari"]

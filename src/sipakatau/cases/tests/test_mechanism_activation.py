@@ -15,7 +15,7 @@ from tests.factories import Persona
 
 from .builders import open_case
 
-pytestmark = pytest.mark.usefixtures("case_urls", "in_english", "deadline_rules")
+pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 
 
 @pytest.fixture

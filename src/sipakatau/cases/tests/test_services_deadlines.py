@@ -27,7 +27,7 @@ from tests.factories import Persona, make_persona
 
 from .builders import add_party, assess, open_case, ready_case
 
-pytestmark = pytest.mark.usefixtures("case_urls", "in_english", "deadline_rules")
+pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 
 WITA = ZoneInfo("Asia/Makassar")
 UTC = ZoneInfo("UTC")

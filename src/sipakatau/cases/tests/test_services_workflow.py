@@ -17,7 +17,7 @@ from tests.factories import Persona, make_persona
 
 from .builders import add_party, assess, consent_for_services, open_case, plan, ready_case
 
-pytestmark = pytest.mark.usefixtures("case_urls", "in_english", "deadline_rules")
+pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 
 
 @pytest.fixture

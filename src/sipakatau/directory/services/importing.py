@@ -12,6 +12,7 @@ from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area
 from sipakatau.audit.services import Actor, audit_record
+from sipakatau.lib.services import model_update
 
 from ..codes import ServiceType
 from ..models import Provider
@@ -19,7 +20,6 @@ from .providers import (
     FLAG_FIELDS,
     OBJECT_TYPE,
     TEXT_FIELDS,
-    apply_values,
     audit,
     clean_details,
     clean_name,
@@ -221,7 +221,8 @@ def directory_import(
             else:
                 provider = existing
                 # The name as written in the file wins (it may fix the capitals).
-                changed = apply_values(provider, {"name": plan.name, **plan.values})
+                values = {"name": plan.name, **plan.values}
+                provider, changed = model_update(instance=provider, fields=values, data=values)
                 if plan.areas_served is not None and set_areas_served(provider, plan.areas_served):
                     changed.append("areas_served")
                 if plan.services is not None:

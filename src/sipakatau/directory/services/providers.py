@@ -21,6 +21,7 @@ from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_is_within
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.lib.phone import PhoneError, normalise_phone
+from sipakatau.lib.services import model_update
 
 from ..codes import ServiceType
 from ..models import Provider, ProviderService
@@ -294,21 +295,12 @@ def provider_update(
     )
     with transaction.atomic():
         _check_name_free(values["name"], area, provider)
-        changed = apply_values(provider, values)
+        provider, changed = model_update(instance=provider, fields=values, data=values)
         if set_areas_served(provider, areas_served):
             changed.append("areas_served")
         if changed:
             audit(actor, "provider.updated", provider, changed)
     return provider
-
-
-def apply_values(provider: Provider, values: Mapping[str, Any]) -> list[str]:
-    changed = [key for key, value in values.items() if getattr(provider, key) != value]
-    if changed:
-        for key in changed:
-            setattr(provider, key, values[key])
-        provider.save(update_fields=[*changed, "updated_at"])
-    return changed
 
 
 def set_areas_served(provider: Provider, areas: Sequence[Area]) -> bool:

@@ -66,7 +66,6 @@ def reachable(bahagia_caseworker: Persona) -> Person:
 
 
 from sipakatau.cases.tests.builders import (  # noqa: E402, F401 (fixtures)
-    case_urls,
     coordinator,
     deadline_rules,
 )

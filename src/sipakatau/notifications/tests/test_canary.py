@@ -31,7 +31,7 @@ national = CANARY.phone.lstrip("0")
 PHONE_FORMS = {CANARY.phone, "+62" + national, "62" + national, national}
 NEEDLES_BUT_THE_PHONE = [needle for needle in NEEDLES if needle not in PHONE_FORMS]
 
-pytestmark = pytest.mark.usefixtures("case_urls", "deadline_rules")
+pytestmark = pytest.mark.usefixtures("deadline_rules")
 
 
 @pytest.mark.django_db(transaction=True)

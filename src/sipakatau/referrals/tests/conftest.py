@@ -6,7 +6,6 @@ import pytest
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
 from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
-    case_urls,
     coordinator,
     deadline_rules,
     in_english,

@@ -23,7 +23,7 @@ from tests.factories import CITY, Persona, make_organisation, make_persona
 
 from .support import case_with_victim, consent_for_referral, pdf_text, provider_for
 
-pytestmark = [pytest.mark.usefixtures("case_urls", "in_english"), pytest.mark.english]
+pytestmark = [pytest.mark.usefixtures("in_english"), pytest.mark.english]
 
 PSYCHOLOGICAL = "Trauma berat, perlu konseling psikolog"
 ECONOMIC = "Belum terdaftar DTKS; perlu PKH"

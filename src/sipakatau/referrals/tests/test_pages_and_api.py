@@ -24,7 +24,7 @@ from .support import (
     referral_between,
 )
 
-pytestmark = [pytest.mark.usefixtures("case_urls", "in_english"), pytest.mark.english]
+pytestmark = [pytest.mark.usefixtures("in_english"), pytest.mark.english]
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from tests.factories import Persona
 
 from .support import pdf_text, provider_for, refer
 
-pytestmark = pytest.mark.usefixtures("case_urls", "in_english")
+pytestmark = pytest.mark.usefixtures("in_english")
 
 KELURAHAN = "Galung Maloang"  # neither the sender's nor the recipient's area name
 # A distinctive text for each need domain: a need that is not ticked must not be found.

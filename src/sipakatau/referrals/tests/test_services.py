@@ -21,7 +21,7 @@ from tests.factories import Persona
 
 from .support import case_with_victim, consent_for_referral, provider_for, refer
 
-pytestmark = pytest.mark.usefixtures("case_urls", "in_english")
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 # --- Consent ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sipakatau.accounts.models import OrganisationType, Role
-from sipakatau.accounts.services import organisation_ensure, user_ensure
+from sipakatau.accounts.services.setup import organisation_ensure, user_ensure
 from sipakatau.areas.queries import area_by_code
 
 

@@ -1,0 +1,140 @@
+"""Set-up by the operator (first install, demo, tests): idempotent, with no acting
+membership yet, so the audit trail names the system."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sipakatau.areas.models import Area
+from sipakatau.audit.services import Actor, audit_record
+from sipakatau.lib.services import model_update
+
+from ..models import Membership, Organisation, User
+from .common import check_role
+
+
+def organisation_ensure(
+    *,
+    name: str,
+    short_name: str,
+    type: str,
+    area: Area,
+    parent: Organisation | None = None,
+    posko_address: str = "",
+    service_hours: str = "",
+) -> Organisation:
+    """Create the organisation unless one of that name exists in that area (idempotent).
+
+    For the operator's set-up commands (first install, demo): the actor is the system.
+    """
+    with transaction.atomic():
+        organisation, created = Organisation.objects.get_or_create(
+            name=name,
+            area=area,
+            defaults={
+                "short_name": short_name,
+                "type": type,
+                "parent": parent,
+                "posko_address": posko_address,
+                "service_hours": service_hours,
+            },
+        )
+        if created:
+            audit_record(
+                action="organisation.created",
+                actor=Actor(label="system"),
+                object_type="accounts.organisation",
+                object_id=organisation.pk,
+                fields=["name", "short_name", "type", "area", "parent"],
+            )
+            return organisation
+        # An installation made before the posko fields existed gets them filled once;
+        # what an administrator wrote since is never overwritten.
+        missing = {
+            key: value
+            for key, value in {
+                "posko_address": posko_address,
+                "service_hours": service_hours,
+            }.items()
+            if value and not getattr(organisation, key)
+        }
+        organisation, changed = model_update(instance=organisation, fields=missing, data=missing)
+        if changed:
+            audit_record(
+                action="organisation.updated",
+                actor=Actor(label="system"),
+                object_type="accounts.organisation",
+                object_id=organisation.pk,
+                fields=changed,
+            )
+    return organisation
+
+
+def user_ensure(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    organisation: Organisation,
+    role: str,
+    is_signatory: bool = False,
+    validate: bool = True,
+) -> User:
+    """Create the user with this role unless it exists (idempotent), for set-up commands.
+
+    ``validate=False`` is for the demo accounts and the test personas (tests/factories.py),
+    whose passwords are public anyway; never for a real account.
+    """
+    check_role(role, is_signatory)
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name)
+            if validate:
+                try:
+                    validate_password(password, user)
+                except ValidationError as exc:
+                    raise ValidationError({"password": exc.messages}) from exc
+            user.set_password(password)
+            user.save()
+            audit_record(
+                action="user.created",
+                actor=Actor(label="system"),
+                object_type="accounts.user",
+                object_id=user.pk,
+                fields=["username", "full_name", "password"],
+            )
+        membership, created = Membership.objects.get_or_create(
+            user=user,
+            organisation=organisation,
+            defaults={"role": role, "is_signatory": is_signatory},
+        )
+        if created:
+            audit_record(
+                action="membership.granted",
+                actor=Actor(label="system"),
+                object_type="accounts.membership",
+                object_id=membership.pk,
+                fields=["user", "organisation", "role", "is_signatory"],
+            )
+    return user
+
+
+def totp_device_install(*, user: User, key_hex: str) -> TOTPDevice:
+    """Give a user a confirmed authenticator with a known key (demo accounts and test
+    personas only)."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name="authenticator", key=key_hex, confirmed=True
+            )
+            audit_record(
+                action="user.two_factor_enrolled",
+                actor=Actor(label="system"),
+                object_type="accounts.user",
+                object_id=user.pk,
+                fields=["totp_device"],
+            )
+    return device
