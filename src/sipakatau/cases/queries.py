@@ -16,6 +16,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role, User
+from sipakatau.accounts.permissions import (
+    APPROVE_CLOSURE,
+    ASSIGN_CASES,
+    BROWSE_CASES,
+    MANAGE_CASE,
+    REOPEN_CASE,
+    TAKE_CASE,
+)
 from sipakatau.people.queries import people_matching
 
 from .codes import PartyRole
@@ -32,14 +40,15 @@ from .models import (
     Status,
 )
 
-CASE_STAFF = {Role.CASEWORKER, Role.COORDINATOR}
+# The statuses from which services can start (again).
+ACTIVATABLE = frozenset({Status.ASSESSED, Status.MONITORING, Status.REOPENED})
 
 
 def cases_visible_to(membership: Membership | None) -> QuerySet[Case]:
     if membership is None or not membership.is_active:
         return Case.objects.none()
     unit = Case.objects.filter(organisation_id=membership.organisation_id)
-    if membership.role in CASE_STAFF:
+    if membership.role in BROWSE_CASES:
         return unit
     if membership.role == Role.VOLUNTEER:
         assigned = FollowUp.objects.filter(case=OuterRef("pk"), assigned_to_id=membership.user_id)
@@ -61,7 +70,51 @@ def case_for_user(membership: Membership | None, pk: int) -> Case:
 
 def case_can_be_browsed(membership: Membership, case: Case) -> bool:
     """A volunteer sees a case she did not take only through her follow-ups."""
-    return membership.role in CASE_STAFF or case.created_by_id == membership.user_id
+    return membership.role in BROWSE_CASES or case.created_by_id == membership.user_id
+
+
+# --- Who may act on a case: services call these to refuse, views to show the button ---------
+
+
+def may_act_on(membership: Membership | None, case: Case, roles: frozenset[str]) -> bool:
+    """The same rule as ``cases_visible_to``, for a write: an active member of the case's
+    unit in one of ``roles``; a volunteer only on the case whose intake she took."""
+    if membership is None or not membership.is_active or membership.role not in roles:
+        return False
+    if case.organisation_id != membership.organisation_id:
+        return False
+    return membership.role != Role.VOLUNTEER or case.created_by_id == membership.user_id
+
+
+def may_manage(membership: Membership | None, case: Case) -> bool:
+    return may_act_on(membership, case, MANAGE_CASE)
+
+
+def may_take(membership: Membership | None, case: Case) -> bool:
+    """A caseworker takes an unassigned case herself."""
+    return may_act_on(membership, case, TAKE_CASE) and case.assigned_to_id is None
+
+
+def may_assign(membership: Membership | None, case: Case) -> bool:
+    """A coordinator assigns or transfers a case to anyone of the unit."""
+    return may_act_on(membership, case, ASSIGN_CASES)
+
+
+def may_activate(membership: Membership | None, case: Case) -> bool:
+    """Start services: an assessed case, one in monitoring, or one reopened."""
+    return may_manage(membership, case) and case.status in ACTIVATABLE
+
+
+def may_monitor(membership: Membership | None, case: Case) -> bool:
+    return may_manage(membership, case) and case.status == Status.ACTIVE
+
+
+def may_decide_closure(membership: Membership | None, case: Case) -> bool:
+    return may_act_on(membership, case, APPROVE_CLOSURE)
+
+
+def may_reopen(membership: Membership | None, case: Case) -> bool:
+    return may_act_on(membership, case, REOPEN_CASE)
 
 
 def follow_ups_for(membership: Membership, case: Case) -> QuerySet[FollowUp]:

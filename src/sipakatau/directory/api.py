@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.accounts.permissions import IMPORT_DIRECTORY, MANAGE_PROVIDERS, READ_DIRECTORY
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_by_code
 from sipakatau.lib.tables import TableError, read_table
@@ -21,7 +22,6 @@ from sipakatau.lib.uploads import max_upload_bytes
 from . import queries, services
 from .codes import ServiceType
 from .models import Provider
-from .queries import MANAGERS, READERS
 
 router = Router(tags=["directory"])
 
@@ -157,7 +157,7 @@ def provider_search(
     area: str | None = None,
     q: str | None = None,
 ) -> object:
-    _acting(request, READERS)
+    _acting(request, READ_DIRECTORY)
     return queries.providers_for_search(
         service_type=service,
         area=_area(area, "area") if area else None,
@@ -172,17 +172,19 @@ def provider_search(
 )
 @paginate(PageNumberPagination, page_size=50)
 def provider_managed(request: HttpRequest) -> object:
-    return queries.providers_managed_by(_acting(request, MANAGERS)).prefetch_related("areas_served")
+    return queries.providers_managed_by(_acting(request, MANAGE_PROVIDERS)).prefetch_related(
+        "areas_served"
+    )
 
 
 @router.get("/providers/{provider_id}", response=ProviderOut, summary="One provider")
 def provider_detail(request: HttpRequest, provider_id: int) -> Provider:
-    return queries.provider_for_reader(_acting(request, READERS), provider_id)
+    return queries.provider_for_reader(_acting(request, READ_DIRECTORY), provider_id)
 
 
 @router.post("/providers", response={201: ProviderOut}, summary="Add a provider")
 def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provider]:
-    actor = _acting(request, MANAGERS)
+    actor = _acting(request, MANAGE_PROVIDERS)
     organisation: Organisation | None = None
     if payload.organisation_id is not None:
         organisation = (
@@ -217,7 +219,7 @@ def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provide
 
 @router.post("/providers/{provider_id}", response=ProviderOut, summary="Change a provider")
 def provider_update(request: HttpRequest, provider_id: int, payload: ProviderChangeIn) -> Provider:
-    actor = _acting(request, MANAGERS)
+    actor = _acting(request, MANAGE_PROVIDERS)
     provider = queries.provider_for_manager(actor, provider_id)
     sent = payload.dict(exclude_unset=True)
     services.provider_update(
@@ -247,7 +249,7 @@ def provider_update(request: HttpRequest, provider_id: int, payload: ProviderCha
     summary="Set the services a provider gives (replaces the list)",
 )
 def provider_set_services(request: HttpRequest, provider_id: int, payload: ServicesIn) -> Provider:
-    actor = _acting(request, MANAGERS)
+    actor = _acting(request, MANAGE_PROVIDERS)
     provider = queries.provider_for_manager(actor, provider_id)
     services.provider_set_services(
         actor=actor, provider=provider, services=_services(payload.services)
@@ -261,7 +263,7 @@ def provider_set_services(request: HttpRequest, provider_id: int, payload: Servi
     summary="Stop offering a provider in searches and referrals (it is kept)",
 )
 def provider_deactivate(request: HttpRequest, provider_id: int) -> Provider:
-    actor = _acting(request, MANAGERS)
+    actor = _acting(request, MANAGE_PROVIDERS)
     provider = queries.provider_for_manager(actor, provider_id)
     services.provider_set_active(actor=actor, provider=provider, active=False)
     return queries.provider_for_manager(actor, provider.pk)
@@ -273,7 +275,7 @@ def provider_deactivate(request: HttpRequest, provider_id: int) -> Provider:
     summary="Offer a deactivated provider again",
 )
 def provider_activate(request: HttpRequest, provider_id: int) -> Provider:
-    actor = _acting(request, MANAGERS)
+    actor = _acting(request, MANAGE_PROVIDERS)
     provider = queries.provider_for_manager(actor, provider_id)
     services.provider_set_active(actor=actor, provider=provider, active=True)
     return queries.provider_for_manager(actor, provider.pk)
@@ -286,7 +288,7 @@ def provider_activate(request: HttpRequest, provider_id: int) -> Provider:
     description="Columns: " + ", ".join([*services.IMPORT_COLUMNS, "areas_served"]) + ".",
 )
 def directory_import(request: HttpRequest, file: File[UploadedFile]) -> services.ImportResult:
-    actor = _acting(request, frozenset({Role.ADMIN}))
+    actor = _acting(request, IMPORT_DIRECTORY)
     # One byte over the limit is enough to refuse; the rest is never read into memory.
     data = file.read(max_upload_bytes() + 1)
     if len(data) > max_upload_bytes():

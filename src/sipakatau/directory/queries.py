@@ -10,14 +10,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.accounts.permissions import READ_DIRECTORY
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import area_and_descendants, codes_with_ancestors
 
 from .models import Provider, ProviderService
-
-# Separation of duties (DESIGN §5): the auditor sees the audit trail and nothing else.
-READERS = frozenset(set(Role.values) - {Role.AUDITOR})
-MANAGERS = frozenset({Role.ADMIN, Role.AGENCY_MANAGER})
 
 _AreasServed = Provider.areas_served.through
 
@@ -98,7 +95,7 @@ def provider_for_manager(membership: Membership | None, pk: int) -> Provider:
 def provider_for_reader(membership: Membership | None, pk: int) -> Provider:
     """An active provider for anyone who reads the directory; a deactivated one only for
     whoever manages it (it is no longer offered to caseworkers)."""
-    if membership is None or membership.role not in READERS:
+    if membership is None or membership.role not in READ_DIRECTORY:
         raise Http404
     provider = _listed(Provider.objects.filter(pk=pk)).prefetch_related("areas_served").first()
     if provider is None or not (provider.is_active or provider_is_managed_by(membership, provider)):

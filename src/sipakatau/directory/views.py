@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.permissions import IMPORT_DIRECTORY, MANAGE_PROVIDERS, READ_DIRECTORY
 from sipakatau.areas.models import Area
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.csv_response import csv_response
@@ -23,7 +24,6 @@ from sipakatau.lib.uploads import max_upload_bytes
 from . import queries, services
 from .codes import ServiceType
 from .forms import ImportForm, ProviderCreateForm, ProviderForm, SearchForm, ServicesForm
-from .queries import MANAGERS, READERS
 
 PAGE_SIZE = 25
 
@@ -36,7 +36,7 @@ def _membership(request: HttpRequest) -> Membership:
 # --- Reading ------------------------------------------------------------------------------
 
 
-@staff_view(*READERS)
+@staff_view(*READ_DIRECTORY)
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -55,15 +55,15 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": params.urlencode(),
         "searched": bool(data and any(data.values())),
-        "can_manage": membership.role in MANAGERS,
-        "can_import": membership.role == Role.ADMIN,
+        "can_manage": membership.role in MANAGE_PROVIDERS,
+        "can_import": membership.role in IMPORT_DIRECTORY,
     }
     # HTMX swaps only the results; without JavaScript the whole page comes back.
     template = "directory/includes/results.html" if request.htmx else "directory/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
-@staff_view(*READERS)
+@staff_view(*READ_DIRECTORY)
 @require_GET
 def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
@@ -78,7 +78,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Managing -----------------------------------------------------------------------------
 
 
-@staff_view(*MANAGERS)
+@staff_view(*MANAGE_PROVIDERS)
 @require_GET
 def manage_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -90,12 +90,12 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         "query": "",
         # An agency manager keeps one entry, its own organisation's.
         "can_create": membership.role == Role.ADMIN or own is None,
-        "can_import": membership.role == Role.ADMIN,
+        "can_import": membership.role in IMPORT_DIRECTORY,
     }
     return render(request, "directory/manage_list.html", context)
 
 
-@staff_view(*MANAGERS)
+@staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def provider_create(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -126,7 +126,7 @@ def provider_create(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/provider_form.html", {"form": form, "provider": None})
 
 
-@staff_view(*MANAGERS)
+@staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
@@ -150,7 +150,7 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/provider_form.html", {"form": form, "provider": provider})
 
 
-@staff_view(*MANAGERS)
+@staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
@@ -169,7 +169,7 @@ def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "directory/provider_services.html", {"form": form, "provider": provider})
 
 
-@staff_view(*MANAGERS)
+@staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
 def provider_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmation page rather than a dialog: it works without JavaScript."""
@@ -191,7 +191,7 @@ def provider_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Import -------------------------------------------------------------------------------
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*IMPORT_DIRECTORY)
 @require_http_methods(["GET", "POST"])
 def directory_import(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
@@ -243,7 +243,7 @@ TEMPLATE_EXAMPLE = {
 }
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*IMPORT_DIRECTORY)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     """A CSV to fill in: the columns and one example row."""

@@ -18,6 +18,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import codes_with_ancestors
 
@@ -34,8 +35,6 @@ from .models import (
     StepDeadline,
 )
 
-STAKEHOLDER_ROLES = frozenset(set(Role.values) - {Role.AUDITOR, Role.ADMIN})
-
 
 def _visible_area_filter(membership: Membership, prefix: str = "area__") -> Q:
     area_code = membership.organisation.area.code
@@ -46,7 +45,11 @@ def _visible_area_filter(membership: Membership, prefix: str = "area__") -> Q:
 
 
 def mechanisms_visible_to(membership: Membership | None) -> QuerySet[Mechanism]:
-    if membership is None or not membership.is_active or membership.role not in STAKEHOLDER_ROLES:
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in TAKE_PART_IN_MECHANISMS
+    ):
         return Mechanism.objects.none()
     return Mechanism.objects.filter(_visible_area_filter(membership)).select_related("area")
 

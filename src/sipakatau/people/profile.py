@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import RECORD_PEOPLE
 from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area, Level
 from sipakatau.audit.services import audit_record
@@ -20,7 +21,6 @@ from .models import (
     WgAnswer,
     WgDomain,
 )
-from .services import ROLES_RECORDING_PEOPLE
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def person_set_profile(
     contact_times: str = "",
     contact_note: str = "",
 ) -> Person:
-    if not actor.is_active or actor.role not in ROLES_RECORDING_PEOPLE:
+    if not actor.is_active or actor.role not in RECORD_PEOPLE:
         raise PermissionDenied
     answers = {key: value for key, value in (wg_answers or {}).items() if value}
     kinds = list(dict.fromkeys(disability_kinds or []))

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import RECORD_PEOPLE
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.lib import blind_index
@@ -25,9 +26,6 @@ from sipakatau.lib.phone import PhoneError, normalise_phone
 
 from .models import Person, PersonNameToken, Sex
 
-# Who may record a person: the people who meet survivors (DESIGN §5). Kelurahan and
-# agency officers, auditors and administrators have no business with identities.
-ROLES_RECORDING_PEOPLE: Final = frozenset({Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR})
 MAX_AGE = 130
 
 
@@ -58,7 +56,7 @@ class _Values:
 
 
 def _require_recorder(actor: Membership) -> None:
-    if not actor.is_active or actor.role not in ROLES_RECORDING_PEOPLE:
+    if not actor.is_active or actor.role not in RECORD_PEOPLE:
         raise PermissionDenied
 
 

@@ -17,15 +17,13 @@ from sipakatau.cases.services.intake import case_open
 
 from .contact import reporter_tell
 from .models import PublicMessage, PublicReport, ReportStatus
-from .queries import UNIT_STAFF
+from .queries import may_handle_report
 from .services import audit_change, message_text
 
 
 def _require_unit_staff(actor: Membership, report: PublicReport) -> None:
     """The same rule as ``queries.public_reports_visible_to``, checked again at the write."""
-    if not actor.is_active or actor.role not in UNIT_STAFF:
-        raise PermissionDenied
-    if report.organisation_id != actor.organisation_id:
+    if not may_handle_report(actor, report):
         raise PermissionDenied
 
 

@@ -5,7 +5,8 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Q, QuerySet, When
 from django.http import Http404
 
-from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
+from sipakatau.accounts.models import Membership, Organisation, OrganisationType
+from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
 from sipakatau.cases.models import Case
 from sipakatau.cases.models.case import Status as CaseStatus
 from sipakatau.cases.queries import cases_visible_to
@@ -14,15 +15,26 @@ from sipakatau.referrals.models import Referral
 
 from .models import PublicMessage, PublicReport, ReportStatus
 
-# Who reads and decides a unit's public reports (and is told when one arrives).
-UNIT_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
-
 
 def public_reports_visible_to(membership: Membership | None) -> QuerySet[PublicReport]:
-    if membership is None or not membership.is_active or membership.role not in UNIT_STAFF:
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role not in HANDLE_PUBLIC_REPORTS
+    ):
         return PublicReport.objects.none()
     return PublicReport.objects.filter(organisation_id=membership.organisation_id).select_related(
         "kelurahan", "case", "organisation"
+    )
+
+
+def may_handle_report(membership: Membership | None, report: PublicReport) -> bool:
+    """The same rule as ``public_reports_visible_to``, for a write."""
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role in HANDLE_PUBLIC_REPORTS
+        and report.organisation_id == membership.organisation_id
     )
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipakatau.accounts.models import Organisation, User
+from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import codes_with_ancestors
 from sipakatau.audit.services import Actor, audit_record
@@ -38,7 +39,7 @@ from .models import (
     PublicReport,
     SubmissionMark,
 )
-from .queries import UNIT_STAFF, report_by_code
+from .queries import report_by_code
 from .tracking import client_network, tracking_try_begin, tracking_try_succeeded, try_keys
 from .urgency import first_contact_due
 
@@ -123,7 +124,7 @@ def _unit_staff(organisation: Organisation) -> list[User]:
             is_active=True,
             memberships__organisation=organisation,
             memberships__is_active=True,
-            memberships__role__in=UNIT_STAFF,
+            memberships__role__in=HANDLE_PUBLIC_REPORTS,
         ).distinct()
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.directory.queries import public_providers
@@ -257,7 +258,7 @@ def _acting(request: HttpRequest) -> Membership:
     return membership
 
 
-@staff_view(*queries.UNIT_STAFF)
+@staff_view(*HANDLE_PUBLIC_REPORTS)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     reports = list(queries.public_inbox(_membership(request)))

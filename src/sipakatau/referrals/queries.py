@@ -11,16 +11,14 @@ Out of scope answers 404, never 403.
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import ANSWER_REFERRAL, REFER_CASE
 from sipakatau.cases.models import Case
-from sipakatau.cases.queries import case_browsable_for_user
+from sipakatau.cases.queries import case_browsable_for_user, may_act_on
 
 from .codes import OPEN_STATUSES, ReferralStatus
 from .models import Referral
 from .projection import projection_items
-
-AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
-SENDER_ROLES = frozenset({Role.CASEWORKER, Role.COORDINATOR})
 
 # What an inbox filter shows.
 INBOX_FILTERS = ("new", "accepted", "in_service", "overdue", "done", "all")
@@ -29,13 +27,13 @@ INBOX_FILTERS = ("new", "accepted", "in_service", "overdue", "done", "all")
 def case_for_referral(membership: Membership | None, pk: int) -> Case:
     """A case its unit's caseworker or coordinator may refer. Anyone else gets the same
     answer as for a case outside the unit (404): nobody learns it exists."""
-    if membership is None or membership.role not in SENDER_ROLES:
+    if membership is None or membership.role not in REFER_CASE:
         raise Http404
     return case_browsable_for_user(membership, pk)
 
 
 def is_recipient_role(membership: Membership | None) -> bool:
-    return membership is not None and membership.is_active and membership.role in AGENCY_ROLES
+    return membership is not None and membership.is_active and membership.role in ANSWER_REFERRAL
 
 
 def referrals_received_by(membership: Membership | None) -> QuerySet[Referral]:
@@ -97,7 +95,7 @@ def referrals_of_case(case: Case) -> QuerySet[Referral]:
 
 
 def referral_for_sender(membership: Membership | None, pk: int) -> Referral:
-    if membership is None or not membership.is_active or membership.role not in SENDER_ROLES:
+    if membership is None or not membership.is_active or membership.role not in REFER_CASE:
         raise Http404
     referral = (
         Referral.objects.select_related("provider", "recipient", "sender", "created_by")
@@ -120,6 +118,26 @@ def referral_for_user(membership: Membership | None, pk: int) -> Referral:
 def is_sender_view(membership: Membership | None, referral: Referral) -> bool:
     return (
         membership is not None
-        and membership.role in SENDER_ROLES
+        and membership.role in REFER_CASE
         and referral.sender_id == membership.organisation_id
+    )
+
+
+# --- Who may act on a referral: services call these to refuse, views to show the button ----
+
+
+def may_refer(membership: Membership | None, case: Case) -> bool:
+    """A caseworker or coordinator of the case's unit refers it, and follows, cancels (or,
+    for an outside service, answers for) its referrals."""
+    return may_act_on(membership, case, REFER_CASE)
+
+
+def may_answer_referral(membership: Membership | None, referral: Referral) -> bool:
+    """The recipient organisation's officers and managers answer. For an outside service
+    (no inbox) the sending unit records the answer it got by letter or telephone. The
+    recipient's side never follows ``referral.case``."""
+    if referral.recipient_id is None:
+        return may_refer(membership, referral.case)
+    return is_recipient_role(membership) and (
+        membership is not None and membership.organisation_id == referral.recipient_id
     )

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import ANSWER_REFERRAL
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 from sipakatau.cases.codes import PartyRole
@@ -37,7 +38,6 @@ from .letter import letter_pdf
 from .models import Referral
 from .projection import NeedItem, projection_items
 from .services import answering, creating, ending
-from .services.common import require_answerer
 
 
 def _membership(request: HttpRequest) -> Membership | None:
@@ -173,13 +173,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership(request)
     referral = queries.referral_for_user(membership, pk)
     sender_view = queries.is_sender_view(membership, referral)
-    answers = referral.recipient_id is None if sender_view else True
     items = projection_items(referral.shared_fields, referral.projection)
     context = {
         "referral": referral,
         "items": items,
         "sender_view": sender_view,
-        "can_answer": answers and referral.status in OPEN_STATUSES,
+        "can_answer": queries.may_answer_referral(membership, referral)
+        and referral.status in OPEN_STATUSES,
         "can_cancel": sender_view and referral.is_open,
         "overdue": referral.is_overdue(),
         "ended_by_sender": referral.ended_by_sender,
@@ -228,7 +228,8 @@ def _answer_page(
     """The recipient's answer that needs words: declining, completing."""
     referral = queries.referral_for_user(_membership(request), pk)
     actor = _acting(request)
-    require_answerer(actor, referral)
+    if not queries.may_answer_referral(actor, referral):
+        raise PermissionDenied
     form = form_class(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -297,7 +298,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The agency inbox -----------------------------------------------------------------------------
 
 
-@staff_view(*queries.AGENCY_ROLES)
+@staff_view(*ANSWER_REFERRAL)
 @require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET filters by status; a search is POSTed, so that what was searched for (perhaps
@@ -320,7 +321,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/inbox.html", context)
 
 
-@staff_view(*queries.AGENCY_ROLES)
+@staff_view(*ANSWER_REFERRAL)
 @require_GET
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """Every referral the organisation received, with the shared fields only."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, OrganisationType, User
+from sipakatau.accounts.permissions import MANAGE_CASE, WORK_ON_CASES
 from sipakatau.lib.uploads import UploadError, clean_upload
 
 from ..codes import (
@@ -34,7 +35,7 @@ from ..models import (
     ServicePlanItem,
     Status,
 )
-from .common import CASE_STAFF, FRONTLINE, record, require_case_access, require_role
+from .common import record, require_case_access, require_role
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
 FOLLOW_UP_EVERY = timedelta(days=14)
@@ -54,7 +55,7 @@ def assessment_record(
     needs: dict[str, str],
 ) -> Assessment:
     """Risk (with what was seen) and needs. A high-risk sign cannot be rated lower."""
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     criteria = list(dict.fromkeys(risk_criteria))
     errors: dict[str, str] = {}
     if risk_level not in {RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW}:
@@ -113,7 +114,7 @@ def consent_record(
     """UU 27/2022 PDP Pasal 20-25: specific, provable consent; for a child, by a parent or
     guardian — and never by one who is a suspected perpetrator in this case (their
     interest conflicts with the child's; UU 35/2014 Pasal 1 angka 2 puts the child first)."""
-    require_case_access(actor, case, FRONTLINE)
+    require_case_access(actor, case, WORK_ON_CASES)
     errors: dict[str, str] = {}
     if subject.case_id != case.pk or subject.role != PartyRole.VICTIM:
         errors["subject"] = _("Consent is given for a victim in this case.")
@@ -192,7 +193,7 @@ def perpetrator_guardian_refusal() -> str:
 def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -> Consent:
     """Withdrawal takes effect at once; what the consent allowed stops (referrals built on
     it are withdrawn by the referrals module, through ``consent_withdrawal_hooks``)."""
-    require_case_access(actor, consent.case, FRONTLINE)
+    require_case_access(actor, consent.case, WORK_ON_CASES)
     if consent.withdrawn_at is not None:
         return consent
     with transaction.atomic():
@@ -227,7 +228,7 @@ def plan_item_add(
     owner: User | None = None,
     due_on: date | None = None,
 ) -> ServicePlanItem:
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     errors: dict[str, str] = {}
     if service_type not in ServiceType.values:
         errors["service_type"] = _("Choose the service from the list.")
@@ -255,7 +256,7 @@ def plan_item_add(
 def plan_item_set_status(
     *, actor: Membership, item: ServicePlanItem, status: str
 ) -> ServicePlanItem:
-    require_case_access(actor, item.case, CASE_STAFF)
+    require_case_access(actor, item.case, MANAGE_CASE)
     if status not in ServicePlanItem.ItemStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     with transaction.atomic():
@@ -268,7 +269,7 @@ def plan_item_set_status(
 
 def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: date) -> FollowUp:
     """Plan a contact. A volunteer may be given follow-ups on cases she cannot browse."""
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     if not assigned_to.memberships.filter(organisation=case.organisation, is_active=True).exists():
         raise ValidationError({"assigned_to": _("Choose someone of this unit.")})
     with transaction.atomic():
@@ -285,9 +286,9 @@ def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) ->
     # The assignee's own path still needs an active front-line membership: a kader whose
     # membership was ended (or a user acting through an admin or agency role) may not
     # write into the case.
-    require_role(actor, FRONTLINE)
+    require_role(actor, WORK_ON_CASES)
     if follow_up.assigned_to_id != actor.user_id:
-        require_case_access(actor, case, CASE_STAFF)
+        require_case_access(actor, case, MANAGE_CASE)
     elif case.organisation_id != actor.organisation_id:
         raise ValidationError(_("This follow-up belongs to another unit."))
     if not summary.strip():
@@ -307,7 +308,7 @@ def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) ->
 
 
 def note_add(*, actor: Membership, case: Case, body: str) -> Note:
-    require_case_access(actor, case, FRONTLINE)
+    require_case_access(actor, case, WORK_ON_CASES)
     if not body.strip():
         raise ValidationError({"body": _("The note is empty.")})
     with transaction.atomic():
@@ -321,7 +322,7 @@ def attachment_add(
 ) -> Attachment:
     """Only PDF, JPEG and PNG whose content matches; images are re-encoded without
     metadata (EXIF, GPS, camera serial); the file is stored encrypted."""
-    require_case_access(actor, case, FRONTLINE)
+    require_case_access(actor, case, WORK_ON_CASES)
     try:
         cleaned = clean_upload(filename=filename, data=data)
     except UploadError as error:

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import WORK_ON_CASES
 
 from ..codes import INTIMATE_PARTNER, GbvimsContext, GbvimsType, TpksOffence
 from ..models import Case, Incident
-from .common import FRONTLINE, record, require_case_access
+from .common import record, require_case_access
 from .deadlines import deadlines_on_trigger
 
 
@@ -120,7 +121,7 @@ def incident_classify(
     abduction: bool = False,
     tpks_offences: list[str] | None = None,
 ) -> Incident:
-    require_case_access(actor, case, FRONTLINE)
+    require_case_access(actor, case, WORK_ON_CASES)
     offences = list(dict.fromkeys(tpks_offences or []))
     unknown = [code for code in offences if code not in TpksOffence.values]
     if unknown:

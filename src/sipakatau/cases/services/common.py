@@ -7,16 +7,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.accounts.models import Membership, Organisation
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.accounts.services import actor_of
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.audit.services import audit_record
 
 from ..models import Case
-
-FRONTLINE = frozenset({Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR})
-CASE_STAFF = frozenset({Role.CASEWORKER, Role.COORDINATOR})
-COORDINATORS = frozenset({Role.COORDINATOR})
+from ..queries import may_act_on
 
 
 def unit_zone(organisation: Organisation) -> ZoneInfo:
@@ -35,13 +33,12 @@ def require_role(actor: Membership, roles: Iterable[str]) -> None:
         raise PermissionDenied
 
 
-def require_case_access(actor: Membership, case: Case, roles: Iterable[str] = FRONTLINE) -> None:
+def require_case_access(
+    actor: Membership, case: Case, roles: frozenset[str] = WORK_ON_CASES
+) -> None:
     """The same rule as ``queries.cases_visible_to``, checked again at the write: the unit's
     caseworkers and coordinators, or the volunteer who took the intake."""
-    require_role(actor, roles)
-    if case.organisation_id != actor.organisation_id:
-        raise PermissionDenied
-    if actor.role == Role.VOLUNTEER and case.created_by_id != actor.user_id:
+    if not may_act_on(actor, case, roles):
         raise PermissionDenied
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, OrganisationType
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.areas.models import Area
 from sipakatau.lib.nik import NikWarning
 from sipakatau.mechanisms.queries import active_version_for_area
@@ -36,7 +37,7 @@ from ..codes import (
     ViolenceForm,
 )
 from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
-from .common import FRONTLINE, record, require_case_access, require_role, unit_today, unit_zone
+from .common import record, require_case_access, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
 
 # A unit's prefix in register numbers, from its short name ("LBK-KK Bahagia" → "BHG"),
@@ -94,7 +95,7 @@ def case_open(
     intake_key: uuid.UUID | None = None,
 ) -> Case:
     """Screen 1. Sending the same form twice (same ``intake_key``) opens one case."""
-    require_role(actor, FRONTLINE)
+    require_role(actor, WORK_ON_CASES)
     if (
         actor.organisation.type != OrganisationType.LBK_KK
         and actor.organisation.type != OrganisationType.UPTD_PPA

@@ -18,13 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, Role, User
+from sipakatau.accounts.models import Membership, User
+from sipakatau.accounts.permissions import APPROVE_CLOSURE, HOLD_CASES, MANAGE_CASE, REOPEN_CASE
 from sipakatau.notifications.services import notify
 
 from ..codes import CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE, ClosureReason, ConsentPurpose
 from ..models import Case, Closure, Incident, Status
+from ..queries import may_activate, may_assign, may_monitor, may_take
 from .care import has_consent, note_add
-from .common import CASE_STAFF, COORDINATORS, record, require_case_access
+from .common import record, require_case_access
 from .deadlines import deadlines_on_trigger
 
 # Registered by the referrals module (a higher floor): returns how many referrals of the
@@ -56,9 +58,9 @@ def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case
 def case_activate(*, actor: Membership, case: Case) -> Case:
     """Services start: the case was assessed, the survivor agreed to services, and the
     plan has at least one item."""
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     _lock(case)
-    if case.status not in {Status.ASSESSED, Status.MONITORING, Status.REOPENED}:
+    if not may_activate(actor, case):
         raise ValidationError(_("Only an assessed case, or one in monitoring, can become active."))
     if (
         case.status == Status.REOPENED
@@ -77,9 +79,9 @@ def case_activate(*, actor: Membership, case: Case) -> Case:
 @transaction.atomic
 def case_monitor(*, actor: Membership, case: Case) -> Case:
     """The services are running or done; the unit keeps watching."""
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     _lock(case)
-    if case.status != Status.ACTIVE:
+    if not may_monitor(actor, case):
         raise ValidationError(_("Only an active case can move to monitoring."))
     return _set_status(actor, case, Status.MONITORING, "case.monitoring")
 
@@ -88,19 +90,13 @@ def case_monitor(*, actor: Membership, case: Case) -> Case:
 def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
     """Assign or transfer within the unit. Coordinators assign anyone; a caseworker may
     take an unassigned case herself (of two taking it at once, the second is refused)."""
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     _lock(case)
     membership = worker.memberships.filter(organisation=case.organisation, is_active=True).first()
     # A disabled account cannot sign in: a case given to it would wait for nobody.
-    if (
-        membership is None
-        or not worker.is_active
-        or membership.role not in {Role.CASEWORKER, Role.COORDINATOR}
-    ):
+    if membership is None or not worker.is_active or membership.role not in HOLD_CASES:
         raise ValidationError({"worker": _("Choose a caseworker or coordinator of this unit.")})
-    if actor.role != Role.COORDINATOR and not (
-        case.assigned_to_id is None and worker.pk == actor.user_id
-    ):
+    if not may_assign(actor, case) and not (may_take(actor, case) and worker.pk == actor.user_id):
         raise ValidationError(_("Only a coordinator can assign or transfer a case."))
     case.assigned_to = worker
     case.save(update_fields=["assigned_to", "updated_at"])
@@ -131,7 +127,7 @@ def open_referrals(case: Case) -> int:
 
 @transaction.atomic
 def closure_request(*, actor: Membership, case: Case, reason: str, summary: str) -> Closure:
-    require_case_access(actor, case, CASE_STAFF)
+    require_case_access(actor, case, MANAGE_CASE)
     _lock(case)
     if case.status == Status.CLOSED:
         raise ValidationError(_("This case is already closed."))
@@ -154,7 +150,7 @@ def closure_request(*, actor: Membership, case: Case, reason: str, summary: str)
     coordinators = [
         m.user
         for m in case.organisation.memberships.filter(
-            role=Role.COORDINATOR, is_active=True
+            role__in=APPROVE_CLOSURE, is_active=True
         ).select_related("user")
         if m.user_id != actor.user_id
     ]
@@ -168,7 +164,7 @@ def closure_decide(
 ) -> Closure:
     """A coordinator decides; she may not approve her own request (four eyes)."""
     case = closure.case
-    require_case_access(actor, case, COORDINATORS)
+    require_case_access(actor, case, APPROVE_CLOSURE)
     # The case first (as every service that guards on it), then the request itself.
     _lock(case)
     closure.refresh_from_db(from_queryset=Closure.objects.select_for_update())
@@ -203,7 +199,7 @@ def closure_decide(
 
 @transaction.atomic
 def case_reopen(*, actor: Membership, case: Case, reason: str) -> Case:
-    require_case_access(actor, case, COORDINATORS)
+    require_case_access(actor, case, REOPEN_CASE)
     _lock(case)
     if case.status != Status.CLOSED:
         raise ValidationError(_("Only a closed case can be reopened."))

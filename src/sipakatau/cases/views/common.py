@@ -9,20 +9,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.accounts.services import actor_of
 from sipakatau.audit.services import audit_record
 
 from ..models import Case
-from ..services.common import CASE_STAFF, COORDINATORS, FRONTLINE
-
-__all__ = ["CASE_STAFF", "COORDINATORS", "FRONTLINE"]
 
 
 def membership_of(request: HttpRequest) -> Membership | None:
     return cast("Membership | None", getattr(request, "membership", None))
 
 
-def actor(request: HttpRequest, roles: Iterable[str] = FRONTLINE) -> Membership:
+def actor(request: HttpRequest, roles: Iterable[str] = WORK_ON_CASES) -> Membership:
     """The acting membership, in one of ``roles`` (403 otherwise). Call it after the
     scoped fetch, so that an outsider learns nothing but 404."""
     membership = membership_of(request)

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from sipakatau.accounts.models import Role
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 from sipakatau.mechanisms.queries import version_by_rule_set
 
@@ -22,7 +22,7 @@ from ..forms.records import (
     PlanItemStatusForm,
 )
 from ..models import Closure, Status
-from .common import CASE_STAFF, FRONTLINE, actor, audit_read, membership_of, to_case
+from .common import actor, audit_read, membership_of, to_case
 
 SECTIONS = [
     "parties",
@@ -70,7 +70,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deadlines = list(case.deadlines.all())
     closures = list(case.closures.select_related("requested_by", "decided_by"))
     pending = next((c for c in closures if c.decision == Closure.Decision.PENDING), None)
-    staff = membership.role in CASE_STAFF
+    staff = queries.may_manage(membership, case)
     context = {
         "case": case,
         "people": [(party, relations.get(party.pk, [])) for party in parties],
@@ -95,11 +95,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "withdraw_form": ConsentWithdrawForm(),
         "staff": staff,
-        "coordinator": membership.role == Role.COORDINATOR,
-        "can_take": membership.role == Role.CASEWORKER and case.assigned_to_id is None,
-        "can_activate": staff
-        and case.status in {Status.ASSESSED, Status.MONITORING, Status.REOPENED},
-        "can_monitor": staff and case.status == Status.ACTIVE,
+        "can_assign": queries.may_assign(membership, case),
+        "can_decide_closure": queries.may_decide_closure(membership, case),
+        "can_reopen": queries.may_reopen(membership, case),
+        "can_take": queries.may_take(membership, case),
+        "can_activate": queries.may_activate(membership, case),
+        "can_monitor": queries.may_monitor(membership, case),
         "can_request_closure": staff and case.status != Status.CLOSED and pending is None,
         "is_closed": case.status == Status.CLOSED,
         "police_due": any(d.code == "police_forwarding" and d.met_at is None for d in deadlines),
@@ -116,7 +117,7 @@ def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     each showing audited. The small page works without JavaScript; with HTMX only the
     numbers come back, into the person's block."""
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    actor(request, FRONTLINE)
+    actor(request, WORK_ON_CASES)
     form = IdentityRevealForm(request.POST)
     if not form.is_valid():
         return to_case(case, "people")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
 
@@ -29,10 +30,10 @@ from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
 from ..services.incident_intake import PartRefused, incident_intake_record
 from ..services.intake import NewPerson, NewProfile
-from .common import FRONTLINE, actor, audit_read, membership_of, to_case
+from .common import actor, audit_read, membership_of, to_case
 
 
-@staff_view(*FRONTLINE)
+@staff_view(*WORK_ON_CASES)
 @require_http_methods(["GET", "POST"])
 def intake_start(request: HttpRequest) -> HttpResponse:
     membership = actor(request)

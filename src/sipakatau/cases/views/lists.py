@@ -13,17 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Role
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 
 from .. import queries
 from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
-from .common import FRONTLINE, actor
+from .common import actor
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "cases_search_ids"
 
 
-@staff_view(*FRONTLINE)
+@staff_view(*WORK_ON_CASES)
 @require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     membership = actor(request)
@@ -69,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-@staff_view(*FRONTLINE)
+@staff_view(*WORK_ON_CASES)
 @require_GET
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     membership = actor(request)

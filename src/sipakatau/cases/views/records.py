@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sipakatau.accounts.permissions import MANAGE_CASE, WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
@@ -32,7 +33,7 @@ from ..forms.records import (
 from ..models import Case
 from ..services import care, classification
 from ..services.consents import consents_record
-from .common import CASE_STAFF, FRONTLINE, actor, audit_read, membership_of, to_case
+from .common import actor, audit_read, membership_of, to_case
 from .intake import consent_given
 
 DOWNLOAD_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -64,7 +65,7 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     incident = queries.incident_of(case)
     initial: dict[str, Any] = {}
     if incident is not None:
@@ -115,7 +116,7 @@ def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,7 +140,7 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     parties = queries.parties_of(case)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ConsentAddForm(
@@ -180,7 +181,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = queries.consent_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     form = ConsentWithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -198,7 +199,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     form = PlanItemForm(request.POST or None, workers=queries.unit_workers(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +218,7 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     item = queries.plan_item_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     form = PlanItemStatusForm(request.POST, prefix=f"item{item.pk}")
     if form.is_valid():
         try:
@@ -237,7 +238,7 @@ def plan_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     form = FollowUpPlanForm(request.POST or None, workers=queries.unit_workers(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -258,7 +259,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One follow-up, and recording it: the only page of the case that a volunteer with
     just this follow-up may open."""
     follow_up = queries.follow_up_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     case = follow_up.case
     form = FollowUpRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -290,7 +291,7 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +310,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = AttachmentForm(data, files)
     if data is not None and form.is_valid():
@@ -343,7 +344,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = queries.attachment_for_user(membership_of(request), pk)
-    actor(request, FRONTLINE)
+    actor(request, WORK_ON_CASES)
     data = care.attachment_bytes(attachment)
     audit_read(request, "attachment.downloaded", "cases.attachment", attachment.pk, ["content"])
     response = HttpResponse(data, content_type=attachment.content_type)

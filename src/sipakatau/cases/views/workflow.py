@@ -7,7 +7,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sipakatau.accounts.models import Role
+from sipakatau.accounts.permissions import (
+    APPROVE_CLOSURE,
+    HOLD_CASES,
+    MANAGE_CASE,
+    REOPEN_CASE,
+    WORK_ON_CASES,
+)
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
@@ -16,9 +22,6 @@ from ..forms.records import AssignForm, ClosureDecisionForm, ClosureRequestForm,
 from ..models import Closure
 from ..services import intake, workflow
 from .common import (
-    CASE_STAFF,
-    COORDINATORS,
-    FRONTLINE,
     actor,
     audit_read,
     membership_of,
@@ -31,9 +34,9 @@ from .common import (
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """A coordinator assigns or transfers; a caseworker may take an unassigned case."""
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
-    if membership.role == Role.COORDINATOR:
-        workers = queries.unit_workers(case, frozenset(CASE_STAFF))
+    membership = actor(request, MANAGE_CASE)
+    if queries.may_assign(membership, case):
+        workers = queries.unit_workers(case, HOLD_CASES)
     else:
         workers = queries.unit_workers(case).filter(pk=membership.user_id)
     form = AssignForm(
@@ -65,7 +68,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Start services (active) or move to monitoring; the guards are the service's."""
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     move = request.POST.get("to")
     try:
         if move == "active":
@@ -85,7 +88,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def police_forwarding(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, FRONTLINE)
+    membership = actor(request, WORK_ON_CASES)
     intake.police_forwarding_record(actor=membership, case=case)
     messages.success(request, _("Recorded: the report was forwarded to the police."))
     return to_case(case, "deadlines")
@@ -95,7 +98,7 @@ def police_forwarding(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, CASE_STAFF)
+    membership = actor(request, MANAGE_CASE)
     # Mediation is never offered for sexual violence (UU 12/2022 TPKS Pasal 23).
     form = ClosureRequestForm(request.POST or None, reasons=workflow.closure_reasons_for(case))
     if request.method == "POST" and form.is_valid():
@@ -126,7 +129,7 @@ def closure_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     closure = queries.closure_for_user(membership_of(request), pk)
-    membership = actor(request, COORDINATORS)
+    membership = actor(request, APPROVE_CLOSURE)
     case = closure.case
     form = ClosureDecisionForm(request.POST or None)
     if closure.decision != Closure.Decision.PENDING:
@@ -157,7 +160,7 @@ def closure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, COORDINATORS)
+    membership = actor(request, REOPEN_CASE)
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

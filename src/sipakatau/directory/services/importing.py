@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import IMPORT_DIRECTORY
 from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area
 from sipakatau.audit.services import Actor, audit_record
@@ -151,7 +152,7 @@ def directory_import(
 
     ``actor`` None is the operator at the command line, who may import anywhere.
     """
-    if actor is not None and (not actor.is_active or actor.role != Role.ADMIN):
+    if actor is not None and (not actor.is_active or actor.role not in IMPORT_DIRECTORY):
         raise PermissionDenied
     columns = {name for row in rows for name in row if name}
     unknown = sorted(columns - set(IMPORT_COLUMNS) - set(OPTIONAL_COLUMNS))

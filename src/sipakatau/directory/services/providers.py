@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, Organisation, Role
+from sipakatau.accounts.permissions import MANAGE_PROVIDERS
 from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_is_within
@@ -51,7 +52,7 @@ def audit(actor: Membership | None, action: str, provider: Provider, fields: Ite
 def may_place(actor: Membership, area: Area) -> bool:
     """Whether ``actor`` may have an entry located in ``area``: an administrator inside
     its organisation's area; an agency manager inside its own organisation's area."""
-    if not actor.is_active or actor.role not in (Role.ADMIN, Role.AGENCY_MANAGER):
+    if not actor.is_active or actor.role not in MANAGE_PROVIDERS:
         return False
     return area_is_within(area, actor.organisation.area)
 

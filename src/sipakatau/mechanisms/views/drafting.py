@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Role
+from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
@@ -36,7 +37,7 @@ def _form_page(request: HttpRequest, version: Any, form: Form, **extra: Any) -> 
 # --- Mechanisms -------------------------------------------------------------------------
 
 
-@staff_view(*queries.STAKEHOLDER_ROLES)
+@staff_view(*TAKE_PART_IN_MECHANISMS)
 @require_GET
 def mechanism_list(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)

@@ -9,17 +9,18 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
+from sipakatau.accounts.permissions import ANSWER_REFERRAL
 from sipakatau.audit.services import Actor, audit_record
 from sipakatau.cases.codes import ConsentPurpose
 from sipakatau.cases.models import Case
 from sipakatau.cases.services.care import has_consent
-from sipakatau.cases.services.common import CASE_STAFF, record, require_case_access
+from sipakatau.cases.services.common import record
 from sipakatau.directory.models import Provider
 from sipakatau.notifications.services import notify
 
 from ..codes import OPEN_STATUSES
 from ..models import Referral
-from ..queries import AGENCY_ROLES
+from ..queries import may_answer_referral, may_refer
 
 
 def recipient_type_of(provider: Provider) -> str:
@@ -53,7 +54,7 @@ def agency_people(organisation_id: int | None) -> list[User]:
     if organisation_id is None:
         return []
     return _active_users(
-        Membership.objects.filter(organisation_id=organisation_id, role__in=AGENCY_ROLES)
+        Membership.objects.filter(organisation_id=organisation_id, role__in=ANSWER_REFERRAL)
     )
 
 
@@ -107,20 +108,13 @@ def audit(actor: Membership | None, action: str, referral: Referral, fields: lis
 
 def require_sender(actor: Membership, referral: Referral) -> None:
     """A caseworker or coordinator of the unit whose case it is."""
-    require_case_access(actor, referral.case, CASE_STAFF)
+    if not may_refer(actor, referral.case):
+        raise PermissionDenied
 
 
 def require_answerer(actor: Membership, referral: Referral) -> None:
-    """The recipient organisation's officers and managers answer. For an outside service
-    (no inbox) the sending unit records the answer it got by letter or telephone."""
-    if referral.recipient_id is None:
-        require_sender(actor, referral)
-        return
-    if (
-        not actor.is_active
-        or actor.role not in AGENCY_ROLES
-        or actor.organisation_id != referral.recipient_id
-    ):
+    """See ``queries.may_answer_referral``."""
+    if not may_answer_referral(actor, referral):
         raise PermissionDenied
 
 

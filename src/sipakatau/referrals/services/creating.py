@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.cases.codes import ConsentPurpose, NeedDomain, PartyRole
 from sipakatau.cases.models import Case, CaseParty, Consent, Status
-from sipakatau.cases.services.common import CASE_STAFF, require_case_access, unit_zone
+from sipakatau.cases.services.common import unit_zone
 from sipakatau.cases.services.deadlines import add_working_days
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
@@ -22,6 +22,7 @@ from sipakatau.directory.models import Provider
 from ..codes import NEED_OF_SERVICE, SharedField, Urgency
 from ..models import Referral, ReferralDeadlineRule
 from ..projection import NeedItem, SharedItem, build_projection, needs_offered, projection_items
+from ..queries import may_refer
 from .common import (
     agency_people,
     audit,
@@ -148,7 +149,8 @@ def referral_preview(
     service_type: str = "",
 ) -> list[SharedItem]:
     """Exactly what the recipient would read, before anything is sent."""
-    require_case_access(actor, case, CASE_STAFF)
+    if not may_refer(actor, case):
+        raise PermissionDenied
     shared_fields = list(shared_fields)
     chosen_needs = _clean_needs(case, shared_fields, needs, service_type)
     fields = _clean_fields(shared_fields, summary, with_needs=bool(chosen_needs))
@@ -240,7 +242,8 @@ def referral_create(
     consent of every victim for referral to this kind of service; without it only another
     lawful basis, recorded with the reason, lets a referral go — and the unit's
     coordinators are told at once."""
-    require_case_access(actor, case, CASE_STAFF)
+    if not may_refer(actor, case):
+        raise PermissionDenied
     # The case row is locked before its status is read, as the closure approval locks it
     # before counting open referrals: of the two at once, one waits for the other and
     # then sees the case closed, or the referral open (never a closed case with an open
