@@ -25,22 +25,7 @@ def volunteer(bahagia_volunteer: Persona) -> Membership:
 
 def _faster_first_contact(version: MechanismVersion, organisation: Organisation) -> None:
     """The kelurahan decides a high-risk survivor is contacted within 1 hour, not 2."""
-    step = version.steps.get(action="first_contact")
-    mechanism_services.step_save(
-        actor=mechanism_builders.officer(organisation),
-        version=version,
-        step=step,
-        title=step.title,
-        description=step.description,
-        responsible=step.responsible,
-        action=step.action,
-        trigger=step.trigger,
-        escalate_to=step.escalate_to,
-        deadlines=[
-            mechanism_services.DeadlineInput(risk_level="HIGH", amount=1, unit="hours"),
-            mechanism_services.DeadlineInput(risk_level="", amount=4, unit="hours"),
-        ],
-    )
+    mechanism_builders.set_first_contact_deadlines(version, organisation, {"HIGH": 1, "": 4})
 
 
 def _contact_hours(case_pk: int) -> float:

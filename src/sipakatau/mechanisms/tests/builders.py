@@ -60,3 +60,26 @@ def issued_version(organisation: Organisation, *, on: date | None = None) -> Mec
     )
     version.refresh_from_db()
     return version
+
+
+def set_first_contact_deadlines(
+    version: MechanismVersion, organisation: Organisation, hours: dict[str, int]
+) -> None:
+    """Give the version's first-contact step these deadlines, in hours per risk level
+    ("" is the rule for every other level), as the kelurahan's officer would."""
+    step = version.steps.get(action="first_contact")
+    services.step_save(
+        actor=officer(organisation),
+        version=version,
+        step=step,
+        title=step.title,
+        description=step.description,
+        responsible=step.responsible,
+        action=step.action,
+        trigger=step.trigger,
+        escalate_to=step.escalate_to,
+        deadlines=[
+            services.DeadlineInput(risk_level=risk, amount=amount, unit="hours")
+            for risk, amount in hours.items()
+        ],
+    )

@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
-from sipakatau.mechanisms import services as mechanism_services
 from sipakatau.mechanisms.tests import builders as mechanism_builders
 from sipakatau.notifications.models import Notification
 from sipakatau.notifications.templates import render
@@ -254,22 +253,8 @@ def test_the_kelurahan_mechanism_sets_the_deadline_the_shortest_when_urgent(
 ) -> None:
     # Given the kelurahan's issued mechanism: high risk 3 hours, medium 1 hour, else 5
     version = mechanism_builders.draft_version(kelurahan_ws)
-    step = version.steps.get(action="first_contact")
-    mechanism_services.step_save(
-        actor=mechanism_builders.officer(kelurahan_ws),
-        version=version,
-        step=step,
-        title=step.title,
-        description=step.description,
-        responsible=step.responsible,
-        action=step.action,
-        trigger=step.trigger,
-        escalate_to=step.escalate_to,
-        deadlines=[
-            mechanism_services.DeadlineInput(risk_level="HIGH", amount=3, unit="hours"),
-            mechanism_services.DeadlineInput(risk_level="MEDIUM", amount=1, unit="hours"),
-            mechanism_services.DeadlineInput(risk_level="", amount=5, unit="hours"),
-        ],
+    mechanism_builders.set_first_contact_deadlines(
+        version, kelurahan_ws, {"HIGH": 3, "MEDIUM": 1, "": 5}
     )
     mechanism_builders.issued_version(kelurahan_ws)
 
