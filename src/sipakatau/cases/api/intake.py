@@ -77,16 +77,8 @@ def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Ca
         actor=acting(request),
         case=case,
         role=payload.role,
-        person=NewPerson(
-            name=person.name,
-            sex=person.sex,
-            nik=person.nik,
-            kk_number=person.kk_number,
-            phone=person.phone,
-            address=person.address,
-            birth_date=person.birth_date,
-            age_estimate=person.age_estimate,
-        ),
+        # PersonIn has exactly NewPerson's fields (the arguments of person_create).
+        person=NewPerson(**person.model_dump()),
         profile=None
         if profile is None
         else NewProfile(

@@ -10,7 +10,7 @@ volunteer stops, because each screen is its own saved step.
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -239,17 +239,7 @@ def party_create(
     """A new person recorded and put into the case in one step (screen 2, the case page,
     the API), with a profile, and for a suspected perpetrator how she or he relates to a
     victim. All or nothing: a refused profile leaves no half-recorded person behind."""
-    saved = person_create(
-        actor=actor,
-        name=person.name,
-        sex=person.sex,
-        nik=person.nik,
-        kk_number=person.kk_number,
-        phone=person.phone,
-        address=person.address,
-        birth_date=person.birth_date,
-        age_estimate=person.age_estimate,
-    )
+    saved = person_create(actor=actor, **asdict(person))
     if profile is not None:
         person_set_profile(
             actor=actor,
