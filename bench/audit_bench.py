@@ -50,7 +50,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from sipakatau.audit.models import AuditEvent
-    from sipakatau.audit.services import Actor, audit_record, chain_hash
+    from sipakatau.audit.services import Actor, chain_hash, log
     from sipakatau.audit.verify import verify_chain
 
     scratch = tempfile.TemporaryDirectory(prefix="audit-bench-")
@@ -62,12 +62,8 @@ def main() -> None:
         actor = Actor(user_id=42, label="bench.pendamping", organisation_id=7, role="caseworker")
 
         def write() -> None:
-            audit_record(
-                action="person.viewed",
-                actor=actor,
-                object_type="people.person",
-                object_id=123456,
-                fields=["name", "nik", "address"],
+            log(
+                actor, "person.viewed", ("people.person", 123456), fields=["name", "nik", "address"]
             )
 
         print(f"Audit benchmark, {date.today().isoformat()}, {connection.vendor}")

@@ -260,6 +260,95 @@ def _mechanism_target(kind: str, organisation: Organisation) -> int | str:
     raise AssertionError(f"unknown object kind {kind}")
 
 
+def _monthly_report_target(organisation: Organisation) -> int:
+    """A draft monthly report of ``organisation``, for a month it has none of yet."""
+    from sipakatau.reports.models import MonthlyReport
+    from sipakatau.reports.services.monthly import monthly_report_generate
+
+    n = MonthlyReport.objects.filter(organisation=organisation).count()
+    month = date(2001 + n // 12, n % 12 + 1, 1)
+    monthly_report_generate(month=month)
+    return MonthlyReport.objects.get(organisation=organisation, month=month).pk
+
+
+SOCIAL_KINDS = {"household", "household_member", "worklist_entry", "batch", "proposal_item", "rule"}
+
+
+def _social_target(kind: str, organisation: Organisation) -> int:
+    """Social-protection objects of ``organisation``'s kelurahan, made through the real
+    services by its coordinator (the test's organisations are LBK-KKs): "own" is in the
+    actor's kelurahan, "other" in the other kelurahan (404)."""
+    from sipakatau.social import services as social
+    from sipakatau.social.models import Programme, ProposalBatch, WorklistEntry
+
+    if not Programme.objects.exists():  # emptied by a transactional test before this one
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("sipakatau.social.migrations.0002_programmes").load(apps, None)
+    coordinator = Membership.objects.select_related("organisation__area", "user").get(
+        user=make_user(organisation, Role.COORDINATOR), organisation=organisation
+    )
+    kelurahan = organisation.area
+    if kind == "rule":
+        # A rule of a Dinsos office of the kelurahan's kecamatan: seen by that kelurahan.
+        office = make_organisation(
+            f"Dinsos {kelurahan.parent.code}",  # type: ignore[union-attr]
+            type=OrganisationType.DINSOS,
+            area_code=kelurahan.parent.code,  # type: ignore[union-attr]
+        )
+        officer = Membership.objects.select_related("organisation__area", "user").get(
+            user=make_user(office, Role.AGENCY_OFFICER), organisation=office
+        )
+        return social.rule_save(
+            actor=officer,
+            programme=Programme.objects.get(code="PKH"),
+            expression="members >= 1",
+            description="Uji",
+        ).pk
+    n = Membership.objects.count()
+    household = social.household_create(
+        actor=coordinator, kk_number=f"7372{n:012d}", kelurahan=kelurahan, rw="1", rt="1"
+    )
+    member = social.household_member_register(
+        actor=coordinator, household=household, relationship="KEPALA", name="Kepala Uji"
+    )
+    if kind == "household":
+        return household.pk
+    if kind == "household_member":
+        return member.pk
+    if kind == "worklist_entry":
+        from sipakatau.cases.services import care, intake
+
+        case = intake.case_open(actor=coordinator, channel="WALK_IN")
+        intake.party_add(actor=coordinator, case=case, person=member.person, role="VICTIM")
+        care.assessment_record(
+            actor=coordinator,
+            case=case,
+            risk_level="LOW",
+            risk_criteria=[],
+            needs={"ECONOMIC": "Uji"},
+        )
+        return WorklistEntry.objects.get(household=household).pk
+    dinsos = make_organisation("Dinsos Uji", type=OrganisationType.DINSOS, area_code="73.72")
+    months = ProposalBatch.objects.filter(kelurahan=kelurahan).count()
+    batch = social.batch_create_for_month(
+        actor=coordinator,
+        kelurahan=kelurahan,
+        month=date(2001 + months // 12, months % 12 + 1, 1),
+        dinsos=dinsos,
+    )
+    if kind == "batch":
+        return batch.pk
+    return social.batch_add_item(
+        actor=coordinator,
+        batch=batch,
+        household=household,
+        programme=Programme.objects.get(code="PKH"),
+    ).pk
+
+
 def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> Any:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
@@ -274,6 +363,10 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return _public_report_target(organisation)
     if kind in MECHANISM_KINDS:
         return _mechanism_target(kind, organisation)
+    if kind == "monthly_report":
+        return _monthly_report_target(organisation)
+    if kind in SOCIAL_KINDS:
+        return _social_target(kind, organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from . import queries, tokens
+from .access import acting
 from .models import ApiToken, Membership, Organisation, Role, User
 from .services import users
 
@@ -87,8 +88,9 @@ class ErrorOut(Schema):
 
 
 def _admin(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None)
-    if membership is None or membership.role != Role.ADMIN:
+    """The acting administrator; any other role is refused (403) before anything is read."""
+    membership = acting(request)
+    if not queries.may_manage_accounts(membership):
         raise PermissionDenied
     return membership
 
@@ -147,6 +149,9 @@ def me(request: HttpRequest) -> dict[str, object]:
         "id": user.pk,
         "username": user.username,
         "full_name": user.full_name,
+        # /me answers without an active membership too (``request.auth`` is the user here);
+        # the session's or the token's membership, if any, is the one the middleware or
+        # the token authentication set.
         "active_membership": getattr(request, "membership", None),
         "memberships": list(queries.memberships_of(user)),
     }
@@ -155,14 +160,14 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.get("/users", response=list[UserOut], summary="Users the administrator manages")
 @paginate(PageNumberPagination, page_size=50)
 def user_list(request: HttpRequest) -> object:
-    return queries.users_managed_by(_admin(request))
+    return queries.users_visible_to(_admin(request))
 
 
 @router.post("/users", response={201: UserOut}, summary="Create a user with a first role")
 def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
     actor = _admin(request)
     organisation = get_object_or_404(
-        queries.organisations_managed_by(actor), pk=payload.organisation_id
+        queries.organisations_visible_to(actor), pk=payload.organisation_id
     )
     user = users.user_create(
         actor=actor,
@@ -179,20 +184,20 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
 
 @router.get("/users/{user_id}", response=UserOut, summary="One managed user")
 def user_detail(request: HttpRequest, user_id: int) -> User:
-    return queries.user_for_admin(_admin(request), user_id)
+    return queries.user_for(_admin(request), user_id)
 
 
 @router.post("/users/{user_id}/disable", response=UserOut, summary="Disable and end all sessions")
 def user_disable(request: HttpRequest, user_id: int) -> User:
     actor = _admin(request)
-    user = queries.user_for_admin(actor, user_id)
+    user = queries.user_for(actor, user_id)
     return users.user_set_active(actor=actor, user=user, active=False)
 
 
 @router.post("/users/{user_id}/enable", response=UserOut, summary="Enable a disabled user")
 def user_enable(request: HttpRequest, user_id: int) -> User:
     actor = _admin(request)
-    user = queries.user_for_admin(actor, user_id)
+    user = queries.user_for(actor, user_id)
     return users.user_set_active(actor=actor, user=user, active=True)
 
 
@@ -203,4 +208,4 @@ def user_enable(request: HttpRequest, user_id: int) -> User:
 )
 @paginate(PageNumberPagination, page_size=50)
 def organisation_list(request: HttpRequest) -> object:
-    return queries.organisations_managed_by(_admin(request))
+    return queries.organisations_visible_to(_admin(request))

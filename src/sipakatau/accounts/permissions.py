@@ -3,7 +3,12 @@ says which roles may do it (DESIGN.md §5). Apps ask ``membership.role in BUNDLE
 ``may_<verb>`` predicate in their ``queries.py`` built on it); they never spell role sets
 by hand."""
 
-from .models import Role
+from .models import Membership, Role
+
+# --- Accounts ------------------------------------------------------------------------------
+
+# An administrator manages the users, roles and organisations of its area, and nothing else.
+MANAGE_ACCOUNTS = frozenset({Role.ADMIN})
 
 # --- Cases ---------------------------------------------------------------------------------
 
@@ -54,3 +59,68 @@ IMPORT_DIRECTORY = frozenset({Role.ADMIN})
 
 # Every stakeholder takes part in a kelurahan's mechanism; auditor and admin stand outside.
 TAKE_PART_IN_MECHANISMS = frozenset(Role.values) - {Role.AUDITOR, Role.ADMIN}
+
+# --- Social protection ---------------------------------------------------------------------
+
+# Everyone who works in a kelurahan (its office and its LBK-KK units) sees its households.
+SEE_HOUSEHOLDS = frozenset(
+    {Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR, Role.VILLAGE_OFFICER}
+)
+# Kelurahan staff, coordinators and caseworkers register households, members, DTSEN and aid.
+MANAGE_HOUSEHOLDS = frozenset({Role.CASEWORKER, Role.COORDINATOR, Role.VILLAGE_OFFICER})
+# Volunteers too record civil documents and the help they gave to get them.
+RECORD_CIVIL_DOCUMENTS = frozenset(
+    {Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR, Role.VILLAGE_OFFICER}
+)
+# Kelurahan staff and LBK coordinators prepare the monthly proposal and run the screening.
+PREPARE_PROPOSALS = frozenset({Role.COORDINATOR, Role.VILLAGE_OFFICER})
+# The addressed Dinsos office's officers and managers approve and decide.
+DECIDE_PROPOSALS = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
+# Dinsos officers and managers keep the screening rules of their jurisdiction.
+EDIT_SCREENING_RULES = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
+
+# --- Reports -------------------------------------------------------------------------------
+
+# Aggregates at the reader's scope: the coordinator her unit, the kelurahan officer the
+# kelurahan, DP3A/UPTD PPA/Dinsos officers and managers the city. Never a person.
+READ_STATISTICS = frozenset(
+    {Role.COORDINATOR, Role.VILLAGE_OFFICER, Role.AGENCY_OFFICER, Role.AGENCY_MANAGER}
+)
+# The coordinator writes, reviews and sends the unit's monthly report (SK Lurah, KEEMPAT).
+SEND_MONTHLY_REPORT = frozenset({Role.COORDINATOR})
+# The Lurah's office, DP3A/UPTD PPA and Dinsos receive the monthly reports of their area.
+RECEIVE_MONTHLY_REPORT = frozenset({Role.VILLAGE_OFFICER, Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
+# The coordinator's working list of the unit's cases leaves the system as XLSX.
+EXPORT_CASE_LIST = frozenset({Role.COORDINATOR})
+# Anonymised exports in the agencies' formats (SIMFONI-PPA, GBVIMS).
+EXPORT_STATISTICS = frozenset({Role.COORDINATOR, Role.AGENCY_MANAGER})
+
+# --- Audit ---------------------------------------------------------------------------------
+
+# Only the auditor reads the audit trail (separation of duties). The audit app stands below
+# accounts and checks the same role by its name (``audit.queries.AUDITOR``).
+READ_AUDIT_TRAIL = frozenset({Role.AUDITOR})
+
+
+# --- The menu ------------------------------------------------------------------------------
+
+# What the menu and the home page offer, each entry by the bundle that opens its pages.
+MENU = {
+    "manage_accounts": MANAGE_ACCOUNTS,
+    "work_on_cases": WORK_ON_CASES,
+    "browse_cases": BROWSE_CASES,
+    "handle_public_reports": HANDLE_PUBLIC_REPORTS,
+    "answer_referrals": ANSWER_REFERRAL,
+    "take_part_in_mechanisms": TAKE_PART_IN_MECHANISMS,
+    "read_directory": READ_DIRECTORY,
+    "read_audit_trail": READ_AUDIT_TRAIL,
+}
+
+
+def menu_for(membership: Membership | None) -> dict[str, bool]:
+    """Which entries of ``MENU`` the acting membership may open (none without one), so
+    the templates ask ``may.answer_referrals`` instead of spelling roles."""
+    return {
+        name: membership is not None and membership.is_active and membership.role in bundle
+        for name, bundle in MENU.items()
+    }

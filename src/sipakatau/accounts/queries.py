@@ -11,7 +11,10 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Organisation, Role, User
+from sipakatau.areas.models import Area
+
+from .models import Membership, Organisation, User
+from .permissions import MANAGE_ACCOUNTS
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -33,8 +36,18 @@ def membership_for_user(user: User, membership_id: int | None) -> Membership | N
     return memberships.first()
 
 
-def organisations_managed_by(membership: Membership | None) -> QuerySet[Organisation]:
-    if membership is None or membership.role != Role.ADMIN:
+# --- What an administrator manages --------------------------------------------------------
+
+
+def may_manage_accounts(membership: Membership) -> bool:
+    """Whether the management pages are open at all."""
+    return membership.is_active and membership.role in MANAGE_ACCOUNTS
+
+
+def organisations_visible_to(membership: Membership) -> QuerySet[Organisation]:
+    """The administrator's own organisation and every one whose area lies inside its area;
+    none for any other role."""
+    if not may_manage_accounts(membership):
         return Organisation.objects.none()
     own = membership.organisation
     return Organisation.objects.filter(
@@ -42,16 +55,26 @@ def organisations_managed_by(membership: Membership | None) -> QuerySet[Organisa
     ).select_related("area", "parent")
 
 
-def organisation_for_admin(membership: Membership | None, pk: int) -> Organisation:
-    organisation = organisations_managed_by(membership).filter(pk=pk).first()
+def organisation_for(membership: Membership, pk: int) -> Organisation:
+    organisation = organisations_visible_to(membership).filter(pk=pk).first()
     if organisation is None:
         raise Http404
     return organisation
 
 
-def users_managed_by(membership: Membership | None) -> QuerySet[User]:
+def may_manage_organisation(membership: Membership, organisation: Organisation) -> bool:
+    return organisations_visible_to(membership).filter(pk=organisation.pk).exists()
+
+
+def may_create_organisation(membership: Membership, area: Area) -> bool:
+    """An administrator creates organisations strictly inside its own area."""
+    own_area = membership.organisation.area
+    return may_manage_accounts(membership) and area.code.startswith(own_area.code + ".")
+
+
+def users_visible_to(membership: Membership) -> QuerySet[User]:
     """Users with a membership (active or not) in an organisation the admin manages."""
-    organisations = organisations_managed_by(membership)
+    organisations = organisations_visible_to(membership)
     return (
         User.objects.filter(memberships__organisation__in=organisations)
         .distinct()
@@ -59,24 +82,26 @@ def users_managed_by(membership: Membership | None) -> QuerySet[User]:
     )
 
 
-def user_for_admin(membership: Membership | None, pk: int) -> User:
-    user = users_managed_by(membership).filter(pk=pk).first()
+def user_for(membership: Membership, pk: int) -> User:
+    user = users_visible_to(membership).filter(pk=pk).first()
     if user is None:
         raise Http404
     return user
 
 
-def memberships_managed_by(membership: Membership | None, user: User) -> QuerySet[Membership]:
+def memberships_visible_to(membership: Membership, user: User) -> QuerySet[Membership]:
+    """The memberships of ``user`` (already read through ``user_for``) in organisations the
+    admin manages."""
     return (
-        Membership.objects.filter(user=user, organisation__in=organisations_managed_by(membership))
+        Membership.objects.filter(user=user, organisation__in=organisations_visible_to(membership))
         .select_related("organisation")
         .order_by("organisation__name")
     )
 
 
-def membership_for_admin(membership: Membership | None, pk: int) -> Membership:
+def membership_for(membership: Membership, pk: int) -> Membership:
     found = (
-        Membership.objects.filter(pk=pk, organisation__in=organisations_managed_by(membership))
+        Membership.objects.filter(pk=pk, organisation__in=organisations_visible_to(membership))
         .select_related("user", "organisation")
         .first()
     )
@@ -85,15 +110,17 @@ def membership_for_admin(membership: Membership | None, pk: int) -> Membership:
     return found
 
 
-def user_is_fully_managed(membership: Membership | None, user: User) -> bool:
+def may_manage_user(membership: Membership, user: User) -> bool:
     """True when every active membership of ``user`` is in an organisation the admin
-    manages: only then may the admin disable the whole account."""
-    managed = organisations_managed_by(membership).values("pk")
+    manages: only then may the admin change, disable or reset the whole account."""
+    if not may_manage_accounts(membership):
+        return False
+    managed = organisations_visible_to(membership).values("pk")
     return not user.memberships.filter(is_active=True).exclude(organisation__in=managed).exists()
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
-    """Members of an organisation already fetched through ``organisation_for_admin``."""
+    """Members of an organisation already read through ``organisation_for``."""
     return organisation.memberships.select_related("user").order_by("user__username")
 
 

@@ -23,11 +23,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 
 from . import queries
 from .models import ApiToken, Membership, User
-from .services import actor_of
 
 # A recognisable prefix lets secret scanners (and people) tell a leaked token at a glance.
 TOKEN_PREFIX = "spk_"  # noqa: S105 (a prefix, not a secret)
@@ -130,13 +129,7 @@ def api_token_issue(*, membership: Membership) -> IssuedToken:
             session_version=user.session_version,
             expires_at=now + timedelta(hours=settings.SIPAKATAU_API_TOKEN_HOURS),
         )
-        audit_record(
-            action="api.token_issued",
-            actor=actor_of(membership),
-            object_type="accounts.apitoken",
-            object_id=api_token.pk,
-            fields=["membership", "expires_at"],
-        )
+        audit.log(membership, "api.token_issued", api_token, fields=["membership", "expires_at"])
     return IssuedToken(api_token=api_token, token=token)
 
 
@@ -146,13 +139,7 @@ def api_token_revoke(*, api_token: ApiToken) -> ApiToken:
     with transaction.atomic():
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at"])
-        audit_record(
-            action="api.token_revoked",
-            actor=actor_of(api_token.membership),
-            object_type="accounts.apitoken",
-            object_id=api_token.pk,
-            fields=["revoked_at"],
-        )
+        audit.log(api_token.membership, "api.token_revoked", api_token, fields=["revoked_at"])
     return api_token
 
 

@@ -1,5 +1,11 @@
 """API authentication: the same signed-in, second-factor-verified session as the pages,
-or a bearer token issued at POST /api/v1/auth/token."""
+or a bearer token issued at POST /api/v1/auth/token.
+
+Every endpoint acts through a membership, and ``request.auth`` *is* that membership —
+the same object the staff decorator hands a page view (``sipakatau.lib.access``). Read it
+with ``sipakatau.accounts.access.acting(request)``. Only ``/me`` and ``/auth`` answer a
+person without an active membership; they use the ``…User`` variants.
+"""
 
 from typing import Any
 
@@ -12,8 +18,9 @@ from sipakatau.areas.queries import area_time_zone
 from sipakatau.lib.access import is_verified
 
 
-class VerifiedSession(SessionAuth):
-    """Session cookie plus CSRF token (ninja checks it), with the second factor done."""
+class VerifiedSessionUser(SessionAuth):
+    """Session cookie plus CSRF token (ninja checks it), with the second factor done.
+    ``request.auth`` is the user."""
 
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
@@ -29,10 +36,18 @@ class VerifiedSession(SessionAuth):
         return None
 
 
-class BearerToken(HttpBearer):
-    """``Authorization: Bearer spk_…``. Acts through the membership the token was issued
-    for, like the session's active membership (accounts.middleware.active_membership,
-    which saw an anonymous request and set none)."""
+class VerifiedSession(VerifiedSessionUser):
+    """As ``VerifiedSessionUser``, acting through the session's active membership
+    (``accounts.middleware.active_membership``); none, no access."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if super().authenticate(request, key) is None:
+            return None
+        return getattr(request, "membership", None)
+
+
+class BearerTokenUser(HttpBearer):
+    """``Authorization: Bearer spk_…``; ``request.auth`` is the user."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = api_token_resolve(token)
@@ -45,3 +60,12 @@ class BearerToken(HttpBearer):
         # Deactivated by active_membership when the response leaves it.
         timezone.activate(area_time_zone(membership.organisation.area))
         return api_token.user
+
+
+class BearerToken(BearerTokenUser):
+    """Acts through the membership the token was issued for."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if super().authenticate(request, token) is None:
+            return None
+        return request.membership  # type: ignore[attr-defined]

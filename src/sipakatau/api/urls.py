@@ -15,7 +15,7 @@ from sipakatau.mechanisms.api import router as mechanisms_router
 from sipakatau.public.api import router as public_router
 from sipakatau.referrals.api import router as referrals_router
 
-from .auth import BearerToken, VerifiedSession
+from .auth import BearerToken, BearerTokenUser, VerifiedSession, VerifiedSessionUser
 
 api = NinjaAPI(
     title="Sipakatau API",
@@ -28,8 +28,8 @@ api = NinjaAPI(
 )
 # Issuing a token needs no auth (the endpoint says auth=None); revoking one needs that
 # very token.
-api.add_router("/auth", auth_router, auth=BearerToken())
-api.add_router("/", me_router)
+api.add_router("/auth", auth_router, auth=BearerTokenUser())
+api.add_router("/", me_router, auth=[VerifiedSessionUser(), BearerTokenUser()])
 api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
 api.add_router("/cases", cases_router)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 
 from .models import PARENT_LEVEL, Area, Level
 
@@ -75,9 +75,7 @@ def _clean_row(number: int, row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def areas_import(
-    *, rows: Iterable[Mapping[str, Any]], actor_id: int | None = None, source: str = ""
-) -> ImportResult:
+def areas_import(*, rows: Iterable[Mapping[str, Any]], source: str = "") -> ImportResult:
     """Create or update areas from code-list rows (columns: code, level, name,
     parent_code, aliases separated by ``;``, optional time_zone).
 
@@ -122,11 +120,10 @@ def areas_import(
             else:
                 result.unchanged += 1
         if result.created or result.updated:
-            audit_record(
-                action="areas.imported",
-                actor_id=actor_id,
-                object_type="areas.area",
-                object_id=source[:64],
+            audit.log(
+                audit.SYSTEM,  # the operator: code lists are loaded at the command line
+                "areas.imported",
+                ("areas.area", source[:64]),
                 fields=["code", "name", "level", "parent", "aliases", "time_zone"],
             )
     return result

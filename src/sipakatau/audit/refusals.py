@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditEvent
-from .services import Actor, audit_record
+from .services import SYSTEM, Actor, log
 
 REFUSED = "access.refused"
 ALERTED = "access.probing_alerted"
@@ -36,17 +36,11 @@ def probing_window() -> timedelta:
 def access_refused(*, actor: Actor, object_type: str, object_id: str, status: int) -> AuditEvent:
     """Record one refused attempt and, at the burst threshold, alert once per window.
 
-    The chain's writer lock (taken by ``audit_record``) is held until this transaction
+    The chain's writer lock (taken by ``log``) is held until this transaction
     ends, so two refusals arriving together cannot both decide to send the alert.
     """
     with transaction.atomic():
-        event = audit_record(
-            action=REFUSED,
-            actor=actor,
-            object_type=object_type,
-            object_id=object_id,
-            fields=[f"http_{status}"],
-        )
+        event = log(actor, REFUSED, (object_type, object_id), fields=[f"http_{status}"])
         if actor.user_id is not None:
             _alert_on_burst(actor)
     return event
@@ -67,11 +61,6 @@ def _alert_on_burst(actor: Actor) -> None:
     ).exists()
     if already:
         return
-    audit_record(
-        action=ALERTED,
-        actor=Actor(label="system"),
-        object_type="accounts.user",
-        object_id=actor.user_id,
-    )
+    log(SYSTEM, ALERTED, ("accounts.user", actor.user_id))
     for alert in probing_alerts:
         alert(actor, count)

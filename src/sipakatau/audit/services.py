@@ -13,9 +13,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
+from typing import Protocol, runtime_checkable
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -35,24 +37,72 @@ class Actor:
     role: str = ""
 
 
-def actor_from_request(request: HttpRequest) -> Actor:
-    """The acting person of a staff request, named from ``request.membership``.
+SYSTEM = Actor(label="system")  # the operator at the command line, a scheduled job
+PUBLIC = Actor(label="public")  # an anonymous reporter on the public portal
 
-    Built here from plain attributes rather than with ``accounts.services.actor_of``: the
-    audit app sits below ``accounts`` and must not import it.
-    """
-    membership = getattr(request, "membership", None)
-    if membership is None:
-        user = request.user
-        if not user.is_authenticated:
-            return Actor()
-        return Actor(user_id=user.pk, label=user.get_username())
-    return Actor(
-        user_id=membership.user_id,
-        label=membership.user.username,
-        organisation_id=membership.organisation_id,
-        role=membership.role,
+
+class _User(Protocol):
+    pk: int
+    username: str
+
+
+@runtime_checkable
+class _Membership(Protocol):
+    user_id: int
+    organisation_id: int
+    role: str
+
+    @property
+    def user(self) -> _User: ...
+
+
+Who = Actor | _Membership | _User | None
+What = Model | tuple[str, object] | None
+
+
+def log(actor: Who, action: str, obj: What = None, *, fields: Iterable[str] = ()) -> AuditEvent:
+    """The one way to write to the audit trail: who (a membership, a user, ``SYSTEM``,
+    ``PUBLIC``; None is ``SYSTEM``), what happened (``"referral.accepted"``), to which
+    object (a model instance, or ``("people.person", pk)`` when only the key is at hand),
+    and which fields — their *names*, never values, so the log holds no personal data.
+    Inside the caller's transaction if there is one."""
+    if isinstance(obj, Model):
+        object_type, object_id = obj._meta.label_lower, obj.pk
+    elif obj is None:
+        object_type, object_id = "", ""
+    else:
+        object_type, object_id = obj
+    return _append(
+        action=action,
+        actor=_name(actor),
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
     )
+
+
+def _name(actor: Who) -> Actor:
+    if actor is None:
+        return SYSTEM
+    if isinstance(actor, Actor):
+        return actor
+    if isinstance(actor, _Membership):  # acting for an organisation
+        return Actor(
+            user_id=actor.user_id,
+            label=actor.user.username,
+            organisation_id=actor.organisation_id,
+            role=actor.role,
+        )
+    return Actor(user_id=actor.pk, label=actor.username)
+
+
+def actor_from_request(request: HttpRequest) -> Actor:
+    """The acting person of a staff request: its membership, else its signed-in user."""
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        return _name(membership)
+    user = request.user
+    return _name(user) if user.is_authenticated else Actor()
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -76,11 +126,10 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return hmac.new(key, prev_hash.encode() + canonical(event), hashlib.sha256).hexdigest()
 
 
-def audit_record(
+def _append(
     *,
     action: str,
-    actor: Actor | None = None,
-    actor_id: int | None = None,
+    actor: Actor,
     object_type: str = "",
     object_id: object = "",
     fields: Iterable[str] = (),
@@ -89,7 +138,6 @@ def audit_record(
 
     ``fields`` are field *names*; passing values here would put personal data in the log.
     """
-    actor = actor or Actor(user_id=actor_id)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

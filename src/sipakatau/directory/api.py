@@ -2,8 +2,6 @@
 same services and scoped queries. A role that may not do something answers 403; an entry
 outside the manager's scope answers 404; a refused write answers 422."""
 
-from typing import cast
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,8 +10,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
+from sipakatau.accounts.access import acting
 from sipakatau.accounts.models import Membership, Organisation, Role
-from sipakatau.accounts.permissions import IMPORT_DIRECTORY, MANAGE_PROVIDERS, READ_DIRECTORY
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_by_code
 from sipakatau.lib.tables import TableError, read_table
@@ -122,10 +120,17 @@ class ImportOut(Schema):
     unchanged: int
 
 
-def _acting(request: HttpRequest, roles: frozenset[str]) -> Membership:
-    # Set by accounts.middleware.active_membership (session) or api.auth.BearerToken.
-    membership = cast("Membership | None", getattr(request, "membership", None))
-    if membership is None or membership.role not in roles:
+def _reader(request: HttpRequest) -> Membership:
+    membership = acting(request)
+    if not queries.may_read_directory(membership):
+        raise PermissionDenied
+    return membership
+
+
+def _manager(request: HttpRequest) -> Membership:
+    """Whoever keeps entries; which entries, ``managed_provider_for`` says (404 outside)."""
+    membership = acting(request)
+    if not queries.may_manage_providers(membership):
         raise PermissionDenied
     return membership
 
@@ -157,7 +162,7 @@ def provider_search(
     area: str | None = None,
     q: str | None = None,
 ) -> object:
-    _acting(request, READ_DIRECTORY)
+    _reader(request)
     return queries.providers_for_search(
         service_type=service,
         area=_area(area, "area") if area else None,
@@ -172,19 +177,17 @@ def provider_search(
 )
 @paginate(PageNumberPagination, page_size=50)
 def provider_managed(request: HttpRequest) -> object:
-    return queries.providers_managed_by(_acting(request, MANAGE_PROVIDERS)).prefetch_related(
-        "areas_served"
-    )
+    return queries.managed_providers_visible_to(_manager(request)).prefetch_related("areas_served")
 
 
 @router.get("/providers/{provider_id}", response=ProviderOut, summary="One provider")
 def provider_detail(request: HttpRequest, provider_id: int) -> Provider:
-    return queries.provider_for_reader(_acting(request, READ_DIRECTORY), provider_id)
+    return queries.provider_for(_reader(request), provider_id)
 
 
 @router.post("/providers", response={201: ProviderOut}, summary="Add a provider")
 def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provider]:
-    actor = _acting(request, MANAGE_PROVIDERS)
+    actor = _manager(request)
     organisation: Organisation | None = None
     if payload.organisation_id is not None:
         organisation = (
@@ -214,13 +217,13 @@ def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provide
         areas_served=_areas(payload.areas_served),
         services=_services(payload.services),
     )
-    return Status(201, queries.provider_for_manager(actor, provider.pk))
+    return Status(201, queries.managed_provider_for(actor, provider.pk))
 
 
 @router.post("/providers/{provider_id}", response=ProviderOut, summary="Change a provider")
 def provider_update(request: HttpRequest, provider_id: int, payload: ProviderChangeIn) -> Provider:
-    actor = _acting(request, MANAGE_PROVIDERS)
-    provider = queries.provider_for_manager(actor, provider_id)
+    actor = _manager(request)
+    provider = queries.managed_provider_for(actor, provider_id)
     sent = payload.dict(exclude_unset=True)
     services.provider_update(
         actor=actor,
@@ -240,7 +243,7 @@ def provider_update(request: HttpRequest, provider_id: int, payload: ProviderCha
         if "areas_served" in sent
         else list(provider.areas_served.all()),
     )
-    return queries.provider_for_manager(actor, provider.pk)
+    return queries.managed_provider_for(actor, provider.pk)
 
 
 @router.post(
@@ -249,12 +252,12 @@ def provider_update(request: HttpRequest, provider_id: int, payload: ProviderCha
     summary="Set the services a provider gives (replaces the list)",
 )
 def provider_set_services(request: HttpRequest, provider_id: int, payload: ServicesIn) -> Provider:
-    actor = _acting(request, MANAGE_PROVIDERS)
-    provider = queries.provider_for_manager(actor, provider_id)
+    actor = _manager(request)
+    provider = queries.managed_provider_for(actor, provider_id)
     services.provider_set_services(
         actor=actor, provider=provider, services=_services(payload.services)
     )
-    return queries.provider_for_manager(actor, provider.pk)
+    return queries.managed_provider_for(actor, provider.pk)
 
 
 @router.post(
@@ -263,10 +266,10 @@ def provider_set_services(request: HttpRequest, provider_id: int, payload: Servi
     summary="Stop offering a provider in searches and referrals (it is kept)",
 )
 def provider_deactivate(request: HttpRequest, provider_id: int) -> Provider:
-    actor = _acting(request, MANAGE_PROVIDERS)
-    provider = queries.provider_for_manager(actor, provider_id)
+    actor = _manager(request)
+    provider = queries.managed_provider_for(actor, provider_id)
     services.provider_set_active(actor=actor, provider=provider, active=False)
-    return queries.provider_for_manager(actor, provider.pk)
+    return queries.managed_provider_for(actor, provider.pk)
 
 
 @router.post(
@@ -275,10 +278,10 @@ def provider_deactivate(request: HttpRequest, provider_id: int) -> Provider:
     summary="Offer a deactivated provider again",
 )
 def provider_activate(request: HttpRequest, provider_id: int) -> Provider:
-    actor = _acting(request, MANAGE_PROVIDERS)
-    provider = queries.provider_for_manager(actor, provider_id)
+    actor = _manager(request)
+    provider = queries.managed_provider_for(actor, provider_id)
     services.provider_set_active(actor=actor, provider=provider, active=True)
-    return queries.provider_for_manager(actor, provider.pk)
+    return queries.managed_provider_for(actor, provider.pk)
 
 
 @router.post(
@@ -288,7 +291,9 @@ def provider_activate(request: HttpRequest, provider_id: int) -> Provider:
     description="Columns: " + ", ".join([*services.IMPORT_COLUMNS, "areas_served"]) + ".",
 )
 def directory_import(request: HttpRequest, file: File[UploadedFile]) -> services.ImportResult:
-    actor = _acting(request, IMPORT_DIRECTORY)
+    actor = acting(request)
+    if not queries.may_import_directory(actor):
+        raise PermissionDenied
     # One byte over the limit is enough to refuse; the rest is never read into memory.
     data = file.read(max_upload_bytes() + 1)
     if len(data) > max_upload_bytes():

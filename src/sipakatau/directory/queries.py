@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Organisation, Role
-from sipakatau.accounts.permissions import READ_DIRECTORY
+from sipakatau.accounts.permissions import IMPORT_DIRECTORY, MANAGE_PROVIDERS, READ_DIRECTORY
 from sipakatau.areas.models import Area, Level
-from sipakatau.areas.queries import area_and_descendants, codes_with_ancestors
+from sipakatau.areas.queries import area_and_descendants, area_is_within, codes_with_ancestors
 
 from .models import Provider, ProviderService
 
@@ -68,9 +68,70 @@ def public_providers(
     )
 
 
-def providers_managed_by(membership: Membership | None) -> QuerySet[Provider]:
-    """Active or not: a manager must find a deactivated entry to bring it back."""
-    if membership is None or not membership.is_active:
+# --- Who may do what (the services refuse with the same predicates) ---------------------
+
+
+def may_read_directory(membership: Membership) -> bool:
+    return membership.is_active and membership.role in READ_DIRECTORY
+
+
+def may_manage_providers(membership: Membership) -> bool:
+    """Whether the manage pages are open at all: an administrator or an agency manager."""
+    return membership.is_active and membership.role in MANAGE_PROVIDERS
+
+
+def may_import_directory(membership: Membership) -> bool:
+    return membership.is_active and membership.role in IMPORT_DIRECTORY
+
+
+def may_manage_provider(membership: Membership, provider: Provider) -> bool:
+    """An administrator the providers located in its organisation's area (or below it),
+    an agency manager its own organisation's entry."""
+    if not membership.is_active:
+        return False
+    if membership.role == Role.ADMIN:
+        return area_is_within(provider.area, membership.organisation.area)
+    if membership.role == Role.AGENCY_MANAGER:
+        return provider.organisation_id == membership.organisation_id
+    return False
+
+
+def may_place_provider(membership: Membership, area: Area) -> bool:
+    """Whether ``membership`` may have an entry located in ``area``: an administrator
+    inside its organisation's area; an agency manager inside its own organisation's area."""
+    return may_manage_providers(membership) and area_is_within(area, membership.organisation.area)
+
+
+def may_link_organisation(membership: Membership, organisation: Organisation | None) -> bool:
+    """Linking an entry to an organisation sends that entry's referrals to the
+    organisation's inbox, so an administrator links only organisations in its own area
+    and an agency manager only its own (and keeps no entry without one)."""
+    if organisation is None:
+        return membership.role != Role.AGENCY_MANAGER
+    if membership.role == Role.AGENCY_MANAGER:
+        return organisation.pk == membership.organisation_id
+    if membership.role == Role.ADMIN:
+        return area_is_within(organisation.area, membership.organisation.area)
+    return False
+
+
+def may_create_provider(membership: Membership) -> bool:
+    """An administrator adds entries; an agency manager keeps one, its own organisation's,
+    so she adds it only while it is missing."""
+    if not may_manage_providers(membership):
+        return False
+    return (
+        membership.role == Role.ADMIN or provider_for_organisation(membership.organisation) is None
+    )
+
+
+# --- Scoped reads -------------------------------------------------------------------------
+
+
+def managed_providers_visible_to(membership: Membership) -> QuerySet[Provider]:
+    """The entries this member keeps (``may_manage_provider`` as a query), active or not:
+    a manager must find a deactivated entry to bring it back."""
+    if not membership.is_active:
         return Provider.objects.none()
     if membership.role == Role.ADMIN:
         scope = Q(area__in=area_and_descendants(membership.organisation.area))
@@ -81,24 +142,21 @@ def providers_managed_by(membership: Membership | None) -> QuerySet[Provider]:
     return _listed(Provider.objects.filter(scope)).order_by("name", "pk")
 
 
-def provider_is_managed_by(membership: Membership | None, provider: Provider) -> bool:
-    return providers_managed_by(membership).filter(pk=provider.pk).exists()
-
-
-def provider_for_manager(membership: Membership | None, pk: int) -> Provider:
-    provider = providers_managed_by(membership).filter(pk=pk).first()
+def managed_provider_for(membership: Membership, pk: int) -> Provider:
+    """One entry to change; outside the member's keeping, 404."""
+    provider = managed_providers_visible_to(membership).filter(pk=pk).first()
     if provider is None:
         raise Http404
     return provider
 
 
-def provider_for_reader(membership: Membership | None, pk: int) -> Provider:
+def provider_for(membership: Membership, pk: int) -> Provider:
     """An active provider for anyone who reads the directory; a deactivated one only for
     whoever manages it (it is no longer offered to caseworkers)."""
-    if membership is None or membership.role not in READ_DIRECTORY:
+    if not may_read_directory(membership):
         raise Http404
     provider = _listed(Provider.objects.filter(pk=pk)).prefetch_related("areas_served").first()
-    if provider is None or not (provider.is_active or provider_is_managed_by(membership, provider)):
+    if provider is None or not (provider.is_active or may_manage_provider(membership, provider)):
         raise Http404
     return provider
 

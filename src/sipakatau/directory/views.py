@@ -2,8 +2,6 @@
 edit, services, deactivate and import for the administrators and agency managers who
 manage the entry (an entry outside their scope answers 404)."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -28,18 +26,12 @@ from .forms import ImportForm, ProviderCreateForm, ProviderForm, SearchForm, Ser
 PAGE_SIZE = 25
 
 
-def _membership(request: HttpRequest) -> Membership:
-    # staff_view(...) with roles has already refused a request without one.
-    return cast("Membership", request.membership)  # type: ignore[attr-defined]
-
-
 # --- Reading ------------------------------------------------------------------------------
 
 
 @staff_view(*READ_DIRECTORY)
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def search(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = SearchForm(request.GET or None, areas=queries.areas_for_directory(membership))
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     providers = queries.providers_for_search(
@@ -55,8 +47,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": params.urlencode(),
         "searched": bool(data and any(data.values())),
-        "can_manage": membership.role in MANAGE_PROVIDERS,
-        "can_import": membership.role in IMPORT_DIRECTORY,
+        "can_manage": queries.may_manage_providers(membership),
+        "can_import": queries.may_import_directory(membership),
     }
     # HTMX swaps only the results; without JavaScript the whole page comes back.
     template = "directory/includes/results.html" if request.htmx else "directory/search.html"  # type: ignore[attr-defined]
@@ -65,12 +57,11 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*READ_DIRECTORY)
 @require_GET
-def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
-    provider = queries.provider_for_reader(membership, pk)
+def provider_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    provider = queries.provider_for(membership, pk)
     context = {
         "provider": provider,
-        "can_edit": queries.provider_is_managed_by(membership, provider),
+        "can_edit": queries.may_manage_provider(membership, provider),
     }
     return render(request, "directory/provider_detail.html", context)
 
@@ -80,25 +71,21 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(*MANAGE_PROVIDERS)
 @require_GET
-def manage_list(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
-    providers = queries.providers_managed_by(membership)
+def manage_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    providers = queries.managed_providers_visible_to(membership)
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
-    own = queries.provider_for_organisation(membership.organisation)
     context = {
         "page": page,
         "query": "",
-        # An agency manager keeps one entry, its own organisation's.
-        "can_create": membership.role == Role.ADMIN or own is None,
-        "can_import": membership.role in IMPORT_DIRECTORY,
+        "can_create": queries.may_create_provider(membership),
+        "can_import": queries.may_import_directory(membership),
     }
     return render(request, "directory/manage_list.html", context)
 
 
 @staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
-def provider_create(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def provider_create(request: HttpRequest, membership: Membership) -> HttpResponse:
     if membership.role == Role.AGENCY_MANAGER:
         own = queries.provider_for_organisation(membership.organisation)
         if own is not None:
@@ -128,9 +115,8 @@ def provider_create(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
-    provider = queries.provider_for_manager(membership, pk)
+def provider_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    provider = queries.managed_provider_for(membership, pk)
     form = ProviderForm(
         request.POST or None,
         # The current place stays a choice even when it is not the actor's to give.
@@ -152,9 +138,8 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
-def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
-    provider = queries.provider_for_manager(membership, pk)
+def provider_services(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    provider = queries.managed_provider_for(membership, pk)
     form = ServicesForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,10 +156,9 @@ def provider_services(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(*MANAGE_PROVIDERS)
 @require_http_methods(["GET", "POST"])
-def provider_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_set_active(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """A confirmation page rather than a dialog: it works without JavaScript."""
-    membership = _membership(request)
-    provider = queries.provider_for_manager(membership, pk)
+    provider = queries.managed_provider_for(membership, pk)
     if request.method == "POST":
         active = request.POST.get("active") == "1"
         services.provider_set_active(actor=membership, provider=provider, active=active)
@@ -193,8 +177,7 @@ def provider_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(*IMPORT_DIRECTORY)
 @require_http_methods(["GET", "POST"])
-def directory_import(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
+def directory_import(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -245,7 +228,7 @@ TEMPLATE_EXAMPLE = {
 
 @staff_view(*IMPORT_DIRECTORY)
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest, membership: Membership) -> HttpResponse:
     """A CSV to fill in: the columns and one example row."""
     columns = [*services.IMPORT_COLUMNS, "areas_served"]
     return csv_response(

@@ -14,7 +14,7 @@ Every stakeholder who sees a draft may comment on it.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Role
@@ -44,30 +44,31 @@ def _visible_area_filter(membership: Membership, prefix: str = "area__") -> Q:
     return within | above
 
 
-def mechanisms_visible_to(membership: Membership | None) -> QuerySet[Mechanism]:
-    if (
-        membership is None
-        or not membership.is_active
-        or membership.role not in TAKE_PART_IN_MECHANISMS
-    ):
+def mechanisms_visible_to(membership: Membership) -> QuerySet[Mechanism]:
+    """The mechanisms this member takes part in, by kelurahan name."""
+    if not membership.is_active or membership.role not in TAKE_PART_IN_MECHANISMS:
         return Mechanism.objects.none()
-    return Mechanism.objects.filter(_visible_area_filter(membership)).select_related("area")
+    return (
+        Mechanism.objects.filter(_visible_area_filter(membership))
+        .select_related("area")
+        .order_by("area__name")
+    )
 
 
-def mechanism_for(membership: Membership | None, pk: int) -> Mechanism:
+def mechanism_for(membership: Membership, pk: int) -> Mechanism:
     mechanism = mechanisms_visible_to(membership).filter(pk=pk).first()
     if mechanism is None:
         raise Http404
     return mechanism
 
 
-def versions_visible_to(membership: Membership | None) -> QuerySet[MechanismVersion]:
+def versions_visible_to(membership: Membership) -> QuerySet[MechanismVersion]:
     return MechanismVersion.objects.filter(
         mechanism__in=mechanisms_visible_to(membership)
     ).select_related("mechanism", "mechanism__area")
 
 
-def version_for(membership: Membership | None, pk: int) -> MechanismVersion:
+def version_for(membership: Membership, pk: int) -> MechanismVersion:
     version = versions_visible_to(membership).filter(pk=pk).first()
     if version is None:
         raise Http404
@@ -89,16 +90,7 @@ def version_in_full(version: MechanismVersion) -> MechanismVersion:
     )
 
 
-def mechanism_list_for(membership: Membership | None) -> QuerySet[Mechanism]:
-    """The list page: each mechanism with its newest version's number, in one query."""
-    return (
-        mechanisms_visible_to(membership)
-        .annotate(version_count=Count("versions"))
-        .order_by("area__name")
-    )
-
-
-def comments_for(version: MechanismVersion) -> QuerySet[Comment]:
+def comments_of(version: MechanismVersion) -> QuerySet[Comment]:
     return (
         version.comments.filter(reply_to__isnull=True)
         .select_related("author", "organisation", "step", "resolved_by")
@@ -108,7 +100,7 @@ def comments_for(version: MechanismVersion) -> QuerySet[Comment]:
     )
 
 
-def comment_for(membership: Membership | None, pk: int) -> Comment:
+def comment_for(membership: Membership, pk: int) -> Comment:
     comment = (
         Comment.objects.filter(version__in=versions_visible_to(membership), pk=pk)
         .select_related("version", "version__mechanism")
@@ -119,11 +111,11 @@ def comment_for(membership: Membership | None, pk: int) -> Comment:
     return comment
 
 
-def meetings_for(version: MechanismVersion) -> QuerySet[Meeting]:
+def meetings_of(version: MechanismVersion) -> QuerySet[Meeting]:
     return version.meetings.prefetch_related("attendees").select_related("recorded_by")
 
 
-def meeting_for(membership: Membership | None, pk: int) -> Meeting:
+def meeting_for(membership: Membership, pk: int) -> Meeting:
     meeting = (
         Meeting.objects.filter(version__in=versions_visible_to(membership), pk=pk)
         .select_related("version", "version__mechanism", "version__mechanism__area")
@@ -138,27 +130,25 @@ def meeting_for(membership: Membership | None, pk: int) -> Meeting:
 # --- Who may write (checked again by every service) ------------------------------------
 
 
-def _of_the_kelurahan(membership: Membership | None, mechanism: Mechanism) -> bool:
-    if membership is None or not membership.is_active:
-        return False
-    if membership.role != Role.VILLAGE_OFFICER:
+def _of_the_kelurahan(membership: Membership, mechanism: Mechanism) -> bool:
+    if not membership.is_active or membership.role != Role.VILLAGE_OFFICER:
         return False
     own = membership.organisation.area.code
     kelurahan = mechanism.area.code
     return own == kelurahan or own.startswith(kelurahan + ".")
 
 
-def may_draft(membership: Membership | None, mechanism: Mechanism) -> bool:
+def may_draft(membership: Membership, mechanism: Mechanism) -> bool:
     return _of_the_kelurahan(membership, mechanism)
 
 
-def may_sign(membership: Membership | None, mechanism: Mechanism) -> bool:
-    return _of_the_kelurahan(membership, mechanism) and bool(membership and membership.is_signatory)
+def may_sign(membership: Membership, mechanism: Mechanism) -> bool:
+    return _of_the_kelurahan(membership, mechanism) and membership.is_signatory
 
 
-def may_start_mechanism(membership: Membership | None, area: Area) -> bool:
+def may_start_mechanism(membership: Membership, area: Area) -> bool:
     """A kelurahan officer starts the mechanism of the kelurahan the office covers."""
-    if membership is None or not membership.is_active:
+    if not membership.is_active:
         return False
     own = membership.organisation.area.code
     return (
@@ -284,13 +274,13 @@ class MechanismRow:
     working: MechanismVersion | None
 
 
-def mechanism_rows(membership: Membership | None) -> list[MechanismRow]:
+def mechanism_rows(membership: Membership) -> list[MechanismRow]:
     """The list page in three queries however many mechanisms and versions: the decree's
     PDF is never loaded for a list."""
     versions = (
         MechanismVersion.objects.select_related("decree").defer("decree__pdf").order_by("-number")
     )
-    mechanisms = mechanism_list_for(membership).prefetch_related(Prefetch("versions", versions))
+    mechanisms = mechanisms_visible_to(membership).prefetch_related(Prefetch("versions", versions))
     rows = []
     for mechanism in mechanisms:
         all_versions = list(mechanism.versions.all())
@@ -301,10 +291,8 @@ def mechanism_rows(membership: Membership | None) -> list[MechanismRow]:
     return rows
 
 
-def kelurahan_to_start(membership: Membership | None) -> Area | None:
+def kelurahan_to_start(membership: Membership) -> Area | None:
     """The kelurahan whose mechanism this officer may start, when it has none yet."""
-    if membership is None:
-        return None
     area: Area | None = membership.organisation.area
     while area is not None and area.level in (Level.RW, Level.RT):
         area = area.parent
@@ -326,6 +314,7 @@ def versions_of(mechanism: Mechanism) -> list[MechanismVersion]:
 
 
 def decree_of(version: MechanismVersion) -> Decree | None:
+    # The PDF is left in the database: a summary never needs its bytes.
     return Decree.objects.filter(version=version).defer("pdf").first()
 
 
@@ -347,11 +336,11 @@ def previous_version(version: MechanismVersion) -> MechanismVersion | None:
     )
 
 
-def _in_scope(membership: Membership | None) -> Any:
+def _in_scope(membership: Membership) -> Any:
     return versions_visible_to(membership).values("pk")
 
 
-def step_for(membership: Membership | None, pk: int) -> Step:
+def step_for(membership: Membership, pk: int) -> Step:
     step = (
         Step.objects.filter(pk=pk, version__in=_in_scope(membership))
         .select_related("version__mechanism__area")
@@ -363,7 +352,7 @@ def step_for(membership: Membership | None, pk: int) -> Step:
     return step
 
 
-def duty_for(membership: Membership | None, pk: int) -> Duty:
+def duty_for(membership: Membership, pk: int) -> Duty:
     duty = (
         Duty.objects.filter(pk=pk, version__in=_in_scope(membership))
         .select_related("version__mechanism__area")
@@ -374,7 +363,7 @@ def duty_for(membership: Membership | None, pk: int) -> Duty:
     return duty
 
 
-def pathway_entry_for(membership: Membership | None, pk: int) -> PathwayEntry:
+def pathway_entry_for(membership: Membership, pk: int) -> PathwayEntry:
     entry = (
         PathwayEntry.objects.filter(pk=pk, version__in=_in_scope(membership))
         .select_related("version__mechanism__area", "provider")

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from sipakatau.accounts.models import Organisation
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.accounts.models import Membership, Organisation
+from sipakatau.audit import services as audit
 from sipakatau.lib.phone import PhoneError, normalise_phone
 from sipakatau.people.models import ContactChannel, Person
 from sipakatau.people.profile import safe_contact_of
@@ -133,7 +133,7 @@ def notify_person(
     context: Mapping[str, Any],
     sender_name: str | None = None,
     dedup_key: str | None = None,
-    actor: Actor | None = None,
+    actor: Membership | None = None,
 ) -> OutboxMessage:
     """Queue a message to a survivor or reporter on the channel they marked safe, in the
     caller's transaction.
@@ -177,13 +177,12 @@ def notify_person(
     return message
 
 
-def record_refusal(message: OutboxMessage, reason: str, *, actor: Actor | None = None) -> None:
+def record_refusal(message: OutboxMessage, reason: str, *, actor: Membership | None = None) -> None:
     """The audit event and log line of a refused message: the reason and the ids only."""
-    audit_record(
-        action="notification.refused",
-        actor=actor or Actor(label="system"),
-        object_type="notifications.outboxmessage",
-        object_id=message.pk,
+    audit.log(
+        actor if actor is not None else audit.SYSTEM,
+        "notification.refused",
+        message,
         fields=[reason],
     )
     logger.warning(

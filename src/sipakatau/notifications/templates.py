@@ -74,6 +74,20 @@ TEMPLATES: dict[str, Any] = {
         "URGENT: a new report from the public for %(unit_name)s needs contact at once. "
         "Open it now: %(link)s"
     ),
+    # Reports (reports.services): the unit's monthly report (SK Lurah, diktum KEEMPAT) was
+    # sent, or is late. No figure, no person: a link into Sipakatau.
+    "monthly_report_sent": _(
+        "The monthly report of %(unit_name)s is ready for you in Sipakatau: %(link)s"
+    ),
+    # Social protection (social.services): a month's proposal passed its cut-off (the
+    # 17th by default) and is not yet entered in SIKS-NG.
+    "proposal_cutoff_overdue": _(
+        "The proposal %(register_number)s of %(unit_name)s passed its cut-off on "
+        "%(due_at)s and is not yet entered in SIKS-NG. Open it: %(link)s"
+    ),
+    "monthly_report_late": _(
+        "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet: %(link)s"
+    ),
 }
 
 # What a survivor or reporter may receive by SMS or WhatsApp. Whoever else reads the phone

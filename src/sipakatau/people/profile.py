@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import RECORD_PEOPLE
-from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area, Level
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 
 from .models import (
     WG_DISABILITY_ANSWERS,
@@ -94,11 +93,10 @@ def person_set_profile(
             "note": contact_note.strip(),
         }
         person.save()
-        audit_record(
-            action="person.profile_updated",
-            actor=actor_of(actor),
-            object_type="people.person",
-            object_id=person.pk,
+        audit.log(
+            actor,
+            "person.profile_updated",
+            person,
             fields=[
                 "area",
                 "wg_answers",

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import RECORD_PEOPLE
-from sipakatau.accounts.services import actor_of
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib import blind_index
 from sipakatau.lib.nik import NikWarning, validate_kk, validate_nik
 from sipakatau.lib.phone import PhoneError, normalise_phone
@@ -194,11 +193,10 @@ def person_create(
         _apply(person, values)
         person.save(force_insert=True)
         _index_name(person)
-        audit_record(
-            action="person.created",
-            actor=actor_of(actor),
-            object_type="people.person",
-            object_id=person.pk,
+        audit.log(
+            actor,
+            "person.created",
+            person,
             fields=[name for name, value in vars(values).items() if value not in (None, "")],
         )
     return PersonSaved(person=person, warnings=warnings)
@@ -244,13 +242,7 @@ def person_update(
         person.save()
         if "name" in changed:
             _index_name(person)
-        audit_record(
-            action="person.updated",
-            actor=actor_of(actor),
-            object_type="people.person",
-            object_id=person.pk,
-            fields=changed,
-        )
+        audit.log(actor, "person.updated", person, fields=changed)
     return PersonSaved(person=person, warnings=warnings)
 
 

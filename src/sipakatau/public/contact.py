@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.services import actor_of
+from sipakatau.audit import services as audit
 from sipakatau.notifications.services import notify_person
 from sipakatau.people.models import ContactChannel
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
 
 from .models import ContactPreference, PublicMessage, PublicReport
-from .services import audit_change
 
 _SAFE_CHANNELS = {
     ContactPreference.SMS: ContactChannel.SMS,
@@ -47,11 +46,11 @@ def reporter_tell(*, actor: Membership, report: PublicReport, message: PublicMes
         )
         report.contact_person = person
         report.save(update_fields=["contact_person", "updated_at"])
-        audit_change(actor_of(actor), "public_report.contact_linked", report, ["contact_person"])
+        audit.log(actor, "public_report.contact_linked", report, fields=["contact_person"])
     notify_person(
         person=person,
         template="person_public_reply",
         context={"link": reverse("public:track")},
         dedup_key=f"public-reply:{message.pk}",
-        actor=actor_of(actor),
+        actor=actor,
     )

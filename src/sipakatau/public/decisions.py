@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.services import actor_of
+from sipakatau.audit import services as audit
 from sipakatau.cases.codes import Channel
 from sipakatau.cases.models import Case
 from sipakatau.cases.services.intake import case_open
@@ -18,7 +18,7 @@ from sipakatau.cases.services.intake import case_open
 from .contact import reporter_tell
 from .models import PublicMessage, PublicReport, ReportStatus
 from .queries import may_handle_report
-from .services import audit_change, message_text
+from .services import message_text
 
 
 def _require_unit_staff(actor: Membership, report: PublicReport) -> None:
@@ -36,7 +36,7 @@ def public_reply_add(*, actor: Membership, report: PublicReport, body: str) -> P
         message = PublicMessage.objects.create(
             report=report, from_staff=True, author=actor.user, body=text
         )
-        audit_change(actor_of(actor), "public_message.replied", message, ["body"])
+        audit.log(actor, "public_message.replied", message, fields=["body"])
         reporter_tell(actor=actor, report=report, message=message)
     return message
 
@@ -60,7 +60,7 @@ def public_report_promote(*, actor: Membership, report: PublicReport) -> Case:
         report.case = case
         report.status = ReportStatus.HANDLING
         report.save(update_fields=["case", "status", "updated_at"])
-        audit_change(actor_of(actor), "public_report.promoted", report, ["case", "status"])
+        audit.log(actor, "public_report.promoted", report, fields=["case", "status"])
     return case
 
 
@@ -73,7 +73,7 @@ def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -
         report.case = case
         report.status = ReportStatus.HANDLING
         report.save(update_fields=["case", "status", "updated_at"])
-        audit_change(actor_of(actor), "public_report.linked", report, ["case", "status"])
+        audit.log(actor, "public_report.linked", report, fields=["case", "status"])
     return report
 
 
@@ -86,5 +86,5 @@ def public_report_close(*, actor: Membership, report: PublicReport, status: str)
     with transaction.atomic():
         report.status = status
         report.save(update_fields=["status", "updated_at"])
-        audit_change(actor_of(actor), "public_report.closed", report, ["status"])
+        audit.log(actor, "public_report.closed", report, fields=["status"])
     return report

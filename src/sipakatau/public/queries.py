@@ -1,5 +1,7 @@
 """Every read of public reports that depends on who is asking: the caseworkers and
-coordinators of the unit the report was routed to. Everyone else: nothing (404)."""
+coordinators of the unit the report was routed to. Everyone else: nothing (404). A read
+of what a reporter wrote is recorded here, in the function that returns it (field names,
+never values)."""
 
 from django.db.models import Case as CaseWhen
 from django.db.models import Q, QuerySet, When
@@ -7,6 +9,7 @@ from django.http import Http404
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType
 from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
+from sipakatau.audit import services as audit
 from sipakatau.cases.models import Case
 from sipakatau.cases.models.case import Status as CaseStatus
 from sipakatau.cases.queries import cases_visible_to
@@ -15,24 +18,22 @@ from sipakatau.referrals.models import Referral
 
 from .models import PublicMessage, PublicReport, ReportStatus
 
+# What the unit's page of one report shows of what the reporter wrote.
+_REPORT_CONTENT = ["what_happened", "when_text", "contact_phone", "contact_times", "messages"]
 
-def public_reports_visible_to(membership: Membership | None) -> QuerySet[PublicReport]:
-    if (
-        membership is None
-        or not membership.is_active
-        or membership.role not in HANDLE_PUBLIC_REPORTS
-    ):
+
+def public_reports_visible_to(membership: Membership) -> QuerySet[PublicReport]:
+    if not membership.is_active or membership.role not in HANDLE_PUBLIC_REPORTS:
         return PublicReport.objects.none()
     return PublicReport.objects.filter(organisation_id=membership.organisation_id).select_related(
         "kelurahan", "case", "organisation"
     )
 
 
-def may_handle_report(membership: Membership | None, report: PublicReport) -> bool:
+def may_handle_report(membership: Membership, report: PublicReport) -> bool:
     """The same rule as ``public_reports_visible_to``, for a write."""
     return (
-        membership is not None
-        and membership.is_active
+        membership.is_active
         and membership.role in HANDLE_PUBLIC_REPORTS
         and report.organisation_id == membership.organisation_id
     )
@@ -43,7 +44,7 @@ def _waiting_urgent() -> Q:
     return Q(danger_now=True, status=ReportStatus.RECEIVED)
 
 
-def public_inbox(membership: Membership | None) -> QuerySet[PublicReport]:
+def public_inbox(membership: Membership) -> QuerySet[PublicReport]:
     """The inbox: urgent reports still waiting first, then every report by arrival (the
     newest first). One query, however many rows."""
     return (
@@ -53,15 +54,31 @@ def public_inbox(membership: Membership | None) -> QuerySet[PublicReport]:
     )
 
 
-def urgent_reports_waiting(membership: Membership | None) -> QuerySet[PublicReport]:
+def urgent_reports_waiting(membership: Membership) -> QuerySet[PublicReport]:
     """The unit's urgent reports still waiting, the oldest first (the staff home page)."""
     return public_reports_visible_to(membership).filter(_waiting_urgent()).order_by("created_at")
 
 
-def public_report_for_user(membership: Membership | None, pk: int) -> PublicReport:
+def public_report_for(
+    membership: Membership, pk: int, *, record_read: bool = False
+) -> PublicReport:
+    """One report of the unit (404 otherwise). With ``record_read``, the read of what the
+    reporter wrote and the messages is recorded ("public_report.viewed")."""
     report = public_reports_visible_to(membership).filter(pk=pk).first()
     if report is None:
         raise Http404
+    if record_read:
+        audit.log(membership, "public_report.viewed", report, fields=_REPORT_CONTENT)
+    return report
+
+
+def public_report_photo_for(membership: Membership, pk: int) -> PublicReport:
+    """A report of the unit that has a photo (404 otherwise), its viewing recorded
+    ("public_report.photo_viewed")."""
+    report = public_report_for(membership, pk)
+    if not report.photo:
+        raise Http404
+    audit.log(membership, "public_report.photo_viewed", report, fields=["photo"])
     return report
 
 
@@ -69,12 +86,14 @@ def messages_of(report: PublicReport) -> QuerySet[PublicMessage]:
     return report.messages.order_by("created_at", "pk")
 
 
-def linkable_cases(membership: Membership | None) -> QuerySet[Case]:
+def linkable_cases(membership: Membership) -> QuerySet[Case]:
     """The unit's cases a report may be linked to (the newest first)."""
     return cases_visible_to(membership).order_by("-reported_at")[:200]
 
 
-def linkable_case_for_user(membership: Membership | None, pk: int) -> Case | None:
+def linkable_case_for(membership: Membership, pk: int) -> Case | None:
+    """A case of the unit a report may be linked to; None lets the page say "choose a
+    case of your unit" (the report itself was fetched in scope already)."""
     return cases_visible_to(membership).filter(pk=pk).first()
 
 

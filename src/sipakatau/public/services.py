@@ -27,7 +27,7 @@ from sipakatau.accounts.models import Organisation, User
 from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import codes_with_ancestors
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
@@ -99,23 +99,6 @@ def route_report(kelurahan: Area) -> Organisation | None:
         if candidates:
             return max(candidates, key=lambda o: (len(o.area.code), -o.pk))
     return None
-
-
-def _public_actor() -> Actor:
-    return Actor(label="public")
-
-
-def audit_change(
-    actor: Actor, action: str, obj: PublicReport | PublicMessage, fields: list[str]
-) -> None:
-    meta = obj._meta
-    audit_record(
-        action=action,
-        actor=actor,
-        object_type=f"{meta.app_label}.{meta.model_name}",
-        object_id=obj.pk,
-        fields=fields,
-    )
 
 
 def _unit_staff(organisation: Organisation) -> list[User]:
@@ -243,13 +226,13 @@ def public_report_submit(
             )
             now = timezone.now()
             SubmissionMark.objects.bulk_create(SubmissionMark(key=key, at=now) for key in marks)
-            audit_change(
-                _public_actor(),
+            audit.log(
+                audit.PUBLIC,
                 "public_report.submitted",
                 report,
-                ["kelurahan", "rt", "rw", "about_self", "what_happened", "when_text", "danger_now",
-                 "first_contact_due", "contact", "contact_phone", "contact_times", "contact_safe",
-                 "photo", "organisation"],
+                fields=["kelurahan", "rt", "rw", "about_self", "what_happened", "when_text",
+                        "danger_now", "first_contact_due", "contact", "contact_phone",
+                        "contact_times", "contact_safe", "photo", "organisation"],
             )  # fmt: skip
             notify(
                 users=_unit_staff(organisation),
@@ -360,5 +343,5 @@ def public_message_add(*, report: PublicReport, body: str) -> PublicMessage:
     text = message_text(body)
     with transaction.atomic():
         message = PublicMessage.objects.create(report=report, from_staff=False, body=text)
-        audit_change(_public_actor(), "public_message.added", message, ["body"])
+        audit.log(audit.PUBLIC, "public_message.added", message, fields=["body"])
     return message

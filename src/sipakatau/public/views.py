@@ -6,11 +6,10 @@ the code and PIN reach the "done" page through the session, for that page only.
 """
 
 import base64
-from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
-from sipakatau.accounts.services import actor_of
-from sipakatau.audit.services import audit_record
 from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
@@ -248,88 +245,61 @@ def track_forget(request: HttpRequest) -> HttpResponse:
 # --- The unit's inbox -----------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest) -> Membership | None:
-    return cast("Membership | None", getattr(request, "membership", None))
-
-
-def _acting(request: HttpRequest) -> Membership:
-    membership = _membership(request)
-    assert membership is not None  # the scoped fetch answered 404 otherwise
-    return membership
-
-
 @staff_view(*HANDLE_PUBLIC_REPORTS)
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    reports = list(queries.public_inbox(_membership(request)))
+def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
+    reports = list(queries.public_inbox(membership))
     return render(request, "public/inbox.html", {"reports": reports})
 
 
 @staff_view()
 @require_GET
-def inbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = queries.public_report_for_user(_membership(request), pk)
-    audit_record(
-        action="public_report.viewed",
-        actor=actor_of(_membership(request)),
-        object_type="public.publicreport",
-        object_id=report.pk,
-        fields=["what_happened", "when_text", "contact_phone", "contact_times", "messages"],
-    )
+def inbox_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    report = queries.public_report_for(membership, pk, record_read=True)
     context = {
         "report": report,
         "thread": queries.messages_of(report),
         "reply_form": MessageForm(),
         "close_form": CloseForm(),
         "link_form": LinkForm(),
-        "cases": queries.linkable_cases(_membership(request)),
+        "cases": queries.linkable_cases(membership),
     }
     return render(request, "public/inbox_detail.html", context)
 
 
 @staff_view()
 @require_GET
-def inbox_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    report = queries.public_report_for_user(_membership(request), pk)
-    if not report.photo:
-        raise Http404
-    audit_record(
-        action="public_report.photo_viewed",
-        actor=actor_of(_membership(request)),
-        object_type="public.publicreport",
-        object_id=report.pk,
-        fields=["photo"],
-    )
+def inbox_photo(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    report = queries.public_report_photo_for(membership, pk)
     response = HttpResponse(base64.b64decode(report.photo), content_type=report.photo_content_type)
     response["Content-Disposition"] = "inline"
     return response
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = queries.public_report_for_user(_membership(request), pk)
-    actor = _acting(request)
+def _act(request: HttpRequest, membership: Membership, pk: int, action: str) -> HttpResponse:
+    report = queries.public_report_for(membership, pk)
     try:
         if action == "promote":
-            case = decisions.public_report_promote(actor=actor, report=report)
+            case = decisions.public_report_promote(actor=membership, report=report)
             messages.success(request, _("A case was opened from this report."))
             return redirect("cases:case_detail", pk=case.pk)
         if action == "link":
             form: LinkForm | CloseForm | MessageForm = LinkForm(request.POST)
             case_found = (
-                queries.linkable_case_for_user(actor, form.cleaned_data["case"])
+                queries.linkable_case_for(membership, form.cleaned_data["case"])
                 if form.is_valid()
                 else None
             )
             if case_found is None:
                 messages.error(request, _("Choose a case of your unit."))
             else:
-                decisions.public_report_link(actor=actor, report=report, case=case_found)
+                decisions.public_report_link(actor=membership, report=report, case=case_found)
                 messages.success(request, _("The report was linked to the case."))
         elif action == "close":
             form = CloseForm(request.POST)
             if form.is_valid():
                 decisions.public_report_close(
-                    actor=actor, report=report, status=form.cleaned_data["status"]
+                    actor=membership, report=report, status=form.cleaned_data["status"]
                 )
                 messages.success(request, _("The report was closed."))
             else:
@@ -338,7 +308,7 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = MessageForm(request.POST)
             if form.is_valid():
                 decisions.public_reply_add(
-                    actor=actor, report=report, body=form.cleaned_data["body"]
+                    actor=membership, report=report, body=form.cleaned_data["body"]
                 )
                 messages.success(
                     request, _("Your reply was sent. The reporter sees it on the tracking page.")
@@ -352,23 +322,23 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def inbox_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "promote")
+def inbox_promote(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _act(request, membership, pk, "promote")
 
 
 @staff_view()
 @require_POST
-def inbox_link(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "link")
+def inbox_link(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _act(request, membership, pk, "link")
 
 
 @staff_view()
 @require_POST
-def inbox_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "close")
+def inbox_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _act(request, membership, pk, "close")
 
 
 @staff_view()
 @require_POST
-def inbox_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "reply")
+def inbox_reply(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _act(request, membership, pk, "reply")

@@ -6,12 +6,12 @@ recipient's pages show the projection only: nothing here hands them the case.
 """
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import ANSWER_REFERRAL
-from sipakatau.accounts.services import actor_of
-from sipakatau.audit.services import audit_record
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.queries import parties_of
 from sipakatau.directory.codes import ServiceType
@@ -34,31 +32,9 @@ from sipakatau.mechanisms.queries import pathway_providers
 from . import queries
 from .codes import OPEN_STATUSES, SharedField
 from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceChoiceForm
-from .letter import letter_pdf
 from .models import Referral
-from .projection import NeedItem, projection_items
+from .projection import projection_items
 from .services import answering, creating, ending
-
-
-def _membership(request: HttpRequest) -> Membership | None:
-    return cast("Membership | None", getattr(request, "membership", None))
-
-
-def _acting(request: HttpRequest) -> Membership:
-    membership = _membership(request)
-    assert membership is not None  # the scoped fetch answered 404 otherwise
-    return membership
-
-
-def _audit(request: HttpRequest, action: str, referral_id: object, fields: list[str]) -> None:
-    """A read of shared data is audited like a write: field names, never values."""
-    audit_record(
-        action=action,
-        actor=actor_of(_membership(request)),
-        object_type="referrals.referral",
-        object_id=referral_id,
-        fields=fields,
-    )
 
 
 def _to_detail(referral: Referral) -> HttpResponse:
@@ -70,11 +46,10 @@ def _to_detail(referral: Referral) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_create(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Three steps without JavaScript: choose the service; fill in the referral; look at
     the preview of exactly what the recipient will read, then send it (or change it)."""
-    case = queries.case_for_referral(_membership(request), pk)
-    membership = _acting(request)
+    case = queries.case_for_referral(membership, pk)
     victims = parties_of(case).filter(role=PartyRole.VICTIM).order_by("pk")
     context: dict[str, Any] = {"case": case}
     if not victims.exists():
@@ -87,7 +62,8 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     # The kelurahan's issued mechanism names its providers for each service (its referral
     # pathway): the first of them is chosen already; the worker may pick another.
     pathway = pathway_providers(case.organisation.area, service)
-    need_items = creating.need_items(case, service_type=service)
+    # The form shows what the assessment says of each need: a read of case content.
+    need_items = queries.need_items_for(membership, case, service_type=service, record_read=True)
     initial: dict[str, Any] = {
         "service_type": service,
         # The need the service is for is ticked already: it is why the worker refers.
@@ -134,30 +110,16 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(reverse("cases:case_detail", args=[case.pk]) + "#referrals")
             context.update(items=draft.items, covered=draft.covered, provider=values["provider"])
-            _audit_needs_shown(request, case.pk, need_items)
             return render(request, "referrals/referral_preview.html", context)
-    _audit_needs_shown(request, case.pk, need_items)
     return render(request, "referrals/referral_form.html", context)
-
-
-def _audit_needs_shown(request: HttpRequest, case_id: int, need_items: list[NeedItem]) -> None:
-    """The form lists what the assessment says of each need: a read of case content."""
-    if need_items:
-        audit_record(
-            action="case.viewed",
-            actor=actor_of(_membership(request)),
-            object_type="cases.case",
-            object_id=case_id,
-            fields=["needs"],
-        )
 
 
 @staff_view()
 @require_POST
-def referral_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = queries.referral_for_user(_membership(request), pk)
+def referral_cancel(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    referral = queries.referral_for(membership, pk)
     try:
-        ending.referral_cancel(actor=_acting(request), referral=referral)
+        ending.referral_cancel(actor=membership, referral=referral)
         messages.success(request, _("The referral was cancelled."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -169,9 +131,8 @@ def referral_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership(request)
-    referral = queries.referral_for_user(membership, pk)
+def referral_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    referral = queries.referral_for(membership, pk, record_read=True)
     sender_view = queries.is_sender_view(membership, referral)
     items = projection_items(referral.shared_fields, referral.projection)
     context = {
@@ -184,19 +145,17 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": referral.is_overdue(),
         "ended_by_sender": referral.ended_by_sender,
     }
-    _audit(request, "referral.viewed", referral.pk, [item.field for item in items])
     return render(request, "referrals/referral_detail.html", context)
 
 
-def _answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    referral = queries.referral_for_user(_membership(request), pk)
-    actor = _acting(request)
+def _answer(request: HttpRequest, membership: Membership, pk: int, action: str) -> HttpResponse:
+    referral = queries.referral_for(membership, pk)
     try:
         if action == "accept":
-            answering.referral_accept(actor=actor, referral=referral)
+            answering.referral_accept(actor=membership, referral=referral)
             messages.success(request, _("You accepted the referral."))
         else:
-            answering.referral_start_service(actor=actor, referral=referral)
+            answering.referral_start_service(actor=membership, referral=referral)
             messages.success(request, _("The service has started."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -205,18 +164,19 @@ def _answer(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _answer(request, pk, "accept")
+def referral_accept(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _answer(request, membership, pk, "accept")
 
 
 @staff_view()
 @require_POST
-def referral_start(request: HttpRequest, pk: int) -> HttpResponse:
-    return _answer(request, pk, "start")
+def referral_start(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    return _answer(request, membership, pk, "start")
 
 
 def _answer_page(
     request: HttpRequest,
+    membership: Membership,
     pk: int,
     form_class: type[forms.Form],
     act: Callable[[Membership, Referral, dict[str, Any]], object],
@@ -226,14 +186,13 @@ def _answer_page(
     done: str,
 ) -> HttpResponse:
     """The recipient's answer that needs words: declining, completing."""
-    referral = queries.referral_for_user(_membership(request), pk)
-    actor = _acting(request)
-    if not queries.may_answer_referral(actor, referral):
+    referral = queries.referral_for(membership, pk)
+    if not queries.may_answer_referral(membership, referral):
         raise PermissionDenied
     form = form_class(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            act(actor, referral, form.cleaned_data)
+            act(membership, referral, form.cleaned_data)
             messages.success(request, done)
             return _to_detail(referral)
         except ValidationError as error:
@@ -249,9 +208,10 @@ def _answer_page(
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decline(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     return _answer_page(
         request,
+        membership,
         pk,
         DeclineForm,
         lambda actor, referral, values: answering.referral_decline(
@@ -265,9 +225,10 @@ def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_complete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     return _answer_page(
         request,
+        membership,
         pk,
         CompleteForm,
         lambda actor, referral, values: answering.referral_complete(
@@ -284,14 +245,9 @@ def referral_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = queries.referral_for_user(_membership(request), pk)
-    if referral.ended_by_sender:
-        # Cancelled or withdrawn: the shared data is gone, and so is the letter.
-        raise Http404
-    response = HttpResponse(letter_pdf(referral), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rujukan-{referral.pk}.pdf"'
-    _audit(request, "referral.letter_printed", referral.pk, list(referral.shared_fields))
+def referral_letter(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    response = HttpResponse(queries.letter_for(membership, pk), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rujukan-{pk}.pdf"'
     return response
 
 
@@ -300,7 +256,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view(*ANSWER_REFERRAL)
 @require_http_methods(["GET", "POST"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """GET filters by status; a search is POSTed, so that what was searched for (perhaps
     a name) never lands in a URL, a server log or the browser's history."""
     form = InboxForm(request.POST if request.method == "POST" else request.GET)
@@ -309,7 +265,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     search = form.cleaned_data.get("q") or "" if request.method == "POST" else ""
     if search:
         show = "all"
-    referrals = queries.inbox(_membership(request), show=show, search=search)
+    # The rows carry no shared details; a search that found any is recorded by the query.
+    referrals = queries.inbox_referrals(membership, show=show, search=search)
     now = timezone.now()
     context = {
         "form": form,
@@ -323,9 +280,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*ANSWER_REFERRAL)
 @require_GET
-def inbox_export(request: HttpRequest) -> HttpResponse:
+def inbox_export(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Every referral the organisation received, with the shared fields only."""
-    referrals = queries.inbox(_membership(request), show="all")
+    referrals = queries.referrals_to_export(membership)
     fields = list(SharedField.choices)
     header = [
         _("Referral number"),
@@ -361,13 +318,5 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
                 referral.feedback,
             ]
         )
-    membership = _acting(request)
-    audit_record(
-        action="referral.exported",
-        actor=actor_of(membership),
-        object_type="accounts.organisation",
-        object_id=membership.organisation_id,
-        fields=["shared_fields", "service_given", "feedback"],
-    )
     stamp = timezone.localdate().isoformat()
     return csv_response(filename=f"rujukan-{stamp}.csv", header=header, rows=rows)

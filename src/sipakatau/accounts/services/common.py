@@ -8,7 +8,7 @@ from ..models import Membership, Organisation, Role, User
 
 
 def require_admin_of(actor: Membership, organisation: Organisation) -> None:
-    if not queries.organisations_managed_by(actor).filter(pk=organisation.pk).exists():
+    if not queries.may_manage_organisation(actor, organisation):
         raise PermissionDenied
 
 

@@ -4,11 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
 from ..models import Membership, Organisation, Role, User
-from . import actor_of
 from .common import check_role, end_sessions, require_admin_of
 
 
@@ -33,11 +32,10 @@ def membership_grant(
                 _("This user is already a member of %(organisation)s; change the role instead.")
                 % {"organisation": organisation}
             )
-        audit_record(
-            action="membership.granted",
-            actor=actor_of(actor),
-            object_type="accounts.membership",
-            object_id=membership.pk,
+        audit.log(
+            actor,
+            "membership.granted",
+            membership,
             fields=["user", "organisation", "role", "is_signatory"],
         )
     return membership
@@ -56,11 +54,5 @@ def membership_change(
         if changed:
             # Fewer rights take effect now, not at the next sign-in.
             end_sessions(membership.user)
-            audit_record(
-                action="membership.changed",
-                actor=actor_of(actor),
-                object_type="accounts.membership",
-                object_id=membership.pk,
-                fields=changed,
-            )
+            audit.log(actor, "membership.changed", membership, fields=changed)
     return membership

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.areas.models import Area
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
-from ..models import Membership, Organisation, OrganisationType, Role
-from . import actor_of
+from .. import queries
+from ..models import Membership, Organisation, OrganisationType
 from .common import require_admin_of
 
 
@@ -22,9 +22,7 @@ def organisation_create(
     area: Area,
     parent: Organisation | None = None,
 ) -> Organisation:
-    own_area = actor.organisation.area
-    if actor.role != Role.ADMIN or not area.code.startswith(own_area.code + "."):
-        # An administrator creates organisations inside their own area only.
+    if not queries.may_create_organisation(actor, area):
         raise PermissionDenied
     if type not in OrganisationType.values:
         raise ValidationError({"type": _("Choose a type from the list.")})
@@ -34,11 +32,10 @@ def organisation_create(
         organisation = Organisation.objects.create(
             name=name.strip(), short_name=short_name.strip(), type=type, area=area, parent=parent
         )
-        audit_record(
-            action="organisation.created",
-            actor=actor_of(actor),
-            object_type="accounts.organisation",
-            object_id=organisation.pk,
+        audit.log(
+            actor,
+            "organisation.created",
+            organisation,
             fields=["name", "short_name", "type", "area", "parent"],
         )
     return organisation
@@ -71,11 +68,5 @@ def organisation_update(
     with transaction.atomic():
         organisation, changed = model_update(instance=organisation, fields=values, data=values)
         if changed:
-            audit_record(
-                action="organisation.updated",
-                actor=actor_of(actor),
-                object_type="accounts.organisation",
-                object_id=organisation.pk,
-                fields=changed,
-            )
+            audit.log(actor, "organisation.updated", organisation, fields=changed)
     return organisation

@@ -6,7 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 
 from ..models import User
 
@@ -28,13 +28,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice) -> list[str]:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = backup_codes_regenerate(user=user, record=False)
-        audit_record(
-            action="user.two_factor_enrolled",
-            actor=Actor(user_id=user.pk, label=user.username),
-            object_type="accounts.user",
-            object_id=user.pk,
-            fields=["totp_device", "backup_codes"],
-        )
+        audit.log(user, "user.two_factor_enrolled", user, fields=["totp_device", "backup_codes"])
     return codes
 
 
@@ -45,11 +39,5 @@ def backup_codes_regenerate(*, user: User, record: bool = True) -> list[str]:
         codes = [secrets.token_hex(4) for _ in range(BACKUP_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
         if record:
-            audit_record(
-                action="user.backup_codes_regenerated",
-                actor=Actor(user_id=user.pk, label=user.username),
-                object_type="accounts.user",
-                object_id=user.pk,
-                fields=["backup_codes"],
-            )
+            audit.log(user, "user.backup_codes_regenerated", user, fields=["backup_codes"])
     return codes

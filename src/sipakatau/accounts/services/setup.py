@@ -7,7 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.areas.models import Area
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
 from ..models import Membership, Organisation, User
@@ -41,11 +41,10 @@ def organisation_ensure(
             },
         )
         if created:
-            audit_record(
-                action="organisation.created",
-                actor=Actor(label="system"),
-                object_type="accounts.organisation",
-                object_id=organisation.pk,
+            audit.log(
+                audit.SYSTEM,
+                "organisation.created",
+                organisation,
                 fields=["name", "short_name", "type", "area", "parent"],
             )
             return organisation
@@ -61,13 +60,7 @@ def organisation_ensure(
         }
         organisation, changed = model_update(instance=organisation, fields=missing, data=missing)
         if changed:
-            audit_record(
-                action="organisation.updated",
-                actor=Actor(label="system"),
-                object_type="accounts.organisation",
-                object_id=organisation.pk,
-                fields=changed,
-            )
+            audit.log(audit.SYSTEM, "organisation.updated", organisation, fields=changed)
     return organisation
 
 
@@ -98,12 +91,8 @@ def user_ensure(
                     raise ValidationError({"password": exc.messages}) from exc
             user.set_password(password)
             user.save()
-            audit_record(
-                action="user.created",
-                actor=Actor(label="system"),
-                object_type="accounts.user",
-                object_id=user.pk,
-                fields=["username", "full_name", "password"],
+            audit.log(
+                audit.SYSTEM, "user.created", user, fields=["username", "full_name", "password"]
             )
         membership, created = Membership.objects.get_or_create(
             user=user,
@@ -111,11 +100,10 @@ def user_ensure(
             defaults={"role": role, "is_signatory": is_signatory},
         )
         if created:
-            audit_record(
-                action="membership.granted",
-                actor=Actor(label="system"),
-                object_type="accounts.membership",
-                object_id=membership.pk,
+            audit.log(
+                audit.SYSTEM,
+                "membership.granted",
+                membership,
                 fields=["user", "organisation", "role", "is_signatory"],
             )
     return user
@@ -130,11 +118,5 @@ def totp_device_install(*, user: User, key_hex: str) -> TOTPDevice:
             device = TOTPDevice.objects.create(
                 user=user, name="authenticator", key=key_hex, confirmed=True
             )
-            audit_record(
-                action="user.two_factor_enrolled",
-                actor=Actor(label="system"),
-                object_type="accounts.user",
-                object_id=user.pk,
-                fields=["totp_device"],
-            )
+            audit.log(audit.SYSTEM, "user.two_factor_enrolled", user, fields=["totp_device"])
     return device

@@ -8,12 +8,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sipakatau.audit.services import audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
 from .. import queries
 from ..models import Membership, Organisation, User
-from . import actor_of
 from .common import check_role, end_sessions, require_admin_of
 
 
@@ -46,42 +45,28 @@ def user_create(
         membership = Membership.objects.create(
             user=user, organisation=organisation, role=role, is_signatory=is_signatory
         )
-        audit_record(
-            action="user.created",
-            actor=actor_of(actor),
-            object_type="accounts.user",
-            object_id=user.pk,
-            fields=["username", "full_name", "email", "password"],
+        audit.log(
+            actor, "user.created", user, fields=["username", "full_name", "email", "password"]
         )
-        audit_record(
-            action="membership.granted",
-            actor=actor_of(actor),
-            object_type="accounts.membership",
-            object_id=membership.pk,
-            fields=["organisation", "role", "is_signatory"],
+        audit.log(
+            actor, "membership.granted", membership, fields=["organisation", "role", "is_signatory"]
         )
     return user
 
 
 def user_update(*, actor: Membership, user: User, full_name: str, email: str) -> User:
-    if not queries.user_is_fully_managed(actor, user):
+    if not queries.may_manage_user(actor, user):
         raise PermissionDenied
     values = {"full_name": full_name.strip(), "email": email.strip()}
     with transaction.atomic():
         user, changed = model_update(instance=user, fields=values, data=values)
         if changed:
-            audit_record(
-                action="user.updated",
-                actor=actor_of(actor),
-                object_type="accounts.user",
-                object_id=user.pk,
-                fields=changed,
-            )
+            audit.log(actor, "user.updated", user, fields=changed)
     return user
 
 
 def user_set_active(*, actor: Membership, user: User, active: bool) -> User:
-    if not queries.user_is_fully_managed(actor, user):
+    if not queries.may_manage_user(actor, user):
         raise PermissionDenied
     if user.pk == actor.user_id and not active:
         raise ValidationError(_("You cannot disable your own account."))
@@ -90,18 +75,12 @@ def user_set_active(*, actor: Membership, user: User, active: bool) -> User:
     with transaction.atomic():
         user.is_active = active
         end_sessions(user)
-        audit_record(
-            action="user.enabled" if active else "user.disabled",
-            actor=actor_of(actor),
-            object_type="accounts.user",
-            object_id=user.pk,
-            fields=["is_active"],
-        )
+        audit.log(actor, "user.enabled" if active else "user.disabled", user, fields=["is_active"])
     return user
 
 
 def user_set_password(*, actor: Membership, user: User, password: str) -> User:
-    if not queries.user_is_fully_managed(actor, user):
+    if not queries.may_manage_user(actor, user):
         raise PermissionDenied
     try:
         validate_password(password, user)
@@ -111,28 +90,16 @@ def user_set_password(*, actor: Membership, user: User, password: str) -> User:
         user.set_password(password)
         user.save(update_fields=["password"])
         end_sessions(user)
-        audit_record(
-            action="user.password_reset",
-            actor=actor_of(actor),
-            object_type="accounts.user",
-            object_id=user.pk,
-            fields=["password"],
-        )
+        audit.log(actor, "user.password_reset", user, fields=["password"])
     return user
 
 
 def user_reset_two_factor(*, actor: Membership, user: User) -> None:
     """Remove the user's authenticator and backup codes: they enrol again at next sign-in."""
-    if not queries.user_is_fully_managed(actor, user):
+    if not queries.may_manage_user(actor, user):
         raise PermissionDenied
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
         end_sessions(user)
-        audit_record(
-            action="user.two_factor_reset",
-            actor=actor_of(actor),
-            object_type="accounts.user",
-            object_id=user.pk,
-            fields=["totp_device", "backup_codes"],
-        )
+        audit.log(actor, "user.two_factor_reset", user, fields=["totp_device", "backup_codes"])

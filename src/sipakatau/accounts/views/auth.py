@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from sipakatau.audit.services import Actor, audit_record
-from sipakatau.lib.access import is_verified, staff_view
+from sipakatau.audit import services as audit
+from sipakatau.lib.access import is_verified, signed_in_view
 from sipakatau.lib.qr import qr_svg
 
 from .. import queries
@@ -108,21 +108,15 @@ def verify(request: HttpRequest) -> HttpResponse:
                 break
             if device.verify_token(token):
                 otp_login(request, device)
-                audit_record(
-                    action="auth.second_factor_accepted",
-                    actor=Actor(user_id=user.pk, label=user.username),
-                    object_type="accounts.user",
-                    object_id=user.pk,
+                audit.log(
+                    user,
+                    "auth.second_factor_accepted",
+                    user,
                     fields=["backup_code" if isinstance(device, StaticDevice) else "totp"],
                 )
                 return _after_verification(request)
         else:
-            audit_record(
-                action="auth.second_factor_failed",
-                actor=Actor(user_id=user.pk, label=user.username),
-                object_type="accounts.user",
-                object_id=user.pk,
-            )
+            audit.log(user, "auth.second_factor_failed", user)
             form.add_error(
                 "token", _("This code is not right. Check the time on your phone and try again.")
             )
@@ -157,7 +151,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/setup.html", context)
 
 
-@staff_view()
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def security(request: HttpRequest) -> HttpResponse:
     codes = None

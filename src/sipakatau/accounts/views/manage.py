@@ -25,7 +25,8 @@ from ..forms import (
     UserCreateForm,
     UserEditForm,
 )
-from ..models import Role
+from ..models import Membership
+from ..permissions import MANAGE_ACCOUNTS
 from ..services import memberships, organisations, users
 
 PAGE_SIZE = 50
@@ -38,24 +39,24 @@ def _page(request: HttpRequest, items: Any) -> Any:
 # --- Users ----------------------------------------------------------------------------
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
-    found = queries.users_managed_by(request.membership)  # type: ignore[attr-defined]
+def user_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    found = queries.users_visible_to(membership)
     search = request.GET.get("q", "").strip()
     if search:
         found = found.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
     return render(request, "accounts/user_list.html", {"page": _page(request, found), "q": search})
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
-    managed = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+def user_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    managed = queries.organisations_visible_to(membership)
     form = UserCreateForm(request.POST or None, organisations=managed)
     if request.method == "POST" and form.is_valid():
         try:
-            user = users.user_create(actor=request.membership, **form.cleaned_data)  # type: ignore[attr-defined]
+            user = users.user_create(actor=membership, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -70,18 +71,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form})
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    user = queries.user_for_admin(actor, pk)
-    fully_managed = queries.user_is_fully_managed(actor, user)
+def user_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    user = queries.user_for(membership, pk)
+    fully_managed = queries.may_manage_user(membership, user)
     edit_form = UserEditForm(
         request.POST or None, initial={"full_name": user.full_name, "email": user.email}
     )
     if request.method == "POST" and edit_form.is_valid():
         try:
-            users.user_update(actor=actor, user=user, **edit_form.cleaned_data)
+            users.user_update(actor=membership, user=user, **edit_form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(edit_form, error)
         else:
@@ -91,21 +91,22 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": user,
         "fully_managed": fully_managed,
         "edit_form": edit_form,
-        "memberships": queries.memberships_managed_by(actor, user),
-        "grant_form": MembershipGrantForm(organisations=queries.organisations_managed_by(actor)),
+        "memberships": queries.memberships_visible_to(membership, user),
+        "grant_form": MembershipGrantForm(
+            organisations=queries.organisations_visible_to(membership)
+        ),
         "password_form": PasswordResetForm(),
     }
     return render(request, "accounts/user_detail.html", context)
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    user = queries.user_for_admin(actor, pk)
+def user_set_active(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    user = queries.user_for(membership, pk)
     active = request.POST.get("active") == "1"
     try:
-        users.user_set_active(actor=actor, user=user, active=active)
+        users.user_set_active(actor=membership, user=user, active=active)
     except ValidationError as error:
         show_refusal(request, error)
     else:
@@ -118,15 +119,16 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_POST
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    user = queries.user_for_admin(actor, pk)
+def user_password(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    user = queries.user_for(membership, pk)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
-            users.user_set_password(actor=actor, user=user, password=form.cleaned_data["password"])
+            users.user_set_password(
+                actor=membership, user=user, password=form.cleaned_data["password"]
+            )
         except ValidationError as error:
             show_refusal(request, error)
         else:
@@ -136,27 +138,27 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_POST
-def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    user = queries.user_for_admin(actor, pk)
-    users.user_reset_two_factor(actor=actor, user=user)
+def user_reset_two_factor(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    user = queries.user_for(membership, pk)
+    users.user_reset_two_factor(actor=membership, user=user)
     messages.success(
         request, _("The authenticator is removed. The user sets up a new one at next sign-in.")
     )
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_POST
-def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    user = queries.user_for_admin(actor, pk)
-    form = MembershipGrantForm(request.POST, organisations=queries.organisations_managed_by(actor))
+def membership_grant(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    user = queries.user_for(membership, pk)
+    form = MembershipGrantForm(
+        request.POST, organisations=queries.organisations_visible_to(membership)
+    )
     if form.is_valid():
         try:
-            memberships.membership_grant(actor=actor, user=user, **form.cleaned_data)
+            memberships.membership_grant(actor=membership, user=user, **form.cleaned_data)
         except ValidationError as error:
             show_refusal(request, error)
         else:
@@ -166,53 +168,53 @@ def membership_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=user.pk)
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_http_methods(["GET", "POST"])
-def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    membership = queries.membership_for_admin(actor, pk)
+def membership_change(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    chosen = queries.membership_for(membership, pk)
     form = MembershipChangeForm(
         request.POST or None,
         initial={
-            "role": membership.role,
-            "is_signatory": membership.is_signatory,
-            "is_active": membership.is_active,
+            "role": chosen.role,
+            "is_signatory": chosen.is_signatory,
+            "is_active": chosen.is_active,
         },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            memberships.membership_change(actor=actor, membership=membership, **form.cleaned_data)
+            memberships.membership_change(actor=membership, membership=chosen, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect("accounts:user_detail", pk=membership.user_id)
-    return render(
-        request, "accounts/membership_form.html", {"form": form, "membership": membership}
-    )
+            return redirect("accounts:user_detail", pk=chosen.user_id)
+    return render(request, "accounts/membership_form.html", {"form": form, "membership": chosen})
 
 
 # --- Organisations --------------------------------------------------------------------
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    managed = queries.organisations_managed_by(request.membership)  # type: ignore[attr-defined]
+def organisation_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    managed = queries.organisations_visible_to(membership)
     return render(request, "accounts/organisation_list.html", {"page": _page(request, managed)})
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    areas = area_and_descendants(actor.organisation.area).exclude(pk=actor.organisation.area_id)
+def organisation_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    areas = area_and_descendants(membership.organisation.area).exclude(
+        pk=membership.organisation.area_id
+    )
     form = OrganisationCreateForm(
-        request.POST or None, areas=areas, organisations=queries.organisations_managed_by(actor)
+        request.POST or None,
+        areas=areas,
+        organisations=queries.organisations_visible_to(membership),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = organisations.organisation_create(actor=actor, **form.cleaned_data)
+            organisation = organisations.organisation_create(actor=membership, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -221,11 +223,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organisation_form.html", {"form": form})
 
 
-@staff_view(Role.ADMIN)
+@staff_view(*MANAGE_ACCOUNTS)
 @require_http_methods(["GET", "POST"])
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
-    organisation = queries.organisation_for_admin(actor, pk)
+def organisation_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    organisation = queries.organisation_for(membership, pk)
     form = OrganisationEditForm(
         request.POST or None,
         initial={
@@ -239,7 +240,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organisations.organisation_update(
-                actor=actor, organisation=organisation, **form.cleaned_data
+                actor=membership, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -58,7 +58,7 @@ def rows() -> list[tuple[int, int]]:
 
 @contextmanager
 def clock(moment: datetime) -> Iterator[None]:
-    """Stop the clock for audit_record, which reads the time from django.utils.timezone."""
+    """Stop the clock for the audit trail, whose writer reads django.utils.timezone.now."""
     original = timezone.now
     timezone.now = lambda: moment
     try:

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import audit_record
+from sipakatau.audit.services import SYSTEM, log
 
 from .helpers import TABLE, sql, triggers_dropped
 
@@ -23,7 +23,7 @@ def _run(name: str, *args: str) -> str:
 
 
 def test_it_reports_an_intact_chain_with_its_count_and_head() -> None:
-    events = [audit_record(action="case.viewed", object_id=n) for n in range(3)]
+    events = [log(SYSTEM, "case.viewed", ("cases.case", n)) for n in range(3)]
     head = events[-1]
 
     output = _run("audit_verify")
@@ -33,7 +33,7 @@ def test_it_reports_an_intact_chain_with_its_count_and_head() -> None:
 
 
 def test_it_names_the_first_edited_event() -> None:
-    events = [audit_record(action="case.viewed", object_id=n) for n in range(4)]
+    events = [log(SYSTEM, "case.viewed", ("cases.case", n)) for n in range(4)]
     with triggers_dropped():
         for victim in events[1:3]:
             sql(f"UPDATE {TABLE} SET object_id = %s WHERE id = %s", ["666", victim.pk])  # noqa: S608
@@ -48,7 +48,7 @@ def test_it_names_the_first_edited_event() -> None:
 
 
 def test_it_names_a_deleted_event() -> None:
-    events = [audit_record(action="case.viewed", object_id=n) for n in range(4)]
+    events = [log(SYSTEM, "case.viewed", ("cases.case", n)) for n in range(4)]
     with triggers_dropped():
         sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[2].pk])  # noqa: S608
 
@@ -57,7 +57,7 @@ def test_it_names_a_deleted_event() -> None:
 
 
 def test_it_catches_a_removed_head_against_the_anchor() -> None:
-    events = [audit_record(action="case.viewed", object_id=n) for n in range(3)]
+    events = [log(SYSTEM, "case.viewed", ("cases.case", n)) for n in range(3)]
     anchor = _run("audit_head").strip()
     with triggers_dropped():
         sql(f"DELETE FROM {TABLE} WHERE id = %s", [events[-1].pk])  # noqa: S608
@@ -73,8 +73,8 @@ def test_it_refuses_a_malformed_anchor() -> None:
 
 
 def test_audit_head_prints_seq_and_hash() -> None:
-    audit_record(action="case.viewed")
-    head = audit_record(action="case.updated")
+    log(SYSTEM, "case.viewed")
+    head = log(SYSTEM, "case.updated")
 
     assert _run("audit_head").strip() == f"{head.seq}:{head.hash}"
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit.services import Actor, log
 from tests.factories import Persona
 
 from .helpers import clock
@@ -50,13 +50,7 @@ def trail(bahagia_caseworker: Persona, ikhlas_caseworker: Persona) -> None:
         (_at(9, 0), siti, "person.viewed", 6, ["nik"]),  # 17:00 WITA: after the window
     ]:
         with clock(moment):
-            audit_record(
-                action=action,
-                actor=actor,
-                object_type="people.person",
-                object_id=object_id,
-                fields=fields,
-            )
+            log(actor, action, ("people.person", object_id), fields=fields)
 
 
 def test_it_lists_what_a_user_read_or_exported_in_the_window(

@@ -5,7 +5,7 @@ import threading
 from django.db import connections
 
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit.services import Actor, log
 from sipakatau.audit.verify import verify_chain
 
 THREADS = 8
@@ -16,12 +16,7 @@ def _write_events(worker: int, start: threading.Barrier, errors: list[BaseExcept
     try:
         start.wait()
         for n in range(EVENTS_PER_THREAD):
-            audit_record(
-                action="case.viewed",
-                actor=Actor(user_id=worker, label=f"worker{worker}"),
-                object_type="cases.case",
-                object_id=n,
-            )
+            log(Actor(user_id=worker, label=f"worker{worker}"), "case.viewed", ("cases.case", n))
     except BaseException as error:
         errors.append(error)
     finally:

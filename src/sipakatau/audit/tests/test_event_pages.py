@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit.services import Actor, log
 from tests.factories import Persona
 
 from .helpers import clock
@@ -23,11 +23,10 @@ EXPORT = reverse("audit:event_export")
 def _event(
     action: str, *, label: str = "siti", user_id: int = 501, object_id: object = 1
 ) -> AuditEvent:
-    return audit_record(
-        action=action,
-        actor=Actor(user_id=user_id, label=label, organisation_id=9, role="caseworker"),
-        object_type="people.person",
-        object_id=object_id,
+    return log(
+        Actor(user_id=user_id, label=label, organisation_id=9, role="caseworker"),
+        action,
+        ("people.person", object_id),
         fields=["name", "nik"],
     )
 
@@ -192,11 +191,7 @@ def test_an_unreadable_export_search_is_refused(auditor: Persona) -> None:
 
 
 def test_the_role_is_shown_by_its_name_not_its_code(auditor: Persona) -> None:
-    from sipakatau.audit.services import Actor, audit_record
-
-    audit_record(
-        action="case.viewed", actor=Actor(user_id=1, label="ws.lurah", role="village_officer")
-    )
+    log(Actor(user_id=1, label="ws.lurah", role="village_officer"), "case.viewed")
 
     page = auditor.client.get(
         reverse("audit:event_list"), {"action": "case.viewed"}

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit.services import Actor, log
 from sipakatau.audit.verify import Anchor, Problem, chain_head, verify_chain
 
 from .helpers import TABLE, sql, triggers_dropped
@@ -28,11 +28,10 @@ EXAMPLES = settings(
 
 def make_chain(length: int) -> list[AuditEvent]:
     return [
-        audit_record(
-            action=ACTIONS[n % len(ACTIONS)],
-            actor=Actor(user_id=n + 1, label=f"user{n}", organisation_id=7, role="caseworker"),
-            object_type="people.person",
-            object_id=1000 + n,
+        log(
+            Actor(user_id=n + 1, label=f"user{n}", organisation_id=7, role="caseworker"),
+            ACTIONS[n % len(ACTIONS)],
+            ("people.person", 1000 + n),
             fields=["name", "nik"][: n % 3],
         )
         for n in range(length)

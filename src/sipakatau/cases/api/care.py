@@ -5,12 +5,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Status, UploadedFile
 
+from sipakatau.accounts.access import acting
 from sipakatau.lib.uploads import max_upload_bytes
 
 from .. import queries
 from ..models import Assessment, Attachment, Consent, FollowUp, Note, ServicePlanItem
 from ..services import care
-from .common import acting, membership_of, party_in_case, router, user_by_id
+from .common import party_in_case, router, user_by_id
 from .schemas import (
     AssessmentIn,
     AssessmentOut,
@@ -37,9 +38,10 @@ from .schemas import (
 def assessment_record(
     request: HttpRequest, case_id: int, payload: AssessmentIn
 ) -> Status[Assessment]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     assessment = care.assessment_record(
-        actor=acting(request),
+        actor=membership,
         case=case,
         risk_level=payload.risk_level,
         risk_criteria=payload.risk_criteria,
@@ -54,22 +56,25 @@ def assessment_record(
     summary="Record a consent (per purpose; a guardian for a child)",
 )
 def consent_record(request: HttpRequest, case_id: int, payload: ConsentIn) -> Status[Consent]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     subject = party_in_case(case, payload.subject_party_id, "subject")
-    assert subject is not None  # the id is required
+    guardian = None
+    if payload.guardian_party_id is not None:
+        guardian = party_in_case(case, payload.guardian_party_id, "guardian")
     proof = None
     if payload.proof_attachment_id is not None:
         proof = case.attachments.defer("content").filter(pk=payload.proof_attachment_id).first()
         if proof is None:
             raise ValidationError({"proof": _("The proof must be a file of this case.")})
     consent = care.consent_record(
-        actor=acting(request),
+        actor=membership,
         case=case,
         subject=subject,
         purpose=payload.purpose,
         method=payload.method,
         recipient_type=payload.recipient_type,
-        guardian=party_in_case(case, payload.guardian_party_id, "guardian"),
+        guardian=guardian,
         witness_name=payload.witness_name,
         proof=proof,
         given_at=payload.given_at,
@@ -83,8 +88,9 @@ def consent_record(request: HttpRequest, case_id: int, payload: ConsentIn) -> St
     summary="Withdraw a consent; it stops at once",
 )
 def consent_withdraw(request: HttpRequest, consent_id: int, payload: ConsentWithdrawIn) -> Consent:
-    consent = queries.consent_for_user(membership_of(request), consent_id)
-    return care.consent_withdraw(actor=acting(request), consent=consent, reason=payload.reason)
+    membership = acting(request)
+    consent = queries.consent_for(membership, consent_id)
+    return care.consent_withdraw(actor=membership, consent=consent, reason=payload.reason)
 
 
 @router.post(
@@ -95,13 +101,14 @@ def consent_withdraw(request: HttpRequest, consent_id: int, payload: ConsentWith
 def plan_item_add(
     request: HttpRequest, case_id: int, payload: PlanItemIn
 ) -> Status[ServicePlanItem]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     item = care.plan_item_add(
-        actor=acting(request),
+        actor=membership,
         case=case,
         service_type=payload.service_type,
         description=payload.description,
-        owner=user_by_id(payload.owner_id, "owner"),
+        owner=None if payload.owner_id is None else user_by_id(payload.owner_id, "owner"),
         due_on=payload.due_on,
     )
     return Status(201, item)
@@ -115,8 +122,9 @@ def plan_item_add(
 def plan_item_set_status(
     request: HttpRequest, item_id: int, payload: PlanItemStatusIn
 ) -> ServicePlanItem:
-    item = queries.plan_item_for_user(membership_of(request), item_id)
-    return care.plan_item_set_status(actor=acting(request), item=item, status=payload.status)
+    membership = acting(request)
+    item = queries.plan_item_for(membership, item_id)
+    return care.plan_item_set_status(actor=membership, item=item, status=payload.status)
 
 
 @router.post(
@@ -125,11 +133,11 @@ def plan_item_set_status(
     summary="Plan a follow-up contact for someone of the unit",
 )
 def follow_up_plan(request: HttpRequest, case_id: int, payload: FollowUpIn) -> Status[FollowUp]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     assigned_to = user_by_id(payload.assigned_to_id, "assigned_to")
-    assert assigned_to is not None  # the id is required
     follow_up = care.follow_up_plan(
-        actor=acting(request), case=case, assigned_to=assigned_to, due_on=payload.due_on
+        actor=membership, case=case, assigned_to=assigned_to, due_on=payload.due_on
     )
     return Status(201, follow_up)
 
@@ -142,17 +150,17 @@ def follow_up_plan(request: HttpRequest, case_id: int, payload: FollowUpIn) -> S
 def follow_up_record(
     request: HttpRequest, follow_up_id: int, payload: FollowUpRecordIn
 ) -> FollowUp:
+    membership = acting(request)
     # The one write a volunteer may make on a case she cannot browse: her own follow-up.
-    follow_up = queries.follow_up_for_user(membership_of(request), follow_up_id)
-    return care.follow_up_record(
-        actor=acting(request), follow_up=follow_up, summary=payload.summary
-    )
+    follow_up = queries.follow_up_for(membership, follow_up_id)
+    return care.follow_up_record(actor=membership, follow_up=follow_up, summary=payload.summary)
 
 
 @router.post("/{case_id}/notes", response={201: NoteOut}, summary="Add a note (stored encrypted)")
 def note_add(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[Note]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
-    return Status(201, care.note_add(actor=acting(request), case=case, body=payload.body))
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    return Status(201, care.note_add(actor=membership, case=case, body=payload.body))
 
 
 @router.post(
@@ -163,11 +171,12 @@ def note_add(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[Note
 def attachment_add(
     request: HttpRequest, case_id: int, file: File[UploadedFile], title: Form[str] = ""
 ) -> Status[Attachment]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     # One byte over the limit is enough for the service to refuse it as too big; the rest
     # of an oversize file is never read into memory.
     data = file.read(max_upload_bytes() + 1)
     attachment = care.attachment_add(
-        actor=acting(request), case=case, title=title, filename=file.name or "", data=data
+        actor=membership, case=case, title=title, filename=file.name or "", data=data
     )
     return Status(201, attachment)

@@ -8,11 +8,14 @@ from django.utils.translation import gettext as _
 from ninja import P, Status
 from ninja.params import HeaderEx
 
+from sipakatau.accounts.access import acting
+from sipakatau.accounts.models import Membership
+
 from .. import queries
 from ..models import Case, CaseParty, Incident, PerpetratorLink
 from ..services import classification, intake
 from ..services.intake import NewPerson, NewProfile
-from .common import acting, area_for, membership_of, party_in_case, router
+from .common import area_of_code, party_in_case, router
 from .schemas import (
     CaseOpenIn,
     CaseOut,
@@ -31,14 +34,13 @@ _IDEMPOTENCY_NAMESPACE = uuid.UUID("5b0f6c3e-8a43-4d0e-9d7e-3a6c1f2b7e10")
 
 
 def _intake_key(
-    request: HttpRequest, header: str | None, body_key: uuid.UUID | None
+    membership: Membership, header: str | None, body_key: uuid.UUID | None
 ) -> uuid.UUID | None:
     if header is None:
         return body_key
     header = header.strip()
     if not header or len(header) > 200:
         raise ValidationError({"Idempotency-Key": _("Send a key of 1 to 200 characters.")})
-    membership = acting(request)
     return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{membership.pk}:{header}")
 
 
@@ -52,9 +54,10 @@ def case_open(
     payload: CaseOpenIn,
     idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key")] = None,
 ) -> Status[Case]:
-    key = _intake_key(request, idempotency_key, payload.intake_key)
+    membership = acting(request)
+    key = _intake_key(membership, idempotency_key, payload.intake_key)
     case = intake.case_open(
-        actor=acting(request),
+        actor=membership,
         channel=payload.channel,
         reported_at=payload.reported_at,
         danger_now=payload.danger_now,
@@ -70,11 +73,12 @@ def case_open(
     summary="Add a person to the case (victim, perpetrator, guardian, …) with their profile",
 )
 def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[CaseParty]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     person = payload.person
     profile = payload.profile
     created = intake.party_create(
-        actor=acting(request),
+        actor=membership,
         case=case,
         role=payload.role,
         # PersonIn has exactly NewPerson's fields (the arguments of person_create).
@@ -82,7 +86,7 @@ def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Ca
         profile=None
         if profile is None
         else NewProfile(
-            area=area_for(profile.area_code, "area_code"),
+            area=area_of_code(profile.area_code, "area_code"),
             wg_answers=profile.wg_answers,
             disability_kinds=profile.disability_kinds,
             communication_needs=profile.communication_needs,
@@ -103,14 +107,15 @@ def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Ca
     summary="Record what happened (intake screen 3); sending it again replaces it",
 )
 def incident_record(request: HttpRequest, case_id: int, payload: IncidentIn) -> Incident:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     return intake.incident_record(
-        actor=acting(request),
+        actor=membership,
         case=case,
         occurred_on=payload.occurred_on,
         occurred_on_is_estimate=payload.occurred_on_is_estimate,
         place_type=payload.place_type,
-        area=area_for(payload.area_code, "area_code"),
+        area=area_of_code(payload.area_code, "area_code"),
         outside_city=payload.outside_city,
         narrative=payload.narrative,
         violence_forms=payload.violence_forms,
@@ -125,12 +130,12 @@ def incident_record(request: HttpRequest, case_id: int, payload: IncidentIn) -> 
 def relationship_set(
     request: HttpRequest, case_id: int, payload: RelationshipIn
 ) -> PerpetratorLink:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     victim = party_in_case(case, payload.victim_party_id, "victim_party_id")
     perpetrator = party_in_case(case, payload.perpetrator_party_id, "perpetrator_party_id")
-    assert victim is not None and perpetrator is not None  # ids are required
     return intake.perpetrator_link_set(
-        actor=acting(request),
+        actor=membership,
         case=case,
         victim=victim,
         perpetrator=perpetrator,
@@ -144,9 +149,10 @@ def relationship_set(
     summary="GBVIMS classification (first yes wins) and TPKS offences",
 )
 def classify(request: HttpRequest, case_id: int, payload: ClassificationIn) -> Incident:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     return classification.incident_classify(
-        actor=acting(request),
+        actor=membership,
         case=case,
         answers=payload.answers,
         goods_exchanged=payload.goods_exchanged,

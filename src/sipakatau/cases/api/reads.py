@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from sipakatau.accounts.access import acting
 from sipakatau.mechanisms.codes import Status as MechanismStatus
 from sipakatau.mechanisms.queries import version_for
 
@@ -14,7 +15,7 @@ from ..monitoring import StepCompliance, mechanism_compliance
 from ..services.care import attachment_bytes
 from ..services.classification import GBVIMS_QUESTIONS
 from ..services.workflow import closure_reasons_for
-from .common import audit_viewed, membership_of, party_in_case, router
+from .common import party_in_case, router
 from .schemas import (
     CaseDetailOut,
     CaseFilterIn,
@@ -27,20 +28,6 @@ from .schemas import (
     QuestionOut,
 )
 
-# Each section of the detail, as named in the audit event.
-SECTIONS = (
-    "parties",
-    "relationships",
-    "incident",
-    "assessments",
-    "consents",
-    "plan_items",
-    "follow_ups",
-    "notes",
-    "attachments",
-    "deadlines",
-    "closures",
-)
 _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
@@ -51,8 +38,8 @@ _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"
 )
 @paginate(PageNumberPagination, page_size=50)
 def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Case]:
-    search = queries.CaseFilter(**filters.dict())
-    return queries.cases_listed(membership_of(request), search)
+    membership = acting(request)
+    return queries.cases_listed(membership, queries.CaseFilter(**filters.dict()))
 
 
 @router.get(
@@ -74,7 +61,7 @@ def classification_questions(request: HttpRequest) -> list[dict[str, str]]:
 )
 def duplicates_check(request: HttpRequest, payload: DuplicateIn) -> list[dict[str, object]]:
     # POST, not GET: a NIK or a name does not belong in a URL (server logs, history).
-    membership = membership_of(request)
+    membership = acting(request)
     exclude = None
     if payload.exclude_case_id is not None:
         exclude = queries.cases_visible_to(membership).filter(pk=payload.exclude_case_id).first()
@@ -94,23 +81,23 @@ def duplicates_check(request: HttpRequest, payload: DuplicateIn) -> list[dict[st
 
 @router.get("/{case_id}", response=CaseDetailOut, summary="One case, everything the user may see")
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, object]:
-    membership = membership_of(request)
-    case = queries.case_for_user(membership, case_id)
-    assert membership is not None  # case_for_user found the case in its scope
+    membership = acting(request)
+    # Records what this answer holds: every section, or for a volunteer who only has a
+    # follow-up on the case, the register number and her follow-ups.
+    case = queries.case_for(membership, case_id, record_read=True)
     deadline = queries.next_deadline(case)
     data: dict[str, object] = {
         **{field: getattr(case, field) for field in CaseOut.model_fields},
         "browsable": queries.case_can_be_browsed(membership, case),
         "next_due_at": deadline.due_at if deadline else None,
         "minutes_late": queries.lateness(deadline),
-        "follow_ups": list(queries.follow_ups_for(membership, case)),
-        **{section: [] for section in SECTIONS if section != "follow_ups"},
+        "follow_ups": list(queries.follow_ups_visible_to(membership, case)),
+        **{section: [] for section in queries.CASE_SECTIONS if section != "follow_ups"},
         "incident": None,
         "closure_reasons": [],
     }
     if not data["browsable"]:
         # A volunteer with a follow-up on someone else's intake: only her follow-ups.
-        audit_viewed(request, "cases.case", case.pk, ["follow_ups"])
         return data
     data.update(
         parties=list(queries.parties_of(case).select_related("person__area")),
@@ -126,7 +113,6 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, object]:
         closures=list(case.closures.all()),
         closure_reasons=[code for code, _label in closure_reasons_for(case)],
     )
-    audit_viewed(request, "cases.case", case.pk, SECTIONS)
     return data
 
 
@@ -141,14 +127,10 @@ def case_detail(request: HttpRequest, case_id: int) -> dict[str, object]:
 def identity_reveal(
     request: HttpRequest, case_id: int, payload: IdentityIn, response: HttpResponse
 ) -> dict[str, object]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     party = party_in_case(case, payload.party_id, "party_id")
-    if party is None:  # the schema requires the id; this only satisfies the types
-        raise Http404
-    identity = queries.identity_of(party)
-    audit_viewed(
-        request, "people.person", party.person_id, identity, action="person.identity_viewed"
-    )
+    identity = queries.identity_for(membership, party)
     response["Cache-Control"] = "no-store"
     return {
         "party_id": party.pk,
@@ -176,16 +158,14 @@ def identity_reveal(
     },
 )
 def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    attachment = queries.attachment_for_user(membership_of(request), attachment_id)
+    membership = acting(request)
+    # The same event as a download from the case page.
+    attachment = queries.attachment_for(membership, attachment_id, record_read=True)
     response = HttpResponse(attachment_bytes(attachment), content_type=attachment.content_type)
     extension = _EXTENSIONS.get(attachment.content_type, "bin")
     # Never the title as file name: it may hold a name, and it would end up in the
     # downloads folder of a shared phone.
     response["Content-Disposition"] = f'attachment; filename="lampiran-{attachment.pk}.{extension}"'
-    # The same event as a download from the case page.
-    audit_viewed(
-        request, "cases.attachment", attachment.pk, ["content"], action="attachment.downloaded"
-    )
     return response
 
 
@@ -231,7 +211,8 @@ class MechanismMonitoringOut(Schema):
     "have (police forwarding) with fewer than 3 cases is `suppressed` and its counts null.",
 )
 def mechanism_monitoring(request: HttpRequest, version_id: int) -> dict[str, object]:
-    version = version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = version_for(membership, version_id)
     if version.status not in (MechanismStatus.ISSUED, MechanismStatus.SUPERSEDED):
         raise Http404
     cases, steps = mechanism_compliance(version)

@@ -3,10 +3,12 @@
 from django.http import HttpRequest
 from ninja import Status
 
+from sipakatau.accounts.access import acting
+
 from .. import queries
 from ..models import Case, Closure
 from ..services import intake, workflow
-from .common import acting, membership_of, router, user_by_id
+from .common import router, user_by_id
 from .schemas import AssignIn, CaseOut, ClosureDecisionIn, ClosureIn, ClosureOut, ReopenIn
 
 
@@ -16,10 +18,10 @@ from .schemas import AssignIn, CaseOut, ClosureDecisionIn, ClosureIn, ClosureOut
     summary="Assign or transfer the case to a caseworker or coordinator of the unit",
 )
 def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> Case:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     worker = user_by_id(payload.worker_id, "worker")
-    assert worker is not None  # the id is required
-    return workflow.case_assign(actor=acting(request), case=case, worker=worker)
+    return workflow.case_assign(actor=membership, case=case, worker=worker)
 
 
 @router.post(
@@ -28,14 +30,16 @@ def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> Case:
     summary="Start services: assessed, consent for services, a plan",
 )
 def case_activate(request: HttpRequest, case_id: int) -> Case:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
-    return workflow.case_activate(actor=acting(request), case=case)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    return workflow.case_activate(actor=membership, case=case)
 
 
 @router.post("/{case_id}/monitor", response=CaseOut, summary="Move an active case to monitoring")
 def case_monitor(request: HttpRequest, case_id: int) -> Case:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
-    return workflow.case_monitor(actor=acting(request), case=case)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    return workflow.case_monitor(actor=membership, case=case)
 
 
 @router.post(
@@ -44,8 +48,9 @@ def case_monitor(request: HttpRequest, case_id: int) -> Case:
     summary="Record that a sexual-violence report was forwarded to the police (UU TPKS Pasal 41)",
 )
 def police_forwarding(request: HttpRequest, case_id: int) -> Case:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
-    intake.police_forwarding_record(actor=acting(request), case=case)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    intake.police_forwarding_record(actor=membership, case=case)
     return case
 
 
@@ -55,9 +60,10 @@ def police_forwarding(request: HttpRequest, case_id: int) -> Case:
     summary="Ask a coordinator to close the case",
 )
 def closure_request(request: HttpRequest, case_id: int, payload: ClosureIn) -> Status[Closure]:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
     closure = workflow.closure_request(
-        actor=acting(request), case=case, reason=payload.reason, summary=payload.summary
+        actor=membership, case=case, reason=payload.reason, summary=payload.summary
     )
     return Status(201, closure)
 
@@ -68,13 +74,15 @@ def closure_request(request: HttpRequest, case_id: int, payload: ClosureIn) -> S
     summary="Approve or reject a closure request (another coordinator than the requester)",
 )
 def closure_decide(request: HttpRequest, closure_id: int, payload: ClosureDecisionIn) -> Closure:
-    closure = queries.closure_for_user(membership_of(request), closure_id)
+    membership = acting(request)
+    closure = queries.closure_to_decide_for(membership, closure_id)
     return workflow.closure_decide(
-        actor=acting(request), closure=closure, approve=payload.approve, comment=payload.comment
+        actor=membership, closure=closure, approve=payload.approve, comment=payload.comment
     )
 
 
 @router.post("/{case_id}/reopen", response=CaseOut, summary="Reopen a closed case")
 def case_reopen(request: HttpRequest, case_id: int, payload: ReopenIn) -> Case:
-    case = queries.case_browsable_for_user(membership_of(request), case_id)
-    return workflow.case_reopen(actor=acting(request), case=case, reason=payload.reason)
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    return workflow.case_reopen(actor=membership, case=case, reason=payload.reason)

@@ -23,7 +23,7 @@ from ..codes import (
 )
 from ..models import CaseParty, ServicePlanItem
 from ..services.classification import GBVIMS_QUESTIONS
-from .intake import ConsentForm
+from .consent import ConsentForm
 from .widgets import NO_AUTOFILL, DateInput
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, OrganisationType, User
 from sipakatau.accounts.permissions import MANAGE_CASE, WORK_ON_CASES
+from sipakatau.audit import services as audit
 from sipakatau.lib.uploads import UploadError, clean_upload
 
 from ..codes import (
@@ -35,7 +36,7 @@ from ..models import (
     ServicePlanItem,
     Status,
 )
-from .common import record, require_case_access, require_role
+from .common import require_case_access, require_role
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
 FOLLOW_UP_EVERY = timedelta(days=14)
@@ -44,6 +45,11 @@ FOLLOW_UP_EVERY = timedelta(days=14)
 # called inside ``consent_withdraw``'s transaction, so that what the consent allowed stops
 # in the same commit (UU 27/2022 PDP Pasal 40: processing stops when consent is withdrawn).
 consent_withdrawal_hooks: list[Callable[[Consent, Membership], None]] = []
+
+# Registered by the social-protection module (a higher floor): called inside
+# ``assessment_record``'s transaction, so a need for social protection puts the household
+# on the kelurahan's worklist in the same commit as the assessment that raised it.
+assessment_hooks: list[Callable[[Assessment, Membership], None]] = []
 
 
 def assessment_record(
@@ -94,7 +100,11 @@ def assessment_record(
         case.save(update_fields=[*fields, "updated_at"])
         deadlines_reset_for_risk(case=case)
         deadlines_meet(case=case, codes=["first_contact", "assessment"], at=now)
-        record(actor, "case.assessed", assessment, ["risk_level", "risk_criteria", "needs"])
+        audit.log(
+            actor, "case.assessed", assessment, fields=["risk_level", "risk_criteria", "needs"]
+        )
+        for hook in assessment_hooks:
+            hook(assessment, actor)
     return assessment
 
 
@@ -158,11 +168,11 @@ def consent_record(
             given_at=given_at or timezone.now(),
             recorded_by=actor.user,
         )
-        record(
+        audit.log(
             actor,
             "consent.recorded",
             consent,
-            [
+            fields=[
                 "subject",
                 "purpose",
                 "recipient_type",
@@ -200,7 +210,7 @@ def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_reason = reason.strip()
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason"])
-        record(actor, "consent.withdrawn", consent, ["withdrawn_at", "withdrawn_reason"])
+        audit.log(actor, "consent.withdrawn", consent, fields=["withdrawn_at", "withdrawn_reason"])
         for hook in consent_withdrawal_hooks:
             hook(consent, actor)
     return consent
@@ -249,7 +259,12 @@ def plan_item_add(
             owner=owner,
             due_on=due_on,
         )
-        record(actor, "plan.item_added", item, ["service_type", "description", "owner", "due_on"])
+        audit.log(
+            actor,
+            "plan.item_added",
+            item,
+            fields=["service_type", "description", "owner", "due_on"],
+        )
     return item
 
 
@@ -263,7 +278,7 @@ def plan_item_set_status(
         item.status = status
         item.done_at = timezone.now() if status == ServicePlanItem.ItemStatus.DONE else None
         item.save(update_fields=["status", "done_at"])
-        record(actor, "plan.item_updated", item, ["status"])
+        audit.log(actor, "plan.item_updated", item, fields=["status"])
     return item
 
 
@@ -276,7 +291,7 @@ def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: 
         follow_up = FollowUp.objects.create(
             case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user
         )
-        record(actor, "follow_up.planned", follow_up, ["assigned_to", "due_on"])
+        audit.log(actor, "follow_up.planned", follow_up, fields=["assigned_to", "due_on"])
     return follow_up
 
 
@@ -303,7 +318,7 @@ def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) ->
         deadlines_meet(case=case, codes=["first_contact", "follow_up"], at=now)
         if case.status in {Status.ACTIVE, Status.MONITORING}:
             deadlines_on_trigger(case=case, trigger="case_active", start=now)
-        record(actor, "follow_up.recorded", follow_up, ["done_at", "summary"])
+        audit.log(actor, "follow_up.recorded", follow_up, fields=["done_at", "summary"])
     return follow_up
 
 
@@ -313,7 +328,7 @@ def note_add(*, actor: Membership, case: Case, body: str) -> Note:
         raise ValidationError({"body": _("The note is empty.")})
     with transaction.atomic():
         note = Note.objects.create(case=case, author=actor.user, body=body.strip())
-        record(actor, "note.added", note, ["body"])
+        audit.log(actor, "note.added", note, fields=["body"])
     return note
 
 
@@ -337,7 +352,7 @@ def attachment_add(
             content=base64.b64encode(cleaned.data).decode("ascii"),
             uploaded_by=actor.user,
         )
-        record(actor, "attachment.added", attachment, ["title", "content"])
+        audit.log(actor, "attachment.added", attachment, fields=["title", "content"])
     return attachment
 
 

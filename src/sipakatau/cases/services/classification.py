@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import WORK_ON_CASES
+from sipakatau.audit import services as audit
 
 from ..codes import INTIMATE_PARTNER, GbvimsContext, GbvimsType, TpksOffence
 from ..models import Case, Incident
-from .common import record, require_case_access
+from .common import require_case_access
 from .deadlines import deadlines_on_trigger
 
 
@@ -143,11 +144,17 @@ def incident_classify(
         )
         incident.tpks_offences = offences
         incident.save()
-        record(
+        audit.log(
             actor,
             "incident.classified",
             incident,
-            ["gbvims_type", "gbvims_context", "goods_exchanged", "abduction", "tpks_offences"],
+            fields=[
+                "gbvims_type",
+                "gbvims_context",
+                "goods_exchanged",
+                "abduction",
+                "tpks_offences",
+            ],
         )
         if incident.is_sexual_violence:
             deadlines_on_trigger(case=case, trigger="sexual_violence")

@@ -1,4 +1,4 @@
-"""What every case service shares: who may act, and the audit record."""
+"""What every case service shares: who may act, and the unit's own calendar."""
 
 from collections.abc import Iterable
 from datetime import date
@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.accounts.permissions import WORK_ON_CASES
-from sipakatau.accounts.services import actor_of
 from sipakatau.areas.queries import area_time_zone
-from sipakatau.audit.services import audit_record
 
 from ..models import Case
 from ..queries import may_act_on
@@ -40,15 +38,3 @@ def require_case_access(
     caseworkers and coordinators, or the volunteer who took the intake."""
     if not may_act_on(actor, case, roles):
         raise PermissionDenied
-
-
-def record(actor: Membership, action: str, obj: object, fields: Iterable[str] = ()) -> None:
-    """Audit a case write: the action, the object and the field names, never values."""
-    meta = obj._meta  # type: ignore[attr-defined]
-    audit_record(
-        action=action,
-        actor=actor_of(actor),
-        object_type=f"{meta.app_label}.{meta.model_name}",
-        object_id=obj.pk,  # type: ignore[attr-defined]
-        fields=fields,
-    )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.mechanisms.codes import Responsible
 from sipakatau.mechanisms.queries import escalation_of, rules_of, version_by_rule_set
 from sipakatau.notifications.services import notify
@@ -215,12 +215,6 @@ def deadlines_escalate(*, now: datetime | None = None) -> int:
                 },
             )
             _escalate_to_kelurahan(case, deadline)
-            audit_record(
-                action="deadline.escalated",
-                actor=Actor(label="system"),
-                object_type="cases.casedeadline",
-                object_id=deadline.pk,
-                fields=["escalated_at"],
-            )
+            audit.log(audit.SYSTEM, "deadline.escalated", deadline, fields=["escalated_at"])
             count += 1
     return count

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from sipakatau.accounts.models import Membership, OrganisationType
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.areas.models import Area
+from sipakatau.audit import services as audit
 from sipakatau.lib.nik import NikWarning
 from sipakatau.mechanisms.queries import active_version_for_area
 from sipakatau.people.models import Person, Sex
@@ -37,7 +38,7 @@ from ..codes import (
     ViolenceForm,
 )
 from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
-from .common import record, require_case_access, require_role, unit_today, unit_zone
+from .common import require_case_access, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
 
 # A unit's prefix in register numbers, from its short name ("LBK-KK Bahagia" → "BHG"),
@@ -136,11 +137,11 @@ def case_open(
                 intake_key=intake_key,
                 rule_set=_rule_set_now(actor),
             )
-            record(
+            audit.log(
                 actor,
                 "case.created",
                 case,
-                ["channel", "reported_at", "danger_now", "immediate_needs"],
+                fields=["channel", "reported_at", "danger_now", "immediate_needs"],
             )
             deadlines_on_trigger(case=case, trigger="case_opened")
     except IntegrityError:
@@ -185,7 +186,9 @@ def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> Ca
             },
         )
         if created:
-            record(actor, "case.party_added", party, ["person", "role", "age_at_incident"])
+            audit.log(
+                actor, "case.party_added", party, fields=["person", "role", "age_at_incident"]
+            )
     return party
 
 
@@ -279,7 +282,7 @@ def perpetrator_link_set(
             perpetrator=perpetrator,
             defaults={"relationship": relationship},
         )
-        record(actor, "case.relationship_set", link, ["relationship"])
+        audit.log(actor, "case.relationship_set", link, fields=["relationship"])
     return link
 
 
@@ -331,11 +334,18 @@ def incident_record(
             if age != party.age_at_incident:
                 party.age_at_incident = age
                 party.save(update_fields=["age_at_incident"])
-        record(
+        audit.log(
             actor,
             "incident.recorded",
             incident,
-            ["occurred_on", "place_type", "area", "outside_city", "narrative", "violence_forms"],
+            fields=[
+                "occurred_on",
+                "place_type",
+                "area",
+                "outside_city",
+                "narrative",
+                "violence_forms",
+            ],
         )
         if incident.is_sexual_violence:
             deadlines_on_trigger(case=case, trigger="sexual_violence")
@@ -348,4 +358,4 @@ def police_forwarding_record(*, actor: Membership, case: Case) -> None:
     require_case_access(actor, case)
     with transaction.atomic():
         deadlines_meet(case=case, codes=["police_forwarding"])
-        record(actor, "case.forwarded_to_police", case, ["police_forwarding"])
+        audit.log(actor, "case.forwarded_to_police", case, fields=["police_forwarding"])

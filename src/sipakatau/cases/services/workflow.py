@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, User
 from sipakatau.accounts.permissions import APPROVE_CLOSURE, HOLD_CASES, MANAGE_CASE, REOPEN_CASE
+from sipakatau.audit import services as audit
 from sipakatau.notifications.services import notify
 
 from ..codes import CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE, ClosureReason, ConsentPurpose
 from ..models import Case, Closure, Incident, Status
 from ..queries import may_activate, may_assign, may_monitor, may_take
 from .care import has_consent, note_add
-from .common import record, require_case_access
+from .common import require_case_access
 from .deadlines import deadlines_on_trigger
 
 # Registered by the referrals module (a higher floor): returns how many referrals of the
@@ -50,7 +51,7 @@ def _lock(case: Case) -> None:
 def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case:
     case.status = status
     case.save(update_fields=["status", "closed_at", "updated_at"])
-    record(actor, action, case, ["status"])
+    audit.log(actor, action, case, fields=["status"])
     return case
 
 
@@ -100,7 +101,7 @@ def case_assign(*, actor: Membership, case: Case, worker: User) -> Case:
         raise ValidationError(_("Only a coordinator can assign or transfer a case."))
     case.assigned_to = worker
     case.save(update_fields=["assigned_to", "updated_at"])
-    record(actor, "case.assigned", case, ["assigned_to"])
+    audit.log(actor, "case.assigned", case, fields=["assigned_to"])
     if worker.pk != actor.user_id:
         notify(users=[worker], template="case_assigned", context=_notice_context(case))
     return case
@@ -146,7 +147,7 @@ def closure_request(*, actor: Membership, case: Case, reason: str, summary: str)
         requested_by=actor.user,
         requested_at=timezone.now(),
     )
-    record(actor, "closure.requested", closure, ["reason", "summary"])
+    audit.log(actor, "closure.requested", closure, fields=["reason", "summary"])
     coordinators = [
         m.user
         for m in case.organisation.memberships.filter(
@@ -187,7 +188,7 @@ def closure_decide(
     closure.decided_at = now
     closure.decision_comment = comment.strip()
     closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_comment"])
-    record(actor, "closure.decided", closure, ["decision", "decision_comment"])
+    audit.log(actor, "closure.decided", closure, fields=["decision", "decision_comment"])
     if approve:
         case.closed_at = now
         # Deadlines still open stay unmet: marking them met would overstate compliance

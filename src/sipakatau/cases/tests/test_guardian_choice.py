@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 
 from sipakatau.cases.codes import PartyRole
-from sipakatau.cases.forms.intake import ConsentForm
+from sipakatau.cases.forms.consent import ConsentForm
 from sipakatau.cases.models import Attachment, Case, CaseParty, Consent
 from sipakatau.cases.services import intake
 from sipakatau.cases.tests.api_support import API, bearer, post

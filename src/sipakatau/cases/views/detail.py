@@ -1,14 +1,15 @@
 """The case page: everything about one case, each section with its small forms.
 
 A volunteer who only has a follow-up on a case sees that follow-up and the register
-number, nothing else. Every showing of case content is audited (``case.viewed``).
+number, nothing else. Every showing of case content is audited (``case.viewed``, by the
+fetcher in ``queries``).
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from sipakatau.accounts.permissions import WORK_ON_CASES
+from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.mechanisms.queries import version_by_rule_set
 
@@ -22,32 +23,18 @@ from ..forms.records import (
     PlanItemStatusForm,
 )
 from ..models import Closure, Status
-from .common import actor, audit_read, membership_of, to_case
+from .common import to_case
 
-SECTIONS = [
-    "parties",
-    "incident",
-    "assessments",
-    "consents",
-    "plan_items",
-    "referrals",
-    "follow_ups",
-    "notes",
-    "attachments",
-    "deadlines",
-    "closures",
-]
+# The case page also lists the case's referrals (the referrals module's section).
+PAGE_SECTIONS = (*queries.CASE_SECTIONS, "referrals")
 
 
 @staff_view()
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_of(request)
-    case = queries.case_for_user(membership, pk)
-    assert membership is not None  # case_for_user answered 404 otherwise
+def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.case_for(membership, pk, record_read=True, sections=PAGE_SECTIONS)
     if not queries.case_can_be_browsed(membership, case):
-        follow_ups = list(queries.follow_ups_for(membership, case))
-        audit_read(request, "case.viewed", "cases.case", case.pk, ["register_number", "follow_ups"])
+        follow_ups = list(queries.follow_ups_visible_to(membership, case))
         return render(
             request,
             "cases/case_follow_ups_only.html",
@@ -81,7 +68,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (item, PlanItemStatusForm(initial={"status": item.status}, prefix=f"item{item.pk}"))
             for item in case.plan_items.select_related("owner")
         ],
-        "follow_ups": queries.follow_ups_for(membership, case),
+        "follow_ups": queries.follow_ups_visible_to(membership, case),
         "notes": case.notes.select_related("author"),
         # The files themselves stay in the database until someone downloads one.
         "attachments": case.attachments.select_related("uploaded_by").defer("content"),
@@ -105,25 +92,22 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_closed": case.status == Status.CLOSED,
         "police_due": any(d.code == "police_forwarding" and d.met_at is None for d in deadlines),
     }
-    audit_read(request, "case.viewed", "cases.case", case.pk, SECTIONS)
     return render(request, "cases/case_detail.html", context)
 
 
 @staff_view()
 @require_POST
-def identity_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_reveal(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """A person's telephone, NIK and KK number, which the case page leaves out: shown
     only when someone asks (a POST, so no link, prefetch or crawler shows them), and
     each showing audited. The small page works without JavaScript; with HTMX only the
     numbers come back, into the person's block."""
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    actor(request, WORK_ON_CASES)
+    case = queries.browsable_case_for(membership, pk)
     form = IdentityRevealForm(request.POST)
     if not form.is_valid():
         return to_case(case, "people")
     party = queries.party_of_case(case, form.cleaned_data["party"])
-    identity = queries.identity_of(party)
-    audit_read(request, "person.identity_viewed", "people.person", party.person_id, identity)
+    identity = queries.identity_for(membership, party)
     template = (
         "cases/includes/identity.html"
         if getattr(request, "htmx", False)

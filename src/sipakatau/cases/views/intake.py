@@ -12,14 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
 
 from .. import queries
 from ..codes import ConsentPurpose, PartyRole
+from ..forms.consent import ConsentForm
 from ..forms.intake import (
-    ConsentForm,
     IncidentForm,
     IntakeStartForm,
     PartyForm,
@@ -30,13 +31,12 @@ from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
 from ..services.incident_intake import PartRefused, incident_intake_record
 from ..services.intake import NewPerson, NewProfile
-from .common import actor, audit_read, membership_of, to_case
+from .common import to_case
 
 
 @staff_view(*WORK_ON_CASES)
 @require_http_methods(["GET", "POST"])
-def intake_start(request: HttpRequest) -> HttpResponse:
-    membership = actor(request)
+def intake_start(request: HttpRequest, membership: Membership) -> HttpResponse:
     form = IntakeStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,9 +58,8 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def intake_victim(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request)
+def intake_victim(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk, record_read=True, sections=["parties"])
     form = VictimForm(request.POST or None, organisation=case.organisation)
     duplicates: list[queries.PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
@@ -100,15 +99,15 @@ def intake_victim(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": duplicates,
         "victims": queries.parties_of(case).filter(role=PartyRole.VICTIM),
     }
-    audit_read(request, "case.viewed", "cases.case", case.pk, ["parties"])
     return render(request, "cases/intake_victim.html", context)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request)
+def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(
+        membership, pk, record_read=True, sections=["parties", "incident"]
+    )
     victims = queries.parties_of(case).filter(role=PartyRole.VICTIM)
     others = list(queries.parties_of(case).exclude(role=PartyRole.VICTIM))
     incident = queries.incident_of(case)
@@ -167,7 +166,6 @@ def intake_incident(request: HttpRequest, pk: int) -> HttpResponse:
         "ask_consent": bool(without_consent) or not victims,
         "show_guardian": "guardian" in consent_form.fields,
     }
-    audit_read(request, "case.viewed", "cases.case", case.pk, ["parties", "incident"])
     return render(request, "cases/intake_incident.html", context)
 
 
@@ -194,9 +192,8 @@ def consent_given(form: ConsentForm) -> ConsentGiven:
 
 @staff_view()
 @require_GET
-def intake_done(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    actor(request)
+def intake_done(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
     deadline = queries.next_deadline(case)
     return render(
         request,
@@ -207,9 +204,8 @@ def intake_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def party_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request)
+def party_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk, record_read=True, sections=["parties"])
     victims = queries.parties_of(case).filter(role=PartyRole.VICTIM)
     form = PartyForm(
         request.POST or None,
@@ -232,5 +228,4 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The person is added to the case."))
             return to_case(case, "people")
-    audit_read(request, "case.viewed", "cases.case", case.pk, ["parties"])
     return render(request, "cases/party_form.html", {"case": case, "form": form})

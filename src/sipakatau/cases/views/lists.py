@@ -12,13 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sipakatau.accounts.models import Role
+from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 
 from .. import queries
 from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
-from .common import actor
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "cases_search_ids"
@@ -26,8 +25,7 @@ SEARCH_SESSION_KEY = "cases_search_ids"
 
 @staff_view(*WORK_ON_CASES)
 @require_http_methods(["GET", "POST"])
-def case_list(request: HttpRequest) -> HttpResponse:
-    membership = actor(request)
+def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     volunteer = membership.role == Role.VOLUNTEER
     params = request.GET.copy()
     params.pop("page", None)
@@ -72,8 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(*WORK_ON_CASES)
 @require_GET
-def follow_up_list(request: HttpRequest) -> HttpResponse:
-    membership = actor(request)
+def follow_up_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     page = Paginator(queries.follow_ups_assigned_to(membership), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

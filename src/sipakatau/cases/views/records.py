@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sipakatau.accounts.permissions import MANAGE_CASE, WORK_ON_CASES
+from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
@@ -33,7 +33,7 @@ from ..forms.records import (
 from ..models import Case
 from ..services import care, classification
 from ..services.consents import consents_record
-from .common import actor, audit_read, membership_of, to_case
+from .common import require, to_case
 from .intake import consent_given
 
 DOWNLOAD_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -63,9 +63,8 @@ def _page(
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+def case_classify(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
     incident = queries.incident_of(case)
     initial: dict[str, Any] = {}
     if incident is not None:
@@ -114,9 +113,9 @@ def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, MANAGE_CASE)
+def assessment_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
+    require(queries.may_manage(membership, case))
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,9 +137,10 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+def consent_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(
+        membership, pk, record_read=True, sections=["parties", "consents"]
+    )
     parties = queries.parties_of(case)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = ConsentAddForm(
@@ -165,7 +165,6 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The consent is saved."))
             return to_case(case, "consents")
-    audit_read(request, "case.viewed", "cases.case", case.pk, ["parties", "consents"])
     return _page(
         request,
         case,
@@ -179,9 +178,8 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    consent = queries.consent_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+def consent_withdraw(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    consent = queries.consent_for(membership, pk)
     form = ConsentWithdrawForm(request.POST)
     form.is_valid()
     try:
@@ -197,9 +195,9 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, MANAGE_CASE)
+def plan_item_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
+    require(queries.may_manage(membership, case))
     form = PlanItemForm(request.POST or None, workers=queries.unit_workers(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -216,9 +214,9 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def plan_item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    item = queries.plan_item_for_user(membership_of(request), pk)
-    membership = actor(request, MANAGE_CASE)
+def plan_item_status(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    item = queries.plan_item_for(membership, pk)
+    require(queries.may_manage(membership, item.case))
     form = PlanItemStatusForm(request.POST, prefix=f"item{item.pk}")
     if form.is_valid():
         try:
@@ -236,9 +234,9 @@ def plan_item_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, MANAGE_CASE)
+def follow_up_plan(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
+    require(queries.may_manage(membership, case))
     form = FollowUpPlanForm(request.POST or None, workers=queries.unit_workers(case))
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,11 +253,10 @@ def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """One follow-up, and recording it: the only page of the case that a volunteer with
     just this follow-up may open."""
-    follow_up = queries.follow_up_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+    follow_up = queries.follow_up_for(membership, pk, record_read=True)
     case = follow_up.case
     form = FollowUpRecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -274,7 +271,6 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if queries.case_can_be_browsed(membership, case):
                 return to_case(case, "follow-ups")
             return redirect("cases:follow_up_list")
-    audit_read(request, "case.viewed", "cases.case", case.pk, ["register_number", "follow_ups"])
     return render(
         request,
         "cases/follow_up_detail.html",
@@ -289,9 +285,8 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+def note_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -308,9 +303,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = queries.case_browsable_for_user(membership_of(request), pk)
-    membership = actor(request, WORK_ON_CASES)
+def attachment_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    case = queries.browsable_case_for(membership, pk)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = AttachmentForm(data, files)
     if data is not None and form.is_valid():
@@ -342,11 +336,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = queries.attachment_for_user(membership_of(request), pk)
-    actor(request, WORK_ON_CASES)
+def attachment_download(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    attachment = queries.attachment_for(membership, pk, record_read=True)
     data = care.attachment_bytes(attachment)
-    audit_read(request, "attachment.downloaded", "cases.attachment", attachment.pk, ["content"])
     response = HttpResponse(data, content_type=attachment.content_type)
     # A neutral file name: the title may name the person, and file names end up in a
     # phone's download list.

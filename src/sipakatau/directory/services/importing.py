@@ -9,22 +9,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.permissions import IMPORT_DIRECTORY
-from sipakatau.accounts.services import actor_of
 from sipakatau.areas.models import Area
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
 from ..codes import ServiceType
 from ..models import Provider
+from ..queries import may_import_directory, may_place_provider
 from .providers import (
     FLAG_FIELDS,
-    OBJECT_TYPE,
     TEXT_FIELDS,
-    audit,
     clean_details,
     clean_name,
-    may_place,
     set_areas_served,
     write_services,
 )
@@ -98,7 +94,7 @@ def _plan_row(
     area = areas.get(code)
     if area is None:
         problems.append(_("there is no area with code %(code)r") % {"code": code})
-    elif actor is not None and not may_place(actor, area):
+    elif actor is not None and not may_place_provider(actor, area):
         problems.append(_("area %(code)s is outside your area") % {"code": code})
     flags: dict[str, Any] = {}
     for column in FLAG_FIELDS:
@@ -152,7 +148,7 @@ def directory_import(
 
     ``actor`` None is the operator at the command line, who may import anywhere.
     """
-    if actor is not None and (not actor.is_active or actor.role not in IMPORT_DIRECTORY):
+    if actor is not None and not may_import_directory(actor):
         raise PermissionDenied
     columns = {name for row in rows for name in row if name}
     unknown = sorted(columns - set(IMPORT_COLUMNS) - set(OPTIONAL_COLUMNS))
@@ -212,11 +208,11 @@ def directory_import(
                 if plan.areas_served:
                     provider.areas_served.set(plan.areas_served)
                 write_services(provider, plan.services or {})
-                audit(
+                audit.log(
                     actor,
                     "provider.created",
                     provider,
-                    ["name", "area", *plan.values, "areas_served", "services"],
+                    fields=["name", "area", *plan.values, "areas_served", "services"],
                 )
                 result.created += 1
             else:
@@ -232,17 +228,16 @@ def directory_import(
                     if write_services(provider, wanted):
                         changed.append("services")
                 if changed:
-                    audit(actor, "provider.updated", provider, changed)
+                    audit.log(actor, "provider.updated", provider, fields=changed)
                     result.updated += 1
                 else:
                     result.unchanged += 1
             result.providers.append(provider)
         if result.created or result.updated:
-            audit_record(
-                action="directory.imported",
-                actor=actor_of(actor) if actor is not None else Actor(label="system"),
-                object_type=OBJECT_TYPE,
-                object_id=source[:64],
-                fields=[*IMPORT_COLUMNS],
+            audit.log(
+                actor,  # None: the operator, whom the trail names "system"
+                "directory.imported",
+                ("directory.provider", source[:64]),
+                fields=IMPORT_COLUMNS,
             )
     return result

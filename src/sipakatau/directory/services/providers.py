@@ -7,7 +7,7 @@ keeps one rule for everything.
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,73 +15,21 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, Organisation, Role
-from sipakatau.accounts.permissions import MANAGE_PROVIDERS
-from sipakatau.accounts.services import actor_of
+from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.areas.models import Area
-from sipakatau.areas.queries import area_is_within
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.lib.phone import PhoneError, normalise_phone
 from sipakatau.lib.services import model_update
 
 from ..codes import ServiceType
 from ..models import Provider, ProviderService
+from ..queries import may_link_organisation, may_manage_provider, may_place_provider
 
-OBJECT_TYPE = "directory.provider"
 # Hotlines are short (110 police, 112 emergency, 129 SAPA): kept as written.
 _SHORT_NUMBER = re.compile(r"^\d{3,6}$")
 _SPACES = re.compile(r"\s+")
 TEXT_FIELDS = ("address", "phone", "whatsapp", "email", "hours", "cost")
 FLAG_FIELDS = ("wheelchair_access", "sign_language", "is_public")
-
-
-def audit(actor: Membership | None, action: str, provider: Provider, fields: Iterable[str]) -> None:
-    # None is the operator at the command line (manage.py import_directory).
-    audit_record(
-        action=action,
-        actor=actor_of(actor) if actor is not None else Actor(label="system"),
-        object_type=OBJECT_TYPE,
-        object_id=provider.pk,
-        fields=fields,
-    )
-
-
-# --- Who may change what ----------------------------------------------------------------
-
-
-def may_place(actor: Membership, area: Area) -> bool:
-    """Whether ``actor`` may have an entry located in ``area``: an administrator inside
-    its organisation's area; an agency manager inside its own organisation's area."""
-    if not actor.is_active or actor.role not in MANAGE_PROVIDERS:
-        return False
-    return area_is_within(area, actor.organisation.area)
-
-
-def _require_manager(actor: Membership, provider: Provider) -> None:
-    """The same rule as ``queries.providers_managed_by``, checked again at the write."""
-    if not actor.is_active:
-        raise PermissionDenied
-    if actor.role == Role.ADMIN and area_is_within(provider.area, actor.organisation.area):
-        return
-    if actor.role == Role.AGENCY_MANAGER and provider.organisation_id == actor.organisation_id:
-        return
-    raise PermissionDenied
-
-
-def _require_link(actor: Membership, organisation: Organisation | None) -> None:
-    """Linking an entry to an organisation sends that entry's referrals to the
-    organisation's inbox, so an administrator links only organisations in its own area
-    and an agency manager only its own."""
-    if organisation is None:
-        if actor.role == Role.AGENCY_MANAGER:
-            # An agency manager keeps its own organisation's entry, nothing else.
-            raise PermissionDenied
-        return
-    if actor.role == Role.AGENCY_MANAGER and organisation.pk == actor.organisation_id:
-        return
-    if actor.role == Role.ADMIN and area_is_within(organisation.area, actor.organisation.area):
-        return
-    raise PermissionDenied
 
 
 # --- Validation -------------------------------------------------------------------------
@@ -219,9 +167,8 @@ def provider_create(
     areas_served: Sequence[Area] = (),
     services: Mapping[str, str] | None = None,
 ) -> Provider:
-    if not may_place(actor, area):
+    if not may_place_provider(actor, area) or not may_link_organisation(actor, organisation):
         raise PermissionDenied
-    _require_link(actor, organisation)
     name = clean_name(name)
     details = clean_details(
         {
@@ -250,11 +197,11 @@ def provider_create(
             raise ValidationError(_("This provider has just been added by someone else.")) from exc
         provider.areas_served.set(areas_served)
         write_services(provider, wanted)
-        audit(
+        audit.log(
             actor,
             "provider.created",
             provider,
-            ["name", "area", "organisation", *details, "areas_served", "services"],
+            fields=["name", "area", "organisation", *details, "areas_served", "services"],
         )
     return provider
 
@@ -276,8 +223,9 @@ def provider_update(
     is_public: bool,
     areas_served: Sequence[Area],
 ) -> Provider:
-    _require_manager(actor, provider)
-    if area.pk != provider.area_id and not may_place(actor, area):
+    if not may_manage_provider(actor, provider):
+        raise PermissionDenied
+    if area.pk != provider.area_id and not may_place_provider(actor, area):
         # Moving an entry out of one's own area would hand it to someone else.
         raise PermissionDenied
     values: dict[str, Any] = {"name": clean_name(name), "area": area}
@@ -300,7 +248,7 @@ def provider_update(
         if set_areas_served(provider, areas_served):
             changed.append("areas_served")
         if changed:
-            audit(actor, "provider.updated", provider, changed)
+            audit.log(actor, "provider.updated", provider, fields=changed)
     return provider
 
 
@@ -316,28 +264,30 @@ def provider_set_services(
     *, actor: Membership, provider: Provider, services: Mapping[str, str]
 ) -> Provider:
     """Make the services the provider gives exactly ``services`` (code → details)."""
-    _require_manager(actor, provider)
+    if not may_manage_provider(actor, provider):
+        raise PermissionDenied
     wanted = _clean_services(services)
     with transaction.atomic():
         if write_services(provider, wanted):
             provider.save(update_fields=["updated_at"])
-            audit(actor, "provider.services_changed", provider, ["services"])
+            audit.log(actor, "provider.services_changed", provider, fields=["services"])
     return provider
 
 
 def provider_set_active(*, actor: Membership, provider: Provider, active: bool) -> Provider:
     """A deactivated provider is no longer found in searches nor offered for referrals;
     it is kept (never deleted) because past referrals name it."""
-    _require_manager(actor, provider)
+    if not may_manage_provider(actor, provider):
+        raise PermissionDenied
     if provider.is_active == active:
         return provider
     with transaction.atomic():
         provider.is_active = active
         provider.save(update_fields=["is_active", "updated_at"])
-        audit(
+        audit.log(
             actor,
             "provider.activated" if active else "provider.deactivated",
             provider,
-            ["is_active"],
+            fields=["is_active"],
         )
     return provider

@@ -6,9 +6,12 @@ from django.http import Http404
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.directory.queries import (
-    provider_for_manager,
+    managed_provider_for,
+    managed_providers_visible_to,
+    may_create_provider,
+    may_manage_provider,
+    provider_for,
     provider_for_organisation,
-    provider_for_reader,
     providers_for_search,
     public_providers,
 )
@@ -95,25 +98,25 @@ def test_a_manager_fetches_only_providers_in_scope(
 ) -> None:
     ours = add_provider(bahagia_admin.membership, "Posyandu Mawar", WATANG_SOREANG)
 
-    assert provider_for_manager(bahagia_admin.membership, ours.pk) == ours
+    assert managed_provider_for(bahagia_admin.membership, ours.pk) == ours
     for outsider in (ikhlas_admin, bahagia_caseworker):
         with pytest.raises(Http404):
-            provider_for_manager(outsider.membership, ours.pk)
+            managed_provider_for(outsider.membership, ours.pk)
 
 
 def test_an_inactive_provider_is_read_only_by_its_managers(
     bahagia_admin: Persona, bahagia_caseworker: Persona, auditor: Persona
 ) -> None:
     provider = add_provider(bahagia_admin.membership, "Posyandu Mawar", WATANG_SOREANG)
-    assert provider_for_reader(bahagia_caseworker.membership, provider.pk) == provider
+    assert provider_for(bahagia_caseworker.membership, provider.pk) == provider
     with pytest.raises(Http404):
-        provider_for_reader(auditor.membership, provider.pk)
+        provider_for(auditor.membership, provider.pk)
 
     provider_set_active(actor=bahagia_admin.membership, provider=provider, active=False)
 
-    assert provider_for_reader(bahagia_admin.membership, provider.pk) == provider
+    assert provider_for(bahagia_admin.membership, provider.pk) == provider
     with pytest.raises(Http404):
-        provider_for_reader(bahagia_caseworker.membership, provider.pk)
+        provider_for(bahagia_caseworker.membership, provider.pk)
 
 
 def test_an_organisations_own_entry(dinsos: Organisation, city_admin: Persona) -> None:
@@ -123,3 +126,47 @@ def test_an_organisations_own_entry(dinsos: Organisation, city_admin: Persona) -
     )
 
     assert provider_for_organisation(dinsos) == entry
+
+
+def test_the_manage_predicates_agree_with_the_managers_list(
+    bahagia_admin: Persona,
+    ikhlas_admin: Persona,
+    city_admin: Persona,
+    bahagia_caseworker: Persona,
+    dinsos_manager: Persona,
+    dinsos: Organisation,
+) -> None:
+    # The button on the page (may_manage_provider) and the manage pages' 404
+    # (managed_providers_visible_to) must never disagree.
+    ours = add_provider(bahagia_admin.membership, "Posyandu Mawar", WATANG_SOREANG)
+    office = provider_create(
+        actor=city_admin.membership, name="Dinsos", area=area(CITY), organisation=dinsos
+    )
+    people = (bahagia_admin, ikhlas_admin, city_admin, bahagia_caseworker, dinsos_manager)
+
+    for persona in people:
+        managed = set(managed_providers_visible_to(persona.membership))
+        for provider in (ours, office):
+            assert may_manage_provider(persona.membership, provider) == (provider in managed)
+    assert [p for p in people if may_manage_provider(p.membership, ours)] == [
+        bahagia_admin,
+        city_admin,
+    ]
+    assert [p for p in people if may_manage_provider(p.membership, office)] == [
+        city_admin,
+        dinsos_manager,
+    ]
+
+
+def test_an_agency_manager_may_add_an_entry_only_while_hers_is_missing(
+    dinsos_manager: Persona, city_admin: Persona, bahagia_caseworker: Persona, dinsos: Organisation
+) -> None:
+    assert may_create_provider(dinsos_manager.membership)
+    assert not may_create_provider(bahagia_caseworker.membership)
+
+    provider_create(
+        actor=city_admin.membership, name="Dinsos", area=area(CITY), organisation=dinsos
+    )
+
+    assert not may_create_provider(dinsos_manager.membership)
+    assert may_create_provider(city_admin.membership)

@@ -29,7 +29,7 @@ from django.utils import translation
 
 from sipakatau.accounts.models import OrganisationType, Role
 from sipakatau.audit.models import AuditEvent
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit.services import Actor, log
 from sipakatau.lib.backup import ChainHead, key_id, live_state
 from sipakatau.lib.backup.container import BackupError, SealedReader, SealedWriter
 from tests.factories import CITY, make_organisation, make_persona
@@ -198,7 +198,7 @@ def source(scratch: Scratch, backup_settings: Any) -> Source:
     make_persona(dp3a, Role.AGENCY_OFFICER, username="dp3a.petugas")
     actor = Actor(user_id=caseworker.user.pk, label="bahagia.pendamping", role="caseworker")
     for action in ("case.viewed", "case.updated", "case.exported"):
-        event = audit_record(action=action, actor=actor, object_type="case", object_id=7)
+        event = log(actor, action, ("cases.case", 7))
     return Source(name=name, last_event=event)
 
 
@@ -290,7 +290,7 @@ def test_a_backup_taken_while_the_app_writes_is_one_consistent_moment(
     def app() -> None:
         try:
             while not stop.is_set():
-                written.append(audit_record(action="case.viewed", actor_id=1))
+                written.append(log(Actor(user_id=1), "case.viewed"))
         finally:
             connections.close_all()
 
@@ -320,7 +320,7 @@ def test_a_backup_taken_while_the_app_writes_is_one_consistent_moment(
 
 def test_restore_refuses_a_database_that_holds_data(source: Source, tmp_path: Path) -> None:
     path = make_backup(tmp_path)
-    audit_record(action="case.viewed", actor_id=1)
+    log(Actor(user_id=1), "case.viewed")
     before = live_state()
 
     with pytest.raises(CommandError, match="not empty"):

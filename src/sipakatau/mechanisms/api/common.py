@@ -1,15 +1,14 @@
-"""What every mechanisms endpoint shares: the router, who is acting, and the answers
-built from a version and its decree."""
+"""What every mechanisms endpoint shares: the router and the answers built from a
+version and its decree."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router
 
-from sipakatau.accounts.models import Membership
+from sipakatau.accounts.access import acting
 
 from .. import queries
 from ..codes import EDITABLE
@@ -18,30 +17,11 @@ from ..models import Decree, MechanismVersion
 router = Router(tags=["mechanisms"])
 
 
-def membership_of(request: HttpRequest) -> Membership | None:
-    # Set by accounts.middleware.active_membership (session) or api.auth.BearerToken.
-    return cast("Membership | None", getattr(request, "membership", None))
-
-
-def acting(request: HttpRequest) -> Membership:
-    """The membership a write acts through. Called after the scoped fetch, so an outsider
-    learns nothing but 404; the service then checks the role (403)."""
-    membership = membership_of(request)
-    if membership is None:
-        raise PermissionDenied
-    return membership
-
-
 def base_url(request: HttpRequest) -> str:
     """Where the decree's QR code points: the configured public address, else the address
     this request came to (a laptop install without a domain)."""
     configured = str(getattr(settings, "SIPAKATAU_BASE_URL", "") or "")
     return configured.rstrip("/") or f"{request.scheme}://{request.get_host()}"
-
-
-def decree_of(version: MechanismVersion) -> Decree | None:
-    # The PDF is left in the database: a summary never needs its bytes.
-    return Decree.objects.filter(version=version).defer("pdf").first()
 
 
 def decree_out(request: HttpRequest, decree: Decree) -> dict[str, Any]:
@@ -61,10 +41,10 @@ def decree_out(request: HttpRequest, decree: Decree) -> dict[str, Any]:
 
 def version_out(request: HttpRequest, version: MechanismVersion) -> dict[str, Any]:
     """Everything about one version, in a fixed number of queries."""
-    membership = membership_of(request)
+    membership = acting(request)
     full = queries.version_in_full(version)
     mechanism = full.mechanism
-    decree = decree_of(full)
+    decree = queries.decree_of(full)
     return {
         "id": full.pk,
         "mechanism_id": mechanism.pk,

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
 
+from sipakatau.accounts.access import acting
+
 from .. import queries, services
 from ..models import Comment, Meeting
-from .common import acting, membership_of, router
+from .common import router
 from .schemas import CommentIn, CommentOut, MeetingIn, MeetingOut
 
 
@@ -30,8 +32,8 @@ def _comment_answer(comment: Comment) -> Comment:
     "section, step, status and who resolved it. Every stakeholder may read them.",
 )
 def comment_list(request: HttpRequest, version_id: int) -> QuerySet[Comment]:
-    version = queries.version_for(membership_of(request), version_id)
-    return queries.comments_for(version)
+    version = queries.version_for(acting(request), version_id)
+    return queries.comments_of(version)
 
 
 @router.post(
@@ -44,7 +46,8 @@ def comment_list(request: HttpRequest, version_id: int) -> QuerySet[Comment]:
     "afterwards this answers 422.",
 )
 def comment_add(request: HttpRequest, version_id: int, payload: CommentIn) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
     step = reply_to = None
     if payload.step_id is not None:
         step = version.steps.filter(pk=payload.step_id).first()
@@ -55,7 +58,7 @@ def comment_add(request: HttpRequest, version_id: int, payload: CommentIn) -> Ht
         if reply_to is None:
             raise ValidationError({"reply_to": _("Answer a comment on this version.")})
     comment = services.comment_add(
-        actor=acting(request),
+        actor=membership,
         version=version,
         text=payload.text,
         section=payload.section,
@@ -74,8 +77,9 @@ def comment_add(request: HttpRequest, version_id: int, payload: CommentIn) -> Ht
     "readers).",
 )
 def comment_resolve(request: HttpRequest, comment_id: int) -> Comment:
-    comment = queries.comment_for(membership_of(request), comment_id)
-    services.comment_resolve(actor=acting(request), comment=comment)
+    membership = acting(request)
+    comment = queries.comment_for(membership, comment_id)
+    services.comment_resolve(actor=membership, comment=comment)
     return _comment_answer(comment)
 
 
@@ -87,8 +91,8 @@ def comment_resolve(request: HttpRequest, comment_id: int) -> Comment:
     "number of women, men and people with a disability. Every stakeholder may read them.",
 )
 def meeting_list(request: HttpRequest, version_id: int) -> QuerySet[Meeting]:
-    version = queries.version_for(membership_of(request), version_id)
-    return queries.meetings_for(version)
+    version = queries.version_for(acting(request), version_id)
+    return queries.meetings_of(version)
 
 
 @router.post(
@@ -100,10 +104,10 @@ def meeting_list(request: HttpRequest, version_id: int) -> QuerySet[Meeting]:
     "officers of the kelurahan only (403 for other readers).",
 )
 def meeting_add(request: HttpRequest, version_id: int, payload: MeetingIn) -> HttpStatus[Any]:
-    membership = membership_of(request)
+    membership = acting(request)
     version = queries.version_for(membership, version_id)
     meeting = services.meeting_record(
-        actor=acting(request),
+        actor=membership,
         version=version,
         held_on=payload.held_on,
         place=payload.place,
@@ -122,4 +126,4 @@ def meeting_add(request: HttpRequest, version_id: int, payload: MeetingIn) -> Ht
     description="Every stakeholder who sees its version may read it.",
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> Meeting:
-    return queries.meeting_for(membership_of(request), meeting_id)
+    return queries.meeting_for(acting(request), meeting_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
 from ninja.pagination import PageNumberPagination, paginate
 
+from sipakatau.accounts.access import acting
 from sipakatau.areas.queries import area_by_code
 from sipakatau.directory.queries import providers_for_search
 
@@ -16,7 +17,7 @@ from .. import queries, services
 from ..codes import Status
 from ..models import Mechanism, MechanismVersion, Step
 from ..services.drafting import VERSION_FIELDS
-from .common import acting, membership_of, router, version_out
+from .common import router, version_out
 from .schemas import (
     DutyIn,
     DutyOut,
@@ -73,7 +74,7 @@ def _step_answer(step: Step) -> Step:
 )
 @paginate(PageNumberPagination, page_size=50)
 def mechanism_list(request: HttpRequest) -> QuerySet[Mechanism]:
-    return _with_current_versions(queries.mechanism_list_for(membership_of(request)))
+    return _with_current_versions(queries.mechanisms_visible_to(acting(request)))
 
 
 @router.post(
@@ -105,7 +106,7 @@ def mechanism_start(request: HttpRequest, payload: MechanismStartIn) -> HttpStat
     "working version, and what the caller may do. Every stakeholder may read it.",
 )
 def mechanism_detail(request: HttpRequest, mechanism_id: int) -> Mechanism:
-    mechanism = queries.mechanism_for(membership_of(request), mechanism_id)
+    mechanism = queries.mechanism_for(acting(request), mechanism_id)
     return _with_current_versions(Mechanism.objects.filter(pk=mechanism.pk)).get()
 
 
@@ -119,10 +120,11 @@ def mechanism_detail(request: HttpRequest, mechanism_id: int) -> Mechanism:
 def mechanism_settings(
     request: HttpRequest, mechanism_id: int, payload: MechanismSettingsIn
 ) -> Mechanism:
-    mechanism = queries.mechanism_for(membership_of(request), mechanism_id)
+    membership = acting(request)
+    mechanism = queries.mechanism_for(membership, mechanism_id)
     sent = payload.dict(exclude_none=True)
     services.mechanism_settings_update(
-        actor=acting(request),
+        actor=membership,
         mechanism=mechanism,
         number_format=sent.get("number_format", mechanism.number_format),
         place=sent.get("place", mechanism.place),
@@ -138,7 +140,7 @@ def mechanism_settings(
     "number once issued. Every stakeholder may read it.",
 )
 def version_list(request: HttpRequest, mechanism_id: int) -> QuerySet[MechanismVersion]:
-    mechanism = queries.mechanism_for(membership_of(request), mechanism_id)
+    mechanism = queries.mechanism_for(acting(request), mechanism_id)
     return mechanism.versions.select_related("decree").defer("decree__pdf").order_by("-number")
 
 
@@ -154,7 +156,7 @@ def version_list(request: HttpRequest, mechanism_id: int) -> QuerySet[MechanismV
     "stakeholder may read it.",
 )
 def version_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    version = queries.version_for(acting(request), version_id)
     return version_out(request, version)
 
 
@@ -168,11 +170,12 @@ def version_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
     "version in discussion changes; an approved or issued one answers 422. " + DRAFTER,
 )
 def version_edit(request: HttpRequest, version_id: int, payload: VersionIn) -> dict[str, Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
     # PATCH: what is not sent keeps its value (the service takes the whole set).
     values = {field: getattr(version, field) for field in VERSION_FIELDS}
     values.update(payload.dict(exclude_none=True))
-    services.version_update(actor=acting(request), version=version, **values)
+    services.version_update(actor=membership, version=version, **values)
     return version_out(request, version)
 
 
@@ -187,9 +190,10 @@ def version_edit(request: HttpRequest, version_id: int, payload: VersionIn) -> d
     "they count from; a step recorded in the case (`action`) needs a deadline. " + DRAFTER,
 )
 def step_add(request: HttpRequest, version_id: int, payload: StepIn) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
     step = services.step_save(
-        actor=acting(request),
+        actor=membership,
         version=version,
         **payload.dict(exclude={"deadlines"}),
         deadlines=_deadlines(payload),
@@ -204,9 +208,10 @@ def step_add(request: HttpRequest, version_id: int, payload: StepIn) -> HttpStat
     description="The whole step, its deadlines included (they replace the old ones). " + DRAFTER,
 )
 def step_edit(request: HttpRequest, step_id: int, payload: StepIn) -> Step:
-    step = queries.step_for(membership_of(request), step_id)
+    membership = acting(request)
+    step = queries.step_for(membership, step_id)
     services.step_save(
-        actor=acting(request),
+        actor=membership,
         version=step.version,
         step=step,
         **payload.dict(exclude={"deadlines"}),
@@ -222,8 +227,9 @@ def step_edit(request: HttpRequest, step_id: int, payload: StepIn) -> Step:
     description="The steps after it move up. " + DRAFTER,
 )
 def step_remove(request: HttpRequest, step_id: int) -> HttpStatus[None]:
-    step = queries.step_for(membership_of(request), step_id)
-    services.step_delete(actor=acting(request), step=step)
+    membership = acting(request)
+    step = queries.step_for(membership, step_id)
+    services.step_delete(actor=membership, step=step)
     return HttpStatus(204, None)
 
 
@@ -235,8 +241,9 @@ def step_remove(request: HttpRequest, step_id: int) -> HttpStatus[None]:
     "it last. " + DRAFTER,
 )
 def step_move(request: HttpRequest, step_id: int, payload: MoveIn) -> Step:
-    step = queries.step_for(membership_of(request), step_id)
-    services.step_move(actor=acting(request), step=step, position=payload.position)
+    membership = acting(request)
+    step = queries.step_for(membership, step_id)
+    services.step_move(actor=membership, step=step, position=payload.position)
     return _step_answer(step)
 
 
@@ -251,8 +258,8 @@ def step_move(request: HttpRequest, step_id: int, payload: MoveIn) -> Step:
     "that serves the kelurahan, with the contact person agreed with it. " + DRAFTER,
 )
 def pathway_add(request: HttpRequest, version_id: int, payload: PathwayEntryIn) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
     actor = acting(request)
+    version = queries.version_for(actor, version_id)
     # A reader who may not draft is refused before the provider id is looked at, so the
     # answer does not depend on what the directory holds.
     if not queries.may_draft(actor, version.mechanism):
@@ -279,8 +286,9 @@ def pathway_add(request: HttpRequest, version_id: int, payload: PathwayEntryIn) 
     description=DRAFTER,
 )
 def pathway_remove(request: HttpRequest, entry_id: int) -> HttpStatus[None]:
-    entry = queries.pathway_entry_for(membership_of(request), entry_id)
-    services.pathway_entry_remove(actor=acting(request), entry=entry)
+    membership = acting(request)
+    entry = queries.pathway_entry_for(membership, entry_id)
+    services.pathway_entry_remove(actor=membership, entry=entry)
     return HttpStatus(204, None)
 
 
@@ -291,9 +299,10 @@ def pathway_remove(request: HttpRequest, entry_id: int) -> HttpStatus[None]:
     description="A party (Lurah, LBK-KK, LPMK, RT/RW …) and what it does. " + DRAFTER,
 )
 def duty_add(request: HttpRequest, version_id: int, payload: DutyIn) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
     duty = services.duty_save(
-        actor=acting(request), version=version, party=payload.party, duties=payload.duties
+        actor=membership, version=version, party=payload.party, duties=payload.duties
     )
     return HttpStatus(201, duty)
 
@@ -305,9 +314,10 @@ def duty_add(request: HttpRequest, version_id: int, payload: DutyIn) -> HttpStat
     description=DRAFTER,
 )
 def duty_edit(request: HttpRequest, duty_id: int, payload: DutyIn) -> Any:
-    duty = queries.duty_for(membership_of(request), duty_id)
+    membership = acting(request)
+    duty = queries.duty_for(membership, duty_id)
     return services.duty_save(
-        actor=acting(request),
+        actor=membership,
         version=duty.version,
         duty=duty,
         party=payload.party,
@@ -322,6 +332,7 @@ def duty_edit(request: HttpRequest, duty_id: int, payload: DutyIn) -> Any:
     description=DRAFTER,
 )
 def duty_remove(request: HttpRequest, duty_id: int) -> HttpStatus[None]:
-    duty = queries.duty_for(membership_of(request), duty_id)
-    services.duty_delete(actor=acting(request), duty=duty)
+    membership = acting(request)
+    duty = queries.duty_for(membership, duty_id)
+    services.duty_delete(actor=membership, duty=duty)
     return HttpStatus(204, None)

@@ -11,10 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
 
+from sipakatau.accounts.access import acting
+
 from .. import diff, queries, services
 from ..codes import Status
 from ..models import Decree, MechanismVersion
-from .common import acting, base_url, decree_of, decree_out, membership_of, router, version_out
+from .common import base_url, decree_out, router, version_out
 from .schemas import (
     CodeOut,
     CodesOut,
@@ -31,8 +33,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _issued_decree(request: HttpRequest, version_id: int) -> tuple[MechanismVersion, Decree]:
-    version = queries.version_for(membership_of(request), version_id)
-    decree = decree_of(version)
+    version = queries.version_for(acting(request), version_id)
+    decree = queries.decree_of(version)
     if decree is None:
         raise Http404  # not issued (yet): there is no decree to show
     return version, decree
@@ -55,8 +57,9 @@ def _filename(decree: Decree, extension: str) -> str:
 def version_transition(
     request: HttpRequest, version_id: int, payload: TransitionIn
 ) -> dict[str, Any]:
-    version = queries.version_for(membership_of(request), version_id)
-    version = services.version_transition(actor=acting(request), version=version, to=payload.to)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
+    version = services.version_transition(actor=membership, version=version, to=payload.to)
     return version_out(request, version)
 
 
@@ -69,8 +72,9 @@ def version_transition(
     "approved version already open, this answers 422. Kelurahan officers only.",
 )
 def version_new(request: HttpRequest, version_id: int) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
-    new = services.version_new(actor=acting(request), based_on=version)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
+    new = services.version_new(actor=membership, based_on=version)
     return HttpStatus(201, version_out(request, new))
 
 
@@ -84,7 +88,7 @@ def version_new(request: HttpRequest, version_id: int) -> HttpStatus[Any]:
     "was based on (else the one numbered before it). Every stakeholder may read it.",
 )
 def version_diff(request: HttpRequest, version_id: int, other: int | None = None) -> dict[str, Any]:
-    membership = membership_of(request)
+    membership = acting(request)
     version = queries.version_for(membership, version_id)
     if other is None:
         previous = queries.previous_version(version)
@@ -124,9 +128,10 @@ def version_diff(request: HttpRequest, version_id: int, other: int | None = None
     "signatory) may; a version that is not approved answers 422.",
 )
 def decree_issue(request: HttpRequest, version_id: int, payload: IssueIn) -> HttpStatus[Any]:
-    version = queries.version_for(membership_of(request), version_id)
+    membership = acting(request)
+    version = queries.version_for(membership, version_id)
     decree = services.decree_issue(
-        actor=acting(request),
+        actor=membership,
         version=version,
         issued_on=payload.issued_on,
         signer_name=payload.signer_name,

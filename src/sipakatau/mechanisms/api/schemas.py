@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from sipakatau.accounts.access import acting
+
 from .. import queries
 from ..codes import Status
 from ..models import Comment, Mechanism, MechanismVersion, Meeting
@@ -62,11 +64,11 @@ class MechanismOut(MechanismListItemOut):
 
     @staticmethod
     def resolve_may_draft(obj: Mechanism, context: dict[str, Any]) -> bool:
-        return queries.may_draft(getattr(context["request"], "membership", None), obj)
+        return queries.may_draft(acting(context["request"]), obj)
 
     @staticmethod
     def resolve_may_sign(obj: Mechanism, context: dict[str, Any]) -> bool:
-        return queries.may_sign(getattr(context["request"], "membership", None), obj)
+        return queries.may_sign(acting(context["request"]), obj)
 
 
 class MechanismStartIn(Schema):
@@ -304,7 +306,7 @@ class CommentOut(ReplyOut):
 
     @staticmethod
     def resolve_replies(obj: Comment) -> list[Comment]:
-        # Only a top-level comment carries its answers (prefetched by comments_for).
+        # Only a top-level comment carries its answers (prefetched by comments_of).
         return list(obj.replies.all()) if obj.reply_to_id is None else []
 
 

@@ -1,28 +1,13 @@
-"""What every write of the mechanisms shares: the audit line and the checks."""
-
-from collections.abc import Iterable
+"""What every write of the mechanisms shares: the checks and the cleaning of text."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.services import actor_of
-from sipakatau.audit.services import audit_record
 
 from .. import queries
 from ..codes import EDITABLE
 from ..models import Mechanism, MechanismVersion
-
-
-def audit(actor: Membership, action: str, obj: Model, fields: Iterable[str] = ()) -> None:
-    audit_record(
-        action=action,
-        actor=actor_of(actor),
-        object_type=f"mechanisms.{obj._meta.model_name}",
-        object_id=obj.pk,
-        fields=list(fields),
-    )
 
 
 def require_drafter(actor: Membership, mechanism: Mechanism) -> None:

@@ -10,12 +10,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 
 from ..codes import DeadlineUnit, Responsible, RiskLevel, TrackedAction, Trigger
 from ..models import Duty, MechanismVersion, PathwayEntry, Step, StepDeadline
-from .common import audit, clean_text, require_drafter, require_editable
+from .common import clean_text, require_drafter, require_editable
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def step_save(
         )
         if position is not None:
             _move(version, step, position)
-        audit(actor, action_name, step, [*values, "deadlines"])
+        audit.log(actor, action_name, step, fields=[*values, "deadlines"])
         version.save(update_fields=["updated_at"])
     return step
 
@@ -135,7 +136,7 @@ def step_move(*, actor: Membership, step: Step, position: int) -> Step:
     with transaction.atomic():
         require_editable(version)
         _move(version, step, position)
-        audit(actor, "mechanism_step.moved", step, ["position"])
+        audit.log(actor, "mechanism_step.moved", step, fields=["position"])
     return step
 
 
@@ -144,7 +145,7 @@ def step_delete(*, actor: Membership, step: Step) -> None:
     require_drafter(actor, version.mechanism)
     with transaction.atomic():
         require_editable(version)
-        audit(actor, "mechanism_step.deleted", step, ["title"])
+        audit.log(actor, "mechanism_step.deleted", step, fields=["title"])
         step.delete()
         remaining = list(version.steps.order_by("position"))
         for index, s in enumerate(remaining, start=1):
@@ -181,7 +182,12 @@ def pathway_entry_add(
             provider=provider,
             contact=clean_text(contact, "contact", required=False, limit=200),
         )
-        audit(actor, "mechanism_pathway.created", entry, ["service_type", "provider", "contact"])
+        audit.log(
+            actor,
+            "mechanism_pathway.created",
+            entry,
+            fields=["service_type", "provider", "contact"],
+        )
     return entry
 
 
@@ -190,7 +196,7 @@ def pathway_entry_remove(*, actor: Membership, entry: PathwayEntry) -> None:
     require_drafter(actor, version.mechanism)
     with transaction.atomic():
         require_editable(version)
-        audit(actor, "mechanism_pathway.deleted", entry, ["service_type", "provider"])
+        audit.log(actor, "mechanism_pathway.deleted", entry, fields=["service_type", "provider"])
         entry.delete()
 
 
@@ -218,7 +224,7 @@ def duty_save(
             duty.party, duty.duties = party, text
             duty.save(update_fields=["party", "duties"])
             action = "mechanism_duty.updated"
-        audit(actor, action, duty, ["party", "duties"])
+        audit.log(actor, action, duty, fields=["party", "duties"])
     return duty
 
 
@@ -227,5 +233,5 @@ def duty_delete(*, actor: Membership, duty: Duty) -> None:
     require_drafter(actor, version.mechanism)
     with transaction.atomic():
         require_editable(version)
-        audit(actor, "mechanism_duty.deleted", duty, ["party"])
+        audit.log(actor, "mechanism_duty.deleted", duty, fields=["party"])
         duty.delete()

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
 
 from ..codes import EDITABLE, CommentStatus, Gender, Section, Status
 from ..models import Attendee, Comment, MechanismVersion, Meeting, Step
-from .common import audit, clean_text, require_drafter, require_stakeholder
+from .common import clean_text, require_drafter, require_stakeholder
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def comment_add(
         if reply_to is not None and reply_to.status == CommentStatus.OPEN:
             reply_to.status = CommentStatus.ANSWERED
             reply_to.save(update_fields=["status"])
-        audit(actor, "mechanism_comment.created", comment, ["section", "step", "text"])
+        audit.log(actor, "mechanism_comment.created", comment, fields=["section", "step", "text"])
     return comment
 
 
@@ -85,7 +86,7 @@ def comment_resolve(*, actor: Membership, comment: Comment) -> Comment:
         comment.resolved_by = actor.user
         comment.resolved_at = timezone.now()
         comment.save(update_fields=["status", "resolved_by", "resolved_at"])
-        audit(actor, "mechanism_comment.resolved", comment, ["status"])
+        audit.log(actor, "mechanism_comment.resolved", comment, fields=["status"])
     return comment
 
 
@@ -145,10 +146,10 @@ def meeting_record(
             )
             for p in cleaned
         )
-        audit(
+        audit.log(
             actor,
             "mechanism_meeting.created",
             meeting,
-            ["held_on", "place", "agenda", "minutes", "decisions", "attendees"],
+            fields=["held_on", "place", "agenda", "minutes", "decisions", "attendees"],
         )
     return meeting

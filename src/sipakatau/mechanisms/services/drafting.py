@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.areas.models import Area
+from sipakatau.audit import services as audit
 from sipakatau.directory.queries import providers_for_search
 
 from .. import queries, template
 from ..codes import Status
 from ..models import Duty, Mechanism, MechanismVersion, PathwayEntry, Step, StepDeadline
 from .common import (
-    audit,
     clean_paragraphs,
     clean_text,
     require_drafter,
@@ -99,8 +99,10 @@ def mechanism_start(
                 created_by=actor.user,
             )
             _from_template(version, area)
-            audit(actor, "mechanism.created", mechanism, ["area", "number_format", "place"])
-            audit(actor, "mechanism_version.created", version, VERSION_FIELDS)
+            audit.log(
+                actor, "mechanism.created", mechanism, fields=["area", "number_format", "place"]
+            )
+            audit.log(actor, "mechanism_version.created", version, fields=VERSION_FIELDS)
     except IntegrityError:
         # Two officers pressed "start" at the same moment: the first one's draft stands.
         raise ValidationError(
@@ -132,7 +134,7 @@ def mechanism_settings_update(
         mechanism.number_format = number_format
         mechanism.place = clean_text(place, "place", limit=100)
         mechanism.save(update_fields=["number_format", "place"])
-        audit(actor, "mechanism.updated", mechanism, ["number_format", "place"])
+        audit.log(actor, "mechanism.updated", mechanism, fields=["number_format", "place"])
     return mechanism
 
 
@@ -177,7 +179,7 @@ def version_new(*, actor: Membership, based_on: MechanismVersion) -> MechanismVe
             Duty(version=version, position=d.position, party=d.party, duties=d.duties)
             for d in based_on.duties.all()
         )
-        audit(actor, "mechanism_version.created", version, VERSION_FIELDS)
+        audit.log(actor, "mechanism_version.created", version, fields=VERSION_FIELDS)
     return version
 
 
@@ -213,5 +215,5 @@ def version_update(
         for field, value in values.items():
             setattr(version, field, value)
         version.save(update_fields=[*values, "updated_at"])
-        audit(actor, "mechanism_version.updated", version, changed)
+        audit.log(actor, "mechanism_version.updated", version, fields=changed)
     return version

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
 
 from ..codes import TRANSITIONS, CommentStatus, Status
 from ..models import Decree, Mechanism, MechanismVersion
-from .common import audit, clean_text, require_drafter, require_signatory
+from .common import clean_text, require_drafter, require_signatory
 
 # Who may move a version: the drafter opens and closes the discussion; approving, and
 # sending an approved version back, is the Lurah's (the signatory's) decision.
@@ -72,7 +73,7 @@ def version_transition(
             version.approved_at = None
         version.status = to
         version.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-        audit(actor, f"mechanism_version.{to}", version, ["status"])
+        audit.log(actor, f"mechanism_version.{to}", version, fields=["status"])
     return version
 
 
@@ -138,16 +139,16 @@ def decree_issue(
             previous.status = Status.SUPERSEDED
             previous.superseded_at = now
             previous.save(update_fields=["status", "superseded_at", "updated_at"])
-            audit(actor, "mechanism_version.superseded", previous, ["status"])
+            audit.log(actor, "mechanism_version.superseded", previous, fields=["status"])
         version.status = Status.ISSUED
         version.activated_at = now
         version.save(update_fields=["status", "activated_at", "updated_at"])
         decree.save()
-        audit(
+        audit.log(
             actor,
             "decree.issued",
             decree,
-            ["number", "issued_on", "signer_name", "signer_nip", "pdf_sha256"],
+            fields=["number", "issued_on", "signer_name", "signer_nip", "pdf_sha256"],
         )
-        audit(actor, "mechanism_version.issued", version, ["status", "activated_at"])
+        audit.log(actor, "mechanism_version.issued", version, fields=["status", "activated_at"])
     return decree

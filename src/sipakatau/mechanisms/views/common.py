@@ -1,15 +1,13 @@
-"""What the mechanism pages share: the acting membership, the way back to a version, and
-the guard that makes a form sent twice (a double tap on a slow phone) do its work once."""
+"""What the mechanism pages share: the way back to a version, and the guard that makes
+a form sent twice (a double tap on a slow phone) do its work once."""
 
 from collections.abc import Callable
-from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from sipakatau.accounts.models import Membership
 from sipakatau.lib.forms import apply_service_errors
 
 from ..models import MechanismVersion
@@ -19,16 +17,6 @@ from ..models import MechanismVersion
 # meeting), so without this a double tap would add it twice.
 SESSION_KEY = "mechanisms_forms_done"
 KEEP = 50
-
-
-def membership_of(request: HttpRequest) -> Membership | None:
-    return cast("Membership | None", getattr(request, "membership", None))
-
-
-def acting(request: HttpRequest) -> Membership:
-    membership = membership_of(request)
-    assert membership is not None  # the scoped read answered 404 otherwise
-    return membership
 
 
 def to_version(version: MechanismVersion | int, anchor: str = "") -> HttpResponse:

@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from sipakatau.accounts.models import Membership
+
 from .. import queries
 from ..codes import EDITABLE, CommentStatus, Section, Status
 from ..diff import deadline_lines
 from ..documents import flow_diagram_svg
 from ..forms import CommentForm
 from ..models import Comment, MechanismVersion, Step
-from .common import membership_of
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,15 @@ def _threads(comments: list[Comment]) -> tuple[dict[str, list[Comment]], dict[in
 
 
 def version_page(
-    request: HttpRequest, version: MechanismVersion, *, comment_form: CommentForm | None = None
+    request: HttpRequest,
+    membership: Membership,
+    version: MechanismVersion,
+    *,
+    comment_form: CommentForm | None = None,
 ) -> HttpResponse:
-    membership = membership_of(request)
     full = queries.version_in_full(version)
     mechanism = full.mechanism
-    comments = list(queries.comments_for(full))
+    comments = list(queries.comments_of(full))
     by_section, by_step = _threads(comments)
     steps = list(full.steps.all())
     rows = [StepRow(s, deadline_lines(s), by_step.get(s.pk, [])) for s in steps]
@@ -97,7 +101,7 @@ def version_page(
         "steps": rows,
         "threads": by_section,
         "flow_svg": _flow_svg(full),
-        "meetings": list(queries.meetings_for(full)),
+        "meetings": list(queries.meetings_of(full)),
         "decree": decree,
         "open_count": open_count,
         "editable": editable,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import show_refusal
 
@@ -17,16 +18,15 @@ from .. import queries, services
 from ..codes import Section, Status
 from ..forms import AttendeeFormSet, CommentForm, MeetingForm
 from ..models import Comment
-from .common import acting, membership_of, save_once, to_version
+from .common import save_once, to_version
 from .detail import version_page
 
 
 @staff_view()
 @require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """A comment on a section or a step, or an answer (``reply_to``). When the text is
     missing the version page comes back with the message next to the form."""
-    membership = membership_of(request)
     version = queries.version_for(membership, pk)
     form = CommentForm(request.POST, steps=version.steps.all())
     if form.is_valid():
@@ -37,7 +37,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save() -> HttpResponse:
             comment = services.comment_add(
-                actor=acting(request),
+                actor=membership,
                 version=version,
                 text=data["text"],
                 section=data["section"],
@@ -52,17 +52,17 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
         if (done := save_once(request, form, version, save)) is not None:
             return done
-    response = version_page(request, version, comment_form=form)
+    response = version_page(request, membership, version, comment_form=form)
     response.status_code = 400
     return response
 
 
 @staff_view()
 @require_POST
-def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = queries.comment_for(membership_of(request), pk)
+def comment_resolve(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    comment = queries.comment_for(membership, pk)
     try:
-        services.comment_resolve(actor=acting(request), comment=comment)
+        services.comment_resolve(actor=membership, comment=comment)
         messages.success(request, _("The comment is marked resolved."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -79,9 +79,9 @@ def _more_rows(data: Any, prefix: str, extra: int = 10) -> Any:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    if not queries.may_draft(membership_of(request), version.mechanism):
+def meeting_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    if not queries.may_draft(membership, version.mechanism):
         raise PermissionDenied
     if version.status == Status.SUPERSEDED:
         messages.error(
@@ -100,7 +100,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save() -> HttpResponse:
             meeting = services.meeting_record(
-                actor=acting(request),
+                actor=membership,
                 version=version,
                 held_on=values["held_on"],
                 place=values["place"],
@@ -120,8 +120,8 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.meeting_for(membership_of(request), pk)
+def meeting_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    meeting = queries.meeting_for(membership, pk)
     people = list(meeting.attendees.all())
     context = {
         "meeting": meeting,

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 
 from .. import documents, queries
 from ..codes import Status
 from ..models import Decree, MechanismVersion
-from .common import membership_of
 
 MAX_UPLOAD = 10 * 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -58,10 +58,10 @@ def _issued_decree(version: MechanismVersion) -> Decree:
 
 @staff_view()
 @require_GET
-def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def decree_preview(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The draft as it would be issued, whatever its status: no number, no QR code, and
     marked "DRAF — belum berlaku" on every page."""
-    version = queries.version_for(membership_of(request), pk)
+    version = queries.version_for(membership, pk)
     pdf = documents.decree_pdf(version=version, decree=None, verify_url="")
     return _document(
         pdf, "application/pdf", _file_name(version, "Draf-SK-Lurah", "pdf"), inline=True
@@ -70,18 +70,18 @@ def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def decree_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """The PDF exactly as issued: never re-rendered, so its SHA-256 stays the one the
     verification page confirms."""
-    version = queries.version_for(membership_of(request), pk)
+    version = queries.version_for(membership, pk)
     decree = _issued_decree(version)
     return _document(bytes(decree.pdf), "application/pdf", _file_name(version, "SK-Lurah", "pdf"))
 
 
 @staff_view()
 @require_GET
-def decree_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
+def decree_docx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
     if version.status not in (Status.ISSUED, Status.SUPERSEDED):
         raise Http404
     decree = _issued_decree(version)
@@ -95,16 +95,16 @@ def decree_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def meeting_attendance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.meeting_for(membership_of(request), pk)
+def meeting_attendance_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    meeting = queries.meeting_for(membership, pk)
     name = f"Daftar-hadir-{meeting.held_on:%Y-%m-%d}-{meeting.pk}.pdf"
     return _document(documents.meeting_attendance_pdf(meeting), "application/pdf", name)
 
 
 @staff_view()
 @require_GET
-def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = queries.meeting_for(membership_of(request), pk)
+def meeting_minutes_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    meeting = queries.meeting_for(membership, pk)
     name = f"Notulen-{meeting.held_on:%Y-%m-%d}-{meeting.pk}.pdf"
     return _document(documents.meeting_minutes_pdf(meeting), "application/pdf", name)
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sipakatau.accounts.models import Role
+from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
@@ -26,7 +26,7 @@ from .. import queries, services
 from ..codes import EDITABLE
 from ..forms import DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
 from ..models import Duty, MechanismVersion, Step
-from .common import acting, membership_of, save_once, to_version
+from .common import save_once, to_version
 from .detail import version_page
 
 
@@ -39,8 +39,7 @@ def _form_page(request: HttpRequest, version: Any, form: Form, **extra: Any) -> 
 
 @staff_view(*TAKE_PART_IN_MECHANISMS)
 @require_GET
-def mechanism_list(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request)
+def mechanism_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     rows = queries.mechanism_rows(membership)
     area = queries.kelurahan_to_start(membership)
     form = StartForm(initial=StartForm.initial_for(area.name)) if area else None
@@ -50,15 +49,12 @@ def mechanism_list(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Role.VILLAGE_OFFICER)
 @require_POST
-def mechanism_start(request: HttpRequest) -> HttpResponse:
-    membership = membership_of(request)
+def mechanism_start(request: HttpRequest, membership: Membership) -> HttpResponse:
     area = queries.kelurahan_to_start(membership)
     form = StartForm(request.POST)
     if area is not None and form.is_valid():
         try:
-            version = services.mechanism_start(
-                actor=acting(request), area=area, **form.cleaned_data
-            )
+            version = services.mechanism_start(actor=membership, area=area, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -73,8 +69,7 @@ def mechanism_start(request: HttpRequest) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_of(request)
+def mechanism_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     mechanism = queries.mechanism_for(membership, pk)
     versions = queries.versions_of(mechanism)
     latest_issued = next((v for v in versions if v.status == "issued"), None)
@@ -90,15 +85,14 @@ def mechanism_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def mechanism_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_of(request)
+def mechanism_settings(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     mechanism = queries.mechanism_for(membership, pk)
     initial = {"number_format": mechanism.number_format, "place": mechanism.place}
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.mechanism_settings_update(
-                actor=acting(request), mechanism=mechanism, **form.cleaned_data
+                actor=membership, mechanism=mechanism, **form.cleaned_data
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -121,15 +115,17 @@ def mechanism_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    return version_page(request, version)
+def version_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    return version_page(request, membership, version)
 
 
-def _not_editable(request: HttpRequest, version: MechanismVersion) -> HttpResponse | None:
+def _not_editable(
+    request: HttpRequest, membership: Membership, version: MechanismVersion
+) -> HttpResponse | None:
     """A form page the member could never send is refused before it is shown: 403 for
     whoever does not draft, and back to the version once it is approved or issued."""
-    if not queries.may_draft(membership_of(request), version.mechanism):
+    if not queries.may_draft(membership, version.mechanism):
         raise PermissionDenied
     if version.status not in EDITABLE:
         messages.error(request, _("This version can no longer be changed."))
@@ -139,14 +135,14 @@ def _not_editable(request: HttpRequest, version: MechanismVersion) -> HttpRespon
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    if (refused := _not_editable(request, version)) is not None:
+def version_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     form = VersionForm(request.POST or None, initial=VersionForm.initial_for(version))
     if request.method == "POST" and form.is_valid():
         try:
-            services.version_update(actor=acting(request), version=version, **form.values())
+            services.version_update(actor=membership, version=version, **form.values())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -155,8 +151,10 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, version, form, title=_("Change the text of the decree"))
 
 
-def _save_step(request: HttpRequest, version: MechanismVersion, step: Step | None) -> HttpResponse:
-    if (refused := _not_editable(request, version)) is not None:
+def _save_step(
+    request: HttpRequest, membership: Membership, version: MechanismVersion, step: Step | None
+) -> HttpResponse:
+    if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     initial = StepForm.initial_for(step) if step else {}
     form = StepForm(request.POST or None, initial=initial)
@@ -164,7 +162,7 @@ def _save_step(request: HttpRequest, version: MechanismVersion, step: Step | Non
 
         def save() -> HttpResponse:
             saved = services.step_save(
-                actor=acting(request), version=version, step=step, **form.values()
+                actor=membership, version=version, step=step, **form.values()
             )
             messages.success(request, _("The step was saved."))
             return to_version(version, f"step-{saved.pk}")
@@ -177,24 +175,24 @@ def _save_step(request: HttpRequest, version: MechanismVersion, step: Step | Non
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    return _save_step(request, version, None)
+def step_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    return _save_step(request, membership, version, None)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    step = queries.step_for(membership_of(request), pk)
-    return _save_step(request, step.version, step)
+def step_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    step = queries.step_for(membership, pk)
+    return _save_step(request, membership, step.version, step)
 
 
 @staff_view()
 @require_POST
-def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    step = queries.step_for(membership_of(request), pk)
+def step_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    step = queries.step_for(membership, pk)
     try:
-        services.step_delete(actor=acting(request), step=step)
+        services.step_delete(actor=membership, step=step)
         messages.success(request, _("The step was removed."))
     except ValidationError as error:
         show_refusal(request, error)
@@ -206,9 +204,9 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    if (refused := _not_editable(request, version)) is not None:
+def pathway_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     providers = providers_for_search(area=version.mechanism.area)
     form = PathwayForm(request.POST or None, providers=providers)
@@ -217,7 +215,7 @@ def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save() -> HttpResponse:
             services.pathway_entry_add(
-                actor=acting(request),
+                actor=membership,
                 version=version,
                 service_type=data["service_type"],
                 provider=data["provider"],
@@ -233,18 +231,20 @@ def pathway_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def pathway_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = queries.pathway_entry_for(membership_of(request), pk)
+def pathway_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    entry = queries.pathway_entry_for(membership, pk)
     try:
-        services.pathway_entry_remove(actor=acting(request), entry=entry)
+        services.pathway_entry_remove(actor=membership, entry=entry)
         messages.success(request, _("The provider was removed from the pathway."))
     except ValidationError as error:
         show_refusal(request, error)
     return to_version(entry.version_id, "pathway")
 
 
-def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | None) -> HttpResponse:
-    if (refused := _not_editable(request, version)) is not None:
+def _save_duty(
+    request: HttpRequest, membership: Membership, version: MechanismVersion, duty: Duty | None
+) -> HttpResponse:
+    if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     initial = {"party": duty.party, "duties": duty.duties} if duty else {}
     form = DutyForm(request.POST or None, initial=initial)
@@ -253,7 +253,7 @@ def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | Non
 
         def save() -> HttpResponse:
             services.duty_save(
-                actor=acting(request),
+                actor=membership,
                 version=version,
                 duty=duty,
                 party=data["party"],
@@ -270,24 +270,24 @@ def _save_duty(request: HttpRequest, version: MechanismVersion, duty: Duty | Non
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
-    return _save_duty(request, version, None)
+def duty_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
+    return _save_duty(request, membership, version, None)
 
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    duty = queries.duty_for(membership_of(request), pk)
-    return _save_duty(request, duty.version, duty)
+def duty_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    duty = queries.duty_for(membership, pk)
+    return _save_duty(request, membership, duty.version, duty)
 
 
 @staff_view()
 @require_POST
-def duty_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    duty = queries.duty_for(membership_of(request), pk)
+def duty_delete(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    duty = queries.duty_for(membership, pk)
     try:
-        services.duty_delete(actor=acting(request), duty=duty)
+        services.duty_delete(actor=membership, duty=duty)
         messages.success(request, _("The party was removed."))
     except ValidationError as error:
         show_refusal(request, error)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import diff, queries, services
 from ..codes import Section, Status
 from ..forms import DecreeForm
-from .common import acting, membership_of, to_version
+from .common import to_version
 
 DONE = {
     Status.DRAFT: gettext_lazy("The version is back to draft."),
@@ -30,11 +31,11 @@ DONE = {
 
 @staff_view()
 @require_POST
-def version_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    version = queries.version_for(membership_of(request), pk)
+def version_transition(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    version = queries.version_for(membership, pk)
     to = request.POST.get("to", "")
     try:
-        services.version_transition(actor=acting(request), version=version, to=to)
+        services.version_transition(actor=membership, version=version, to=to)
     except ValidationError as error:
         show_refusal(request, error)
     else:
@@ -47,10 +48,10 @@ def version_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_POST
-def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    based_on = queries.version_for(membership_of(request), pk)
+def version_new(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    based_on = queries.version_for(membership, pk)
     try:
-        version = services.version_new(actor=acting(request), based_on=based_on)
+        version = services.version_new(actor=membership, based_on=based_on)
     except ValidationError as error:
         show_refusal(request, error)
         return to_version(based_on)
@@ -64,8 +65,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_GET
-def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_of(request)
+def version_diff(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     version = queries.version_for(membership, pk)
     other_pk = request.GET.get("dengan", "")
     if other_pk:
@@ -98,8 +98,7 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view()
 @require_http_methods(["GET", "POST"])
-def decree_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = membership_of(request)
+def decree_issue(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     version = queries.version_for(membership, pk)
     if not queries.may_sign(membership, version.mechanism):
         raise PermissionDenied
@@ -108,7 +107,7 @@ def decree_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if version.status != Status.APPROVED:
         messages.error(request, _("Only an approved version can be issued."))
         return to_version(version)
-    user = acting(request).user
+    user = membership.user
     initial = DecreeForm.initial_for(
         full_name=user.get_full_name(),
         kelurahan=version.mechanism.area.name,
@@ -118,7 +117,7 @@ def decree_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             decree = services.decree_issue(
-                actor=acting(request),
+                actor=membership,
                 version=version,
                 base_url=settings.SIPAKATAU_BASE_URL or request.build_absolute_uri("/"),
                 **form.cleaned_data,

@@ -16,5 +16,8 @@ HOME_LIMIT = 5
 
 @register.simple_tag
 def urgent_public_reports(membership: Membership | None) -> list[PublicReport]:
-    """The acting membership's urgent reports still waiting (none for other roles)."""
+    """The acting membership's urgent reports still waiting (none for other roles, none
+    on the home page of someone without an active membership)."""
+    if membership is None:
+        return []
     return list(urgent_reports_waiting(membership)[:HOME_LIMIT])

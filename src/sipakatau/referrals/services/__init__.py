@@ -9,7 +9,7 @@ notifications in that transaction (register number, link, unit name and due time
 
 Import the service you need from its module:
 
-- ``creating``: the form's need items, the preview, the deadline, making a referral
+- ``creating``: the preview, the deadline, making a referral
 - ``answering``: the recipient's answers (accept, decline, start, complete)
 - ``ending``: cancelling, and withdrawing what rested on a withdrawn consent
 - ``escalation``: telling both sides about an unanswered referral past its deadline

@@ -1,5 +1,5 @@
-"""What every referral service shares: who may act, who is told, the audit event, and
-the one step of the state machine that changes a status."""
+"""What every referral service shares: who may act, who is told, and the one step of
+the state machine that changes a status (with its audit event)."""
 
 from collections.abc import Iterable
 
@@ -10,11 +10,10 @@ from django.urls import reverse
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from sipakatau.accounts.permissions import ANSWER_REFERRAL
-from sipakatau.audit.services import Actor, audit_record
+from sipakatau.audit import services as audit
 from sipakatau.cases.codes import ConsentPurpose
 from sipakatau.cases.models import Case
 from sipakatau.cases.services.care import has_consent
-from sipakatau.cases.services.common import record
 from sipakatau.directory.models import Provider
 from sipakatau.notifications.services import notify
 
@@ -93,19 +92,6 @@ def tell(users: Iterable[AbstractBaseUser], template: str, referral: Referral, u
     )
 
 
-def audit(actor: Membership | None, action: str, referral: Referral, fields: list[str]) -> None:
-    if actor is None:
-        audit_record(
-            action=action,
-            actor=Actor(label="system"),
-            object_type="referrals.referral",
-            object_id=referral.pk,
-            fields=fields,
-        )
-    else:
-        record(actor, action, referral, fields)
-
-
 def require_sender(actor: Membership, referral: Referral) -> None:
     """A caseworker or coordinator of the unit whose case it is."""
     if not may_refer(actor, referral.case):
@@ -119,7 +105,7 @@ def require_answerer(actor: Membership, referral: Referral) -> None:
 
 
 def move(
-    actor: Membership | None,
+    actor: Membership,
     referral: Referral,
     action: str,
     allowed_from: Iterable[str],
@@ -137,4 +123,4 @@ def move(
         setattr(referral, field, value)
     fields = list(changes)
     referral.save(update_fields=[*fields, "updated_at"])
-    audit(actor, action, referral, fields)
+    audit.log(actor, action, referral, fields=fields)

@@ -1,5 +1,5 @@
-"""Making a referral: what the form offers, the preview of exactly what the recipient
-will read, the answer deadline, and sending it."""
+"""Making a referral: the preview of exactly what the recipient will read, the answer
+deadline, and sending it. What the form offers is read in ``queries.need_items_for``."""
 
 import logging
 from collections.abc import Iterable
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, Organisation
+from sipakatau.audit import services as audit
 from sipakatau.cases.codes import ConsentPurpose, NeedDomain, PartyRole
 from sipakatau.cases.models import Case, CaseParty, Consent, Status
 from sipakatau.cases.services.common import unit_zone
@@ -21,11 +22,10 @@ from sipakatau.directory.models import Provider
 
 from ..codes import NEED_OF_SERVICE, SharedField, Urgency
 from ..models import Referral, ReferralDeadlineRule
-from ..projection import NeedItem, SharedItem, build_projection, needs_offered, projection_items
+from ..projection import SharedItem, build_projection, needs_offered, projection_items
 from ..queries import may_refer
 from .common import (
     agency_people,
-    audit,
     consent_covers,
     coordinators_of,
     recipient_type_of,
@@ -121,21 +121,6 @@ def _clean_needs(
             {"needs": _("Tick the needs this service should know, or do not share needs.")}
         )
     return [domain for domain in offered if domain in chosen]
-
-
-def need_items(case: Case, *, service_type: str = "") -> list[NeedItem]:
-    """What the referral form offers, for a case the caller fetched through its scoped
-    query: each need of the latest assessment, the one the service is for ticked."""
-    suggested = NEED_OF_SERVICE.get(service_type, "")
-    return [
-        NeedItem(
-            code=domain,
-            label=str(NeedDomain(domain).label),
-            text=text,
-            suggested=domain == suggested,
-        )
-        for domain, text in needs_offered(case).items()
-    ]
 
 
 def referral_preview(
@@ -313,11 +298,11 @@ def referral_create(
         due_at=referral_due_at(urgency=urgency, start=now, organisation=case.organisation),
         created_by=actor.user,
     )
-    audit(
+    audit.log(
         actor,
         "referral.created",
         referral,
-        ["provider", "service_type", "urgency", "reason", "consent", *fields],
+        fields=["provider", "service_type", "urgency", "reason", "consent", *fields],
     )
     tell(
         agency_people(referral.recipient_id),
@@ -326,7 +311,9 @@ def referral_create(
         unit_name(case.organisation),
     )
     if not covered:
-        audit(actor, "referral.override", referral, ["override_legal_basis", "override_reason"])
+        audit.log(
+            actor, "referral.override", referral, fields=["override_legal_basis", "override_reason"]
+        )
         tell(
             coordinators_of(case.organisation_id, except_user=actor.user_id),
             "referral_override",

@@ -15,7 +15,7 @@ from ..models import Referral
 from .common import agency_people, move, require_sender, tell, unit_name
 
 
-def _end(actor: Membership | None, referral: Referral, status: str, action: str) -> Referral:
+def _end(actor: Membership, referral: Referral, status: str, action: str) -> Referral:
     # The recipient's copy goes: the purpose has ended (UU 27/2022 PDP Pasal 16 ayat (2))
     # or consent is withdrawn (Pasal 40). The field codes stay, so the record still says
     # what had been shared.
@@ -45,7 +45,7 @@ def referral_cancel(*, actor: Membership, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_withdraw_for_consent(*, consent: Consent, actor: Membership | None = None) -> int:
+def referral_withdraw_for_consent(*, consent: Consent, actor: Membership) -> int:
     """Withdraw the open referrals that rested on ``consent``, or that no longer rest on
     the consent of every victim now that it is withdrawn. A referral made on another
     lawful basis (an override) did not rest on consent and stays."""

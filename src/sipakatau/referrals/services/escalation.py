@@ -8,8 +8,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from sipakatau.audit import services as audit
+
 from ..models import Referral
-from .common import agency_people, audit, coordinators_of, tell, unit_name
+from .common import agency_people, coordinators_of, tell, unit_name
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,6 @@ def referrals_escalate(*, now: datetime | None = None) -> int:
                 unit_name(referral.recipient) or referral.provider.name,
             )
             tell(recipients, "referral_overdue", referral, unit_name(referral.sender))
-            audit(None, "referral.escalated", referral, ["escalated_at"])
+            audit.log(audit.SYSTEM, "referral.escalated", referral, fields=["escalated_at"])
             count += 1
     return count

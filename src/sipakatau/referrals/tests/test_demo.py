@@ -6,7 +6,7 @@ from django.test import override_settings
 from sipakatau.accounts.models import Membership
 from sipakatau.demo.referrals import demo_referrals
 from sipakatau.demo.services import demo_load
-from sipakatau.referrals.queries import referrals_received_by
+from sipakatau.referrals.queries import received_referrals_visible_to
 
 
 @pytest.mark.django_db
@@ -16,6 +16,6 @@ def test_the_demo_refers_the_active_bahagia_case_to_dinsos_once() -> None:
         demo_load()
     assert demo_referrals() == 0
     officer = Membership.objects.get(user__username="dinsos.petugas")
-    (referral,) = referrals_received_by(officer)
+    (referral,) = received_referrals_visible_to(officer)
     assert referral.sender.short_name == "LBK-KK Bahagia"
     assert referral.consent is not None

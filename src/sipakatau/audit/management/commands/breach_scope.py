@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from ...models import AuditEvent
 from ...queries import events_for_breach_scope
-from ...services import audit_record
+from ...services import SYSTEM, log
 
 COLUMNS = ["actor", "organisation", "time", "action", "object_type", "object_id", "fields"]
 
@@ -114,10 +114,11 @@ class Command(BaseCommand):
         else:
             rows, objects = self._write(self.stdout, events.iterator(chunk_size=2000), zone)
         # Looking up who read what is itself a read of the trail worth keeping on record.
-        audit_record(
-            action="audit.breach_scoped",
-            object_type="accounts.user" if options["user"] else "accounts.organisation",
-            object_id=actor_ids[0] if actor_ids else options["organisation"],
+        scoped = "accounts.user" if options["user"] else "accounts.organisation"
+        log(
+            SYSTEM,  # the operator at the command line
+            "audit.breach_scoped",
+            (scoped, actor_ids[0] if actor_ids else options["organisation"]),
             fields=COLUMNS,
         )
         self.stderr.write(

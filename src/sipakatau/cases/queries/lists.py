@@ -1,0 +1,175 @@
+"""Lists of cases and follow-ups, the search, likely duplicates, and the next due action."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from sipakatau.accounts.models import Membership
+from sipakatau.people.queries import people_matching
+
+from ..codes import PartyRole
+from ..models import Case, CaseDeadline, CaseParty, FollowUp, Status
+from .scope import cases_visible_to
+
+
+def _with_next_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
+    open_deadlines = CaseDeadline.objects.filter(met_at__isnull=True).order_by("due_at")
+    return cases.select_related("organisation", "assigned_to").prefetch_related(
+        Prefetch("deadlines", queryset=open_deadlines, to_attr="open_deadlines")
+    )
+
+
+@dataclass
+class CaseFilter:
+    status: str = ""
+    risk_level: str = ""
+    violence_form: str = ""
+    kelurahan_code: str = ""
+    reported_from: date | None = None
+    reported_to: date | None = None
+    mine: bool = False
+    due: str = ""  # "" | "today" | "overdue"
+    search: str = ""
+    # The result of an earlier search (``case_ids_matching``), so that what was searched
+    # for never has to travel in a URL; still limited to the cases the user may see.
+    case_ids: list[int] | None = None
+
+
+def cases_listed(membership: Membership, search: CaseFilter) -> QuerySet[Case]:
+    cases = cases_visible_to(membership)
+    if search.mine:
+        cases = cases.filter(
+            Q(assigned_to_id=membership.user_id) | Q(created_by_id=membership.user_id)
+        )
+    if search.status:
+        cases = cases.filter(status=search.status)
+    if search.risk_level:
+        cases = cases.filter(risk_level=search.risk_level)
+    if search.violence_form:
+        cases = cases.filter(incident__violence_forms__icontains=f'"{search.violence_form}"')
+    if search.kelurahan_code:
+        code = search.kelurahan_code
+        cases = cases.filter(
+            Q(incident__area__code=code) | Q(incident__area__code__startswith=code + ".")
+        )
+    if search.reported_from:
+        cases = cases.filter(reported_at__date__gte=search.reported_from)
+    if search.reported_to:
+        cases = cases.filter(reported_at__date__lte=search.reported_to)
+    if search.due:
+        now = timezone.now()
+        if search.due == "overdue":
+            late = CaseDeadline.objects.filter(
+                case=OuterRef("pk"), met_at__isnull=True, due_at__lt=now
+            )
+        else:
+            end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+            late = CaseDeadline.objects.filter(
+                case=OuterRef("pk"), met_at__isnull=True, due_at__lte=end_of_day
+            )
+        cases = cases.filter(Exists(late)).exclude(status=Status.CLOSED)
+    if search.search:
+        cases = cases.filter(pk__in=case_ids_matching(membership, search.search))
+    if search.case_ids is not None:
+        cases = cases.filter(pk__in=search.case_ids)
+    return _with_next_deadline(cases).order_by("-reported_at")
+
+
+def case_ids_matching(membership: Membership, text: str) -> list[int]:
+    """Search by register number, NIK, phone or name — through the blind indexes only —
+    and only among the cases the user may see."""
+    text = text.strip()
+    visible = cases_visible_to(membership)
+    by_number = list(visible.filter(register_number__iexact=text).values_list("pk", flat=True))
+    digits = "".join(ch for ch in text if ch.isdigit())
+    candidates = people_matching(
+        nik=digits if len(digits) == 16 else None,
+        phone=text if 8 <= len(digits) <= 15 else None,
+        name=text if any(ch.isalpha() for ch in text) else None,
+    )
+    person_ids = [candidate.person.pk for candidate in candidates]
+    by_person = (
+        visible.filter(parties__person_id__in=person_ids).values_list("pk", flat=True).distinct()
+    )
+    return by_number + [pk for pk in by_person if pk not in by_number]
+
+
+@dataclass
+class PossibleDuplicate:
+    case: Case
+    reason: str
+
+
+def possible_duplicates(
+    membership: Membership,
+    *,
+    nik: str | None,
+    name: str | None,
+    birth_year: int | None,
+    kelurahan_code: str | None,
+    exclude_case: Case | None = None,
+) -> list[PossibleDuplicate]:
+    """Cases in the user's own scope with a likely same victim: the exact NIK, or a name
+    that sounds the same with the same birth year and kelurahan. Nothing outside the
+    scope is ever hinted at."""
+    visible = cases_visible_to(membership)
+    if exclude_case is not None:
+        visible = visible.exclude(pk=exclude_case.pk)
+    found: dict[int, PossibleDuplicate] = {}
+    if nik:
+        for candidate in people_matching(nik=nik):
+            for case in visible.filter(
+                parties__person_id=candidate.person.pk, parties__role=PartyRole.VICTIM
+            ):
+                found.setdefault(case.pk, PossibleDuplicate(case, "nik"))
+    if name and birth_year and kelurahan_code:
+        ids = [
+            candidate.person.pk
+            for candidate in people_matching(name=name)
+            if candidate.name_score >= 2
+        ]
+        parties = CaseParty.objects.filter(
+            case__in=visible, person_id__in=ids, role=PartyRole.VICTIM
+        ).select_related("case", "person")
+        for party in parties:
+            person = party.person
+            year = person.birth_date.year if person.birth_date else None
+            if year is None and person.age_estimate is not None:
+                year = timezone.localdate().year - person.age_estimate
+            area = getattr(person, "area", None)
+            same_place = area is not None and (
+                area.code == kelurahan_code or area.code.startswith(kelurahan_code + ".")
+            )
+            if year is not None and abs(year - birth_year) <= 1 and same_place:
+                found.setdefault(party.case_id, PossibleDuplicate(party.case, "name"))
+    return list(found.values())
+
+
+def follow_ups_assigned_to(membership: Membership) -> QuerySet[FollowUp]:
+    """The follow-ups a person must do, in her unit, open ones first."""
+    if not membership.is_active:
+        return FollowUp.objects.none()
+    return (
+        FollowUp.objects.filter(
+            assigned_to_id=membership.user_id, case__organisation_id=membership.organisation_id
+        )
+        .select_related("case")
+        .order_by(F("done_at").asc(nulls_first=True), "due_on", "pk")
+    )
+
+
+def next_deadline(case: Case) -> CaseDeadline | None:
+    deadlines = getattr(case, "open_deadlines", None)
+    if deadlines is None:
+        return case.deadlines.filter(met_at__isnull=True).order_by("due_at").first()
+    return deadlines[0] if deadlines else None
+
+
+def lateness(deadline: CaseDeadline | None, now: datetime | None = None) -> int:
+    """Minutes late (0 when not late)."""
+    if deadline is None:
+        return 0
+    delta = (now or timezone.now()) - deadline.due_at
+    return max(0, int(delta.total_seconds() // 60))

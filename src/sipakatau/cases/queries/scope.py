@@ -1,0 +1,101 @@
+"""Who sees which case, and who may act on it: services call the ``may_<verb>`` predicates
+to refuse, views call the same ones to show a button."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from sipakatau.accounts.models import Membership, Role, User
+from sipakatau.accounts.permissions import (
+    APPROVE_CLOSURE,
+    ASSIGN_CASES,
+    BROWSE_CASES,
+    MANAGE_CASE,
+    REOPEN_CASE,
+    TAKE_CASE,
+)
+
+from ..models import Case, FollowUp, Status
+
+# The statuses from which services can start (again).
+ACTIVATABLE = frozenset({Status.ASSESSED, Status.MONITORING, Status.REOPENED})
+
+
+def cases_visible_to(membership: Membership | None) -> QuerySet[Case]:
+    if membership is None or not membership.is_active:
+        return Case.objects.none()
+    unit = Case.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role in BROWSE_CASES:
+        return unit
+    if membership.role == Role.VOLUNTEER:
+        assigned = FollowUp.objects.filter(case=OuterRef("pk"), assigned_to_id=membership.user_id)
+        return unit.filter(Q(created_by_id=membership.user_id) | Exists(assigned))
+    return Case.objects.none()
+
+
+def case_can_be_browsed(membership: Membership, case: Case) -> bool:
+    """A volunteer sees a case she did not take only through her follow-ups."""
+    return membership.role in BROWSE_CASES or case.created_by_id == membership.user_id
+
+
+def follow_ups_visible_to(membership: Membership, case: Case) -> QuerySet[FollowUp]:
+    """The follow-ups of a case in the membership's scope: all of them for whoever may
+    browse it, else only her own."""
+    follow_ups = case.follow_ups.select_related("assigned_to")
+    if case_can_be_browsed(membership, case):
+        return follow_ups
+    return follow_ups.filter(assigned_to_id=membership.user_id)
+
+
+def unit_workers(case: Case, roles: frozenset[str] | None = None) -> QuerySet[User]:
+    """Active people of the case's unit (for owners, follow-ups and assignment)."""
+    memberships = Membership.objects.filter(
+        organisation_id=case.organisation_id, is_active=True, user__is_active=True
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "full_name", "username"
+    )
+
+
+# --- Who may act on a case --------------------------------------------------------------------
+
+
+def may_act_on(membership: Membership, case: Case, roles: frozenset[str]) -> bool:
+    """The same rule as ``cases_visible_to``, for a write: an active member of the case's
+    unit in one of ``roles``; a volunteer only on the case whose intake she took."""
+    if not membership.is_active or membership.role not in roles:
+        return False
+    if case.organisation_id != membership.organisation_id:
+        return False
+    return membership.role != Role.VOLUNTEER or case.created_by_id == membership.user_id
+
+
+def may_manage(membership: Membership, case: Case) -> bool:
+    return may_act_on(membership, case, MANAGE_CASE)
+
+
+def may_take(membership: Membership, case: Case) -> bool:
+    """A caseworker takes an unassigned case herself."""
+    return may_act_on(membership, case, TAKE_CASE) and case.assigned_to_id is None
+
+
+def may_assign(membership: Membership, case: Case) -> bool:
+    """A coordinator assigns or transfers a case to anyone of the unit."""
+    return may_act_on(membership, case, ASSIGN_CASES)
+
+
+def may_activate(membership: Membership, case: Case) -> bool:
+    """Start services: an assessed case, one in monitoring, or one reopened."""
+    return may_manage(membership, case) and case.status in ACTIVATABLE
+
+
+def may_monitor(membership: Membership, case: Case) -> bool:
+    return may_manage(membership, case) and case.status == Status.ACTIVE
+
+
+def may_decide_closure(membership: Membership, case: Case) -> bool:
+    return may_act_on(membership, case, APPROVE_CLOSURE)
+
+
+def may_reopen(membership: Membership, case: Case) -> bool:
+    return may_act_on(membership, case, REOPEN_CASE)
