@@ -22,6 +22,9 @@ from tests.factories import (
     make_persona,
 )
 
+# The domain builders (cases, mechanisms, API clients) and their fixtures.
+pytest_plugins = ["tests.builders"]
+
 
 @pytest.fixture
 def bahagia(db: None) -> Organisation:

@@ -224,7 +224,7 @@ def _mechanism_target(kind: str, organisation: Organisation) -> int | str:
     a draft (with the template's steps and duties), or approved, or issued as a decree."""
     from sipakatau.directory.codes import ServiceType
     from sipakatau.mechanisms import services
-    from sipakatau.mechanisms.tests import builders
+    from tests import builders
 
     if kind == "mechanism_approved":
         return builders.approved_version(organisation).pk

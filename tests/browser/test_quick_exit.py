@@ -134,7 +134,7 @@ def test_after_quick_exit_nothing_of_the_visit_comes_back(
 def test_sending_a_report_adds_no_history_entry(
     live_server: Any, phone: Any, neutral_site: NeutralSite
 ) -> None:
-    from sipakatau.cases.tests.builders import png_bytes
+    from tests.builders import png
 
     # Given a reporter on the form, with a photo
     make_organisation("LBK-KK Bahagia", area_code=WATANG_SOREANG)
@@ -147,7 +147,7 @@ def test_sending_a_report_adds_no_history_entry(
     photo = phone.get_by_label("Photo (optional)")
     with_photo = photo.count() > 0
     if with_photo:
-        photo.set_input_files({"name": "luka.png", "mimeType": "image/png", "buffer": png_bytes()})
+        photo.set_input_files({"name": "luka.png", "mimeType": "image/png", "buffer": png()})
 
     # When she sends it, pressing twice as a hurried thumb does
     phone.get_by_role("button", name=re.compile(r"^Send")).dblclick()

@@ -21,8 +21,6 @@ from sipakatau.accounts.models import Organisation
 from sipakatau.audit.middleware import refused_access
 from sipakatau.audit.models import AuditEvent
 from sipakatau.audit.refusals import ALERTED, REFUSED
-from sipakatau.cases.tests.api_support import bearer
-from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
 from sipakatau.notifications.models import Notification
 from sipakatau.notifications.templates import render
 from sipakatau.public.tests.support import submit
@@ -31,6 +29,7 @@ from sipakatau.referrals.tests.support import (  # noqa: F401 (fixture)
     referral_between,
     referral_rules,
 )
+from tests.builders import bearer
 from tests.factories import Persona
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("referral_rules", "deadline_rules")]

@@ -9,23 +9,16 @@ from django.utils import timezone
 from sipakatau.accounts.models import Organisation
 from sipakatau.audit.models import AuditEvent
 from sipakatau.cases.models import Assessment, Case, Status
-from sipakatau.cases.tests.api_support import API, bearer, created_id, post
-from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
-    add_party,
-    coordinator,
-    open_case,
-    png_bytes,
-    second_coordinator,
-)
 from sipakatau.people.models import Person
+from tests.builders import API, add_party, bearer, created_id, open_case, png, post
 from tests.factories import WATANG_SOREANG, Persona
 
 
 def test_a_case_goes_from_intake_to_approved_closure_through_the_api(
     bahagia_volunteer: Persona,
     bahagia_caseworker: Persona,
-    coordinator: Persona,  # noqa: F811
-    second_coordinator: Persona,  # noqa: F811
+    coordinator: Persona,
+    second_coordinator: Persona,
 ) -> None:
     volunteer, worker = bearer(bahagia_volunteer), bearer(bahagia_caseworker)
     today = timezone.localdate()
@@ -318,7 +311,7 @@ def test_files_go_up_cleaned_and_come_down_only_through_the_api(
 ) -> None:
     case = open_case(bahagia_volunteer.membership)
     client = bearer(bahagia_volunteer)
-    image = png_bytes()
+    image = png()
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 

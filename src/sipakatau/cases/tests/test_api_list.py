@@ -4,9 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sipakatau.cases.models import Case
-from sipakatau.cases.tests.api_support import API, bearer
-from sipakatau.cases.tests.builders import add_party, open_case
 from sipakatau.people.services import person_create
+from tests.builders import API, add_party, bearer, open_case
 from tests.factories import Persona
 
 NIK = "7372034105950001"

@@ -12,13 +12,7 @@ from django.utils import timezone
 
 from sipakatau.cases.models import Case
 from sipakatau.cases.services import care, workflow
-from sipakatau.cases.tests.api_support import API, bearer, post
-from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
-    add_party,
-    coordinator,
-    png_bytes,
-    ready_case,
-)
+from tests.builders import API, bearer, png, post, ready_case
 from tests.factories import Persona
 
 OUTSIDERS = ["ikhlas_caseworker", "dp3a_officer", "lurah", "auditor", "bahagia_admin"]
@@ -78,13 +72,13 @@ def _object_operations() -> list[str]:
 def bahagia_case(
     bahagia_volunteer: Persona,
     bahagia_caseworker: Persona,
-    coordinator: Persona,  # noqa: F811
+    coordinator: Persona,
 ) -> dict[str, int]:
     """A Bahagia case with one of everything an endpoint can point at."""
     worker = bahagia_caseworker.membership
     case = ready_case(bahagia_volunteer.membership, worker)
     attachment = care.attachment_add(
-        actor=worker, case=case, title="Bukti", filename="bukti.png", data=png_bytes()
+        actor=worker, case=case, title="Bukti", filename="bukti.png", data=png()
     )
     follow_up = care.follow_up_plan(
         actor=worker, case=case, assigned_to=bahagia_caseworker.user, due_on=timezone.localdate()
@@ -108,7 +102,7 @@ def _send(client: Client, operation: str, ids: dict[str, int]) -> Any:
     if method == "GET":
         return client.get(url)
     if path.endswith("/attachments"):
-        upload = SimpleUploadedFile("bukti.png", png_bytes(), "image/png")
+        upload = SimpleUploadedFile("bukti.png", png(), "image/png")
         return client.post(url, {"title": "x", "file": upload})
     return post(client, url, BODIES[operation])
 

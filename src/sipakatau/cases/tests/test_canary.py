@@ -25,10 +25,9 @@ from sipakatau.notifications.models import Notification
 from sipakatau.people.models import Person
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
+from tests.builders import png
 from tests.canary import CANARY, database_snapshot, scan
 from tests.factories import Persona
-
-from .builders import png_bytes
 
 pytestmark = pytest.mark.usefixtures("deadline_rules")
 
@@ -95,7 +94,7 @@ def _plant(
         case=case,
         title=f"Consent of {CANARY.name}",
         filename="consent.png",
-        data=png_bytes(),
+        data=png(),
     )
     care.consent_record(
         actor=volunteer,

@@ -10,10 +10,8 @@ from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.forms.consent import ConsentForm
 from sipakatau.cases.models import Attachment, Case, CaseParty, Consent
 from sipakatau.cases.services import intake
-from sipakatau.cases.tests.api_support import API, bearer, post
-from tests.factories import Persona
-
-from .pages_support import add_person, english, open_case
+from tests.builders import API, add_party, bearer, open_case, post
+from tests.factories import Persona, english
 
 RULE = "is a suspected perpetrator in this case and cannot give consent for the child"
 
@@ -23,11 +21,9 @@ def _family(persona: Persona, *, child_age: int = 10) -> tuple[Case, dict[str, C
     actor = persona.membership
     case = open_case(actor)
     people = {
-        "child": add_person(actor, case, name="Nur Aisyah", age=child_age),
-        "father": add_person(
-            actor, case, PartyRole.PERPETRATOR, name="Baso Tahir", sex="L", age=40
-        ),
-        "mother": add_person(actor, case, PartyRole.GUARDIAN, name="Hasnah Laeli", age=38),
+        "child": add_party(actor, case, name="Nur Aisyah", age=child_age),
+        "father": add_party(actor, case, PartyRole.PERPETRATOR, name="Baso Tahir", sex="L", age=40),
+        "mother": add_party(actor, case, PartyRole.GUARDIAN, name="Hasnah Laeli", age=38),
     }
     return case, people
 

@@ -13,12 +13,10 @@ from sipakatau.audit.models import AuditEvent
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.models import Case, CaseParty
 from sipakatau.cases.services import intake
-from sipakatau.cases.tests.api_support import API, bearer, post
 from sipakatau.people.services import person_create
+from tests.builders import API, bearer, open_case, post
 from tests.canary import CANARY, scan
-from tests.factories import Persona
-
-from .pages_support import english, open_case
+from tests.factories import Persona, english
 
 # Everything that would betray the numbers, in every form a leak could take; her name is
 # on the case page by design, so it is not a needle here.

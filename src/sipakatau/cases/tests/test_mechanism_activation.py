@@ -10,10 +10,9 @@ from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.mechanisms import services as mechanism_services
 from sipakatau.mechanisms.codes import Status
 from sipakatau.mechanisms.models import MechanismVersion
-from sipakatau.mechanisms.tests import builders as mechanism_builders
+from tests import builders as mechanism_builders
+from tests.builders import open_case
 from tests.factories import Persona
-
-from .builders import open_case
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 

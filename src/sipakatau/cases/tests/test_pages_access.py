@@ -12,9 +12,8 @@ from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.models import AuditEvent
 from sipakatau.cases.models import Case, FollowUp
 from sipakatau.cases.services import care, workflow
-from tests.factories import Persona, make_persona
-
-from .pages_support import english, full_case, open_case
+from tests.builders import full_case, open_case
+from tests.factories import Persona, english, make_persona
 
 CASE_PAGES = [
     "case_detail",

@@ -11,9 +11,8 @@ from django.utils import timezone
 from sipakatau.accounts.models import Organisation
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.models import Case, CaseParty, Consent, Incident, PerpetratorLink
-from tests.factories import WATANG_SOREANG, Persona
-
-from .pages_support import add_person, english, open_case, png
+from tests.builders import add_party, open_case, png
+from tests.factories import WATANG_SOREANG, Persona, english
 
 
 def _start(persona: Persona, **extra: object) -> dict[str, object]:
@@ -162,7 +161,7 @@ def test_a_likely_duplicate_in_the_unit_is_shown_before_saving(
     bahagia_volunteer: Persona, bahagia_caseworker: Persona
 ) -> None:
     earlier = open_case(bahagia_caseworker.membership)
-    add_person(bahagia_caseworker.membership, earlier, nik="7372034505900001")
+    add_party(bahagia_caseworker.membership, earlier, nik="7372034505900001")
     case = open_case(bahagia_caseworker.membership)
     client = english(bahagia_caseworker.client)
     url = reverse("cases:intake_victim", args=[case.pk])
@@ -182,7 +181,7 @@ def test_a_case_of_another_unit_is_never_hinted_at(
     bahagia_volunteer: Persona, ikhlas_caseworker: Persona
 ) -> None:
     theirs = open_case(ikhlas_caseworker.membership)
-    add_person(ikhlas_caseworker.membership, theirs, nik="7372034505900001")
+    add_party(ikhlas_caseworker.membership, theirs, nik="7372034505900001")
     case = open_case(bahagia_volunteer.membership)
 
     response = bahagia_volunteer.client.post(
@@ -205,7 +204,7 @@ def test_a_volunteers_own_earlier_intake_is_a_duplicate_but_not_another_voluntee
 
     other_volunteer = make_persona(bahagia, Role.VOLUNTEER)
     theirs = open_case(other_volunteer.membership)
-    add_person(other_volunteer.membership, theirs, nik="7372034505900001")
+    add_party(other_volunteer.membership, theirs, nik="7372034505900001")
     case = open_case(bahagia_volunteer.membership)
 
     response = bahagia_volunteer.client.post(
@@ -220,8 +219,8 @@ def test_consent_for_a_child_needs_a_guardian_who_is_not_the_suspect(
 ) -> None:
     actor = bahagia_volunteer.membership
     case = open_case(actor)
-    add_person(actor, case, name="Ani", age=9)
-    father = add_person(actor, case, PartyRole.PERPETRATOR, name="Ayah Ani", sex="L", age=40)
+    add_party(actor, case, name="Ani", age=9)
+    father = add_party(actor, case, PartyRole.PERPETRATOR, name="Ayah Ani", sex="L", age=40)
     client = english(bahagia_volunteer.client)
     url = reverse("cases:intake_incident", args=[case.pk])
     base = {
@@ -260,7 +259,7 @@ def test_consent_for_a_child_needs_a_guardian_who_is_not_the_suspect(
 def test_consent_with_a_photo_of_the_signed_form(bahagia_volunteer: Persona) -> None:
     actor = bahagia_volunteer.membership
     case = open_case(actor)
-    add_person(actor, case)
+    add_party(actor, case)
 
     response = bahagia_volunteer.client.post(
         reverse("cases:intake_incident", args=[case.pk]),

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from sipakatau.cases.models import CaseDeadline
 from sipakatau.cases.services import intake
-from tests.factories import Persona
-
-from .pages_support import add_person, english, open_case
+from tests.builders import add_party, open_case
+from tests.factories import Persona, english
 
 
 def _queries_for(persona: Persona, url: str) -> int:
@@ -24,12 +23,12 @@ def _queries_for(persona: Persona, url: str) -> int:
 def test_the_list_needs_as_many_queries_for_30_cases_as_for_5(bahagia_caseworker: Persona) -> None:
     actor = bahagia_caseworker.membership
     for _ in range(5):
-        add_person(actor, open_case(actor, danger_now=True))
+        add_party(actor, open_case(actor, danger_now=True))
     url = reverse("cases:case_list") + "?tab=unit"
     few = _queries_for(bahagia_caseworker, url)
 
     for _ in range(25):
-        add_person(actor, open_case(actor, danger_now=True))
+        add_party(actor, open_case(actor, danger_now=True))
     many = _queries_for(bahagia_caseworker, url)
 
     assert many == few
@@ -38,7 +37,7 @@ def test_the_list_needs_as_many_queries_for_30_cases_as_for_5(bahagia_caseworker
 def test_the_list_shows_numbers_never_names(bahagia_caseworker: Persona) -> None:
     actor = bahagia_caseworker.membership
     case = open_case(actor, danger_now=True)
-    add_person(actor, case, name="Siti Aminah", nik="7372034505900001")
+    add_party(actor, case, name="Siti Aminah", nik="7372034505900001")
 
     page = english(bahagia_caseworker.client).get(reverse("cases:case_list")).content.decode()
 
@@ -80,9 +79,9 @@ def test_search_by_name_finds_only_cases_in_scope(
     bahagia_caseworker: Persona, ikhlas_caseworker: Persona
 ) -> None:
     ours = open_case(bahagia_caseworker.membership)
-    add_person(bahagia_caseworker.membership, ours, name="Siti Aminah")
+    add_party(bahagia_caseworker.membership, ours, name="Siti Aminah")
     theirs = open_case(ikhlas_caseworker.membership)
-    add_person(ikhlas_caseworker.membership, theirs, name="Siti Aminah")
+    add_party(ikhlas_caseworker.membership, theirs, name="Siti Aminah")
 
     found = bahagia_caseworker.client.post(
         reverse("cases:case_list") + "?tab=unit", {"q": "siti aminah"}, follow=True

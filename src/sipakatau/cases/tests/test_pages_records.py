@@ -10,9 +10,8 @@ from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.models import AuditEvent
 from sipakatau.cases.models import Attachment, Closure, Incident, Status
 from sipakatau.cases.services import intake
-from tests.factories import Persona, make_persona
-
-from .pages_support import english, full_case, open_case, png
+from tests.builders import full_case, open_case, png
+from tests.factories import Persona, english, make_persona
 
 
 def test_a_caseworker_carries_a_case_to_an_approved_closure(

@@ -12,10 +12,8 @@ from sipakatau.cases import queries
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.models import Case
 from sipakatau.cases.services import care, workflow
-from tests.factories import Persona
-
-from .api_support import API, bearer
-from .pages_support import english, full_case
+from tests.builders import API, bearer, full_case
+from tests.factories import Persona, english
 
 WHOLE_CASE = [
     "assessments",

@@ -17,9 +17,8 @@ from sipakatau.cases.services.classification import (
     gbvims_context_from,
     gbvims_type_from,
 )
+from tests.builders import add_party, open_case
 from tests.factories import Persona
-
-from .builders import add_party, open_case
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 

@@ -9,9 +9,8 @@ from sipakatau.accounts.models import Membership, OrganisationType, Role
 from sipakatau.cases.codes import ConsentMethod, ConsentPurpose, PartyRole
 from sipakatau.cases.models import Attachment, Case, CaseParty
 from sipakatau.cases.services import care, intake
+from tests.builders import add_party, open_case, png
 from tests.factories import Persona, make_persona
-
-from .builders import add_party, open_case, png_bytes
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 
@@ -28,7 +27,7 @@ def case(volunteer: Membership) -> Case:
 
 def _photo(actor: Membership, case: Case) -> Attachment:
     return care.attachment_add(
-        actor=actor, case=case, title="Formulir", filename="formulir.png", data=png_bytes()
+        actor=actor, case=case, title="Formulir", filename="formulir.png", data=png()
     )
 
 

@@ -22,10 +22,9 @@ from sipakatau.cases.services.deadlines import (
 from sipakatau.notifications import templates
 from sipakatau.notifications.models import Notification
 from sipakatau.people.services import person_create
+from tests.builders import add_party, assess, open_case, ready_case
 from tests.canary import CANARY, scan
 from tests.factories import Persona, make_persona
-
-from .builders import add_party, assess, open_case, ready_case
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 

@@ -18,9 +18,8 @@ from sipakatau.areas.models import Area
 from sipakatau.cases.codes import PartyRole, Relationship, RiskLevel
 from sipakatau.cases.models import Case, CaseCounter
 from sipakatau.cases.services import intake
+from tests.builders import add_party, open_case
 from tests.factories import WATANG_SOREANG, Persona, make_organisation, make_persona
-
-from .builders import add_party, open_case
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 

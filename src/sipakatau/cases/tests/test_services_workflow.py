@@ -13,9 +13,8 @@ from sipakatau.cases.models import Case, Closure, Status
 from sipakatau.cases.services import care, classification, intake, workflow
 from sipakatau.cases.services.deadlines import overdue_deadlines
 from sipakatau.notifications.models import Notification
+from tests.builders import add_party, assess, consent_for_services, open_case, plan, ready_case
 from tests.factories import Persona, make_persona
-
-from .builders import add_party, assess, consent_for_services, open_case, plan, ready_case
 
 pytestmark = pytest.mark.usefixtures("in_english", "deadline_rules")
 

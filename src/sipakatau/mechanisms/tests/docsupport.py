@@ -51,9 +51,8 @@ def issued_with_pathway(kelurahan: Organisation, agency: Organisation) -> Mechan
     from sipakatau.accounts.models import Membership, Role
     from sipakatau.directory.services import provider_create
     from sipakatau.mechanisms import services
+    from tests import builders
     from tests.factories import make_user
-
-    from . import builders
 
     # Drafted first: the template would otherwise pre-fill the pathway with the provider.
     version = builders.draft_version(kelurahan)

@@ -9,13 +9,12 @@ from django.test import Client
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.areas.models import Area
-from sipakatau.cases.tests.api_support import bearer as bearer_client
-from sipakatau.cases.tests.api_support import created_id, post
 from sipakatau.directory.services import provider_create
 from sipakatau.mechanisms import services
 from sipakatau.mechanisms.codes import Status
 from sipakatau.mechanisms.models import MechanismVersion
-from sipakatau.mechanisms.tests.builders import approved_version, draft_version, issued_version
+from tests.builders import approved_version, created_id, draft_version, issued_version, post
+from tests.builders import bearer as bearer_client
 from tests.factories import CITY, Persona, english, make_persona
 
 pytestmark = pytest.mark.django_db

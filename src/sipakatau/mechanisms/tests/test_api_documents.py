@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
-from sipakatau.cases.tests.api_support import bearer as bearer_client
-from sipakatau.cases.tests.api_support import created_id, post
-from sipakatau.mechanisms.tests.builders import draft_version, issued_version
+from tests.builders import bearer as bearer_client
+from tests.builders import created_id, draft_version, issued_version, post
 from tests.factories import WATANG_BACUKIKI, Persona, english, make_organisation, make_persona
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from sipakatau.accounts.models import Organisation, Role
-from sipakatau.cases.tests.api_support import bearer as bearer_client
-from sipakatau.cases.tests.api_support import created_id, post
 from sipakatau.mechanisms.codes import CommentStatus, Status
 from sipakatau.mechanisms.models import Decree
+from tests.builders import bearer as bearer_client
+from tests.builders import created_id, post
 from tests.factories import WATANG_SOREANG, Persona, english, make_persona
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_the_whole_way_from_template_to_a_verified_decree(
 
 
 def test_the_public_check_refuses_an_unknown_token_and_a_malformed_hash(lurah: Persona) -> None:
-    from sipakatau.mechanisms.tests.builders import issued_version
+    from tests.builders import issued_version
 
     version = issued_version(lurah.organisation)
     token = version.decree.verification_token
@@ -223,7 +223,7 @@ def test_refusals_answer_422_with_the_field(staff: Persona, lurah: Persona) -> N
 
 
 def test_an_issued_version_cannot_be_changed(staff: Persona, lurah: Persona) -> None:
-    from sipakatau.mechanisms.tests.builders import issued_version
+    from tests.builders import issued_version
 
     version = issued_version(lurah.organisation)
     drafter = bearer(staff)

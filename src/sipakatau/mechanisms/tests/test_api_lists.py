@@ -9,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
 from sipakatau.areas.models import Area, Level
-from sipakatau.cases.tests.api_support import bearer
 from sipakatau.mechanisms import services
 from sipakatau.mechanisms.models import MechanismVersion
-from sipakatau.mechanisms.tests.builders import draft_version, issued_version, officer
+from tests.builders import bearer, draft_version, issued_version, officer
 from tests.factories import Persona, make_organisation, make_persona
 
 pytestmark = pytest.mark.django_db

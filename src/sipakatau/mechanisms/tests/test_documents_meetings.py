@@ -8,9 +8,9 @@ from sipakatau.accounts.models import Organisation
 from sipakatau.mechanisms import documents, services
 from sipakatau.mechanisms.models import Meeting
 from sipakatau.mechanisms.services.discussion import AttendeeInput
+from tests import builders
 from tests.factories import Persona
 
-from . import builders
 from .docsupport import keep_pages, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from docx import Document
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.mechanisms.models import MechanismVersion
+from tests import builders
 from tests.factories import Persona
 
-from . import builders
 from .docsupport import pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,8 @@ from django.urls import reverse
 from sipakatau.accounts.models import Organisation
 from sipakatau.mechanisms import services
 from sipakatau.mechanisms.models import MechanismVersion
+from tests import builders
 from tests.factories import english
-
-from . import builders
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from sipakatau.accounts.models import Organisation, Role
 from sipakatau.mechanisms import services
 from sipakatau.mechanisms.codes import Status
 from sipakatau.mechanisms.models import Mechanism, MechanismVersion, Step
-from sipakatau.mechanisms.tests import builders
+from tests import builders
 from tests.factories import Persona, english, make_organisation, make_persona
 
 pytestmark = pytest.mark.django_db

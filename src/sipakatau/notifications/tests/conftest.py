@@ -63,9 +63,3 @@ def make_person(
 def reachable(bahagia_caseworker: Persona) -> Person:
     """A survivor who marked WhatsApp safe and has a phone on record."""
     return make_person(bahagia_caseworker, channels=[ContactChannel.WHATSAPP])
-
-
-from sipakatau.cases.tests.builders import (  # noqa: E402, F401 (fixtures)
-    coordinator,
-    deadline_rules,
-)

@@ -68,12 +68,12 @@ def test_tracking_answers_status_and_limits_guessing(
 def test_a_report_may_carry_a_photo(anonymous: Client, bahagia: Organisation) -> None:
     import base64
 
-    from sipakatau.cases.tests.builders import png_bytes
+    from tests.builders import png
 
     body = {
         **REPORT,
         "photo_name": "luka.png",
-        "photo_base64": base64.b64encode(png_bytes()).decode(),
+        "photo_base64": base64.b64encode(png()).decode(),
     }
 
     response = _post(anonymous, body, "key-0003-abcdef")

@@ -106,9 +106,9 @@ def test_a_report_without_a_story_is_refused_and_keeps_what_was_typed(
 def test_a_photo_is_cleaned_and_stored_encrypted(anonymous: Client, bahagia: Organisation) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from sipakatau.cases.tests.builders import png_bytes
+    from tests.builders import png
 
-    photo = SimpleUploadedFile("luka.png", png_bytes(), content_type="image/png")
+    photo = SimpleUploadedFile("luka.png", png(), content_type="image/png")
     anonymous.post(reverse("public:report"), {**form_data(), "photo": photo})
 
     report = PublicReport.objects.get()
@@ -217,9 +217,9 @@ def test_a_photo_over_the_limit_is_refused_in_plain_words_and_nothing_is_stored(
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from sipakatau.cases.tests.builders import png_bytes
+    from tests.builders import png
 
-    photo = png_bytes((400, 300))
+    photo = png((400, 300))
     settings.UPLOAD_MAX_BYTES = len(photo) - 1
     upload = SimpleUploadedFile("luka.png", photo, content_type="image/png")
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from sipakatau.accounts.models import Organisation
-from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
 from sipakatau.public.decisions import public_reply_add, public_report_close
 from sipakatau.public.models import PublicMessage, ReportStatus, TrackingFailure
 from sipakatau.public.views import STATUS_WORDS

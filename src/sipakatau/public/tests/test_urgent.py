@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from sipakatau.accounts.models import Organisation, Role
-from sipakatau.cases.tests.builders import deadline_rules  # noqa: F401 (fixture)
-from sipakatau.mechanisms.tests import builders as mechanism_builders
 from sipakatau.notifications.models import Notification
 from sipakatau.notifications.templates import render
 from sipakatau.public.models import PublicReport, ReportStatus
+from tests import builders as mechanism_builders
 from tests.factories import Persona, english, make_persona
 
 from .support import form_data, submit

@@ -5,12 +5,6 @@ from typing import Any
 import pytest
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role
-from sipakatau.cases.tests.builders import (  # noqa: F401 (fixtures)
-    coordinator,
-    deadline_rules,
-    in_english,
-    second_coordinator,
-)
 from tests.factories import Persona, make_organisation, make_persona
 
 from .support import referral_rules  # noqa: F401 (fixture)

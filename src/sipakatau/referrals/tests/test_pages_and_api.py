@@ -309,7 +309,7 @@ def test_the_issued_mechanisms_pathway_preselects_the_provider(
     bahagia_caseworker: Persona, dinsos: Organisation, kelurahan_ws: Organisation
 ) -> None:
     from sipakatau.mechanisms import services as mechanism_services
-    from sipakatau.mechanisms.tests import builders as mechanism_builders
+    from tests import builders as mechanism_builders
 
     # Given two providers of social assistance, and a mechanism whose pathway names the
     # second one for it

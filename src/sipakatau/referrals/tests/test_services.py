@@ -49,7 +49,7 @@ def test_it_refuses_consent_given_for_another_kind_of_service(
 def test_it_needs_the_consent_of_every_victim(
     bahagia_caseworker: Persona, dinsos: Organisation
 ) -> None:
-    from sipakatau.cases.tests.builders import add_party
+    from tests.builders import add_party
 
     worker = bahagia_caseworker.membership
     case, victim = case_with_victim(worker)
