@@ -9,16 +9,17 @@ from datetime import date
 from django.db import transaction
 
 from sipakatau.accounts.models import Membership
-from sipakatau.mechanisms import services
+from sipakatau.mechanisms import numbering, services
 from sipakatau.mechanisms.codes import Section, Status
 from sipakatau.mechanisms.models import Mechanism, MechanismVersion
 
 from .directory import demo_directory
 
-# kelurahan staff username, decree number format
+# kelurahan staff username, archive classification code, office code: the decree is
+# numbered e.g. 400.2.2/01/Kel-WS/2026.
 PILOTS = [
-    ("ws.staf", "400.x/{seq:02d}/Kel-WS/{year}"),
-    ("wb.staf", "400.x/{seq:02d}/Kel-WB/{year}"),
+    ("ws.staf", "400.2.2", "Kel-WS"),
+    ("wb.staf", "400.2.2", "Kel-WB"),
 ]
 
 # The actors seen at the pilot's finalisation meeting (domain notes), as attendees.
@@ -48,18 +49,39 @@ def demo_mechanisms() -> int:
     """Returns how many mechanisms were started (0, 1 or 2)."""
     demo_directory()  # the template's pathway is filled from the directory
     started = 0
-    for username, number_format in PILOTS:
+    for username, classification_code, office_code in PILOTS:
         staff = _member(username)
-        if staff is None or Mechanism.objects.filter(area=staff.organisation.area).exists():
+        if staff is None:
+            continue
+        existing = Mechanism.objects.filter(area=staff.organisation.area).first()
+        if existing is not None:
+            _complete_number(staff, existing, classification_code, office_code)
             continue
         with transaction.atomic():
             version = services.mechanism_start(
-                actor=staff, area=staff.organisation.area, number_format=number_format
+                actor=staff,
+                area=staff.organisation.area,
+                classification_code=classification_code,
+                office_code=office_code,
             )
             started += 1
             if username == "ws.staf":
                 _discuss(staff, version)
     return started
+
+
+def _complete_number(
+    staff: Membership, mechanism: Mechanism, classification_code: str, office_code: str
+) -> None:
+    """A demo made before the number had parts carries "400.x": give it the real code."""
+    if numbering.number_problems(mechanism.classification_code, mechanism.office_code):
+        services.mechanism_settings_update(
+            actor=staff,
+            mechanism=mechanism,
+            classification_code=classification_code,
+            office_code=office_code,
+            place=mechanism.place,
+        )
 
 
 def _discuss(staff: Membership, version: MechanismVersion) -> None:

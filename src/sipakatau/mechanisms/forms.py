@@ -9,12 +9,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sipakatau.areas.models import Area
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 
-from . import services
+from . import numbering, services
 from .codes import DeadlineUnit, Gender, Responsible, RiskLevel, Section, TrackedAction, Trigger
 from .models import Step
+from .services.drafting import DEFAULT_CLASSIFICATION
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 
@@ -46,38 +48,63 @@ class OnceForm(forms.Form):
             self.initial.setdefault("form_key", uuid.uuid4().hex)
 
 
+CLASSIFICATION_HELP = _(
+    "From the office's list of archive classification codes (kode klasifikasi arsip), "
+    "digits and dots only, e.g. 400.2.2."
+)
+OFFICE_HELP = _("The office's short name in its numbers, e.g. Kel-WS.")
+
+
 class StartForm(forms.Form):
-    number_format = forms.CharField(
-        label=_("Decree number format"),
+    classification_code = forms.CharField(
+        label=_("Archive classification code"),
         required=False,
-        max_length=100,
-        help_text=_(
-            "{seq} becomes the decree's number in the year, {year} the year. You can "
-            "change it later."
-        ),
+        max_length=40,
+        help_text=CLASSIFICATION_HELP,
+    )
+    office_code = forms.CharField(
+        label=_("Office code"), required=False, max_length=40, help_text=OFFICE_HELP
     )
     place = forms.CharField(
         label=_("Place of issue"),
         required=False,
         max_length=100,
-        help_text=_("Empty: the city or regency."),
+        help_text=_("Empty: the city or regency, e.g. Parepare. You can change all this later."),
     )
 
     @staticmethod
-    def initial_for(kelurahan: str) -> dict[str, Any]:
+    def initial_for(kelurahan: Area) -> dict[str, Any]:
         """A number that names the kelurahan (Watang Soreang: 400/01/Kel-WS/2026), so two
         kelurahan never issue the same number."""
-        initials = "".join(word[0] for word in kelurahan.split() if word[:1].isalpha())
-        return {"number_format": f"400/{{seq:02d}}/Kel-{initials.upper()}/{{year}}"}
+        return {
+            "classification_code": DEFAULT_CLASSIFICATION,
+            "office_code": numbering.default_office_code(kelurahan.name),
+            "place": numbering.default_place(kelurahan),
+        }
 
 
 class SettingsForm(forms.Form):
-    number_format = forms.CharField(
-        label=_("Decree number format"),
-        max_length=100,
-        help_text=_("{seq} is the decree's number in the year, {year} the year of issue."),
+    classification_code = forms.CharField(
+        label=_("Archive classification code"), max_length=40, help_text=CLASSIFICATION_HELP
     )
-    place = forms.CharField(label=_("Place of issue"), max_length=100)
+    office_code = forms.CharField(label=_("Office code"), max_length=40, help_text=OFFICE_HELP)
+    next_number = forms.IntegerField(
+        min_value=1,
+        max_value=99999,
+        help_text=_(
+            "Decrees are numbered from 1 each year. Change it only when the office already "
+            "gave numbers this year outside Sipakatau."
+        ),
+    )
+    place = forms.CharField(
+        label=_("Place of issue"),
+        max_length=100,
+        help_text=_("Printed as “Ditetapkan di …”: the city without “Kota”, e.g. Parepare."),
+    )
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["next_number"].label = _("Next decree number in %(year)s") % {"year": year}
 
 
 class VersionForm(forms.Form):
@@ -297,6 +324,12 @@ class DecreeForm(forms.Form):
         required=False,
         max_length=30,
         help_text=_("The civil servant number (digits only)."),
+    )
+    signer_rank = forms.CharField(
+        label=_("Rank and grade (pangkat/golongan)"),
+        required=False,
+        max_length=100,
+        help_text=_("Printed under the name, e.g. Penata Tk. I (III/d)."),
     )
     signer_title = forms.CharField(label=_("Title of the signatory"), max_length=200)
 

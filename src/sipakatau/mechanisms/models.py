@@ -32,14 +32,14 @@ class Mechanism(models.Model):
     area = models.OneToOneField(
         Area, on_delete=models.PROTECT, related_name="mechanism", verbose_name=_("kelurahan")
     )
-    # e.g. "400.x/{seq:02d}/Kel-WS/{year}": {seq} counts decrees per year, {year} is the
-    # year of issue. Local numbering differs between offices, so it is data.
-    number_format = models.CharField(
-        _("decree number format"), max_length=100, default="400/{seq:02d}/Kel/{year}"
+    # The parts of the decree number (numbering.py): 400.2.2/03/Kel-WS/2026. Blank or
+    # "400.x" is an incomplete number, and no decree is issued with it.
+    classification_code = models.CharField(
+        _("archive classification code"), max_length=40, blank=True
     )
-    place = models.CharField(_("place of issue"), max_length=100, default="Parepare")
-    last_number = models.PositiveIntegerField(default=0)
-    last_number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    office_code = models.CharField(_("office code"), max_length=40, blank=True)
+    # "Ditetapkan di Parepare": the city without "Kota", editable.
+    place = models.CharField(_("place of issue"), max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,6 +48,27 @@ class Mechanism(models.Model):
 
     def __str__(self) -> str:
         return str(self.area)
+
+
+class DecreeSequence(models.Model):
+    """The kelurahan's register of decrees: the last number given in one year. Read and
+    advanced under a row lock when a decree is issued, so two decrees never share a
+    number; the office may set where it continues (decrees numbered on paper before)."""
+
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="sequences")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        ordering = ["mechanism", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["mechanism", "year"], name="one_sequence_per_year"),
+        ]
+        verbose_name = _("decree register")
+        verbose_name_plural = _("decree registers")
+
+    def __str__(self) -> str:
+        return f"{self.mechanism} {self.year}: {self.last_number}"
 
 
 class MechanismVersion(models.Model):
@@ -284,10 +305,15 @@ class Decree(models.Model):
     # Numbers are the kelurahan's own register: two Lurah may both issue "400/01/2026".
     mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="decrees")
     number = models.CharField(_("decree number"), max_length=100)
+    # The number's place in the year's register (null for decrees issued before it was kept).
+    sequence = models.PositiveIntegerField(_("number in the year"), null=True, blank=True)
     issued_on = models.DateField(_("date of issue"))
     place = models.CharField(_("place of issue"), max_length=100)
     signer_name = models.CharField(_("name of the Lurah"), max_length=200)
     signer_nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    signer_rank = models.CharField(
+        _("rank and grade (pangkat/golongan)"), max_length=100, blank=True
+    )
     signer_title = models.CharField(_("title of the signatory"), max_length=200)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -22,10 +22,12 @@ from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import codes_with_ancestors
 
+from . import numbering
 from .codes import Status
 from .models import (
     Comment,
     Decree,
+    DecreeSequence,
     Duty,
     Mechanism,
     MechanismVersion,
@@ -372,3 +374,35 @@ def pathway_entry_for(membership: Membership, pk: int) -> PathwayEntry:
     if entry is None:
         raise Http404
     return entry
+
+
+# --- The decree number ------------------------------------------------------------------
+
+
+def next_sequence(mechanism: Mechanism, year: int) -> int:
+    """The number the next decree of ``year`` would get in the register (read without a
+    lock: a preview; issuance takes it under the lock)."""
+    register = DecreeSequence.objects.filter(mechanism=mechanism, year=year).first()
+    return (register.last_number if register else 0) + 1
+
+
+def number_preview(
+    mechanism: Mechanism,
+    year: int,
+    *,
+    classification_code: str | None = None,
+    office_code: str | None = None,
+    sequence: int | None = None,
+) -> str:
+    """The number the next decree of ``year`` would carry, with the saved parts or the
+    ones given (the settings form before it is saved); "" while a part is missing."""
+    code = mechanism.classification_code if classification_code is None else classification_code
+    office = mechanism.office_code if office_code is None else office_code
+    if numbering.number_problems(code, office):
+        return ""
+    return numbering.decree_number(
+        classification_code=code,
+        sequence=sequence or next_sequence(mechanism, year),
+        office_code=office,
+        year=year,
+    )

@@ -32,6 +32,7 @@ def decree_out(request: HttpRequest, decree: Decree) -> dict[str, Any]:
         "place": decree.place,
         "signer_name": decree.signer_name,
         "signer_nip": decree.signer_nip,
+        "signer_rank": decree.signer_rank,
         "signer_title": decree.signer_title,
         "sha256": decree.pdf_sha256,
         "verification_token": token,

@@ -92,7 +92,8 @@ def mechanism_start(request: HttpRequest, payload: MechanismStartIn) -> HttpStat
     version = services.mechanism_start(
         actor=acting(request),
         area=area,
-        number_format=payload.number_format,
+        classification_code=payload.classification_code,
+        office_code=payload.office_code,
         place=payload.place,
     )
     return HttpStatus(201, version_out(request, version))
@@ -102,7 +103,8 @@ def mechanism_start(request: HttpRequest, payload: MechanismStartIn) -> HttpStat
     "/{int:mechanism_id}",
     response=MechanismOut,
     summary="One mechanism",
-    description="The kelurahan, the decree number format and place, the active and the "
+    description="The kelurahan, the decree numbering (its parts, the next number and an "
+    "example) and place, the active and the "
     "working version, and what the caller may do. Every stakeholder may read it.",
 )
 def mechanism_detail(request: HttpRequest, mechanism_id: int) -> Mechanism:
@@ -113,9 +115,10 @@ def mechanism_detail(request: HttpRequest, mechanism_id: int) -> Mechanism:
 @router.patch(
     "/{int:mechanism_id}",
     response=MechanismOut,
-    summary="Change the decree number format and place of issue",
-    description="`number_format` must contain `{seq}` (and may contain `{year}`), e.g. "
-    "`400.x/{seq:02d}/Kel-WS/{year}`; what is not sent keeps its value. " + DRAFTER,
+    summary="Change the decree numbering and place of issue",
+    description="A number is `classification_code/NN/office_code/year`, e.g. "
+    "`400.2.2/03/Kel-WS/2026`; `next_number` is where this year's register continues "
+    "(never at or below a number already given). What is not sent keeps its value. " + DRAFTER,
 )
 def mechanism_settings(
     request: HttpRequest, mechanism_id: int, payload: MechanismSettingsIn
@@ -126,8 +129,10 @@ def mechanism_settings(
     services.mechanism_settings_update(
         actor=membership,
         mechanism=mechanism,
-        number_format=sent.get("number_format", mechanism.number_format),
+        classification_code=sent.get("classification_code", mechanism.classification_code),
+        office_code=sent.get("office_code", mechanism.office_code),
         place=sent.get("place", mechanism.place),
+        next_number=sent.get("next_number"),
     )
     return _with_current_versions(Mechanism.objects.filter(pk=mechanism.pk)).get()
 

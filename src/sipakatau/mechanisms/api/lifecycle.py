@@ -125,7 +125,8 @@ def version_diff(request: HttpRequest, version_id: int, other: int | None = None
     description="Gives the decree its number, renders and keeps the PDF with its SHA-256 "
     "and the QR code of the public verification address, makes this version the "
     "kelurahan's active mechanism and supersedes the one before. Only the Lurah (the "
-    "signatory) may; a version that is not approved answers 422.",
+    "signatory) may; a version that is not approved, or a decree number with a part "
+    "missing (`classification_code`, `office_code` in `detail`), answers 422.",
 )
 def decree_issue(request: HttpRequest, version_id: int, payload: IssueIn) -> HttpStatus[Any]:
     membership = acting(request)
@@ -136,6 +137,7 @@ def decree_issue(request: HttpRequest, version_id: int, payload: IssueIn) -> Htt
         issued_on=payload.issued_on,
         signer_name=payload.signer_name,
         signer_nip=payload.signer_nip,
+        signer_rank=payload.signer_rank,
         signer_title=payload.signer_title,
         base_url=base_url(request),
     )

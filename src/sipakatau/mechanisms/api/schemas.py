@@ -5,11 +5,12 @@ labels come from GET /mechanisms/codes."""
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from sipakatau.accounts.access import acting
 
-from .. import queries
+from .. import numbering, queries
 from ..codes import Status
 from ..models import Comment, Mechanism, MechanismVersion, Meeting
 
@@ -57,10 +58,32 @@ class MechanismListItemOut(Schema):
 
 
 class MechanismOut(MechanismListItemOut):
-    number_format: str
-    place: str
+    classification_code: str = Field(
+        ..., description="Archive classification code (kode klasifikasi arsip), e.g. 400.2.2"
+    )
+    office_code: str = Field(..., description="e.g. Kel-WS")
+    place: str = Field(..., description="Printed as “Ditetapkan di …”, e.g. Parepare")
+    next_number: int = Field(0, description="The next decree's number in this year's register")
+    number_example: str = Field(
+        "", description="The number the next decree would carry; empty while incomplete"
+    )
+    number_missing: list[str] = Field(
+        [], description="What must be filled in before a decree can be issued"
+    )
     may_draft: bool = Field(False, description="The caller may change drafts")
     may_sign: bool = Field(False, description="The caller may approve and issue")
+
+    @staticmethod
+    def resolve_next_number(obj: Mechanism) -> int:
+        return queries.next_sequence(obj, timezone.localdate().year)
+
+    @staticmethod
+    def resolve_number_example(obj: Mechanism) -> str:
+        return queries.number_preview(obj, timezone.localdate().year)
+
+    @staticmethod
+    def resolve_number_missing(obj: Mechanism) -> list[str]:
+        return list(numbering.number_problems(obj.classification_code, obj.office_code).values())
 
     @staticmethod
     def resolve_may_draft(obj: Mechanism, context: dict[str, Any]) -> bool:
@@ -73,15 +96,20 @@ class MechanismOut(MechanismListItemOut):
 
 class MechanismStartIn(Schema):
     area_code: str = Field(..., max_length=40, description="The kelurahan's Kemendagri code")
-    number_format: str = Field("", max_length=100)
-    place: str = Field("", max_length=100)
+    classification_code: str = Field("", max_length=40, description="Default: 400")
+    office_code: str = Field("", max_length=40, description="Default: the initials, Kel-WS")
+    place: str = Field("", max_length=100, description="Default: the city, e.g. Parepare")
 
 
 class MechanismSettingsIn(Schema):
     """Only the fields sent change."""
 
-    number_format: str | None = Field(
-        None, max_length=100, description="e.g. 400.x/{seq:02d}/Kel-WS/{year}"
+    classification_code: str | None = Field(
+        None, max_length=40, description="Digits and dots, e.g. 400.2.2"
+    )
+    office_code: str | None = Field(None, max_length=40, description="e.g. Kel-WS")
+    next_number: int | None = Field(
+        None, ge=1, le=99999, description="Where this year's register continues"
     )
     place: str | None = Field(None, max_length=100)
 
@@ -136,6 +164,7 @@ class DecreeOut(Schema):
     place: str
     signer_name: str
     signer_nip: str
+    signer_rank: str
     signer_title: str
     sha256: str = Field(..., description="SHA-256 of the PDF as issued")
     verification_token: str
@@ -210,6 +239,9 @@ class IssueIn(Schema):
     issued_on: date
     signer_name: str = Field(..., max_length=200)
     signer_nip: str = Field("", max_length=30)
+    signer_rank: str = Field(
+        "", max_length=100, description="Pangkat/golongan, e.g. Penata Tk. I (III/d)"
+    )
     signer_title: str = Field("", max_length=200, description="Default: LURAH <KELURAHAN>")
 
 

@@ -57,6 +57,8 @@ class DecreeContent:
     signer_title: str
     signer_name: str
     signer_nip: str
+    # Pangkat/golongan, on its own line between the name and the NIP.
+    signer_rank: str
     copies_to: list[str]
     steps: list[StepRow]
     duties: list[tuple[str, str]]
@@ -68,6 +70,15 @@ class DecreeContent:
     @property
     def heading(self) -> str:
         return f"KEPUTUSAN LURAH {self.kelurahan}"
+
+    @property
+    def diktum_before_last(self) -> list[Diktum]:
+        return self.diktum[:-1]
+
+    @property
+    def last_diktum(self) -> Diktum | None:
+        """Printed with the signature block, so the block never stands alone on a page."""
+        return self.diktum[-1] if self.diktum else None
 
     @property
     def flow_lines(self) -> list[str]:
@@ -190,6 +201,7 @@ def decree_content(
         signer_title=(decree.signer_title if decree else f"LURAH {kelurahan}").upper(),
         signer_name=decree.signer_name if decree else "",
         signer_nip=L.nip(decree.signer_nip) if decree else "",
+        signer_rank=decree.signer_rank if decree else "",
         copies_to=_filled(full.copies_to),
         steps=steps,
         duties=duties,

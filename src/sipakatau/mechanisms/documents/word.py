@@ -112,6 +112,8 @@ def _signature(doc: WordDocument, c: DecreeContent, *, lampiran: bool = False) -
         ("", False, False),
         (c.signer_name or DOTS, True, True),
     ]
+    if c.signer_rank:
+        lines.append((c.signer_rank, False, False))
     if c.signer_nip:
         lines.append((f"NIP. {c.signer_nip}", False, False))
     for text, bold, underline in lines:

@@ -13,7 +13,7 @@ from .content import (
 )
 from .discussion import AttendeeInput, comment_add, comment_resolve, meeting_record
 from .drafting import mechanism_settings_update, mechanism_start, version_new, version_update
-from .lifecycle import decree_issue, version_transition
+from .lifecycle import decree_issue, number_incomplete, version_transition
 
 __all__ = [
     "AttendeeInput",
@@ -26,6 +26,7 @@ __all__ = [
     "mechanism_settings_update",
     "mechanism_start",
     "meeting_record",
+    "number_incomplete",
     "pathway_entry_add",
     "pathway_entry_remove",
     "step_delete",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
@@ -13,9 +14,17 @@ from sipakatau.areas.models import Area
 from sipakatau.audit import services as audit
 from sipakatau.directory.queries import providers_for_search
 
-from .. import queries, template
+from .. import numbering, queries, template
 from ..codes import Status
-from ..models import Duty, Mechanism, MechanismVersion, PathwayEntry, Step, StepDeadline
+from ..models import (
+    DecreeSequence,
+    Duty,
+    Mechanism,
+    MechanismVersion,
+    PathwayEntry,
+    Step,
+    StepDeadline,
+)
 from .common import (
     clean_paragraphs,
     clean_text,
@@ -32,6 +41,10 @@ VERSION_FIELDS = (
     "monitoring",
     "copies_to",
 )
+SETTINGS_FIELDS = ("classification_code", "office_code", "place")
+# The main class of the archive classification (Kesejahteraan Rakyat) until the office
+# sets its own code: complete, but the settings page asks for the office's code.
+DEFAULT_CLASSIFICATION = "400"
 WORKING = (Status.DRAFT, Status.IN_DISCUSSION, Status.APPROVED)
 
 
@@ -68,23 +81,38 @@ def _from_template(version: MechanismVersion, area: Area) -> None:
 
 
 def mechanism_start(
-    *, actor: Membership, area: Area, number_format: str = "", place: str = ""
+    *,
+    actor: Membership,
+    area: Area,
+    classification_code: str = "",
+    office_code: str = "",
+    place: str = "",
 ) -> MechanismVersion:
-    """The kelurahan's first draft, from the ready template."""
+    """The kelurahan's first draft, from the ready template. The number starts from the
+    main class 400 (Kesejahteraan Rakyat) and the kelurahan's initials; the office sets
+    its own classification code in the settings before it issues."""
     if not queries.may_start_mechanism(actor, area):
         raise PermissionDenied
     if Mechanism.objects.filter(area=area).exists():
         raise ValidationError(
             _("This kelurahan already has a mechanism: open it and make a new version.")
         )
+    classification_code = (
+        clean_text(classification_code, "classification_code", required=False, limit=40)
+        or DEFAULT_CLASSIFICATION
+    )
+    office_code = clean_text(
+        office_code, "office_code", required=False, limit=40
+    ) or numbering.default_office_code(area.name)
+    _check_number_parts(classification_code, office_code)
     try:
         with transaction.atomic():
             mechanism = Mechanism.objects.create(
                 area=area,
-                number_format=clean_text(number_format, "number_format", required=False)
-                or Mechanism._meta.get_field("number_format").get_default(),
-                place=clean_text(place, "place", required=False)
-                or (area.parent.parent.name if area.parent and area.parent.parent else area.name),
+                classification_code=classification_code,
+                office_code=office_code,
+                place=clean_text(place, "place", required=False, limit=100)
+                or numbering.default_place(area),
             )
             version = MechanismVersion.objects.create(
                 mechanism=mechanism,
@@ -99,9 +127,7 @@ def mechanism_start(
                 created_by=actor.user,
             )
             _from_template(version, area)
-            audit.log(
-                actor, "mechanism.created", mechanism, fields=["area", "number_format", "place"]
-            )
+            audit.log(actor, "mechanism.created", mechanism, fields=["area", *SETTINGS_FIELDS])
             audit.log(actor, "mechanism_version.created", version, fields=VERSION_FIELDS)
     except IntegrityError:
         # Two officers pressed "start" at the same moment: the first one's draft stands.
@@ -111,30 +137,71 @@ def mechanism_start(
     return version
 
 
+def _check_number_parts(classification_code: str, office_code: str) -> None:
+    problems = numbering.number_problems(classification_code, office_code)
+    if problems:
+        raise ValidationError(problems)
+
+
 def mechanism_settings_update(
-    *, actor: Membership, mechanism: Mechanism, number_format: str, place: str
+    *,
+    actor: Membership,
+    mechanism: Mechanism,
+    classification_code: str,
+    office_code: str,
+    place: str,
+    next_number: int | None = None,
+    year: int | None = None,
 ) -> Mechanism:
+    """The decree numbering in parts and the place of issue. ``next_number`` is where the
+    register of ``year`` (default: this year) continues — after decrees numbered on
+    paper, say — but never at or below a number Sipakatau already gave that year."""
     require_drafter(actor, mechanism)
-    number_format = clean_text(number_format, "number_format", limit=100)
-    if "{seq" not in number_format:
-        raise ValidationError(
-            {"number_format": _("The format must contain {seq}, the decree's sequence number.")}
-        )
-    try:
-        number_format.format(seq=1, year=2025)
-    except (KeyError, IndexError, ValueError):
-        raise ValidationError(
-            {
-                "number_format": _(
-                    "Use only {seq} and {year} in the format, e.g. 400/{seq:02d}/Kel-WS/{year}."
-                )
-            }
-        ) from None
+    classification_code = clean_text(classification_code, "classification_code", limit=40)
+    office_code = clean_text(office_code, "office_code", limit=40)
+    place = clean_text(place, "place", limit=100)
+    _check_number_parts(classification_code, office_code)
+    year = year or timezone.localdate().year
+    if next_number is not None and not 1 <= next_number <= 99999:
+        raise ValidationError({"next_number": _("Give a number from 1 to 99999.")})
     with transaction.atomic():
-        mechanism.number_format = number_format
-        mechanism.place = clean_text(place, "place", limit=100)
-        mechanism.save(update_fields=["number_format", "place"])
-        audit.log(actor, "mechanism.updated", mechanism, fields=["number_format", "place"])
+        mechanism = Mechanism.objects.select_for_update().get(pk=mechanism.pk)
+        changed = [
+            field
+            for field, value in (
+                ("classification_code", classification_code),
+                ("office_code", office_code),
+                ("place", place),
+            )
+            if getattr(mechanism, field) != value
+        ]
+        mechanism.classification_code = classification_code
+        mechanism.office_code = office_code
+        mechanism.place = place
+        mechanism.save(update_fields=["classification_code", "office_code", "place"])
+        if next_number is not None:
+            register, _created = DecreeSequence.objects.select_for_update().get_or_create(
+                mechanism=mechanism, year=year
+            )
+            if next_number != register.last_number + 1:
+                used = (
+                    mechanism.decrees.filter(issued_on__year=year).aggregate(n=Max("sequence"))["n"]
+                    or 0
+                )
+                if next_number <= used:
+                    raise ValidationError(
+                        {
+                            "next_number": _(
+                                "Number %(number)s of %(year)s was already given to a decree. "
+                                "The next number must be at least %(next)s."
+                            )
+                            % {"number": used, "year": year, "next": used + 1}
+                        }
+                    )
+                register.last_number = next_number - 1
+                register.save(update_fields=["last_number"])
+                changed.append("next_number")
+        audit.log(actor, "mechanism.updated", mechanism, fields=changed)
     return mechanism
 
 

@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
 
+from .. import numbering
 from ..codes import TRANSITIONS, CommentStatus, Status
-from ..models import Decree, Mechanism, MechanismVersion
+from ..models import Decree, DecreeSequence, Mechanism, MechanismVersion
 from .common import clean_text, require_drafter, require_signatory
 
 # Who may move a version: the drafter opens and closes the discussion; approving, and
@@ -77,12 +78,33 @@ def version_transition(
     return version
 
 
-def _next_number(mechanism: Mechanism, year: int) -> str:
-    if mechanism.last_number_year != year:
-        mechanism.last_number, mechanism.last_number_year = 0, year
-    mechanism.last_number += 1
-    mechanism.save(update_fields=["last_number", "last_number_year"])
-    return mechanism.number_format.format(seq=mechanism.last_number, year=year)
+def _take_number(mechanism: Mechanism, year: int) -> tuple[int, str]:
+    """The next number of the year's register, advanced under its row lock (the caller
+    holds the mechanism's lock too, so a first decree of the year cannot race either)."""
+    register, _created = DecreeSequence.objects.select_for_update().get_or_create(
+        mechanism=mechanism, year=year
+    )
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    number = numbering.decree_number(
+        classification_code=mechanism.classification_code,
+        sequence=register.last_number,
+        office_code=mechanism.office_code,
+        year=year,
+    )
+    return register.last_number, number
+
+
+def number_incomplete(mechanism: Mechanism) -> ValidationError | None:
+    """The refusal to issue while the decree number has a part missing, by setting."""
+    problems = numbering.number_problems(mechanism.classification_code, mechanism.office_code)
+    if not problems:
+        return None
+    lead = _("The decree number is not complete, so the decree cannot be issued yet.")
+    return ValidationError(
+        {field: [f"{lead} {message}"] for field, message in problems.items()},
+        code="number_incomplete",
+    )
 
 
 def decree_issue(
@@ -93,22 +115,27 @@ def decree_issue(
     signer_name: str,
     signer_nip: str = "",
     signer_title: str = "",
+    signer_rank: str = "",
     base_url: str,
 ) -> Decree:
     """Issue an approved version as the SK Lurah and make it the active mechanism.
 
-    The number comes from the mechanism's counter under a row lock, so two clicks never
-    give two numbers; the PDF is rendered once and kept, and its SHA-256 is what the
-    verification page confirms. The previously issued version is superseded in the same
-    transaction: cases opened from now on follow the new version, open cases keep theirs.
+    Refused while the decree number is incomplete (numbering.py). The number comes from
+    the year's register under a row lock, so two issues never share a number; the PDF
+    is rendered once and kept, and its SHA-256 is what the verification page confirms.
+    The previously issued version is superseded in the same transaction: cases opened
+    from now on follow the new version, open cases keep theirs.
     """
     from ..documents import decree_pdf
 
     require_signatory(actor, version.mechanism)
+    if (refusal := number_incomplete(version.mechanism)) is not None:
+        raise refusal
     signer_name = clean_text(signer_name, "signer_name", limit=200)
     signer_nip = clean_text(signer_nip, "signer_nip", required=False, limit=30)
     if signer_nip and not signer_nip.replace(" ", "").isdigit():
         raise ValidationError({"signer_nip": _("A NIP has digits only.")})
+    signer_rank = clean_text(signer_rank, "signer_rank", required=False, limit=100)
     area = version.mechanism.area
     signer_title = clean_text(signer_title, "signer_title", required=False, limit=200) or (
         f"LURAH {area.name.upper()}"
@@ -118,15 +145,20 @@ def decree_issue(
         version = MechanismVersion.objects.select_for_update().get(pk=version.pk)
         if version.status != Status.APPROVED:
             raise ValidationError(_("Only an approved version can be issued."))
+        if (refusal := number_incomplete(mechanism)) is not None:
+            raise refusal  # the settings changed since the first check
+        sequence, number = _take_number(mechanism, issued_on.year)
         token = secrets.token_urlsafe(18)
         decree = Decree(
             version=version,
             mechanism=mechanism,
-            number=_next_number(mechanism, issued_on.year),
+            number=number,
+            sequence=sequence,
             issued_on=issued_on,
             place=mechanism.place,
             signer_name=signer_name,
             signer_nip=signer_nip,
+            signer_rank=signer_rank,
             signer_title=signer_title,
             signed_by=actor.user,
             verification_token=token,
@@ -148,7 +180,14 @@ def decree_issue(
             actor,
             "decree.issued",
             decree,
-            fields=["number", "issued_on", "signer_name", "signer_nip", "pdf_sha256"],
+            fields=[
+                "number",
+                "issued_on",
+                "signer_name",
+                "signer_rank",
+                "signer_nip",
+                "pdf_sha256",
+            ],
         )
         audit.log(actor, "mechanism_version.issued", version, fields=["status", "activated_at"])
     return decree

@@ -97,7 +97,7 @@ def test_an_outsider_cannot_touch_a_single_part(
         post(outsider, f"{API}/versions/{draft.pk}/new-version"),
         outsider.patch(
             f"{API}/{draft.mechanism_id}",
-            json.dumps({"number_format": "{seq}", "place": "X"}),
+            json.dumps({"office_code": "Kel-X", "place": "X"}),
             content_type="application/json",
         ),
     ]
@@ -284,15 +284,17 @@ def test_the_settings_change_the_decree_numbers(
     staff: Persona, lurah: Persona, kelurahan_ws: Organisation
 ) -> None:
     version = approved_version(kelurahan_ws)
-    body = {"number_format": "400.x/{seq:02d}/Kel-WS/{year}", "place": "Parepare"}
+    body = {"classification_code": "400.2.2", "office_code": "Kel-WS", "place": "Parepare"}
 
     bad = bearer(staff).patch(
         f"{API}/{version.mechanism_id}",
-        json.dumps({**body, "number_format": "400/Kel"}),
+        json.dumps({**body, "classification_code": "400.x"}),
         content_type="application/json",
     )
     good = bearer(staff).patch(
-        f"{API}/{version.mechanism_id}", json.dumps(body), content_type="application/json"
+        f"{API}/{version.mechanism_id}",
+        json.dumps({**body, "next_number": 3}),
+        content_type="application/json",
     )
     decree = post(
         bearer(lurah),
@@ -300,13 +302,15 @@ def test_the_settings_change_the_decree_numbers(
         {"issued_on": "2026-11-20", "signer_name": "Andi Lurah"},
     )
 
-    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "number_format"
-    assert good.status_code == 200 and good.json()["number_format"] == body["number_format"]
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "classification_code"
+    assert good.status_code == 200 and good.json()["classification_code"] == "400.2.2"
+    assert good.json()["number_missing"] == [] and good.json()["next_number"] == 3
     place_only = bearer(staff).patch(
         f"{API}/{version.mechanism_id}",
-        json.dumps({"place": "Kota Parepare"}),
+        json.dumps({"place": "Pare-Pare"}),
         content_type="application/json",
     )
-    assert place_only.json()["place"] == "Kota Parepare"
-    assert place_only.json()["number_format"] == body["number_format"]
-    assert decree.json()["number"] == "400.x/01/Kel-WS/2026"
+    assert place_only.json()["place"] == "Pare-Pare"
+    assert place_only.json()["office_code"] == "Kel-WS"
+    assert decree.json()["number"] == "400.2.2/03/Kel-WS/2026"
+    assert decree.json()["place"] == "Parepare"

@@ -96,7 +96,7 @@ def test_the_decree_downloads_as_a_word_document(
 
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == DOCX
-    assert "sk-lurah-400-01-kel-2026.docx" in response["Content-Disposition"]
+    assert "sk-lurah-400-01-kel-ws-2026.docx" in response["Content-Disposition"]
     with zipfile.ZipFile(io.BytesIO(response.content)) as docx:
         text = docx.read("word/document.xml").decode()
     assert "MEMUTUSKAN" in text and version.decree.number in text

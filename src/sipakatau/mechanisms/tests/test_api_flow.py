@@ -118,7 +118,7 @@ def test_the_whole_way_from_template_to_a_verified_decree(
     )
     assert response.status_code == 201, response.content
     decree = response.json()
-    assert decree["number"] == "400/01/Kel/2026"
+    assert decree["number"] == "400/01/Kel-WS/2026"
     assert decree["verification_url"].startswith("http://testserver/")
     assert decree["verification_url"].endswith(f"/{decree['verification_token']}/")
     assert dp3a.get(f"{API}/versions/{version_id}/decree").json() == decree
@@ -141,7 +141,7 @@ def test_the_whole_way_from_template_to_a_verified_decree(
     )
     assert response.status_code == 200, response.content
     assert response.json() == {
-        "number": "400/01/Kel/2026",
+        "number": "400/01/Kel-WS/2026",
         "issued_on": "2026-11-20",
         "kelurahan": "Watang Soreang",
         "title": version["title"],
@@ -164,7 +164,7 @@ def test_the_whole_way_from_template_to_a_verified_decree(
         "id": version_id,
         "number": 1,
         "status": Status.ISSUED,
-        "decree_number": "400/01/Kel/2026",
+        "decree_number": "400/01/Kel-WS/2026",
     }
     assert listed[0]["working_version"] is None
 

@@ -74,7 +74,7 @@ def test_the_version_list_costs_the_same_for_1_and_3_versions(
     listed = client.get(url).json()
     assert [v["number"] for v in listed] == [3, 2, 1]
     assert [v["status"] for v in listed] == ["draft", "issued", "superseded"]
-    assert listed[2]["decree_number"] == "400/01/Kel/2026"
+    assert listed[2]["decree_number"] == "400/01/Kel-WS/2026"
 
 
 def _issue_again(office: Organisation, version: MechanismVersion) -> MechanismVersion:

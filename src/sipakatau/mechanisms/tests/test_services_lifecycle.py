@@ -95,7 +95,7 @@ def test_the_whole_way_to_an_issued_decree(
     decree = _issue(lurah, draft)
     draft.refresh_from_db()
     assert draft.status == Status.ISSUED and draft.activated_at is not None
-    assert decree.number == "400/01/Kel/2026"
+    assert decree.number == "400/01/Kel-WS/2026"
     assert bytes(decree.pdf).startswith(b"%PDF")
     assert len(decree.pdf_sha256) == 64
 
@@ -155,7 +155,7 @@ def test_a_new_issue_supersedes_the_old_and_numbers_count_on(
     second = _issue(lurah, second_version, on=date(2026, 11, 20))
     draft.refresh_from_db()
     assert draft.status == Status.SUPERSEDED and draft.superseded_at is not None
-    assert (first.number, second.number) == ("400/01/Kel/2026", "400/02/Kel/2026")
+    assert (first.number, second.number) == ("400/01/Kel-WS/2026", "400/02/Kel-WS/2026")
 
 
 def test_a_step_deadline_needs_its_trigger(staff: Persona, draft: MechanismVersion) -> None:

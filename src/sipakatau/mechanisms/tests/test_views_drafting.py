@@ -59,15 +59,17 @@ def _step_data(**changes: Any) -> dict[str, Any]:
 def test_a_kelurahan_officer_without_a_mechanism_starts_from_the_template(staff: Persona) -> None:
     page = staff.client.get(reverse("mechanisms:mechanism_list"))
     assert b"Start from the template" in page.content
-    assert b'value="400/{seq:02d}/Kel-WS/{year}"' in page.content
-    data = {"place": "Parepare", "number_format": "400/{seq:02d}/Kel-WS/{year}"}
+    assert b'value="Kel-WS"' in page.content and b'value="Parepare"' in page.content
+    assert b"{seq" not in page.content
+    data = {"place": "Parepare", "classification_code": "400.2.2", "office_code": "Kel-WS"}
     response = staff.client.post(reverse("mechanisms:mechanism_start"), data)
     version = MechanismVersion.objects.get()
     assert response.status_code == 302 and response["Location"] == _url(
         "version_detail", version.pk
     )
     assert version.steps.count() == 11
-    assert version.mechanism.number_format == "400/{seq:02d}/Kel-WS/{year}"
+    mechanism = version.mechanism
+    assert (mechanism.classification_code, mechanism.office_code) == ("400.2.2", "Kel-WS")
     again = staff.client.get(reverse("mechanisms:mechanism_list"))
     assert b"Start from the template" not in again.content
     assert b"Watang Soreang" in again.content
@@ -181,17 +183,22 @@ def test_the_mechanism_page_offers_settings_to_the_drafter(
 ) -> None:
     page = staff.client.get(_url("mechanism_detail", draft.mechanism_id))
     assert b"Decree numbering and place" in page.content
-    response = staff.client.post(
-        _url("mechanism_settings", draft.mechanism_id),
-        {"number_format": "400/{seq:02d}/Kel-WS/{year}", "place": "Parepare"},
-    )
+    settings = {
+        "classification_code": "400.2.2",
+        "office_code": "Kel-WS",
+        "next_number": "1",
+        "place": "Parepare",
+    }
+    response = staff.client.post(_url("mechanism_settings", draft.mechanism_id), settings)
     assert response.status_code == 302
     wrong = staff.client.post(
-        _url("mechanism_settings", draft.mechanism_id), {"number_format": "400/Kel", "place": "X"}
+        _url("mechanism_settings", draft.mechanism_id),
+        {**settings, "classification_code": "400.x", "place": "X"},
     )
-    assert wrong.status_code == 200 and b"must contain {seq}" in wrong.content
+    assert wrong.status_code == 200 and b"is not complete" in wrong.content
     draft.mechanism.refresh_from_db()
-    assert draft.mechanism.number_format == "400/{seq:02d}/Kel-WS/{year}"
+    assert draft.mechanism.classification_code == "400.2.2"
+    assert draft.mechanism.place == "Parepare"
     assert (
         dp3a_officer.client.get(_url("mechanism_settings", draft.mechanism_id)).status_code == 403
     )

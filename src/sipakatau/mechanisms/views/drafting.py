@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from .. import queries, services
+from .. import numbering, queries, services
 from ..codes import EDITABLE
 from ..forms import DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
 from ..models import Duty, MechanismVersion, Step
@@ -42,7 +43,7 @@ def _form_page(request: HttpRequest, version: Any, form: Form, **extra: Any) -> 
 def mechanism_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     rows = queries.mechanism_rows(membership)
     area = queries.kelurahan_to_start(membership)
-    form = StartForm(initial=StartForm.initial_for(area.name)) if area else None
+    form = StartForm(initial=StartForm.initial_for(area)) if area else None
     context = {"rows": rows, "start_area": area, "start_form": form}
     return render(request, "mechanisms/mechanism_list.html", context)
 
@@ -74,9 +75,14 @@ def mechanism_detail(request: HttpRequest, membership: Membership, pk: int) -> H
     versions = queries.versions_of(mechanism)
     latest_issued = next((v for v in versions if v.status == "issued"), None)
     working = [v for v in versions if v.status in queries.WORKING]
+    year = timezone.localdate().year
     context = {
         "mechanism": mechanism,
         "versions": versions,
+        "number_preview": queries.number_preview(mechanism, year),
+        "number_missing": list(
+            numbering.number_problems(mechanism.classification_code, mechanism.office_code).values()
+        ),
         "can_draft": queries.may_draft(membership, mechanism),
         "new_from": latest_issued if latest_issued and not working else None,
     }
@@ -86,28 +92,54 @@ def mechanism_detail(request: HttpRequest, membership: Membership, pk: int) -> H
 @staff_view()
 @require_http_methods(["GET", "POST"])
 def mechanism_settings(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The decree numbering in words and fields, with the number the next decree would
+    carry. "Show the number" sends the form back with its preview, without saving."""
     mechanism = queries.mechanism_for(membership, pk)
-    initial = {"number_format": mechanism.number_format, "place": mechanism.place}
-    form = SettingsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mechanism_settings_update(
-                actor=membership, mechanism=mechanism, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The settings were saved."))
-            return redirect("mechanisms:mechanism_detail", pk=mechanism.pk)
-    elif not queries.may_draft(membership, mechanism):
+    if not queries.may_draft(membership, mechanism):
         raise PermissionDenied
+    year = timezone.localdate().year
+    initial = {
+        "classification_code": mechanism.classification_code,
+        "office_code": mechanism.office_code,
+        "next_number": queries.next_sequence(mechanism, year),
+        "place": mechanism.place,
+    }
+    form = SettingsForm(request.POST or None, initial=initial, year=year)
+    preview = queries.number_preview(mechanism, year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        preview = queries.number_preview(
+            mechanism,
+            year,
+            classification_code=data["classification_code"].strip(),
+            office_code=data["office_code"].strip(),
+            sequence=data["next_number"],
+        )
+        if "preview" in request.POST:
+            for field, message in numbering.number_problems(
+                data["classification_code"].strip(), data["office_code"].strip()
+            ).items():
+                form.add_error(field, message)
+        else:
+            try:
+                services.mechanism_settings_update(
+                    actor=membership, mechanism=mechanism, year=year, **data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The settings were saved."))
+                return redirect("mechanisms:mechanism_detail", pk=mechanism.pk)
+    # The saved settings may be incomplete (an old "400.x"): the page says what to fill in.
+    missing = numbering.number_problems(mechanism.classification_code, mechanism.office_code)
     context = {
         "mechanism": mechanism,
         "form": form,
-        "title": _("Decree numbering and place"),
-        "back": mechanism,
+        "preview": preview,
+        "year": year,
+        "missing": list(missing.values()),
     }
-    return render(request, "mechanisms/form.html", context)
+    return render(request, "mechanisms/mechanism_settings.html", context)
 
 
 # --- One version ------------------------------------------------------------------------

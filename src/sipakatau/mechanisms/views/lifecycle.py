@@ -17,7 +17,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from .. import diff, queries, services
+from .. import diff, numbering, queries, services
 from ..codes import Section, Status
 from ..forms import DecreeForm
 from .common import to_version
@@ -131,4 +131,17 @@ def decree_issue(request: HttpRequest, membership: Membership, pk: int) -> HttpR
                 % {"number": decree.number},
             )
             return to_version(version)
-    return render(request, "mechanisms/decree_issue.html", {"version": version, "form": form})
+    # The number the decree will carry (its year follows the date of issue), or what is
+    # still missing from it: then the page sends the Lurah to the numbering settings.
+    mechanism = version.mechanism
+    missing = numbering.number_problems(mechanism.classification_code, mechanism.office_code)
+    day = form.cleaned_data.get("issued_on") if form.is_bound and form.is_valid() else None
+    year = (day or timezone.localdate()).year
+    context = {
+        "version": version,
+        "form": form,
+        "missing": list(missing.values()),
+        "number": queries.number_preview(mechanism, year),
+        "may_change_numbering": queries.may_draft(membership, mechanism),
+    }
+    return render(request, "mechanisms/decree_issue.html", context)
