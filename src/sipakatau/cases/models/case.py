@@ -60,6 +60,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["assigned_to", "status"]),
+            # A unit's list (newest first) and every statistic of a period filter by unit
+            # and report time (reports.indicators; docs/benchmarks.md).
+            models.Index(fields=["organisation", "reported_at"]),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
