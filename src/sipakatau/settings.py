@@ -81,9 +81,12 @@ INSTALLED_APPS = [
     "sipakatau.notifications",
     "sipakatau.directory",
     "sipakatau.mechanisms",
+    "sipakatau.mapping",
     "sipakatau.cases",
     "sipakatau.referrals",
+    "sipakatau.social",
     "sipakatau.public",
+    "sipakatau.reports",
     "sipakatau.api",
     "sipakatau.demo",
 ]
@@ -194,6 +197,12 @@ AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
 # to its administrators, once per window (audit.refusals).
 SIPAKATAU_PROBING_REFUSALS = env_int("SIPAKATAU_PROBING_REFUSALS", 10, minimum=2)
 SIPAKATAU_PROBING_WINDOW_MINUTES = env_int("SIPAKATAU_PROBING_WINDOW_MINUTES", 10, minimum=1)
+
+# Social protection: the day of the month by which the kelurahan's proposals (usulan) must
+# be entered in SIKS-NG for Dinsos (domain notes: the 17th).
+SIPAKATAU_PROPOSAL_CUTOFF_DAY = env_int("SIPAKATAU_PROPOSAL_CUTOFF_DAY", 17, minimum=1)
+# Aggregates leave the system with small cells hidden (reports.suppression); 5 is the usual floor.
+SIPAKATAU_SUPPRESSION_THRESHOLD = env_int("SIPAKATAU_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
 OTP_TOTP_ISSUER = "Sipakatau"
 # Bearer tokens of the API (POST /api/v1/auth/token) expire this many hours after issue.

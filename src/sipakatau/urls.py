@@ -15,9 +15,12 @@ urlpatterns = [
     path("", include("sipakatau.audit.urls")),
     path("kasus/", include("sipakatau.cases.urls")),
     path("rujukan/", include("sipakatau.referrals.urls")),
+    path("perlindungan-sosial/", include("sipakatau.social.urls")),
     path("layanan/", include("sipakatau.directory.urls")),
     path("", include("sipakatau.mechanisms.urls")),
+    path("pemetaan/", include("sipakatau.mapping.urls")),
     path("", include("sipakatau.public.urls")),
+    path("statistik/", include("sipakatau.reports.urls")),
     *api_urlpatterns,
 ]
 

@@ -60,6 +60,14 @@ IMPORT_DIRECTORY = frozenset({Role.ADMIN})
 # Every stakeholder takes part in a kelurahan's mechanism; auditor and admin stand outside.
 TAKE_PART_IN_MECHANISMS = frozenset(Role.values) - {Role.AUDITOR, Role.ADMIN}
 
+# --- Needs mapping -------------------------------------------------------------------------
+
+# Enumerators of a kelurahan's units enter survey responses (kader, caseworker, coordinator).
+ENTER_MAPPING_RESPONSES = frozenset({Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR})
+# Analysts (the unit's coordinator, the kelurahan's staff) keep questionnaires, import
+# submissions and read the analysis.
+ANALYSE_MAPPING = frozenset({Role.COORDINATOR, Role.VILLAGE_OFFICER})
+
 # --- Social protection ---------------------------------------------------------------------
 
 # Everyone who works in a kelurahan (its office and its LBK-KK units) sees its households.
@@ -114,6 +122,9 @@ MENU = {
     "take_part_in_mechanisms": TAKE_PART_IN_MECHANISMS,
     "read_directory": READ_DIRECTORY,
     "read_audit_trail": READ_AUDIT_TRAIL,
+    "see_social_protection": SEE_HOUSEHOLDS | DECIDE_PROPOSALS,
+    "map_needs": ENTER_MAPPING_RESPONSES | ANALYSE_MAPPING,
+    "read_statistics": READ_STATISTICS | RECEIVE_MONTHLY_REPORT,
 }
 
 

@@ -11,9 +11,12 @@ from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
 from sipakatau.cases.api import router as cases_router
 from sipakatau.directory.api import router as directory_router
+from sipakatau.mapping.api import router as mapping_router
 from sipakatau.mechanisms.api import router as mechanisms_router
 from sipakatau.public.api import router as public_router
 from sipakatau.referrals.api import router as referrals_router
+from sipakatau.reports.api import router as reports_router
+from sipakatau.social.api import router as social_router
 
 from .auth import BearerToken, BearerTokenUser, VerifiedSession, VerifiedSessionUser
 
@@ -34,9 +37,12 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
 api.add_router("/cases", cases_router)
 api.add_router("/directory", directory_router)
+api.add_router("/mapping", mapping_router)
 api.add_router("/mechanisms", mechanisms_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/public", public_router)
+api.add_router("/reports", reports_router)
+api.add_router("/social", social_router)
 
 
 @api.exception_handler(ValidationError)

@@ -19,6 +19,7 @@ from sipakatau.accounts.models import Organisation, OrganisationType, Role
 from sipakatau.accounts.services.setup import organisation_ensure, totp_device_install, user_ensure
 from sipakatau.areas.models import Area
 from sipakatau.areas.services import areas_load_parepare
+from sipakatau.social import demo as social_demo
 
 from .cases import demo_cases
 from .directory import demo_directory
@@ -218,6 +219,7 @@ def demo_load() -> list[DemoAccount]:
     demo_cases()
     demo_referrals()
     demo_mechanisms()
+    social_demo.load_demo()
     return accounts
 
 

@@ -10,13 +10,21 @@ from tests.factories import Persona
 
 # Written out by hand, not derived from the bundles, so a bundle that drifts fails here.
 OFFERED = {
-    Role.VOLUNTEER: {"work_on_cases", "take_part_in_mechanisms", "read_directory"},
+    Role.VOLUNTEER: {
+        "work_on_cases",
+        "take_part_in_mechanisms",
+        "read_directory",
+        "see_social_protection",
+        "map_needs",
+    },
     Role.CASEWORKER: {
         "work_on_cases",
         "browse_cases",
         "handle_public_reports",
         "take_part_in_mechanisms",
         "read_directory",
+        "see_social_protection",
+        "map_needs",
     },
     Role.COORDINATOR: {
         "work_on_cases",
@@ -24,10 +32,31 @@ OFFERED = {
         "handle_public_reports",
         "take_part_in_mechanisms",
         "read_directory",
+        "see_social_protection",
+        "map_needs",
+        "read_statistics",
     },
-    Role.VILLAGE_OFFICER: {"take_part_in_mechanisms", "read_directory"},
-    Role.AGENCY_OFFICER: {"answer_referrals", "take_part_in_mechanisms", "read_directory"},
-    Role.AGENCY_MANAGER: {"answer_referrals", "take_part_in_mechanisms", "read_directory"},
+    Role.VILLAGE_OFFICER: {
+        "take_part_in_mechanisms",
+        "read_directory",
+        "see_social_protection",
+        "map_needs",
+        "read_statistics",
+    },
+    Role.AGENCY_OFFICER: {
+        "answer_referrals",
+        "take_part_in_mechanisms",
+        "read_directory",
+        "see_social_protection",
+        "read_statistics",
+    },
+    Role.AGENCY_MANAGER: {
+        "answer_referrals",
+        "take_part_in_mechanisms",
+        "read_directory",
+        "see_social_protection",
+        "read_statistics",
+    },
     Role.AUDITOR: {"read_audit_trail"},
     Role.ADMIN: {"manage_accounts", "read_directory"},
 }

@@ -1,0 +1,129 @@
+"""Every read of needs-mapping data that depends on who is asking, and the ``may_<verb>``
+predicates the services refuse with and the pages show buttons by.
+
+- enumerators (kader, caseworker, coordinator of a unit in the kelurahan) see the
+  kelurahan's active questionnaires and enter responses to them;
+- analysts (the unit's coordinator, the kelurahan's officers) see every questionnaire of
+  the kelurahan, import forms and submissions, and read the analysis;
+- everyone else: nothing. Out of scope answers 404, never 403.
+"""
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import ANALYSE_MAPPING, ENTER_MAPPING_RESPONSES
+from sipakatau.areas.models import Area, Level
+
+from .models import ImportRun, Questionnaire, QuestionnaireStatus, Submission
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+# Everyone who takes part in a kelurahan's mapping, as enumerator or analyst.
+WORK_ON_MAPPING = ENTER_MAPPING_RESPONSES | ANALYSE_MAPPING
+
+
+def kelurahan_code_of(membership: Membership | None) -> str | None:
+    """The kelurahan an LBK-KK or kelurahan office (or an RW posko below it) works in."""
+    if membership is None or not membership.is_active:
+        return None
+    area = membership.organisation.area
+    if area.level not in {Level.KELURAHAN, Level.RW, Level.RT}:
+        return None
+    return ".".join(area.code.split(".")[:4])
+
+
+def kelurahan_of(membership: Membership) -> Area | None:
+    code = kelurahan_code_of(membership)
+    return None if code is None else Area.objects.filter(code=code).first()
+
+
+def _in_kelurahan(
+    membership: Membership | None, kelurahan_code: str, roles: frozenset[str]
+) -> bool:
+    return (
+        membership is not None
+        and membership.role in roles
+        and kelurahan_code_of(membership) == kelurahan_code
+    )
+
+
+# --- Questionnaires ------------------------------------------------------------------------
+
+
+def questionnaires_visible_to(membership: Membership | None) -> QuerySet[Questionnaire]:
+    code = kelurahan_code_of(membership)
+    if membership is None or code is None or membership.role not in WORK_ON_MAPPING:
+        return Questionnaire.objects.none()
+    found = Questionnaire.objects.filter(kelurahan__code=code).select_related("kelurahan")
+    if membership.role not in ANALYSE_MAPPING:
+        found = found.filter(status=QuestionnaireStatus.ACTIVE)
+    return found
+
+
+def questionnaire_for(membership: Membership | None, pk: int) -> Questionnaire:
+    try:
+        return questionnaires_visible_to(membership).get(pk=pk)
+    except Questionnaire.DoesNotExist:
+        raise Http404 from None
+
+
+def may_manage_questionnaires(membership: Membership | None, kelurahan: Area | None) -> bool:
+    """Import a form, load the template, open or close a questionnaire."""
+    return kelurahan is not None and _in_kelurahan(membership, kelurahan.code, ANALYSE_MAPPING)
+
+
+def may_analyse(membership: Membership | None, questionnaire: Questionnaire) -> bool:
+    """Read the analysis, export the form and the report, import submissions."""
+    return _in_kelurahan(membership, questionnaire.kelurahan.code, ANALYSE_MAPPING)
+
+
+def may_import_submissions(membership: Membership | None, questionnaire: Questionnaire) -> bool:
+    return (
+        may_analyse(membership, questionnaire) and questionnaire.status != QuestionnaireStatus.DRAFT
+    )
+
+
+def may_enter_response(membership: Membership | None, questionnaire: Questionnaire) -> bool:
+    return questionnaire.status == QuestionnaireStatus.ACTIVE and _in_kelurahan(
+        membership, questionnaire.kelurahan.code, ENTER_MAPPING_RESPONSES
+    )
+
+
+# --- Submissions and imports ---------------------------------------------------------------
+
+
+def submissions_for_analysis(
+    membership: Membership | None, questionnaire: Questionnaire
+) -> QuerySet[Submission]:
+    """The submissions an analyst counts; coded answers only (``private`` is not read)."""
+    if not may_analyse(membership, questionnaire):
+        return Submission.objects.none()
+    return questionnaire.submissions.defer("private")
+
+
+def import_runs_visible_to(
+    membership: Membership | None, questionnaire: Questionnaire
+) -> QuerySet[ImportRun]:
+    if not may_analyse(membership, questionnaire):
+        return ImportRun.objects.none()
+    return questionnaire.import_runs.all()
+
+
+def import_run_for(membership: Membership | None, pk: int) -> ImportRun:
+    run = ImportRun.objects.select_related("questionnaire__kelurahan").filter(pk=pk).first()
+    if run is None or not may_analyse(membership, run.questionnaire):
+        raise Http404
+    return run
+
+
+def analysis_for(membership: Membership | None, questionnaire: Questionnaire) -> "Analysis":
+    """The analysis of the questionnaire's coded answers (free text is never read)."""
+    from .analysis import Analysis
+    from .services.common import lists_of, specs_of
+
+    records = submissions_for_analysis(membership, questionnaire).values_list("rw", "answers")
+    return Analysis(specs_of(questionnaire), lists_of(questionnaire), records.iterator(2000))

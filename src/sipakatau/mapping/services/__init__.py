@@ -1,0 +1,22 @@
+"""Every write of needs mapping (issue 15): one service per use case, each in its own
+transaction, checking a ``may_<verb>`` predicate of ``queries.py`` and writing its audit
+event with field names only."""
+
+from .questionnaires import (
+    analysis_export,
+    questionnaire_export,
+    questionnaire_import,
+    questionnaire_load_template,
+    questionnaire_set_status,
+)
+from .submissions import submission_record, submissions_import
+
+__all__ = [
+    "analysis_export",
+    "questionnaire_export",
+    "questionnaire_import",
+    "questionnaire_load_template",
+    "questionnaire_set_status",
+    "submission_record",
+    "submissions_import",
+]

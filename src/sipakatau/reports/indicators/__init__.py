@@ -1,0 +1,63 @@
+"""Indicators of the units in a scope over a period, computed in the database with a fixed
+number of queries. Raw here; everything that leaves passes through ``suppression``."""
+
+from datetime import datetime, tzinfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sipakatau.accounts.models import Organisation
+
+from ..periods import Period
+from .base import Duration, Grid, Indicators, Row, Table
+from .casework import case_tables, cases_by_month, cases_reported, unit_figures, victim_tables
+from .process import (
+    closure_table,
+    deadlines_by_step,
+    public_report_tables,
+    referral_figures,
+    time_to_assessment,
+    time_to_first_contact,
+)
+
+__all__ = ["Duration", "Grid", "Indicators", "Row", "Table", "compute"]
+
+
+def compute(
+    *,
+    units: QuerySet[Organisation],
+    period: Period,
+    zone: tzinfo,
+    scope_label: str,
+    now: datetime | None = None,
+) -> Indicators:
+    now = now or timezone.now()
+    start, end = period.bounds(zone)
+    cases = cases_reported(units, start, end)
+    tables = case_tables(cases)
+    left_out = tables["cases_by_channel"].left_out
+    tables.update(victim_tables(cases))
+    tables["cases_by_month"] = cases_by_month(cases, period.months(), zone)
+    by_unit, victims_by_unit = unit_figures(cases, units)
+    tables["cases_by_unit"] = by_unit
+    referrals, answer_time = referral_figures(units, start, end)
+    tables["referrals_by_status"] = referrals
+    tables["closures_by_reason"] = closure_table(units, start, end)
+    by_status, promoted = public_report_tables(units, start, end)
+    tables["public_reports_by_status"] = by_status
+    tables["public_reports_promoted"] = promoted
+    return Indicators(
+        scope_label=scope_label,
+        period_code=period.code,
+        period_label=period.label,
+        tables=tables,
+        grids={
+            "victims_by_unit_and_sex": victims_by_unit,
+            "deadlines_by_step": deadlines_by_step(cases, now, left_out),
+        },
+        durations={
+            "first_contact": time_to_first_contact(cases, left_out),
+            "assessment": time_to_assessment(cases, left_out),
+            "referral_answer": answer_time,
+        },
+    )

@@ -1,0 +1,45 @@
+"""Files that leave the system. Each is made here, after the permission check, and each
+writes an audit event naming what left (never its content)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
+
+from ..documents import monthly_pdf, monthly_xlsx
+from ..exports import describe
+from ..models import MonthlyReport
+from ..periods import Period
+from ..queries import cases_for_export, monthly_report_figures, monthly_reports_visible_to
+
+FORMATS = {"pdf": monthly_pdf, "xlsx": monthly_xlsx}
+
+
+def monthly_report_export(*, actor: Membership, report: MonthlyReport, format: str) -> bytes:
+    """The report as PDF or XLSX for whoever may read it (its figures are suppressed)."""
+    if not monthly_reports_visible_to(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied
+    content = FORMATS[format](report, monthly_report_figures(report))
+    with transaction.atomic():
+        audit.log(actor, f"monthly_report.exported_{format}", report)
+    return content
+
+
+def cases_export(
+    *, actor: Membership, kind: str, period: Period, status: str = ""
+) -> tuple[bytes, str]:
+    """A workbook of cases (``case_list``, ``simfoni`` or ``gbvims``) and its file name.
+    Audited with the kind and the period, on the actor's organisation."""
+    cases, zone = cases_for_export(actor, kind, period, status=status)
+    spec = describe(kind)
+    content = spec["build"](cases, zone)
+    with transaction.atomic():
+        audit.log(
+            actor,
+            f"reports.exported_{kind}",
+            actor.organisation,
+            # Names only, as every audit event (the period is in the file name the user saw).
+            fields=["period", *(["status"] if status else [])],
+        )
+    return content, f"{spec['name']}-{period.code}.xlsx"

@@ -1,0 +1,1 @@
+"""The social-protection pages: households, worklist and rules, proposal batches."""
