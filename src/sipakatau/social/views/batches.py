@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Membership
@@ -23,14 +24,15 @@ from ..models import ProposalBatch
 from ..services.deadlines import is_late
 from .common import SOCIAL_ROLES, TABS
 
-# The button of each forward step, as the person taking it says it.
-STEP_LABELS: dict[str, str] = {
-    BatchState.MUSYAWARAH: _("The list is ready: go to the musyawarah"),
-    BatchState.VERVAL: _("Musyawarah done: go to field verification"),
-    BatchState.INPUT_SIKS: _("Verification done: entered in SIKS-NG"),
-    BatchState.DISAHKAN_DINSOS: _("Approve (Dinsos)"),
-    BatchState.DITETAPKAN: _("Close the batch: decided"),
-    BatchState.DITOLAK: _("Close the batch: refused"),
+# The button of each forward step, as the person taking it says it (lazy: translated in
+# the language of each request, not of whichever request imported this module first).
+STEP_LABELS: dict[str, Any] = {
+    BatchState.MUSYAWARAH: gettext_lazy("The list is ready: go to the musyawarah"),
+    BatchState.VERVAL: gettext_lazy("Musyawarah done: go to field verification"),
+    BatchState.INPUT_SIKS: gettext_lazy("Verification done: entered in SIKS-NG"),
+    BatchState.DISAHKAN_DINSOS: gettext_lazy("Approve (Dinsos)"),
+    BatchState.DITETAPKAN: gettext_lazy("Close the batch: decided"),
+    BatchState.DITOLAK: gettext_lazy("Close the batch: refused"),
 }
 ORDER: list[str] = [
     BatchState.DRAFT,
