@@ -16,17 +16,10 @@ from sipakatau.referrals.tests.support import case_with_victim
 from sipakatau.social import services
 from sipakatau.social.exports import BNBA_COLUMNS
 from sipakatau.social.models import ProposalBatch
-from tests.browser import conftest as browser_fixtures
 from tests.browser.signed_in import SignedInBrowser
 from tests.factories import CITY, WATANG_SOREANG, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The browser tests' fixtures live in tests/browser/conftest.py; this test sits with its app.
-browser = browser_fixtures.browser
-artifacts = browser_fixtures.artifacts
-neutral_site = browser_fixtures.neutral_site
-_quick_exit_stays_on_this_machine = browser_fixtures._quick_exit_stays_on_this_machine
 
 
 def _acting(user: Any) -> Membership:
