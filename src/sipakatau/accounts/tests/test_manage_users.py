@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Membership, Organisation, Role, User
 from sipakatau.accounts.services.users import user_create, user_set_active
@@ -49,8 +50,7 @@ def test_a_weak_password_is_refused_and_nothing_is_created(
         },
     )
 
-    assert response.status_code == 200
-    assert 'class="errorlist' in response.content.decode()
+    assertContains(response, 'class="errorlist')
     assert not User.objects.filter(username="lemah").exists()
 
 
@@ -77,10 +77,7 @@ def test_an_admin_cannot_see_or_touch_another_organisations_users(
     target.refresh_from_db()
     assert target.is_active
     assert ikhlas_caseworker.client.get(reverse("accounts:home")).status_code == 200
-    assert (
-        "ikhlas.pendamping"
-        not in bahagia_admin.client.get(reverse("accounts:user_list")).content.decode()
-    )
+    assertNotContains(bahagia_admin.client.get(reverse("accounts:user_list")), "ikhlas.pendamping")
 
 
 def test_the_services_refuse_an_admin_of_another_organisation(
@@ -102,11 +99,11 @@ def test_the_services_refuse_an_admin_of_another_organisation(
 def test_a_city_admin_manages_the_units_inside_the_city(
     city_admin: Persona, bahagia_caseworker: Persona, dp3a_officer: Persona
 ) -> None:
-    page = city_admin.client.get(reverse("accounts:user_list")).content.decode()
+    page = city_admin.client.get(reverse("accounts:user_list"))
 
-    assert "bahagia.pendamping" in page
+    assertContains(page, "bahagia.pendamping")
     # DP3A works at the same (city) level, not inside the city team's area: not managed.
-    assert "dp3a.petugas" not in page
+    assertNotContains(page, "dp3a.petugas")
 
 
 def test_a_user_shared_with_another_organisation_cannot_be_disabled_by_one_admin(

@@ -3,6 +3,7 @@ nothing else (accounts.permissions.menu_for)."""
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import MENU, menu_for
@@ -81,29 +82,29 @@ def test_nothing_is_offered_without_an_active_membership() -> None:
 def test_the_home_page_offers_a_kader_her_reports_and_a_caseworker_the_units_cases(
     bahagia_volunteer: Persona, bahagia_caseworker: Persona
 ) -> None:
-    kader = bahagia_volunteer.client.get(reverse("accounts:home")).content.decode()
-    caseworker = bahagia_caseworker.client.get(reverse("accounts:home")).content.decode()
+    kader = bahagia_volunteer.client.get(reverse("accounts:home"))
+    caseworker = bahagia_caseworker.client.get(reverse("accounts:home"))
 
-    assert "Your reports and your follow-ups." in kader
-    assert "the unit's cases" not in kader
-    assert "Your cases, the unit's cases, and what is due." in caseworker
-    assert reverse("public:inbox") in caseworker
-    assert reverse("public:inbox") not in kader
+    assertContains(kader, "Your reports and your follow-ups.")
+    assertNotContains(kader, "the unit's cases")
+    assertContains(caseworker, "Your cases, the unit's cases, and what is due.")
+    assertContains(caseworker, reverse("public:inbox"))
+    assertNotContains(kader, reverse("public:inbox"))
     for page in (kader, caseworker):
-        assert reverse("accounts:user_list") not in page
-        assert reverse("referrals:inbox") not in page
+        assertNotContains(page, reverse("accounts:user_list"))
+        assertNotContains(page, reverse("referrals:inbox"))
 
 
 def test_the_menu_offers_an_admin_accounts_and_an_agency_its_inbox(
     bahagia_admin: Persona, dinsos_officer: Persona
 ) -> None:
-    admin_page = bahagia_admin.client.get(reverse("accounts:home")).content.decode()
-    officer_page = dinsos_officer.client.get(reverse("accounts:home")).content.decode()
+    admin_page = bahagia_admin.client.get(reverse("accounts:home"))
+    officer_page = dinsos_officer.client.get(reverse("accounts:home"))
 
-    assert reverse("accounts:user_list") in admin_page
-    assert reverse("accounts:organisation_list") in admin_page
-    assert reverse("cases:case_list") not in admin_page
-    assert reverse("mechanisms:mechanism_list") not in admin_page
-    assert reverse("referrals:inbox") in officer_page
-    assert reverse("accounts:user_list") not in officer_page
-    assert reverse("cases:case_list") not in officer_page
+    assertContains(admin_page, reverse("accounts:user_list"))
+    assertContains(admin_page, reverse("accounts:organisation_list"))
+    assertNotContains(admin_page, reverse("cases:case_list"))
+    assertNotContains(admin_page, reverse("mechanisms:mechanism_list"))
+    assertContains(officer_page, reverse("referrals:inbox"))
+    assertNotContains(officer_page, reverse("accounts:user_list"))
+    assertNotContains(officer_page, reverse("cases:case_list"))

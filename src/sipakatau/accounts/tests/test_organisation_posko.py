@@ -3,6 +3,7 @@ page shows it. Another organisation's administrator cannot."""
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.audit.models import AuditEvent
@@ -21,7 +22,7 @@ def test_an_admin_sets_the_posko_and_hours_of_her_unit(
     bahagia_admin: Persona, bahagia: Organisation
 ) -> None:
     url = reverse("accounts:organisation_detail", args=[bahagia.pk])
-    assert 'name="posko_address"' in bahagia_admin.client.get(url).content.decode()
+    assertContains(bahagia_admin.client.get(url), 'name="posko_address"')
 
     response = bahagia_admin.client.post(
         url, _edit(bahagia, posko_address=" Jl. Posko 3 ", service_hours="Senin 08.00-12.00")
@@ -33,7 +34,7 @@ def test_an_admin_sets_the_posko_and_hours_of_her_unit(
     assert bahagia.service_hours == "Senin 08.00-12.00"
     event = AuditEvent.objects.filter(action="organisation.updated").latest("pk")
     assert set(event.fields) == {"posko_address", "service_hours"}
-    assert "Jl. Posko 3" in bahagia_admin.client.get(reverse("root")).content.decode()
+    assertContains(bahagia_admin.client.get(reverse("root")), "Jl. Posko 3")
 
 
 def test_another_units_admin_cannot_change_it(ikhlas_admin: Persona, bahagia: Organisation) -> None:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.asserts import assertContains
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.models import AuditEvent
@@ -34,8 +35,7 @@ def test_it_signs_in_with_password_and_totp(bahagia: Organisation) -> None:
     assert response.status_code == 302
     assert response["Location"] == HOME
     page = client.get(HOME)
-    assert page.status_code == 200
-    assert "LBK-KK Bahagia" in page.content.decode()
+    assertContains(page, "LBK-KK Bahagia")
     assert AuditEvent.objects.filter(
         action="auth.second_factor_accepted", actor_id=user.pk
     ).exists()
@@ -87,7 +87,7 @@ def test_a_new_user_enrols_an_authenticator_and_gets_backup_codes(bahagia: Organ
     assert client.get(HOME)["Location"] == reverse("accounts:setup")
 
     page = client.get(reverse("accounts:setup"))
-    assert "<svg" in page.content.decode()
+    assertContains(page, "<svg")
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     response = client.post(reverse("accounts:setup"), {"token": code})

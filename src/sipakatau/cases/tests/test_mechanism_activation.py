@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.mechanisms import services as mechanism_services
@@ -117,11 +118,11 @@ def test_the_case_page_says_which_decree_governs_it(
     after = open_case(bahagia_caseworker.membership)
     client = english(bahagia_caseworker.client)
 
-    old_page = client.get(reverse("cases:case_detail", args=[before.pk])).content.decode()
-    new_page = client.get(reverse("cases:case_detail", args=[after.pk])).content.decode()
+    old_page = client.get(reverse("cases:case_detail", args=[before.pk]))
+    new_page = client.get(reverse("cases:case_detail", args=[after.pk]))
 
-    assert "Set by the default rules" in old_page
-    assert f"Set by SK Lurah no. {version.decree.number} (mechanism version 1)" in new_page
+    assertContains(old_page, "Set by the default rules")
+    assertContains(new_page, f"Set by SK Lurah no. {version.decree.number} (mechanism version 1)")
 
 
 def test_monitoring_counts_each_steps_deadlines_met_late_and_open(
@@ -165,8 +166,9 @@ def test_monitoring_counts_each_steps_deadlines_met_late_and_open(
     assert contact.on_time_percent == 33
     # The page shows the same figures to the Lurah, and nothing to another kelurahan's unit.
     url = reverse("cases:mechanism_monitoring", args=[version.pk])
-    page = english(lurah.client).get(url).content.decode()
-    assert "33%" in page and "Kontak pertama dengan korban" in page
+    page = english(lurah.client).get(url)
+    assertContains(page, "33%")
+    assertContains(page, "Kontak pertama dengan korban")
     assert ikhlas_caseworker.client.get(url).status_code == 404
     api = lurah.client.get(f"/api/v1/cases/mechanism-monitoring/{version.pk}").json()
     assert api["cases"] == 4
@@ -256,9 +258,9 @@ def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
     police = next(step for step in steps if step.action == "police_forwarding")
     contact = next(step for step in steps if step.action == "first_contact")
     assert police.suppressed and not contact.suppressed
-    page = english(lurah.client).get(url).content.decode()
-    assert page.count('data-count="suppressed"') == 1
-    assert "Fewer than 3 cases" in page
+    page = english(lurah.client).get(url)
+    assertContains(page, 'data-count="suppressed"', count=1)
+    assertContains(page, "Fewer than 3 cases")
     api_url = f"/api/v1/cases/mechanism-monitoring/{version.pk}"
     hidden = next(s for s in lurah.client.get(api_url).json()["steps"] if s["suppressed"])
     assert hidden["action"] == "police_forwarding"
@@ -266,7 +268,6 @@ def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
 
     # When a third one is opened, the figures show
     forwarded_case()
-    page = english(lurah.client).get(url).content.decode()
-    assert 'data-count="suppressed"' not in page
+    assertNotContains(english(lurah.client).get(url), 'data-count="suppressed"')
     shown = lurah.client.get(api_url).json()["steps"]
     assert [s["total"] for s in shown if s["action"] == "police_forwarding"] == [3]

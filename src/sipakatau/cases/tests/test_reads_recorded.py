@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.http import Http404
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from sipakatau.audit.models import AuditEvent
 from sipakatau.cases import queries
@@ -49,7 +50,7 @@ def test_the_page_and_the_api_record_the_same_sections_of_a_case(
     # The page also lists the case's referrals, which the API's case read does not hold;
     # both show how a suspected perpetrator relates to the victim.
     assert _case_reads(case) == [sorted([*WHOLE_CASE, "referrals"]), WHOLE_CASE]
-    assert "Budi Santoso" in page.content.decode()
+    assertContains(page, "Budi Santoso")
     assert api.json()["relationships"]
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.mechanisms import services
@@ -94,13 +95,14 @@ def test_the_issue_page_says_what_to_fill_in_and_links_to_the_settings(
     english(lurah.client)
     _set_parts(approved, classification_code="400.x")
     url = reverse("mechanisms:decree_issue", args=[approved.pk])
-    page = lurah.client.get(url).content.decode()
-    assert "Fill in the decree number first" in page and "400.x" in page
+    page = lurah.client.get(url)
+    assertContains(page, "Fill in the decree number first")
+    assertContains(page, "400.x")
     settings_url = reverse("mechanisms:mechanism_settings", args=[approved.mechanism_id])
-    assert f'href="{settings_url}"' in page
-    assert 'name="signer_name"' not in page  # no form to send while it cannot succeed
+    assertContains(page, f'href="{settings_url}"')
+    assertNotContains(page, 'name="signer_name"')  # no form to send while it cannot succeed
     sent = lurah.client.post(url, {"issued_on": "2026-11-02", "signer_name": "Andi Lurah"})
-    assert sent.status_code == 200 and "Fill in the decree number first" in sent.content.decode()
+    assertContains(sent, "Fill in the decree number first")
     assert not Decree.objects.exists()
 
 
@@ -227,7 +229,7 @@ def test_the_issued_pdf_carries_the_whole_number_the_place_and_the_signer(
     assert "Keputusan ini mulai berlaku pada tanggal ditetapkan." in " ".join(signed.split())
     # The public verification page shows the same number.
     verify = reverse("mechanisms:decree_verify", args=[decree.verification_token])
-    assert "400.2.2/01/Kel-WS/2026" in lurah.client.get(verify).content.decode()
+    assertContains(lurah.client.get(verify), "400.2.2/01/Kel-WS/2026")
 
 
 # --- What the office reads -------------------------------------------------------------------
@@ -238,8 +240,9 @@ def test_the_settings_page_shows_an_example_and_no_format_string(
 ) -> None:
     year = timezone.localdate().year
     url = reverse("mechanisms:mechanism_settings", args=[approved.mechanism_id])
-    page = staff.client.get(url).content.decode()
-    assert f"Example number: <strong>400/01/Kel-WS/{year}</strong>" in page
+    response = staff.client.get(url)
+    assertContains(response, f"Example number: <strong>400/01/Kel-WS/{year}</strong>")
+    page = response.content.decode()
     assert "{" not in page.split("<main", 1)[-1].split("</main>")[0]
     # "Show the number" previews what was typed without saving it
     typed = {
@@ -249,16 +252,17 @@ def test_the_settings_page_shows_an_example_and_no_format_string(
         "place": "Parepare",
         "preview": "1",
     }
-    shown = staff.client.post(url, typed).content.decode()
-    assert f"100.3.3.2/03/Kel-WS/{year}" in shown
+    shown = staff.client.post(url, typed)
+    assertContains(shown, f"100.3.3.2/03/Kel-WS/{year}")
     approved.mechanism.refresh_from_db()
     assert approved.mechanism.classification_code == "400"
     # An incomplete saved number says what to fill in
     _set_parts(approved, classification_code="400.x")
-    page = staff.client.get(url).content.decode()
-    assert "The decree number is not complete" in page and "not available" in page
+    page = staff.client.get(url)
+    assertContains(page, "The decree number is not complete")
+    assertContains(page, "not available")
     detail = staff.client.get(reverse("mechanisms:mechanism_detail", args=[approved.mechanism_id]))
-    assert "Not complete yet" in detail.content.decode()
+    assertContains(detail, "Not complete yet")
 
 
 def test_a_new_mechanism_is_issued_in_the_city_without_kota(

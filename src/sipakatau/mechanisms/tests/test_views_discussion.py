@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.mechanisms import services
@@ -44,8 +45,9 @@ def test_a_stakeholder_comments_on_a_step_once_even_when_sent_twice(
     assert first.status_code == second.status_code == 302
     comment = Comment.objects.get()
     assert comment.step == step and comment.organisation == dp3a_officer.organisation
-    page = english(dp3a_officer.client).get(_url("version_detail", discussed.pk)).content.decode()
-    assert "Tambahkan SAPA 129." in page and "Mark resolved" not in page
+    page = english(dp3a_officer.client).get(_url("version_detail", discussed.pk))
+    assertContains(page, "Tambahkan SAPA 129.")
+    assertNotContains(page, "Mark resolved")
 
 
 def test_an_empty_comment_is_shown_back_and_nothing_is_saved(
@@ -54,7 +56,7 @@ def test_an_empty_comment_is_shown_back_and_nothing_is_saved(
     response = dinsos_officer.client.post(
         _url("comment_add", discussed.pk), {"form_key": "x", "section": "general", "text": " "}
     )
-    assert response.status_code == 400 and b"errorlist" in response.content
+    assertContains(response, "errorlist", status_code=400)
     assert not Comment.objects.exists()
 
 
@@ -115,7 +117,8 @@ def test_the_drafter_records_a_meeting_with_its_attendees_once(
     assert [a.name for a in meeting.attendees.all()] == ["Hj. Rahmawati", "Pak Amir"]
     assert meeting.held_on == date(2026, 11, 10)
     page = english(bahagia_caseworker.client).get(_url("meeting_detail", meeting.pk))
-    assert b"women: 1, men: 1" in page.content and b"Attendance list (PDF)" in page.content
+    assertContains(page, "women: 1, men: 1")
+    assertContains(page, "Attendance list (PDF)")
 
 
 def test_a_meeting_form_error_keeps_the_rows_and_saves_nothing(
@@ -124,9 +127,9 @@ def test_a_meeting_form_error_keeps_the_rows_and_saves_nothing(
     response = staff.client.post(
         _url("meeting_add", discussed.pk), _meeting_data(**{"form-1-gender": ""})
     )
-    assert response.status_code == 200 and b"Attendee 2: choose woman or man" in response.content
-    assert b'value="Pak Amir"' in response.content
+    assertContains(response, "Attendee 2: choose woman or man")
+    assertContains(response, 'value="Pak Amir"')
     more = staff.client.post(_url("meeting_add", discussed.pk), _meeting_data(more_rows="1"))
-    assert more.status_code == 200 and b"form-19-name" in more.content
+    assertContains(more, "form-19-name")
     assert not Meeting.objects.exists()
     assert dp3a_officer.client.get(_url("meeting_add", discussed.pk)).status_code == 403

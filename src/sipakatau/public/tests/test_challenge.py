@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
+from pytest_django.asserts import assertContains
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.public.challenge import SALT, challenge_new, parse_answer, work_done
@@ -44,11 +45,9 @@ def test_a_reporter_over_the_limit_answers_the_question_and_her_report_is_stored
 
     # When she sends hers, she is asked a question and what she wrote is kept
     asked = _post(anonymous, data)
-    page = asked.content.decode()  # type: ignore[attr-defined]
-    assert asked.status_code == 429  # type: ignore[attr-defined]
-    assert "Ibu di sebelah rumah dipukul lagi." in page
-    assert "tadi pagi" in page
-    question, token = challenge_in(page)
+    assertContains(asked, "Ibu di sebelah rumah dipukul lagi.", status_code=429)  # type: ignore[arg-type]
+    assertContains(asked, "tadi pagi", status_code=429)  # type: ignore[arg-type]
+    question, token = challenge_in(asked.content.decode())  # type: ignore[attr-defined]
     assert PublicReport.objects.count() == 1
 
     # And answers it right: the report goes through, once
@@ -76,14 +75,12 @@ def test_a_wrong_answer_is_refused_in_plain_words_and_nothing_is_stored(
 
     refused = _post(anonymous, {**data, "challenge_token": token, "challenge_answer": wrong})
 
-    page = refused.content.decode()  # type: ignore[attr-defined]
-    assert refused.status_code == 429  # type: ignore[attr-defined]
     # The refusal in the page's language (Bahasa Indonesia by default)
-    assert escape(gettext(WRONG_ANSWER)) in page
-    assert "Anak tetangga dipukul." in page
+    assertContains(refused, escape(gettext(WRONG_ANSWER)), status_code=429)  # type: ignore[arg-type]
+    assertContains(refused, "Anak tetangga dipukul.", status_code=429)  # type: ignore[arg-type]
     assert PublicReport.objects.count() == 1
     # A new question is asked, with a new token
-    assert challenge_in(page)[1] != token
+    assert challenge_in(refused.content.decode())[1] != token  # type: ignore[attr-defined]
 
 
 @override_settings(PUBLIC_REPORTS_PER_ADDRESS=1)

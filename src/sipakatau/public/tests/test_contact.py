@@ -4,6 +4,7 @@ then only a neutral "there is news" that names nobody and says nothing of what h
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.audit.models import AuditEvent
@@ -48,9 +49,8 @@ def test_a_channel_without_the_safe_mark_is_refused_and_nothing_is_stored(
         form_data(what_happened=STORY, contact="sms", contact_phone=PHONE),
     )
 
-    assert response.status_code == 400
-    assert 'id="id_contact_safe_error"' in response.content.decode()
-    assert STORY in response.content.decode()  # what she wrote is kept
+    assertContains(response, 'id="id_contact_safe_error"', status_code=400)
+    assertContains(response, STORY, status_code=400)  # what she wrote is kept
     assert not PublicReport.objects.exists()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation, OrganisationType
 from tests.factories import make_organisation
@@ -15,10 +16,10 @@ def test_the_units_posko_and_hours_are_shown(anonymous: Client, bahagia: Organis
         posko_address="Jl. Posko Bahagia 7", service_hours="Senin-Jumat 08.00-16.00"
     )
 
-    html = anonymous.get(reverse("root")).content.decode()
+    html = anonymous.get(reverse("root"))
 
-    assert "Jl. Posko Bahagia 7" in html
-    assert "Senin-Jumat 08.00-16.00" in html
+    assertContains(html, "Jl. Posko Bahagia 7")
+    assertContains(html, "Senin-Jumat 08.00-16.00")
 
 
 def test_inactive_units_and_agencies_are_not_listed(anonymous: Client, db: None) -> None:
@@ -29,8 +30,8 @@ def test_inactive_units_and_agencies_are_not_listed(anonymous: Client, db: None)
     kelurahan = make_organisation("Kantor Kelurahan Contoh", type=OrganisationType.KELURAHAN)
     Organisation.objects.filter(pk=kelurahan.pk).update(service_hours="Senin 09.00-12.00")
 
-    html = anonymous.get(reverse("root")).content.decode()
+    html = anonymous.get(reverse("root"))
 
-    assert "Jl. Lama 1" not in html
-    assert "Jl. Dinas 2" not in html
-    assert "Senin 09.00-12.00" in html
+    assertNotContains(html, "Jl. Lama 1")
+    assertNotContains(html, "Jl. Dinas 2")
+    assertContains(html, "Senin 09.00-12.00")

@@ -3,6 +3,7 @@ every other unit gets 404."""
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.audit.models import AuditEvent
@@ -22,13 +23,12 @@ def test_the_routed_unit_sees_the_report(
 ) -> None:
     report = submit(what_happened="Anak tetangga dipukul.").report
 
-    listing = bahagia_caseworker.client.get(reverse("public:inbox")).content.decode()
+    listing = bahagia_caseworker.client.get(reverse("public:inbox"))
     detail = bahagia_caseworker.client.get(reverse("public:inbox_detail", args=[report.pk]))
 
-    assert "Watang Soreang" in listing
-    assert "Anak tetangga dipukul." not in listing
-    assert detail.status_code == 200
-    assert "Anak tetangga dipukul." in detail.content.decode()
+    assertContains(listing, "Watang Soreang")
+    assertNotContains(listing, "Anak tetangga dipukul.")
+    assertContains(detail, "Anak tetangga dipukul.")
     assert AuditEvent.objects.filter(action="public_report.viewed").exists()
 
 
@@ -62,7 +62,7 @@ def test_another_unit_gets_404(
     assert client.get(reverse("public:inbox_detail", args=[report.pk])).status_code == 404
     for name in ("inbox_promote", "inbox_close", "inbox_reply", "inbox_link"):
         assert client.post(reverse(f"public:{name}", args=[report.pk])).status_code == 404
-    assert "Watang Soreang" not in client.get(reverse("public:inbox")).content.decode()
+    assertNotContains(client.get(reverse("public:inbox")), "Watang Soreang")
     assert not Case.objects.exists()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation, OrganisationType
 from sipakatau.cases.services import care
@@ -45,9 +46,9 @@ def test_a_caseworker_refers_through_the_preview(
     client = bahagia_caseworker.client
     url = reverse("referrals:referral_create", args=[case.pk])
     # Step 1: the service; step 2: the form lists only providers of that service.
-    assert b"Show the providers" in client.get(url).content
+    assertContains(client.get(url), "Show the providers")
     page = client.get(url, {"service": "BANSOS"})
-    assert provider.name.encode() in page.content
+    assertContains(page, provider.name)
     form = {
         "service_type": "BANSOS",
         "provider": provider.pk,
@@ -59,17 +60,17 @@ def test_a_caseworker_refers_through_the_preview(
     }
     # Step 3: the preview shows exactly what will be shared, and nothing is sent yet.
     preview = client.post(url, {**form, "action": "preview"})
-    text = preview.content.decode()
-    assert 'data-field="VICTIM_FIRST_NAME"' in text and "Wati" in text
-    assert "Kusuma" not in text.split("<form")[0]
-    assert "Belum menerima bantuan sosial" in text
+    assertContains(preview, 'data-field="VICTIM_FIRST_NAME"')
+    assertContains(preview, "Wati")
+    assert "Kusuma" not in preview.content.decode().split("<form")[0]
+    assertContains(preview, "Belum menerima bantuan sosial")
     assert not Referral.objects.exists()
     sent = client.post(url, {**form, "action": "send"})
     assert sent.status_code == 302
     referral = Referral.objects.get()
     assert referral.shared_fields == [SharedField.VICTIM_FIRST_NAME, SharedField.NEEDS]
-    case_page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    assert referral.register_number in case_page
+    case_page = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assertContains(case_page, referral.register_number)
 
 
 def test_a_referral_without_consent_is_refused_on_the_page(
@@ -89,18 +90,19 @@ def test_a_referral_without_consent_is_refused_on_the_page(
             "action": "preview",
         },
     )
-    assert response.status_code == 200
-    assert b"Not every victim has agreed" in response.content
+    assertContains(response, "Not every victim has agreed")
 
 
 def test_the_recipient_answers_through_the_pages_and_the_unit_sees_the_feedback(
     sent: Referral, dinsos_officer: Persona, bahagia_caseworker: Persona
 ) -> None:
     client = dinsos_officer.client
-    inbox = client.get(reverse("referrals:inbox")).content.decode()
-    assert sent.register_number in inbox
-    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk])).content.decode()
-    assert "Wati" in detail and "Kusuma" not in detail and "Perlu bantuan" not in detail
+    inbox = client.get(reverse("referrals:inbox"))
+    assertContains(inbox, sent.register_number)
+    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk]))
+    assertContains(detail, "Wati")
+    assertNotContains(detail, "Kusuma")
+    assertNotContains(detail, "Perlu bantuan")
     client.post(reverse("referrals:referral_accept", args=[sent.pk]))
     client.post(reverse("referrals:referral_start", args=[sent.pk]))
     client.post(
@@ -110,7 +112,7 @@ def test_the_recipient_answers_through_the_pages_and_the_unit_sees_the_feedback(
     sent.refresh_from_db()
     assert sent.status == ReferralStatus.COMPLETED
     page = bahagia_caseworker.client.get(reverse("cases:case_detail", args=[sent.case_id]))
-    assert "Mohon pantau bulan depan" in page.content.decode()
+    assertContains(page, "Mohon pantau bulan depan")
 
 
 def test_the_letter_and_the_export_carry_the_shared_fields_only(
@@ -129,10 +131,10 @@ def test_the_letter_and_the_export_carry_the_shared_fields_only(
 
 def test_the_inbox_search_finds_shared_values_only(sent: Referral, dinsos_officer: Persona) -> None:
     url = reverse("referrals:inbox")
-    found = dinsos_officer.client.post(url, {"q": "wati"}).content.decode()
-    assert sent.register_number in found
-    missed = dinsos_officer.client.post(url, {"q": "Kusuma"}).content.decode()
-    assert sent.register_number not in missed
+    found = dinsos_officer.client.post(url, {"q": "wati"})
+    assertContains(found, sent.register_number)
+    missed = dinsos_officer.client.post(url, {"q": "Kusuma"})
+    assertNotContains(missed, sent.register_number)
 
 
 def test_after_withdrawal_the_recipient_sees_a_notice_and_no_shared_data(
@@ -141,8 +143,9 @@ def test_after_withdrawal_the_recipient_sees_a_notice_and_no_shared_data(
     assert sent.consent is not None
     care.consent_withdraw(actor=bahagia_caseworker.membership, consent=sent.consent)
     client = dinsos_officer.client
-    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk])).content.decode()
-    assert "took this referral back" in detail and "Wati" not in detail
+    detail = client.get(reverse("referrals:referral_detail", args=[sent.pk]))
+    assertContains(detail, "took this referral back")
+    assertNotContains(detail, "Wati")
     assert client.get(reverse("referrals:referral_letter", args=[sent.pk])).status_code == 404
     data = client.get(f"/api/v1/referrals/{sent.pk}").json()
     assert data["status"] == "withdrawn" and data["shared"] == []
@@ -206,10 +209,7 @@ def test_another_agencys_officer_gets_404_on_every_page_and_endpoint(
         ]:
             assert _send(outsider.client, method, url, body).status_code == 404
     assert dp3a_officer.client.get("/api/v1/referrals/received").json()["items"] == []
-    assert (
-        sent.register_number
-        not in dp3a_officer.client.get(reverse("referrals:inbox")).content.decode()
-    )
+    assertNotContains(dp3a_officer.client.get(reverse("referrals:inbox")), sent.register_number)
     sent.refresh_from_db()
     assert sent.status == ReferralStatus.SENT
 
@@ -330,13 +330,13 @@ def test_the_issued_mechanisms_pathway_preselects_the_provider(
         contact="Ibu Ani, 0812",
     )
     url = reverse("referrals:referral_create", args=[case.pk])
-    before = bahagia_caseworker.client.get(url, {"service": "BANSOS"}).content.decode()
-    assert "SK Lurah" not in before  # a draft does not guide referrals yet
+    before = bahagia_caseworker.client.get(url, {"service": "BANSOS"})
+    assertNotContains(before, "SK Lurah")  # a draft does not guide referrals yet
 
     # When the mechanism is issued
     mechanism_builders.issued_version(kelurahan_ws)
-    page = bahagia_caseworker.client.get(url, {"service": "BANSOS"}).content.decode()
+    page = bahagia_caseworker.client.get(url, {"service": "BANSOS"})
 
     # Then the form names the pathway and has the pathway's provider selected
-    assert "Ibu Ani, 0812" in page
-    assert f'value="{chosen.pk}" selected' in page
+    assertContains(page, "Ibu Ani, 0812")
+    assertContains(page, f'value="{chosen.pk}" selected')

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation, OrganisationType
 from sipakatau.audit.models import AuditEvent
@@ -57,7 +58,7 @@ def test_a_search_of_the_inbox_is_recorded_alike_on_the_page_and_the_api(
 ) -> None:
     client = dinsos_officer.client
     page = client.post(reverse("referrals:inbox"), {"q": "wati"})
-    assert sent.register_number in page.content.decode()
+    assertContains(page, sent.register_number)
     found = client.post(
         "/api/v1/referrals/received/search",
         json.dumps({"q": "wati"}),
@@ -69,10 +70,7 @@ def test_a_search_of_the_inbox_is_recorded_alike_on_the_page_and_the_api(
         assert (event.object_type, event.object_id) == ("accounts.organisation", str(dinsos.pk))
         assert event.fields == ["feedback", "service_given", "shared_fields"]
     # A search that found nothing showed nothing; the inbox rows carry no shared details.
-    assert (
-        sent.register_number
-        not in client.post(reverse("referrals:inbox"), {"q": "zzz"}).content.decode()
-    )
+    assertNotContains(client.post(reverse("referrals:inbox"), {"q": "zzz"}), sent.register_number)
     assert client.get(reverse("referrals:inbox"), {"show": "all"}).status_code == 200
     assert len(_events("referral.searched")) == 2
     assert _events("referral.listed") == []
