@@ -21,10 +21,11 @@ from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from . import decisions, places, queries, services
+from . import places, queries, services
 from .challenge import Challenge, challenge_new
 from .forms import CloseForm, EasyReportForm, LinkForm, MessageForm, ReportForm, TrackForm
 from .models import ContactPreference, PublicReport, ReportStatus
+from .services import decisions
 from .tracking import TrackingRefused
 from .urgency import CALL_NOW
 

@@ -11,8 +11,8 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.accounts.models import Organisation
-from sipakatau.public.decisions import public_reply_add, public_report_close
 from sipakatau.public.models import PublicMessage, ReportStatus, TrackingFailure
+from sipakatau.public.services.decisions import public_reply_add, public_report_close
 from sipakatau.public.views import STATUS_WORDS
 from sipakatau.referrals.tests.support import referral_rules  # noqa: F401 (fixture)
 from tests.factories import Persona, english
@@ -138,7 +138,7 @@ def test_after_five_wrong_pins_from_an_address_its_next_try_must_wait(
 def test_a_report_whose_case_was_referred_reads_referred(
     anonymous: Client, bahagia: Organisation, dinsos: Organisation, bahagia_caseworker: Persona
 ) -> None:
-    from sipakatau.public.decisions import public_report_link
+    from sipakatau.public.services.decisions import public_report_link
     from sipakatau.referrals.tests.support import referral_between
 
     submitted = submit()
@@ -166,7 +166,7 @@ def test_a_report_whose_case_was_referred_reads_referred(
 def test_a_linked_case_without_referral_reads_being_handled(
     anonymous: Client, bahagia: Organisation, bahagia_caseworker: Persona
 ) -> None:
-    from sipakatau.public.decisions import public_report_promote
+    from sipakatau.public.services.decisions import public_report_promote
 
     submitted = submit()
     assert submitted.pin is not None

@@ -31,17 +31,17 @@ from sipakatau.audit import services as audit
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
-from . import places
-from .challenge import ChallengeFailed, challenge_check
-from .models import (
+from .. import places
+from ..challenge import ChallengeFailed, challenge_check
+from ..models import (
     ContactPreference,
     PublicMessage,
     PublicReport,
     SubmissionMark,
 )
-from .queries import report_by_code
-from .tracking import client_network, tracking_try_begin, tracking_try_succeeded, try_keys
-from .urgency import first_contact_due
+from ..queries import report_by_code
+from ..tracking import client_network, tracking_try_begin, tracking_try_succeeded, try_keys
+from ..urgency import first_contact_due
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or copied by hand stays right.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"

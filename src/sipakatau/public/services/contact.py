@@ -15,7 +15,7 @@ from sipakatau.people.models import ContactChannel
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
 
-from .models import ContactPreference, PublicMessage, PublicReport
+from ..models import ContactPreference, PublicMessage, PublicReport
 
 _SAFE_CHANNELS = {
     ContactPreference.SMS: ContactChannel.SMS,

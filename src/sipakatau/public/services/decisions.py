@@ -15,10 +15,10 @@ from sipakatau.cases.codes import Channel
 from sipakatau.cases.models import Case
 from sipakatau.cases.services.intake import case_open
 
+from ..models import PublicMessage, PublicReport, ReportStatus
+from ..queries import may_handle_report
+from . import message_text
 from .contact import reporter_tell
-from .models import PublicMessage, PublicReport, ReportStatus
-from .queries import may_handle_report
-from .services import message_text
 
 
 def _require_unit_staff(actor: Membership, report: PublicReport) -> None:
