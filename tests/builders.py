@@ -47,6 +47,18 @@ def deadline_rules(db: None) -> None:
 
 
 @pytest.fixture
+def programmes(db: None) -> None:
+    """The social-protection programmes, as their data migration loads them (a transactional
+    test elsewhere in the suite empties every table when it ends)."""
+    from sipakatau.social.models import Programme
+
+    if not Programme.objects.exists():
+        importlib.import_module("sipakatau.social.migrations.0002_programmes").load(
+            django_apps, None
+        )
+
+
+@pytest.fixture
 def in_english() -> Iterator[None]:
     """Messages in English, so tests can match them (Bahasa Indonesia is the default)."""
     with translation.override("en"):

@@ -27,7 +27,7 @@ def _acting(user: Any) -> Membership:
 
 
 def test_a_needs_assessment_ends_as_pkh_decided_on_the_case(
-    live_server: Any, browser: Any, artifacts: Path
+    live_server: Any, browser: Any, artifacts: Path, programmes: None
 ) -> None:
     # Given a Bahagia case whose victim heads a household at RT 001/RW 002, Watang Soreang
     bahagia = make_organisation("LBK-KK Bahagia", area_code=WATANG_SOREANG)

@@ -1,13 +1,11 @@
 """Personas and builders of the social-protection tests, on top of the fixed personas of
 the project's conftest: households are made through the real services."""
 
-import importlib
 import itertools
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import translation
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
@@ -28,12 +26,8 @@ _kk = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def programmes(db: None) -> None:
-    """The programmes loaded by migration; a transactional test elsewhere empties them."""
-    if not Programme.objects.exists():
-        importlib.import_module("sipakatau.social.migrations.0002_programmes").load(
-            django_apps, None
-        )
+def _programmes(programmes: None) -> None:
+    """Every social test has the programmes (tests/builders.py)."""
 
 
 @pytest.fixture(autouse=True)
