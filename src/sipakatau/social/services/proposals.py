@@ -275,9 +275,29 @@ def _guard(batch: ProposalBatch, to_state: str) -> None:
             raise ValidationError(_("Some households were accepted: the batch is decided."))
 
 
+# How far along each state is; the two decisions are both the end.
+_RANK: dict[str, int] = {
+    BatchState.DRAFT: 0,
+    BatchState.MUSYAWARAH: 1,
+    BatchState.VERVAL: 2,
+    BatchState.INPUT_SIKS: 3,
+    BatchState.DISAHKAN_DINSOS: 4,
+    BatchState.DITETAPKAN: 5,
+    BatchState.DITOLAK: 5,
+}
+
+
 @transaction.atomic
 def batch_advance(*, actor: Membership, batch: ProposalBatch, to_state: str) -> ProposalBatch:
     batch = _locked(batch)
+    if _RANK.get(batch.state, 0) >= _RANK.get(to_state, 0):
+        # Checked on the locked row before the permission: of two people pressing the
+        # same step at once (or one pressing it twice), the second finds the batch already
+        # there and is told so, instead of a bare "forbidden". Skipping ahead stays refused.
+        raise ValidationError(
+            _("This proposal is already at the step “%(state)s”. Open it again to see it.")
+            % {"state": BatchState(batch.state).label}
+        )
     require(may_advance(actor, batch, to_state))
     _guard(batch, to_state)
     now = timezone.now()
