@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .views import questionnaire_list
+from .views import questionnaires
 
 app_name = "mapping"
 
 urlpatterns = [
-    path("", questionnaire_list, name="questionnaire_list"),
+    path("", questionnaires.questionnaire_list, name="questionnaire_list"),
 ]

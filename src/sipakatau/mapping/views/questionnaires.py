@@ -1,5 +1,4 @@
-"""Needs-mapping pages. Only the questionnaire list so far (issue 15: import, entry and
-analysis pages are still to come)."""
+"""Needs-mapping pages: the questionnaire list."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,7 +7,7 @@ from django.views.decorators.http import require_GET
 from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 
-from . import queries
+from .. import queries
 
 
 @staff_view(*queries.WORK_ON_MAPPING)
