@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.permissions import RECORD_PEOPLE
+from sipakatau.accounts.permissions import MANAGE_HOUSEHOLDS, RECORD_PEOPLE
 from sipakatau.audit import services as audit
 from sipakatau.lib import blind_index
 from sipakatau.lib.nik import NikWarning, validate_kk, validate_nik
@@ -185,9 +185,30 @@ def person_create(
     age_estimate: int | None = None,
 ) -> PersonSaved:
     _require_recorder(actor)
-    values, warnings = _validate(
-        _Values(name, sex, nik, kk_number, phone, address, birth_date, age_estimate)
+    return _insert(
+        actor, _Values(name, sex, nik, kk_number, phone, address, birth_date, age_estimate)
     )
+
+
+def person_create_from_kk(
+    *,
+    actor: Membership,
+    name: str,
+    sex: str = Sex.UNKNOWN,
+    nik: str | None = None,
+    birth_date: date | None = None,
+    age_estimate: int | None = None,
+) -> PersonSaved:
+    """A household member as printed on a KK, recorded by whoever keeps the kelurahan's
+    households — kelurahan staff too, who record no one else. The KK gives only these
+    fields; the person is linked to no case, so recording them reveals nothing."""
+    if not actor.is_active or actor.role not in MANAGE_HOUSEHOLDS:
+        raise PermissionDenied
+    return _insert(actor, _Values(name, sex, nik, None, None, None, birth_date, age_estimate))
+
+
+def _insert(actor: Membership, given: _Values) -> PersonSaved:
+    values, warnings = _validate(given)
     with transaction.atomic():
         person = Person()
         _apply(person, values)

@@ -3,14 +3,14 @@ registry (found by NIK) or a new one."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.people.models import Person
 from sipakatau.people.queries import people_matching
-from sipakatau.people.services import person_create
+from sipakatau.people.services import person_create_from_kk
 
 from ..models import Household, HouseholdMember
 from ..queries import may_manage_household
@@ -42,22 +42,14 @@ def household_member_register(
     if person is None:
         if not name.strip():
             raise ValidationError({"name": _("Write the name as on the KK.")})
-        try:
-            person = person_create(
-                actor=actor,
-                name=name,
-                sex=sex,
-                nik=nik or None,
-                birth_date=birth_date,
-                age_estimate=age_estimate,
-            ).person
-        except PermissionDenied as exc:
-            raise ValidationError(
-                _(
-                    "Only the LBK-KK (kader, caseworker, coordinator) records a new person. "
-                    "Ask them, or write the NIK of a person already recorded."
-                )
-            ) from exc
+        person = person_create_from_kk(
+            actor=actor,
+            name=name,
+            sex=sex,
+            nik=nik or None,
+            birth_date=birth_date,
+            age_estimate=age_estimate,
+        ).person
     return household_member_add(
         actor=actor,
         household=household,

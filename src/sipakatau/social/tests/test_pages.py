@@ -308,3 +308,27 @@ def test_the_batch_page_shows_a_late_cutoff(
     assert 'class="late"' in page and "Late by" in page
     listing = _get(bahagia_coordinator, "batch_list").content.decode()
     assert "Late" in listing
+
+
+def test_kelurahan_staff_register_a_new_member_from_the_kk_and_a_volunteer_may_not(
+    ws_staff: Persona, bahagia_volunteer: Persona, ws
+) -> None:
+    # Given a household of Watang Soreang kept by the kelurahan office
+    home = household(ws_staff.membership, ws, head=None)
+    member = {"relationship": "ANAK", "name": "Nur Aisyah", "sex": "P", "age_estimate": "9"}
+
+    # When the kelurahan officer writes a member who is not yet recorded anywhere
+    response = _post(ws_staff, "member_add", member, home.pk)
+
+    # Then the person is recorded (encrypted, audited) and is a current member
+    assert response.status_code == 302
+    added = home.members.get()
+    assert added.person.name == "Nur Aisyah" and added.end_date is None
+    assert AuditEvent.objects.filter(
+        action="person.created", actor_id=ws_staff.membership.user_id
+    ).exists()
+
+    # And a volunteer, who does not manage households, cannot add one
+    refused = _post(bahagia_volunteer, "member_add", member | {"name": "Orang Lain"}, home.pk)
+    assert refused.status_code in {403, 404}
+    assert home.members.count() == 1
