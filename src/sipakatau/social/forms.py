@@ -259,3 +259,25 @@ class AdvanceForm(forms.Form):
 
 def programme_choices(programmes: list[Programme]) -> list[tuple[str, str]]:
     return _programmes(programmes)
+
+
+class CaseHouseholdForm(forms.Form):
+    """From a case: the victim's household by its KK number (RW and RT only when the
+    kelurahan has not registered that KK yet)."""
+
+    party = forms.TypedChoiceField(label=_("Victim"), coerce=int)
+    kk_number = forms.CharField(label=_("Family card (KK) number"), max_length=32)
+    relationship = forms.ChoiceField(
+        label=_("Relationship to the head"), choices=Relationship.choices
+    )
+    rw = forms.CharField(
+        label=_("RW"), max_length=3, required=False, help_text=_("Only if the KK is new here")
+    )
+    rt = forms.CharField(
+        label=_("RT"), max_length=3, required=False, help_text=_("Only if the KK is new here")
+    )
+    address = forms.CharField(label=_("Street and house number"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, victims: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = victims  # type: ignore[attr-defined]

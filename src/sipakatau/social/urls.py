@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batches, files, households, screening
+from .views import batches, cases, files, households, screening
 
 app_name = "social"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("rumah-tangga/<int:pk>/usulkan/", households.propose, name="propose"),
     path("anggota/<int:pk>/keluar/", households.member_end, name="member_end"),
     path("anggota/<int:pk>/pindah/", households.member_move, name="member_move"),
+    path("kasus/<int:pk>/rumah-tangga/", cases.case_household, name="case_household"),
     path("daftar-periksa/", screening.worklist, name="worklist"),
     path("daftar-periksa/saring/", screening.screening_run, name="screening_run"),
     path("daftar-periksa/<int:pk>/sisihkan/", screening.worklist_dismiss, name="worklist_dismiss"),

@@ -9,11 +9,13 @@ from ninja import Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sipakatau.accounts.access import acting
+from sipakatau.cases.queries import case_for, party_of_case
 
 from .. import queries, services
 from ..models import Household, HouseholdMember
 from .common import household_row, member_of, programme_by_code, programme_out, router
 from .schemas import (
+    CaseHouseholdIn,
     DocumentIn,
     DtsenIn,
     EnrolmentIn,
@@ -152,6 +154,22 @@ def member_add(
     household = queries.household_for(membership, household_id)
     services.household_member_register(actor=membership, household=household, **payload.dict())
     return Status(201, household_out(household))
+
+
+@router.post(
+    "/cases/{case_id}/household",
+    response={201: HouseholdOut},
+    summary="Place a case's victim in her household by KK number (registered if new)",
+)
+def case_household(
+    request: HttpRequest, case_id: int, payload: CaseHouseholdIn
+) -> Status[dict[str, Any]]:
+    membership = acting(request)
+    case = case_for(membership, case_id)
+    values = payload.dict()
+    party = party_of_case(case, values.pop("party_id"))
+    member = services.household_join_from_case(actor=membership, case=case, party=party, **values)
+    return Status(201, household_out(member.household))
 
 
 @router.post("/members/{member_id}/end", response=HouseholdOut, summary="A member left")

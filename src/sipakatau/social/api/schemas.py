@@ -102,6 +102,15 @@ class MemberIn(Schema):
     start_date: date | None = None
 
 
+class CaseHouseholdIn(Schema):
+    party_id: int = Field(description="The victim (a person of the case)")
+    kk_number: str = Field(max_length=32)
+    relationship: str
+    rw: str = Field("", max_length=3, description="Only when the KK is new in the kelurahan")
+    rt: str = Field("", max_length=3, description="Only when the KK is new in the kelurahan")
+    address: str = Field("", max_length=300)
+
+
 class MemberEndIn(Schema):
     end_date: date | None = None
 

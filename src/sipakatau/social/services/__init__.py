@@ -12,7 +12,7 @@ from .households import (
     household_member_end,
     household_member_move,
 )
-from .members import household_member_register
+from .members import household_join_from_case, household_member_register
 from .proposals import (
     batch_add_item,
     batch_advance,
@@ -41,6 +41,7 @@ __all__ = [
     "dtsen_record",
     "enrolment_record",
     "household_create",
+    "household_join_from_case",
     "household_member_add",
     "household_member_end",
     "household_member_move",
