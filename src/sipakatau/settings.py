@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "sipakatau.lib.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sipakatau.lib.middleware.language_from_cookie",
+    "sipakatau.lib.middleware.method_not_allowed",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,9 +1,11 @@
 """The JSON API at /api/v1/. Each app keeps its endpoints in its own api.py."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sipakatau.accounts.api import auth_router, me_router
@@ -14,6 +16,7 @@ from sipakatau.directory.api import router as directory_router
 from sipakatau.mapping.api import router as mapping_router
 from sipakatau.mechanisms.api import router as mechanisms_router
 from sipakatau.public.api import router as public_router
+from sipakatau.public.inbox_api import router as public_inbox_router
 from sipakatau.referrals.api import router as referrals_router
 from sipakatau.reports.api import router as reports_router
 from sipakatau.social.api import router as social_router
@@ -41,6 +44,7 @@ api.add_router("/mapping", mapping_router)
 api.add_router("/mechanisms", mechanisms_router)
 api.add_router("/referrals", referrals_router)
 api.add_router("/public", public_router)
+api.add_router("/public/inbox", public_inbox_router)
 api.add_router("/reports", reports_router)
 api.add_router("/social", social_router)
 
@@ -70,9 +74,23 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Out of scope and absent answer alike, so a 404 says nothing about what exists.
+    detail = _("Not found, or not shared with you.")
+    return api.create_response(request, {"detail": detail, "code": "not_found"}, status=404)
+
+
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "Forbidden", "code": "forbidden"}, status=403)
+    detail = _("You may not do this.")
+    return api.create_response(request, {"detail": detail, "code": "forbidden"}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = _("Sign in first, or send a valid token.")
+    return api.create_response(request, {"detail": detail, "code": "unauthorized"}, status=401)
 
 
 urlpatterns = [path("api/v1/", api.urls)]

@@ -51,3 +51,31 @@ def language_from_cookie(get_response: Handler) -> Handler:
         return response
 
     return middleware
+
+
+def method_not_allowed(get_response: Handler) -> Handler:
+    """A 405 answers like every other refusal: JSON in the API, a page elsewhere (the
+    views' ``require_POST`` gives an empty body, which a phone shows as a blank screen)."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    from .api_errors import api_error
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.status_code != 405:
+            return response
+        answer: HttpResponse
+        if request.path.startswith("/api/"):
+            answer = api_error(
+                405,
+                "method_not_allowed",
+                _("This address does not accept %(method)s.") % {"method": request.method},
+            )
+        else:
+            answer = render(request, "errors/405.html", status=405)
+        if "Allow" in response.headers:
+            answer.headers["Allow"] = response.headers["Allow"]
+        return answer
+
+    return middleware

@@ -3,7 +3,10 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from .api_errors import api_error
 
 
 @require_GET
@@ -23,6 +26,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_error(404, "not_found", _("Not found, or not shared with you."))
     return render(request, "errors/404.html", status=404)
 
 

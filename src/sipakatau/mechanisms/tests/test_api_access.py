@@ -152,7 +152,7 @@ def test_a_reader_may_comment_but_not_draft_or_decide(
     assert comment.status_code == 201, comment.content
     assert comment.json()["step_title"] == step.title
     assert [r.status_code for r in refused] == [403] * len(refused)
-    assert refused[0].json() == {"detail": "Forbidden", "code": "forbidden"}
+    assert refused[0].json()["code"] == "forbidden" and refused[0].json()["detail"]
     detail = client.get(f"{API}/versions/{draft.pk}").json()
     assert detail["may_draft"] is False and detail["may_sign"] is False
 
