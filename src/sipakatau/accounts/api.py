@@ -12,8 +12,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from . import queries, tokens
 from .access import acting
-from .models import ApiToken, Membership, Organisation, Role, User
-from .services import users
+from .models import ApiToken, Membership, Organisation, Role, RoleRequest, User
+from .permissions import DECIDE_ROLE_REQUESTS
+from .services import role_requests, users
 
 auth_router = Router(tags=["auth"])
 me_router = Router(tags=["accounts"])
@@ -55,6 +56,45 @@ class UserOut(Schema):
     full_name: str
     email: str
     is_active: bool
+
+
+class RoleRequestOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    organisation_id: int
+    organisation_name: str
+    role: str
+    is_signatory: bool
+    kind: str
+    status: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+
+    @staticmethod
+    def resolve_username(obj: RoleRequest) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_organisation_name(obj: RoleRequest) -> str:
+        return str(obj.organisation)
+
+    @staticmethod
+    def resolve_requested_by(obj: RoleRequest) -> str:
+        return obj.requested_by.username
+
+    @staticmethod
+    def resolve_decided_by(obj: RoleRequest) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+
+class UserWaitingOut(Schema):
+    """A user made with a first role that waits for a second person's approval."""
+
+    user: UserOut
+    role_request: RoleRequestOut
 
 
 class UserIn(Schema):
@@ -163,8 +203,17 @@ def user_list(request: HttpRequest) -> object:
     return queries.users_visible_to(_admin(request))
 
 
-@router.post("/users", response={201: UserOut}, summary="Create a user with a first role")
-def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
+@router.post(
+    "/users",
+    response={201: UserOut, 202: UserWaitingOut},
+    summary="Create a user with a first role",
+    description=(
+        "A first role that reads case content (or the administrator role) is not given at "
+        "once: the answer is 202 with the role request, which the unit's coordinator or "
+        "another administrator approves."
+    ),
+)
+def user_create(request: HttpRequest, payload: UserIn) -> Status[object]:
     actor = _admin(request)
     organisation = get_object_or_404(
         queries.organisations_visible_to(actor), pk=payload.organisation_id
@@ -179,6 +228,9 @@ def user_create(request: HttpRequest, payload: UserIn) -> Status[User]:
         role=payload.role,
         is_signatory=payload.is_signatory,
     )
+    waiting = queries.pending_role_requests_of(actor, user).first()
+    if waiting is not None:
+        return Status(202, {"user": user, "role_request": waiting})
     return Status(201, user)
 
 
@@ -209,3 +261,46 @@ def user_enable(request: HttpRequest, user_id: int) -> User:
 @paginate(PageNumberPagination, page_size=50)
 def organisation_list(request: HttpRequest) -> object:
     return queries.organisations_visible_to(_admin(request))
+
+
+def _decider(request: HttpRequest) -> Membership:
+    """A coordinator or an administrator; any other role is refused (403) before anything
+    is read."""
+    membership = acting(request)
+    if not membership.is_active or membership.role not in DECIDE_ROLE_REQUESTS:
+        raise PermissionDenied
+    return membership
+
+
+@router.get(
+    "/role-requests",
+    response=list[RoleRequestOut],
+    summary="Role requests waiting for a decision that the caller sees",
+)
+@paginate(PageNumberPagination, page_size=50)
+def role_request_list(request: HttpRequest) -> object:
+    return queries.pending_role_requests_visible_to(_decider(request))
+
+
+def _decide(request: HttpRequest, request_id: int, approve: bool) -> RoleRequest:
+    actor = _decider(request)
+    role_request = queries.role_request_for(actor, request_id)
+    return role_requests.role_request_decide(actor=actor, request=role_request, approve=approve)
+
+
+@router.post(
+    "/role-requests/{request_id}/approve",
+    response=RoleRequestOut,
+    summary="Approve a role request (not the requester, not the user concerned)",
+)
+def role_request_approve(request: HttpRequest, request_id: int) -> RoleRequest:
+    return _decide(request, request_id, approve=True)
+
+
+@router.post(
+    "/role-requests/{request_id}/refuse",
+    response=RoleRequestOut,
+    summary="Refuse a role request",
+)
+def role_request_refuse(request: HttpRequest, request_id: int) -> RoleRequest:
+    return _decide(request, request_id, approve=False)

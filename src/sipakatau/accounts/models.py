@@ -153,3 +153,67 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         # Never the hash: it identifies the token in logs as well as the token would.
         return f"API token #{self.pk}"
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "PENDING", _("Waiting for approval")
+    APPROVED = "APPROVED", _("Approved")
+    REFUSED = "REFUSED", _("Refused")
+    # Overtaken by a direct change of the membership (deactivated, or given a role that
+    # needs no approval) before anyone decided.
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class RoleRequestKind(models.TextChoices):
+    GRANT = "GRANT", _("New role")
+    CHANGE = "CHANGE", _("Role change")
+    RESTORE = "RESTORE", _("Role restored")
+
+
+class RoleRequest(models.Model):
+    """A role that reads case content (or the administrator role), asked for by an
+    administrator and waiting for a second person: the unit's coordinator or another
+    administrator (``permissions.ROLES_NEEDING_APPROVAL``). Until then the membership it
+    concerns stays as it was, or inactive when it is new or suspended."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="role_requests"
+    )
+    # The membership's user and organisation, kept here so that a coordinator's list and
+    # the "one pending request" rule read one table.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="role_requests"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_signatory = models.BooleanField(_("signs decrees"), default=False)
+    kind = models.CharField(_("kind"), max_length=8, choices=RoleRequestKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RoleRequestStatus.choices,
+        default=RoleRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="role_requests_made"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="role_requests_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="PENDING"),
+                name="one_pending_role_request",
+            )
+        ]
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+
+    def __str__(self) -> str:
+        return f"Role request #{self.pk}"

@@ -10,6 +10,23 @@ from .models import Membership, Role
 # An administrator manages the users, roles and organisations of its area, and nothing else.
 MANAGE_ACCOUNTS = frozenset({Role.ADMIN})
 
+# --- Roles that take a second person ------------------------------------------------------
+
+# Every role that reads case or referral content: the frontline (kader, caseworker,
+# coordinator: WORK_ON_CASES) and the agencies' officers and managers (ANSWER_REFERRAL).
+# An administrator manages accounts and must not read cases (DESIGN.md §5), so she cannot
+# give such a role alone — not to herself, not to an account whose password she knows.
+CASE_CONTENT_ROLES = frozenset(
+    {Role.VOLUNTEER, Role.CASEWORKER, Role.COORDINATOR, Role.AGENCY_OFFICER, Role.AGENCY_MANAGER}
+)
+# What takes a second person's approval: the content roles, and the administrator role
+# itself (else an administrator makes a second administrator account and approves her own
+# request with it).
+ROLES_NEEDING_APPROVAL = CASE_CONTENT_ROLES | {Role.ADMIN}
+# Who approves: the unit's coordinator (content roles of her unit) or another administrator
+# who manages the organisation (every role); never the requester, never the user concerned.
+DECIDE_ROLE_REQUESTS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
 # --- Cases ---------------------------------------------------------------------------------
 
 # The frontline (kader, caseworker, coordinator) takes intakes and records on the cases it sees.
@@ -115,6 +132,7 @@ READ_AUDIT_TRAIL = frozenset({Role.AUDITOR})
 # What the menu and the home page offer, each entry by the bundle that opens its pages.
 MENU = {
     "manage_accounts": MANAGE_ACCOUNTS,
+    "decide_role_requests": DECIDE_ROLE_REQUESTS,
     "work_on_cases": WORK_ON_CASES,
     "browse_cases": BROWSE_CASES,
     "handle_public_reports": HANDLE_PUBLIC_REPORTS,
@@ -135,3 +153,18 @@ def menu_for(membership: Membership | None) -> dict[str, bool]:
         name: membership is not None and membership.is_active and membership.role in bundle
         for name, bundle in MENU.items()
     }
+
+
+def bundles_of(role: str) -> frozenset[str]:
+    """The names of the bundles above that let ``role`` do something."""
+    return frozenset(
+        name
+        for name, bundle in globals().items()
+        if name.isupper() and isinstance(bundle, frozenset) and role in bundle
+    )
+
+
+def is_narrower(role: str, than: str) -> bool:
+    """Whether ``role`` may do nothing that ``than`` may not (a caseworker made a kader
+    loses rights and gains none), so the change needs no second person."""
+    return bundles_of(role) <= bundles_of(than)

@@ -12,9 +12,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.areas.models import Area
+from sipakatau.areas.queries import codes_with_ancestors
 
-from .models import Membership, Organisation, User
-from .permissions import MANAGE_ACCOUNTS
+from .models import Membership, Organisation, Role, RoleRequest, RoleRequestStatus, User
+from .permissions import (
+    CASE_CONTENT_ROLES,
+    DECIDE_ROLE_REQUESTS,
+    MANAGE_ACCOUNTS,
+    ROLES_NEEDING_APPROVAL,
+)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -139,3 +145,81 @@ def second_factor_devices(user: User) -> list[Device]:
 
 def backup_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user).count()
+
+
+# --- Roles that need a second person ------------------------------------------------------
+
+
+def needs_approval(role: str) -> bool:
+    return role in ROLES_NEEDING_APPROVAL
+
+
+def role_requests_visible_to(membership: Membership) -> QuerySet[RoleRequest]:
+    """The role requests the acting membership may see: an administrator those of the
+    organisations she manages; a coordinator those for content roles in her own unit
+    (never an administrator role); nobody else any."""
+    if not membership.is_active or membership.role not in DECIDE_ROLE_REQUESTS:
+        return RoleRequest.objects.none()
+    if membership.role == Role.ADMIN:
+        found = RoleRequest.objects.filter(organisation__in=organisations_visible_to(membership))
+    else:
+        found = RoleRequest.objects.filter(
+            organisation_id=membership.organisation_id, role__in=CASE_CONTENT_ROLES
+        )
+    return found.select_related("user", "organisation", "requested_by", "decided_by")
+
+
+def pending_role_requests_visible_to(membership: Membership) -> QuerySet[RoleRequest]:
+    return role_requests_visible_to(membership).filter(status=RoleRequestStatus.PENDING)
+
+
+def role_request_for(membership: Membership, pk: int) -> RoleRequest:
+    found = role_requests_visible_to(membership).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def may_decide_role_request(membership: Membership, request: RoleRequest) -> bool:
+    """A second person decides: someone who sees the request, who neither asked for it
+    nor would receive the role. ``request`` was read through ``role_request_for``."""
+    return (
+        request.status == RoleRequestStatus.PENDING
+        and membership.user_id not in (request.requested_by_id, request.user_id)
+        and role_requests_visible_to(membership).filter(pk=request.pk).exists()
+    )
+
+
+def pending_role_requests_of(membership: Membership, user: User) -> QuerySet[RoleRequest]:
+    """The pending requests for ``user`` (already read through ``user_for``) in the
+    organisations the administrator manages, for the user's page."""
+    return (
+        RoleRequest.objects.filter(
+            user=user,
+            status=RoleRequestStatus.PENDING,
+            organisation__in=organisations_visible_to(membership),
+        )
+        .select_related("organisation", "requested_by")
+        .order_by("organisation__name")
+    )
+
+
+def role_request_deciders(request: RoleRequest) -> list[User]:
+    """Who is told of a request and of its decision: the active coordinators of the
+    organisation (for a content role) and the active administrators who manage it —
+    never the user concerned, never the one who asked."""
+    organisation = request.organisation
+    # The same rule as ``organisations_visible_to``: its own administrators and those of
+    # an organisation whose area contains its area.
+    ancestors = codes_with_ancestors(organisation.area.code)[1:]
+    deciders = Q(role=Role.ADMIN, organisation__is_active=True) & (
+        Q(organisation=organisation) | Q(organisation__area__code__in=ancestors)
+    )
+    if request.role in CASE_CONTENT_ROLES:
+        deciders |= Q(role=Role.COORDINATOR, organisation=organisation)
+    user_ids = (
+        Membership.objects.filter(deciders, is_active=True, user__is_active=True)
+        .exclude(user_id__in=[request.user_id, request.requested_by_id])
+        .values("user_id")
+    )
+    return list(User.objects.filter(pk__in=user_ids).order_by("pk"))

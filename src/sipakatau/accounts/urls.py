@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, home, manage
+from .views import auth, home, manage, role_requests
 
 app_name = "accounts"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     ),
     path("kelola/pengguna/<int:pk>/peran/", manage.membership_grant, name="membership_grant"),
     path("kelola/peran/<int:pk>/", manage.membership_change, name="membership_change"),
+    path("kelola/permintaan-peran/", role_requests.role_request_list, name="role_request_list"),
+    path(
+        "kelola/permintaan-peran/<int:pk>/putuskan/",
+        role_requests.role_request_decide,
+        name="role_request_decide",
+    ),
     path("kelola/organisasi/", manage.organisation_list, name="organisation_list"),
     path("kelola/organisasi/baru/", manage.organisation_create, name="organisation_create"),
     path("kelola/organisasi/<int:pk>/", manage.organisation_detail, name="organisation_detail"),

@@ -22,3 +22,11 @@ class NotificationsConfig(AppConfig):
 
         if access_probing_alert not in probing_alerts:
             probing_alerts.append(access_probing_alert)
+
+        # The accounts app (a floor below) announces role requests to those who decide.
+        from sipakatau.accounts.services.role_requests import announcers
+
+        from .services import notify
+
+        if notify not in announcers:
+            announcers.append(notify)

@@ -85,9 +85,21 @@ TEMPLATES: dict[str, Any] = {
         "The proposal %(register_number)s of %(unit_name)s passed its cut-off on "
         "%(due_at)s and is not yet entered in SIKS-NG. Open it: %(link)s"
     ),
+    # Accounts (accounts.services.role_requests): a role that reads case content waits for
+    # a second person, or was decided. A staff username and the unit, never a case.
+    "role_requested": _(
+        "An administrator asked to give %(username)s a role in %(unit_name)s. It needs a "
+        "second person's approval: %(link)s"
+    ),
+    "role_request_decided": _(
+        "The role request for %(username)s in %(unit_name)s has been decided: %(link)s"
+    ),
     "monthly_report_late": _(
         "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet: %(link)s"
     ),
+    # reports.services.export_requests: someone asked for a file that can point at a
+    # person, and another person must approve it. A link only.
+    "export_approval_requested": _("A file of %(unit_name)s waits for your approval: %(link)s"),
 }
 
 # What a survivor or reporter may receive by SMS or WhatsApp. Whoever else reads the phone

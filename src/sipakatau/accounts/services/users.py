@@ -12,8 +12,9 @@ from sipakatau.audit import services as audit
 from sipakatau.lib.services import model_update
 
 from .. import queries
-from ..models import Membership, Organisation, User
+from ..models import Membership, Organisation, RoleRequestKind, User
 from .common import check_role, end_sessions, require_admin_of
+from .role_requests import memberships_suspend_for_takeover, role_request_open
 
 
 def user_create(
@@ -42,15 +43,33 @@ def user_create(
             raise ValidationError({"password": exc.messages}) from exc
         user.set_password(password)
         user.save()
+        # A first role that needs approval waits for it: the account is made (the admin
+        # knows its password), the membership stays inactive until a second person says yes.
+        waits = queries.needs_approval(role)
         membership = Membership.objects.create(
-            user=user, organisation=organisation, role=role, is_signatory=is_signatory
+            user=user,
+            organisation=organisation,
+            role=role,
+            is_signatory=is_signatory,
+            is_active=not waits,
         )
         audit.log(
             actor, "user.created", user, fields=["username", "full_name", "email", "password"]
         )
         audit.log(
-            actor, "membership.granted", membership, fields=["organisation", "role", "is_signatory"]
+            actor,
+            "membership.granted",
+            membership,
+            fields=["organisation", "role", "is_signatory", "is_active"],
         )
+        if waits:
+            role_request_open(
+                actor=actor,
+                membership=membership,
+                role=role,
+                is_signatory=is_signatory,
+                kind=RoleRequestKind.GRANT,
+            )
     return user
 
 
@@ -91,6 +110,9 @@ def user_set_password(*, actor: Membership, user: User, password: str) -> User:
         user.save(update_fields=["password"])
         end_sessions(user)
         audit.log(actor, "user.password_reset", user, fields=["password"])
+        # Whoever set the password can sign in as the user: her content roles wait for a
+        # second person before they work again.
+        memberships_suspend_for_takeover(actor=actor, user=user)
     return user
 
 
@@ -103,3 +125,6 @@ def user_reset_two_factor(*, actor: Membership, user: User) -> None:
         StaticDevice.objects.filter(user=user).delete()
         end_sessions(user)
         audit.log(actor, "user.two_factor_reset", user, fields=["totp_device", "backup_codes"])
+        # With the password (phished, or set by her) the administrator could enrol her own
+        # authenticator for the user: the same suspension as a password reset.
+        memberships_suspend_for_takeover(actor=actor, user=user)

@@ -7,7 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from sipakatau.accounts.models import Membership, Organisation, Role, User
+from sipakatau.accounts.models import (
+    Membership,
+    Organisation,
+    Role,
+    RoleRequest,
+    RoleRequestStatus,
+    User,
+)
 from sipakatau.accounts.services.users import user_create, user_set_active
 from sipakatau.audit.models import AuditEvent
 from tests.factories import Persona, make_organisation, make_user
@@ -30,7 +37,10 @@ def test_an_admin_creates_a_user_through_the_page(
     user = User.objects.get(username="rahma.kader")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user_detail", args=[user.pk])
-    assert Membership.objects.get(user=user).role == Role.VOLUNTEER
+    # A kader reads case content: the role waits for a second person (test_role_requests).
+    membership = Membership.objects.get(user=user)
+    assert (membership.role, membership.is_active) == (Role.VOLUNTEER, False)
+    assert RoleRequest.objects.get(membership=membership).status == RoleRequestStatus.PENDING
     assert AuditEvent.objects.filter(action="user.created", object_id=str(user.pk)).exists()
     # The audit event names fields, never their values.
     assert not AuditEvent.objects.filter(actor_label__icontains="rahma").exists()

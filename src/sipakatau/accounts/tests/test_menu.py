@@ -36,6 +36,7 @@ OFFERED = {
         "see_social_protection",
         "map_needs",
         "read_statistics",
+        "decide_role_requests",
     },
     Role.VILLAGE_OFFICER: {
         "take_part_in_mechanisms",
@@ -59,7 +60,7 @@ OFFERED = {
         "read_statistics",
     },
     Role.AUDITOR: {"read_audit_trail"},
-    Role.ADMIN: {"manage_accounts", "read_directory"},
+    Role.ADMIN: {"manage_accounts", "read_directory", "decide_role_requests"},
 }
 
 

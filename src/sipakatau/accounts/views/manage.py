@@ -25,15 +25,29 @@ from ..forms import (
     UserCreateForm,
     UserEditForm,
 )
-from ..models import Membership
+from ..models import Membership, RoleRequest
 from ..permissions import MANAGE_ACCOUNTS
 from ..services import memberships, organisations, users
 
 PAGE_SIZE = 50
 
 
+def _waits_for_approval() -> str:
+    return _(
+        "This role lets the user read case content, so it waits for approval by the unit's "
+        "coordinator or another administrator. The unit's coordinators have been told."
+    )
+
+
 def _page(request: HttpRequest, items: Any) -> Any:
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _suspended_for_approval() -> str:
+    return _(
+        "Until the unit's coordinator or another administrator approves, the user's roles "
+        "that read case content are paused, so that nobody but the user works with them."
+    )
 
 
 # --- Users ----------------------------------------------------------------------------
@@ -67,6 +81,8 @@ def user_create(request: HttpRequest, membership: Membership) -> HttpResponse:
                     "The user sets up the authenticator app at first sign-in."
                 ),
             )
+            if queries.pending_role_requests_of(membership, user).exists():
+                messages.info(request, _waits_for_approval())
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -96,6 +112,7 @@ def user_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
             organisations=queries.organisations_visible_to(membership)
         ),
         "password_form": PasswordResetForm(),
+        "role_requests": queries.pending_role_requests_of(membership, user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -133,6 +150,8 @@ def user_password(request: HttpRequest, membership: Membership, pk: int) -> Http
             show_refusal(request, error)
         else:
             messages.success(request, _("The new password is set. Give it to the user in person."))
+            if queries.pending_role_requests_of(membership, user).exists():
+                messages.info(request, _suspended_for_approval())
     else:
         messages.error(request, _("Fill in a new password."))
     return redirect("accounts:user_detail", pk=user.pk)
@@ -146,6 +165,8 @@ def user_reset_two_factor(request: HttpRequest, membership: Membership, pk: int)
     messages.success(
         request, _("The authenticator is removed. The user sets up a new one at next sign-in.")
     )
+    if queries.pending_role_requests_of(membership, user).exists():
+        messages.info(request, _suspended_for_approval())
     return redirect("accounts:user_detail", pk=user.pk)
 
 
@@ -158,11 +179,14 @@ def membership_grant(request: HttpRequest, membership: Membership, pk: int) -> H
     )
     if form.is_valid():
         try:
-            memberships.membership_grant(actor=membership, user=user, **form.cleaned_data)
+            granted = memberships.membership_grant(actor=membership, user=user, **form.cleaned_data)
         except ValidationError as error:
             show_refusal(request, error)
         else:
-            messages.success(request, _("The role has been given."))
+            if isinstance(granted, RoleRequest):
+                messages.info(request, _waits_for_approval())
+            else:
+                messages.success(request, _("The role has been given."))
     else:
         messages.error(request, _("Choose an organisation and a role."))
     return redirect("accounts:user_detail", pk=user.pk)
@@ -182,11 +206,16 @@ def membership_change(request: HttpRequest, membership: Membership, pk: int) -> 
     )
     if request.method == "POST" and form.is_valid():
         try:
-            memberships.membership_change(actor=membership, membership=chosen, **form.cleaned_data)
+            changed = memberships.membership_change(
+                actor=membership, membership=chosen, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            if isinstance(changed, RoleRequest):
+                messages.info(request, _waits_for_approval())
+            else:
+                messages.success(request, _("Saved."))
             return redirect("accounts:user_detail", pk=chosen.user_id)
     return render(request, "accounts/membership_form.html", {"form": form, "membership": chosen})
 
