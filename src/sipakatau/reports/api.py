@@ -8,16 +8,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from sipakatau.accounts.access import acting
-from sipakatau.cases.models import Status
 
 from . import queries
 from .exports import XLSX
-from .models import MonthlyReport
+from .models import ExportRequest, MonthlyReport
 from .periods import month_of, parse_period
-from .services import exports, monthly
+from .services import export_requests, exports, monthly
 
 router = Router(tags=["reports"])
 
@@ -150,48 +149,20 @@ def monthly_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
     return _file(request, report_id, "xlsx", XLSX)
 
 
-def _export(request: HttpRequest, kind: str, period: str, status: str) -> HttpResponse:
+def _export(request: HttpRequest, kind: str, period: str) -> HttpResponse:
     membership = acting(request)
     scope = queries.reporting_scope(membership)
     today = timezone.localdate(timezone=scope.zone) if scope else timezone.localdate()
     chosen = parse_period(period) if period else month_of(today)
     if chosen is None:
         raise ValidationError({"period": "Use YYYY-MM, YYYY-Qn or YYYY."})
-    content, filename = exports.cases_export(
-        actor=membership, kind=kind, period=chosen, status=status if status in Status.values else ""
-    )
+    content, filename = exports.cases_export(actor=membership, kind=kind, period=chosen)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 XLSX_ANSWER = {"responses": {200: {"description": "XLSX", "content": {XLSX: {}}}}}
-
-
-@router.get(
-    "/exports/case-list.xlsx",
-    response={200: bytes},
-    summary="The unit's case list as XLSX",
-    description="The coordinator's working list of her unit's cases reported in `period` "
-    "(as for the indicators), narrowed by `status`; no name, NIK, address or story. "
-    "Audited.",
-    openapi_extra=XLSX_ANSWER,
-)
-def export_case_list(request: HttpRequest, period: str = "", status: str = "") -> HttpResponse:
-    return _export(request, "case_list", period, status)
-
-
-@router.get(
-    "/exports/simfoni.xlsx",
-    response={200: bytes},
-    summary="SIMFONI-PPA-ready workbook",
-    description="One row per victim with consent for statistics, in SIMFONI-PPA's code lists "
-    "(sheet KODE), for the cases reported in `period` at the reader's scope. Coordinators "
-    "and DP3A/UPTD PPA/Dinsos managers. Audited.",
-    openapi_extra=XLSX_ANSWER,
-)
-def export_simfoni(request: HttpRequest, period: str = "") -> HttpResponse:
-    return _export(request, "simfoni", period, "")
 
 
 @router.get(
@@ -203,4 +174,158 @@ def export_simfoni(request: HttpRequest, period: str = "") -> HttpResponse:
     openapi_extra=XLSX_ANSWER,
 )
 def export_gbvims(request: HttpRequest, period: str = "") -> HttpResponse:
-    return _export(request, "gbvims", period, "")
+    return _export(request, "gbvims", period)
+
+
+# --- Identifiable exports: a request, someone else's approval, the password again ---------
+
+
+class ExportRequestIn(Schema):
+    kind: str
+    period: str
+    reason: str
+    case_status: str = ""
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+class PasswordIn(Schema):
+    password: str
+
+
+class ExportRequestOut(Schema):
+    id: int
+    kind: str
+    period: str
+    case_status: str
+    reason: str
+    state: str
+    requested_by: str
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    expires_at: datetime
+    expired: bool
+
+
+class ExportOpenedOut(ExportRequestOut):
+    archive_password: str
+    archive_url: str
+
+
+def _export_out(export: ExportRequest) -> dict[str, Any]:
+    return {
+        "id": export.pk,
+        "kind": export.kind,
+        "period": export.period,
+        "case_status": export.case_status,
+        "reason": export.reason,
+        "state": export.state,
+        "requested_by": export.requested_by.get_username(),
+        "requested_at": export.requested_at,
+        "decided_by": export.decided_by.get_username() if export.decided_by else None,
+        "decided_at": export.decided_at,
+        "expires_at": export.expires_at,
+        "expired": queries.is_expired(export),
+    }
+
+
+@router.get(
+    "/export-requests",
+    response=list[ExportRequestOut],
+    summary="Requests for identifiable exports",
+    description="The requests of the reader's organisation for the exports her role may ask "
+    "for (`case_list`: coordinators; `simfoni`: coordinators and DP3A/UPTD PPA/Dinsos "
+    "managers): her own and those she may approve. Newest first.",
+)
+def export_request_list(request: HttpRequest) -> list[dict[str, Any]]:
+    exports = queries.export_requests_visible_to(acting(request)).defer("archive")
+    return [_export_out(export) for export in exports[:100]]
+
+
+@router.post(
+    "/export-requests",
+    response={201: ExportRequestOut},
+    summary="Ask for an identifiable export",
+    description="`kind`: `case_list` or `simfoni`; `period` as for the indicators; "
+    "`case_status` narrows the case list; `reason` (10 characters or more) is read by the "
+    "approver. The others of the organisation who may ask for it are told. Expires in 24 h.",
+)
+def export_request_create(request: HttpRequest, payload: ExportRequestIn) -> Status:
+    export = export_requests.export_request_create(
+        actor=acting(request),
+        kind=payload.kind,
+        period=payload.period,
+        reason=payload.reason,
+        case_status=payload.case_status,
+    )
+    return Status(201, _export_out(export))
+
+
+@router.get(
+    "/export-requests/{export_id}",
+    response=ExportRequestOut,
+    summary="One request for an identifiable export",
+)
+def export_request_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
+    return _export_out(queries.export_request_for(acting(request), export_id))
+
+
+@router.post(
+    "/export-requests/{export_id}/decide",
+    response=ExportRequestOut,
+    summary="Approve or refuse a request",
+    description="Someone of the same organisation who may ask for the same export, never "
+    "the requester (403). Decided already or expired: 422.",
+)
+def export_request_decide(
+    request: HttpRequest, export_id: int, payload: DecisionIn
+) -> dict[str, Any]:
+    membership = acting(request)
+    export = queries.export_request_for(membership, export_id)
+    export = export_requests.export_request_decide(
+        actor=membership, export_id=export.pk, approve=payload.approve
+    )
+    return _export_out(queries.export_request_for(membership, export.pk))
+
+
+@router.post(
+    "/export-requests/{export_id}/open",
+    response=ExportOpenedOut,
+    summary="Re-authenticate and make the encrypted archive",
+    description="The requester, once approved, sends her own password again. Answers the "
+    "one-time password of the AES-256 zip (shown once, stored nowhere) and where to "
+    "download it. A wrong password: 422, audited; the third closes the request.",
+)
+def export_request_open(request: HttpRequest, export_id: int, payload: PasswordIn) -> Any:
+    membership = acting(request)
+    export = queries.export_request_for(membership, export_id)
+    if not queries.is_export_requester(membership, export):
+        raise PermissionDenied
+    export, secret = export_requests.export_request_open(
+        actor=membership, export_id=export.pk, password=payload.password
+    )
+    response_data = {
+        **_export_out(queries.export_request_for(membership, export.pk)),
+        "archive_password": secret,
+        "archive_url": f"/api/v1/reports/export-requests/{export.pk}/archive.zip",
+    }
+    return response_data
+
+
+@router.get(
+    "/export-requests/{export_id}/archive.zip",
+    response={200: bytes},
+    summary="The encrypted archive",
+    description="The requester, until the request expires. Audited.",
+    openapi_extra={"responses": {200: {"description": "ZIP", "content": {"application/zip": {}}}}},
+)
+def export_request_archive(request: HttpRequest, export_id: int) -> HttpResponse:
+    membership = acting(request)
+    export = queries.export_request_for(membership, export_id)
+    content, name = export_requests.export_request_download(actor=membership, export_id=export.pk)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

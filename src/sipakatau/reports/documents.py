@@ -29,6 +29,9 @@ REPORT_TABLES = [
     "closures_by_reason",
     "public_reports_by_status",
     "public_reports_promoted",
+    "social_needs_by_status",
+    "proposals_by_outcome",
+    "mapping_coverage",
 ]
 CHARTED = {"cases_by_form", "victims_by_age", "victims_by_sex", "cases_by_channel"}
 

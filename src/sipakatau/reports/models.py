@@ -64,3 +64,63 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"monthly report #{self.pk} {self.month:%Y-%m}"
+
+
+class ExportKind(models.TextChoices):
+    """The exports that can point at a person, so that leave only through a request that
+    someone else approved (see ``services.export_requests``)."""
+
+    CASE_LIST = "case_list", _("Case list of the unit")
+    SIMFONI = "simfoni", _("SIMFONI-PPA workbook")
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    READY = "ready", _("Archive made")
+    CLOSED = "closed", _("Closed")
+
+
+class ExportRequest(models.Model):
+    """A request to take an identifiable export out of Sipakatau: asked by one person with
+    a reason, approved by another with the right role in the same organisation, then made
+    for the requester (after she typed her password again) as an AES-encrypted zip whose
+    one-time password is shown once and kept nowhere. The archive itself is kept until the
+    request expires: without that password it cannot be read."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("export"), max_length=16, choices=ExportKind.choices)
+    # What to export: the period code ("2026-11", "2026-Q4", "2026") and a case status.
+    period = models.CharField(_("period"), max_length=8)
+    case_status = models.CharField(_("case status"), max_length=16, blank=True, default="")
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=ExportState.choices, default=ExportState.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Wrong passwords typed when opening it; at ``services.export_requests.MAX_FAILURES``
+    # the request is closed.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archive = models.BinaryField(null=True, blank=True, editable=False)
+    archive_name = models.CharField(max_length=80, blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["organisation", "state"])]
+        verbose_name = _("export request")
+        verbose_name_plural = _("export requests")
+
+    def __str__(self) -> str:
+        return f"export request #{self.pk} {self.kind}"

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
 from sipakatau.accounts.permissions import (
@@ -30,7 +31,7 @@ from sipakatau.areas.queries import area_time_zone
 from sipakatau.cases.models import Case
 
 from .indicators import Indicators, compute
-from .models import MonthlyReport, MonthlyReportStatus
+from .models import ExportKind, ExportRequest, ExportState, MonthlyReport, MonthlyReportStatus
 from .periods import Period
 from .suppression import suppress
 
@@ -255,3 +256,103 @@ def cases_for_export(
     if status:
         cases = cases.filter(status=status)
     return cases, scope.zone
+
+
+# --- Identifiable exports: requested, approved by someone else, opened with a password ----
+
+# Who may ask for (and approve) each identifiable export, in her own organisation.
+EXPORT_BUNDLES = {ExportKind.CASE_LIST: EXPORT_CASE_LIST, ExportKind.SIMFONI: EXPORT_STATISTICS}
+
+
+def may_request_export(membership: Membership | None, kind: str) -> bool:
+    if membership is None or not membership.is_active:
+        return False
+    if kind == ExportKind.CASE_LIST:
+        return may_export_case_list(membership)
+    if kind == ExportKind.SIMFONI:
+        return may_export_statistics(membership)
+    return False
+
+
+def export_requests_visible_to(membership: Membership | None) -> QuerySet[ExportRequest]:
+    """The requests of the membership's organisation for the exports her role may ask
+    for: her own, and those she may be asked to approve."""
+    if membership is None or not membership.is_active:
+        return ExportRequest.objects.none()
+    kinds = [kind for kind, roles in EXPORT_BUNDLES.items() if membership.role in roles]
+    return ExportRequest.objects.filter(
+        organisation_id=membership.organisation_id, kind__in=kinds
+    ).select_related("requested_by", "decided_by")
+
+
+def export_request_for(membership: Membership | None, pk: int) -> ExportRequest:
+    found = export_requests_visible_to(membership).defer("archive").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def is_expired(export: ExportRequest, now: datetime | None = None) -> bool:
+    return export.expires_at <= (now or timezone.now())
+
+
+def may_decide_export(
+    membership: Membership | None, export: ExportRequest, now: datetime | None = None
+) -> bool:
+    """Four eyes: someone else of the same organisation in a role that may ask for the
+    same export, while the request waits and has not expired. Never the requester."""
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.organisation_id == export.organisation_id
+        and membership.role in EXPORT_BUNDLES[ExportKind(export.kind)]
+        and membership.user_id != export.requested_by_id
+        and export.state == ExportState.PENDING
+        and not is_expired(export, now)
+    )
+
+
+def is_export_requester(membership: Membership | None, export: ExportRequest) -> bool:
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.user_id == export.requested_by_id
+        and membership.organisation_id == export.organisation_id
+        and may_request_export(membership, export.kind)
+    )
+
+
+def may_open_export(
+    membership: Membership | None, export: ExportRequest, now: datetime | None = None
+) -> bool:
+    """The requester, once approved, before it expires: types her password, gets the
+    archive's one-time password."""
+    return (
+        is_export_requester(membership, export)
+        and export.state == ExportState.APPROVED
+        and not is_expired(export, now)
+    )
+
+
+def may_download_export(
+    membership: Membership | None, export: ExportRequest, now: datetime | None = None
+) -> bool:
+    return (
+        is_export_requester(membership, export)
+        and export.state == ExportState.READY
+        and not is_expired(export, now)
+    )
+
+
+def export_approvers(export: ExportRequest) -> QuerySet[Membership]:
+    """Who is asked to approve: the others of the organisation who may ask for it too."""
+    return (
+        Membership.objects.filter(
+            organisation_id=export.organisation_id,
+            role__in=EXPORT_BUNDLES[ExportKind(export.kind)],
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user_id=export.requested_by_id)
+        .select_related("user")
+    )

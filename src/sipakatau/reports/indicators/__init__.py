@@ -19,6 +19,7 @@ from .process import (
     time_to_assessment,
     time_to_first_contact,
 )
+from .social import mapping_coverage, proposal_outcomes, social_needs
 
 __all__ = ["Duration", "Grid", "Indicators", "Row", "Table", "compute"]
 
@@ -46,6 +47,9 @@ def compute(
     by_status, promoted = public_report_tables(units, start, end)
     tables["public_reports_by_status"] = by_status
     tables["public_reports_promoted"] = promoted
+    tables["social_needs_by_status"] = social_needs(units, start, end)
+    tables["proposals_by_outcome"] = proposal_outcomes(units, period.start, period.end)
+    tables["mapping_coverage"] = mapping_coverage(units, end)
     return Indicators(
         scope_label=scope_label,
         period_code=period.code,

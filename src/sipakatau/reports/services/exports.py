@@ -9,7 +9,7 @@ from sipakatau.audit import services as audit
 
 from ..documents import monthly_pdf, monthly_xlsx
 from ..exports import describe
-from ..models import MonthlyReport
+from ..models import ExportKind, MonthlyReport
 from ..periods import Period
 from ..queries import cases_for_export, monthly_report_figures, monthly_reports_visible_to
 
@@ -29,8 +29,11 @@ def monthly_report_export(*, actor: Membership, report: MonthlyReport, format: s
 def cases_export(
     *, actor: Membership, kind: str, period: Period, status: str = ""
 ) -> tuple[bytes, str]:
-    """A workbook of cases (``case_list``, ``simfoni`` or ``gbvims``) and its file name.
+    """An anonymised workbook of cases (``gbvims``) and its file name.
     Audited with the kind and the period, on the actor's organisation."""
+    if kind in ExportKind.values:
+        # Identifiable: only through a request approved by someone else (export_requests).
+        raise PermissionDenied
     cases, zone = cases_for_export(actor, kind, period, status=status)
     spec = describe(kind)
     content = spec["build"](cases, zone)

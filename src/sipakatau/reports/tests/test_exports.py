@@ -3,9 +3,11 @@ lists, who may download them, the consent filter, the audit, and fixed query cou
 
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 import pytest
+import pyzipper
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,8 +15,16 @@ from openpyxl import load_workbook
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.models import AuditEvent
-from sipakatau.reports.exports import GBVIMS_HEADER, SIMFONI_HEADER, reporting_delay
-from tests.factories import Persona, make_persona
+from sipakatau.reports.exports import GBVIMS_HEADER, SIMFONI_HEADER, describe, reporting_delay
+from sipakatau.reports.periods import Period
+from sipakatau.reports.queries import cases_for_export
+from sipakatau.reports.services.export_requests import (
+    export_request_create,
+    export_request_decide,
+    export_request_download,
+    export_request_open,
+)
+from tests.factories import PASSWORD, Persona, make_persona
 
 from .dataset import WITA, build, make_case, make_victim
 
@@ -34,11 +44,34 @@ def get(persona: Persona, name: str, **params: str) -> object:
     return persona.client.get(reverse(f"reports:{name}"), {"period": "2026-11", **params})
 
 
+def through_request(persona: Persona, kind: str, case_status: str = "") -> dict[str, Any]:
+    """An identifiable export, asked by ``persona``, approved by another of her role in her
+    organisation, opened with her password; the workbook's sheets."""
+    other = make_persona(persona.organisation, persona.membership.role)
+    export = export_request_create(
+        actor=persona.membership,
+        kind=kind,
+        period="2026-11",
+        reason="Untuk rapat koordinasi",
+        case_status=case_status,
+    )
+    export_request_decide(actor=other.membership, export_id=export.pk, approve=True)
+    export, secret = export_request_open(
+        actor=persona.membership, export_id=export.pk, password=PASSWORD
+    )
+    content, _name = export_request_download(actor=persona.membership, export_id=export.pk)
+    with pyzipper.AESZipFile(io.BytesIO(content)) as archive:
+        archive.setpassword(secret.encode())
+        data = archive.read(archive.namelist()[0])
+    workbook = load_workbook(io.BytesIO(data))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+
+
 @pytest.mark.django_db
 def test_the_case_list_holds_every_case_of_the_unit_and_no_identity(
     data: None, coordinator: Persona, bahagia: Organisation
 ) -> None:
-    rows = sheets(get(coordinator, "export_case_list"))["KASUS"]
+    rows = through_request(coordinator, "case_list")["KASUS"]
     assert rows[0][:4] == ("register_number", "reported_at", "channel", "status")
     # C1, C2, C3, C5: the unit's own working list is not limited by statistics consent.
     assert len(rows) == 5
@@ -48,9 +81,9 @@ def test_the_case_list_holds_every_case_of_the_unit_and_no_identity(
     assert (c2[5], c2[6], c2[7], c2[8], c2[9]) == ("SEKSUAL", "SEKOLAH", 2, "P,L", "13-17,6-12")
     assert "Korban Uji" not in str(rows)
     assert AuditEvent.objects.filter(
-        action="reports.exported_case_list", object_id=str(bahagia.pk)
+        action="reports.exported_case_list", object_type="reports.exportrequest"
     ).exists()
-    closed = sheets(get(coordinator, "export_case_list", status="closed"))["KASUS"]
+    closed = through_request(coordinator, "case_list", case_status="closed")["KASUS"]
     assert len(closed) == 3  # C1 and C3
 
 
@@ -58,7 +91,7 @@ def test_the_case_list_holds_every_case_of_the_unit_and_no_identity(
 def test_simfoni_rows_are_counted_victims_in_the_national_codes(
     data: None, coordinator: Persona
 ) -> None:
-    book = sheets(get(coordinator, "export_simfoni"))
+    book = through_request(coordinator, "simfoni")
     rows = book["SIMFONI"]
     assert list(rows[0]) == SIMFONI_HEADER
     assert len(rows) == 4  # V1, V2, V5; V3 has no consent, V4 withdrew it
@@ -124,12 +157,12 @@ def test_who_may_download(
     auditor: Persona,
 ) -> None:
     for persona in (lurah, dp3a_officer, bahagia_caseworker, auditor):
-        assert get(persona, "export_case_list").status_code == 403
-        assert get(persona, "export_simfoni").status_code == 403
+        assert get(persona, "export_gbvims").status_code == 403
+        assert get(persona, "export_request_list").status_code == 403
     api = coordinator.client.get("/api/v1/reports/exports/gbvims.xlsx?period=2026-11")
     assert api.status_code == 200 and api.content.startswith(b"PK")
     assert dp3a_officer.client.get("/api/v1/reports/exports/gbvims.xlsx").status_code == 403
-    assert lurah.client.get("/api/v1/reports/exports/case-list.xlsx").status_code == 403
+    assert lurah.client.get("/api/v1/reports/export-requests").json() == []
 
 
 @pytest.mark.django_db
@@ -141,14 +174,17 @@ def test_exports_ask_as_many_queries_for_one_case_as_for_many(
     )
     make_victim(case, coordinator.user, sex="P", age=20)
     counts = {}
-    for name in ("export_case_list", "export_simfoni", "export_gbvims"):
-        get(coordinator, name)
+    period = Period("month", date(2026, 11, 1))
+    builders = {kind: describe(kind)["build"] for kind in ("case_list", "simfoni", "gbvims")}
+    for kind, make in builders.items():
+        cases, zone = cases_for_export(coordinator.membership, kind, period)
         with CaptureQueriesContext(connection) as one:
-            get(coordinator, name)
-        counts[name] = len(one)
+            make(cases, zone)
+        counts[kind] = len(one)
     build(bahagia, ikhlas, coordinator.user)
     build(bahagia, ikhlas, coordinator.user)
-    for name in ("export_case_list", "export_simfoni", "export_gbvims"):
+    for kind, make in builders.items():
+        cases, zone = cases_for_export(coordinator.membership, kind, period)
         with CaptureQueriesContext(connection) as many:
-            get(coordinator, name)
-        assert len(many) == counts[name], name
+            make(cases, zone)
+        assert len(many) == counts[kind], kind

@@ -8,11 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from sipakatau.reports.periods import parse_period
+from sipakatau.reports.services.export_requests import export_requests_expire
 from sipakatau.reports.services.monthly import monthly_report_generate, monthly_reports_escalate
 
 
 class Command(BaseCommand):
-    help = "Draft the monthly reports of the past month and escalate late ones."
+    help = (
+        "Draft the monthly reports of the past month, escalate late ones, and close expired "
+        "export requests (their encrypted archives are dropped)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--month", help="YYYY-MM (default: the month before today)")
@@ -26,4 +30,8 @@ class Command(BaseCommand):
             month = period.start
         made = monthly_report_generate(month=month)
         late = monthly_reports_escalate()
-        self.stdout.write(f"monthly reports drafted: {len(made)}; late reports escalated: {late}")
+        expired = export_requests_expire()
+        self.stdout.write(
+            f"monthly reports drafted: {len(made)}; late reports escalated: {late}; "
+            f"export requests expired: {expired}"
+        )

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import (
-    EXPORT_CASE_LIST,
     EXPORT_STATISTICS,
     READ_STATISTICS,
     RECEIVE_MONTHLY_REPORT,
@@ -25,20 +24,20 @@ from sipakatau.cases.models import Status
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from . import queries
-from .charts import bar_chart
-from .documents import REPORT_TABLES
-from .exports import XLSX
-from .forms import NarrativeForm
-from .models import MonthlyReportStatus
-from .periods import Period, month_of, parse_period, previous_month
-from .services import exports, monthly
+from .. import queries
+from ..charts import bar_chart
+from ..documents import REPORT_TABLES
+from ..exports import XLSX
+from ..forms import NarrativeForm
+from ..models import ExportKind, MonthlyReportStatus
+from ..periods import Period, month_of, parse_period, previous_month
+from ..services import exports, monthly
 
 DASHBOARD_CHARTS = ["cases_by_month", "cases_by_form", "victims_by_age", "victims_by_sex"]
 MONTHLY_ROLES = tuple(SEND_MONTHLY_REPORT | RECEIVE_MONTHLY_REPORT)
 
 
-def _period_choices(today: date) -> list[Period]:
+def period_choices(today: date) -> list[Period]:
     """The last 12 months, 4 quarters and 3 years, newest first."""
     months = [month_of(today)]
     while len(months) < 12:
@@ -69,7 +68,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         "figures": data,
         "threshold": data["threshold"],
         "period": period,
-        "periods": _period_choices(today),
+        "periods": period_choices(today),
         "areas": queries.area_choices(scope),
         "units": queries.unit_choices(scope),
         "area_code": area_code,
@@ -81,6 +80,9 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         "units_table": data["tables"]["cases_by_unit"],
         "grids": list(data["grids"].values()),
         "durations": list(data["durations"].values()),
+        "may_export": any(
+            queries.may_request_export(membership, kind) for kind in ExportKind.values
+        ),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -222,18 +224,6 @@ def _export(request: HttpRequest, membership: Membership, kind: str) -> HttpResp
         actor=membership, kind=kind, period=period, status=status
     )
     return _download(content, XLSX, filename)
-
-
-@staff_view(*EXPORT_CASE_LIST)
-@require_GET
-def export_case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _export(request, membership, "case_list")
-
-
-@staff_view(*EXPORT_STATISTICS)
-@require_GET
-def export_simfoni(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _export(request, membership, "simfoni")
 
 
 @staff_view(*EXPORT_STATISTICS)

@@ -1,0 +1,246 @@
+"""Identifiable exports leave Sipakatau through four steps, each audited:
+
+1. ``export_request_create``: one person asks, with a reason; the others who could ask
+   for it too are told (a link only: no name, no figure, nothing about violence);
+2. ``export_request_decide``: another person approves or refuses — never the requester;
+3. ``export_request_open``: the requester types her password again (re-authentication,
+   checked with Django's ``check_password``); the workbook is made and put in a zip
+   encrypted with AES-256 (WinZip AE-2, not the breakable ZipCrypto) under a one-time
+   password that is returned once and stored nowhere;
+4. ``export_request_download``: the archive, until the request expires.
+
+UU 27/2022 PDP Pasal 35-39: the controller protects personal data against unlawful
+processing and disclosure; a file that leaves the system is the likeliest way to lose it.
+"""
+
+import io
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
+from sipakatau.cases.models import Status
+from sipakatau.notifications.services import notify
+
+from ..exports import describe
+from ..models import ExportKind, ExportRequest, ExportState
+from ..periods import parse_period
+from ..queries import (
+    cases_for_export,
+    export_approvers,
+    is_expired,
+    may_decide_export,
+    may_download_export,
+    may_open_export,
+    may_request_export,
+)
+
+LIFETIME = timedelta(hours=24)
+MAX_FAILURES = 3
+REASON_MIN, REASON_MAX = 10, 1000
+# Letters and digits that cannot be mistaken for each other when read off a screen.
+UNAMBIGUOUS_CHARACTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_LENGTH = 20
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(UNAMBIGUOUS_CHARACTERS) for _n in range(PASSWORD_LENGTH))
+
+
+def encrypted_zip(name: str, content: bytes, password: str) -> bytes:
+    """``content`` as ``name`` in a zip encrypted with AES-256 (WZ_AES)."""
+    import pyzipper
+
+    buffer = io.BytesIO()
+    with pyzipper.AESZipFile(
+        buffer, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+    ) as archive:
+        archive.setpassword(password.encode())
+        archive.setencryption(pyzipper.WZ_AES, nbits=256)
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _locked(pk: int) -> ExportRequest:
+    return ExportRequest.objects.select_for_update().select_related("organisation").get(pk=pk)
+
+
+@transaction.atomic
+def export_request_create(
+    *,
+    actor: Membership,
+    kind: str,
+    period: str,
+    reason: str,
+    case_status: str = "",
+    now: datetime | None = None,
+) -> ExportRequest:
+    now = now or timezone.now()
+    if kind not in ExportKind.values or not may_request_export(actor, kind):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    chosen = parse_period(period)
+    if chosen is None:
+        errors["period"] = _("Choose a month, a quarter or a year.")
+    if case_status and (kind != ExportKind.CASE_LIST or case_status not in Status.values):
+        errors["case_status"] = _("Choose a status from the list.")
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN:
+        errors["reason"] = _("Say in a sentence why the file is needed and who will use it.")
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = _("The reason is too long (at most %(count)d characters).") % {
+            "count": REASON_MAX
+        }
+    if errors:
+        raise ValidationError(errors)
+    export = ExportRequest.objects.create(
+        organisation_id=actor.organisation_id,
+        kind=kind,
+        period=chosen.code,  # type: ignore[union-attr]
+        case_status=case_status,
+        reason=reason,
+        requested_by_id=actor.user_id,
+        requested_at=now,
+        expires_at=now + LIFETIME,
+    )
+    audit.log(
+        actor, "export_request.created", export, fields=["kind", "period", "case_status", "reason"]
+    )
+    approvers = [m.user for m in export_approvers(export)]
+    if approvers:
+        notify(
+            users=list({user.pk: user for user in approvers}.values()),
+            template="export_approval_requested",
+            context={
+                "unit_name": actor.organisation.short_name or actor.organisation.name,
+                "link": reverse("reports:export_request_detail", args=[export.pk]),
+            },
+        )
+    return export
+
+
+@transaction.atomic
+def export_request_decide(
+    *, actor: Membership, export_id: int, approve: bool, now: datetime | None = None
+) -> ExportRequest:
+    now = now or timezone.now()
+    export = _locked(export_id)
+    if actor.user_id == export.requested_by_id:
+        # Four eyes: whoever asked never approves her own request.
+        raise PermissionDenied
+    if not may_decide_export(actor, export, now):
+        if export.state != ExportState.PENDING:
+            raise ValidationError(_("This request was already decided."))
+        if is_expired(export, now):
+            raise ValidationError(_("This request has expired. Ask for a new one."))
+        raise PermissionDenied
+    export.state = ExportState.APPROVED if approve else ExportState.REFUSED
+    export.decided_by_id = actor.user_id
+    export.decided_at = now
+    fields = ["state", "decided_by", "decided_at"]
+    if approve:
+        # The requester gets a full day from the approval to open it.
+        export.expires_at = now + LIFETIME
+        fields.append("expires_at")
+    export.save(update_fields=fields)
+    audit.log(
+        actor,
+        "export_request.approved" if approve else "export_request.refused",
+        export,
+        fields=fields,
+    )
+    return export
+
+
+def export_request_open(
+    *, actor: Membership, export_id: int, password: str, now: datetime | None = None
+) -> tuple[ExportRequest, str]:
+    """Re-authenticate the requester and make the archive; returns the one-time password
+    of the archive (shown once, stored nowhere). A wrong password is refused and audited
+    (in its own transaction, so the refusal stays in the trail); after ``MAX_FAILURES``
+    the request is closed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        export = _locked(export_id)
+        if not may_open_export(actor, export, now):
+            if is_expired(export, now):
+                raise ValidationError(_("This request has expired. Ask for a new one."))
+            if export.requested_by_id != actor.user_id:
+                raise PermissionDenied
+            raise ValidationError(_("This request cannot be opened now."))
+        if not actor.user.check_password(password or ""):
+            export.failed_attempts += 1
+            fields = ["failed_attempts"]
+            if export.failed_attempts >= MAX_FAILURES:
+                export.state = ExportState.CLOSED
+                fields.append("state")
+            export.save(update_fields=fields)
+            audit.log(actor, "export_request.reauthentication_failed", export, fields=fields)
+            closed = export.state == ExportState.CLOSED
+        else:
+            closed = None
+    if closed is not None:
+        if closed:
+            raise ValidationError(
+                {"password": _("The password was wrong too many times. The request is closed.")}
+            )
+        raise ValidationError({"password": _("The password is not right. Try again.")})
+
+    with transaction.atomic():
+        export = _locked(export_id)
+        if not may_open_export(actor, export, now):  # opened meanwhile (a double tap)
+            raise ValidationError(_("This request cannot be opened now."))
+        chosen = parse_period(export.period)
+        assert chosen is not None  # checked when it was asked for
+        cases, zone = cases_for_export(actor, export.kind, chosen, status=export.case_status)
+        spec = describe(export.kind)
+        workbook = spec["build"](cases, zone)
+        secret = one_time_password()
+        name = f"{spec['name']}-{chosen.code}"
+        export.archive = encrypted_zip(f"{name}.xlsx", workbook, secret)
+        export.archive_name = f"{name}.zip"
+        export.archived_at = now
+        export.state = ExportState.READY
+        export.save(update_fields=["archive", "archive_name", "archived_at", "state"])
+        audit.log(actor, "export_request.reauthenticated", export)
+        audit.log(
+            actor, f"reports.exported_{export.kind}", export, fields=["period", "case_status"]
+        )
+    return export, secret
+
+
+@transaction.atomic
+def export_request_download(
+    *, actor: Membership, export_id: int, now: datetime | None = None
+) -> tuple[bytes, str]:
+    """The encrypted archive, for its requester, until the request expires."""
+    export = _locked(export_id)
+    if not may_download_export(actor, export, now):
+        raise PermissionDenied
+    audit.log(actor, "export_request.downloaded", export, fields=["archive"])
+    return bytes(export.archive or b""), export.archive_name
+
+
+@transaction.atomic
+def export_requests_expire(*, now: datetime | None = None) -> int:
+    """Drop the archives of expired requests and close them (run by the scheduler; the
+    pages already refuse an expired request)."""
+    now = now or timezone.now()
+    expired = ExportRequest.objects.select_for_update().filter(
+        expires_at__lte=now,
+        state__in=[ExportState.PENDING, ExportState.APPROVED, ExportState.READY],
+    )
+    count = 0
+    for export in expired:
+        export.state = ExportState.CLOSED
+        export.archive = None
+        export.save(update_fields=["state", "archive"])
+        audit.log(audit.SYSTEM, "export_request.expired", export, fields=["state", "archive"])
+        count += 1
+    return count
