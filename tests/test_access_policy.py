@@ -349,6 +349,26 @@ def _social_target(kind: str, organisation: Organisation) -> int:
     ).pk
 
 
+def _role_request_target(organisation: Organisation) -> int:
+    """A kader's role in ``organisation`` asked for by one of its administrators, waiting
+    for a second person (accounts.services.role_requests)."""
+    from sipakatau.accounts.models import RoleRequest
+    from sipakatau.accounts.services.users import user_create
+
+    admin = Membership.objects.select_related("organisation__area", "user").get(
+        user=make_user(organisation, Role.ADMIN), organisation=organisation
+    )
+    user = user_create(
+        actor=admin,
+        username=f"calon{RoleRequest.objects.count()}",
+        full_name="Calon Kader",
+        password="kopi susu gula aren 77",
+        organisation=organisation,
+        role=Role.VOLUNTEER,
+    )
+    return RoleRequest.objects.get(user=user).pk
+
+
 def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> Any:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
@@ -365,8 +385,14 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return _mechanism_target(kind, organisation)
     if kind == "monthly_report":
         return _monthly_report_target(organisation)
+    if kind == "export_request":
+        from sipakatau.reports.tests.support import export_request_in
+
+        return export_request_in(organisation).pk
     if kind in SOCIAL_KINDS:
         return _social_target(kind, organisation)
+    if kind == "role_request":
+        return _role_request_target(organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk
