@@ -88,6 +88,8 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    # How many columns on the left hold words (the rest hold figures).
+    text_columns: int = 1
 
 
 class Analysis:

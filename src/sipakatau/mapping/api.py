@@ -1,4 +1,5 @@
-"""The needs-mapping API (/api/v1/mapping). Only the questionnaire list so far."""
+"""The needs-mapping API (/api/v1/mapping): the questionnaire list here; the rest in
+api_entry.py (data entry) and api_analysis.py (questionnaires, imports, analysis)."""
 
 from typing import Any
 
@@ -26,3 +27,8 @@ def questionnaire_list(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for q in queries.questionnaires_visible_to(membership)
     ]
+
+
+# Data entry (drafts, submit): its endpoints live in api_entry.py, on this router;
+# questionnaire detail, XLSForm upload/export, imports, analysis in api_analysis.py.
+from . import api_analysis, api_entry  # noqa: E402, F401

@@ -47,6 +47,9 @@ class Questionnaire(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The analyst's reading of the results, printed as "Temuan utama" in the report. About
+    # groups and places, never about a respondent.
+    findings = models.TextField(_("key findings"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -157,3 +160,50 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.questionnaire_id}/{self.pk}"
+
+
+# --- Data entry in the app (issue 15: "data entry on a phone") -----------------------------
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "OPEN", _("Draft")
+    SUBMITTED = "SUBMITTED", _("Sent")
+
+
+class ResponseDraft(models.Model):
+    """A response being entered on a phone, one screen at a time, kept on the server after
+    every screen so that a dropped network loses at most the screen being typed.
+
+    Everything typed is encrypted (free text may name someone) until it is sent; sending
+    turns it into one ``Submission`` whose ``source_key`` is ``key``, so a double tap or a
+    resend stores the response once. The respondent is placed by RT/RW and at most a plain
+    household id, never by name."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="drafts"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=100, unique=True)
+    rw = models.CharField(_("RW"), max_length=3)
+    rt = models.CharField(_("RT"), max_length=3)
+    household_id = models.PositiveIntegerField(_("household number"), null=True, blank=True)
+    # {question path: value}; a repeat's path holds a list of {question path: value}.
+    answers = EncryptedJSONField(default=dict)
+    # The screen to come back to.
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=DraftStatus.choices, default=DraftStatus.OPEN)
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="draft"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-saved_at", "-pk"]
+        indexes = [models.Index(fields=["enumerator", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/draft {self.pk}"

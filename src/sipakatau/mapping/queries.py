@@ -17,7 +17,14 @@ from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import ANALYSE_MAPPING, ENTER_MAPPING_RESPONSES
 from sipakatau.areas.models import Area, Level
 
-from .models import ImportRun, Questionnaire, QuestionnaireStatus, Submission
+from .models import (
+    DraftStatus,
+    ImportRun,
+    Questionnaire,
+    QuestionnaireStatus,
+    ResponseDraft,
+    Submission,
+)
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -127,3 +134,80 @@ def analysis_for(membership: Membership | None, questionnaire: Questionnaire) ->
 
     records = submissions_for_analysis(membership, questionnaire).values_list("rw", "answers")
     return Analysis(specs_of(questionnaire), lists_of(questionnaire), records.iterator(2000))
+
+
+# --- Data entry in the app: an enumerator's own drafts -------------------------------------
+
+
+def questionnaires_to_enter(membership: Membership | None) -> QuerySet[Questionnaire]:
+    """The active questionnaires the enumerator may start a response to."""
+    code = kelurahan_code_of(membership)
+    if membership is None or code is None or membership.role not in ENTER_MAPPING_RESPONSES:
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.filter(
+        kelurahan__code=code, status=QuestionnaireStatus.ACTIVE
+    ).select_related("kelurahan")
+
+
+def drafts_visible_to(membership: Membership | None) -> QuerySet[ResponseDraft]:
+    """The enumerator's own drafts, for questionnaires of the kelurahan they work in: a
+    draft is one person's unfinished visit, nobody else resumes it (not even the
+    coordinator, who sees the response once it is sent)."""
+    code = kelurahan_code_of(membership)
+    if membership is None or code is None or membership.role not in ENTER_MAPPING_RESPONSES:
+        return ResponseDraft.objects.none()
+    return ResponseDraft.objects.filter(
+        enumerator_id=membership.user_id, questionnaire__kelurahan__code=code
+    ).select_related("questionnaire__kelurahan")
+
+
+def open_drafts_visible_to(membership: Membership | None) -> QuerySet[ResponseDraft]:
+    return drafts_visible_to(membership).filter(status=DraftStatus.OPEN)
+
+
+def draft_for(membership: Membership | None, pk: int) -> ResponseDraft:
+    try:
+        return drafts_visible_to(membership).get(pk=pk)
+    except ResponseDraft.DoesNotExist:
+        raise Http404 from None
+
+
+def may_edit_draft(membership: Membership | None, draft: ResponseDraft) -> bool:
+    """Save a screen of, send or throw away a draft: its own enumerator, while the
+    questionnaire is active (whether the draft is still open is the service's guard)."""
+    return (
+        membership is not None
+        and draft.enumerator_id == membership.user_id
+        and may_enter_response(membership, draft.questionnaire)
+    )
+
+
+# --- Analysis pages and the mechanism discussion -------------------------------------------
+
+
+def questionnaires_with_counts(membership: Membership | None) -> QuerySet[Questionnaire]:
+    """The list page's rows with their number of submissions, in one query."""
+    from django.db.models import Count
+
+    return questionnaires_visible_to(membership).annotate(submission_count=Count("submissions"))
+
+
+def analyses_for_kelurahan(
+    membership: Membership | None, kelurahan: Area
+) -> list[tuple[Questionnaire, int]]:
+    """The questionnaires of ``kelurahan`` whose analysis the member may read (analysts of
+    that kelurahan), opened or closed and with at least one submission, newest first, each
+    with its number of submissions. For the draft mechanism's discussion page."""
+    from django.db.models import Count
+
+    if kelurahan is None or not may_manage_questionnaires(membership, kelurahan):
+        return []
+    found = (
+        Questionnaire.objects.filter(kelurahan=kelurahan)
+        .exclude(status=QuestionnaireStatus.DRAFT)
+        .select_related("kelurahan")
+        .annotate(submission_count=Count("submissions"))
+        .filter(submission_count__gt=0)
+        .order_by("-created_at", "-pk")
+    )
+    return [(q, q.submission_count) for q in found]

@@ -270,7 +270,7 @@ def check_with_pyxform(data: bytes) -> list[str]:
     except PyXFormError as exc:
         raise FormError(
             _("The form has a mistake that KoBo/ODK would also refuse: %(detail)s")
-            % {"detail": _short(str(exc))}
+            % {"detail": explain_pyxform(str(exc))}
         ) from exc
     except Exception as exc:  # pyxform can fail with other errors on broken files
         raise FormError(
@@ -281,6 +281,80 @@ def check_with_pyxform(data: bytes) -> list[str]:
 
 def _short(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:500]
+
+
+# pyxform's most common refusals, said again in the user's language (pyxform speaks
+# English only); any other message is shown as pyxform wrote it.
+_PYXFORM_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(
+            r"\[row : (?P<row>\d+)\] On the 'survey' sheet, the 'name' value "
+            r"'(?P<name>[^']*)' is invalid\. Questions, groups, and repeats must be unique"
+        ),
+        lambda m: (
+            _(
+                'Row %(row)s: the name "%(name)s" is used twice in the same group. '
+                "Give each question its own name."
+            )
+            % m.groupdict()
+        ),
+    ),
+    (
+        re.compile(
+            r"\[row : (?P<row>\d+)\] On the 'survey' sheet, the '(?P<column>[\w:]+)' "
+            r"value is invalid\. Reference variables must contain a name from the "
+            r"'survey' sheet\. Could not find the name '(?P<name>[^']*)'"
+        ),
+        lambda m: (
+            _(
+                'Row %(row)s: the "%(column)s" column refers to ${%(name)s}, but no '
+                "question has that name."
+            )
+            % m.groupdict()
+        ),
+    ),
+    (
+        re.compile(r"\[row : (?P<row>\d+)\] Question or group with no name"),
+        lambda m: _("Row %(row)s: the question or group has no name.") % m.groupdict(),
+    ),
+    (
+        re.compile(
+            r"\[row : (?P<row>\d+)\] On the 'survey' sheet, the 'name' value is "
+            r"invalid\. Names must begin"
+        ),
+        lambda m: (
+            _(
+                "Row %(row)s: the name is not valid. A name starts with a letter or _ "
+                "and has no spaces."
+            )
+            % m.groupdict()
+        ),
+    ),
+    (
+        re.compile(r"The survey element named '(?P<name>[^']*)' has no label or hint"),
+        lambda m: (
+            _('The question "%(name)s" has no label. Write the question in the label column.')
+            % m.groupdict()
+        ),
+    ),
+    (
+        re.compile(r"\[row : (?P<row>\d+)\] List name not in choices sheet: (?P<list>.+)"),
+        lambda m: (
+            _('Row %(row)d uses the choice list "%(list)s", which is not in the choices sheet.')
+            % {"row": int(m["row"]), "list": m["list"].strip()}
+        ),
+    ),
+]
+
+
+def explain_pyxform(message: str) -> str:
+    """pyxform's message in the user's language where it is a common one."""
+    text = _short(message)
+    for pattern, say in _PYXFORM_MESSAGES:
+        found = pattern.search(text)
+        if found:
+            return str(say(found))
+    return text
 
 
 def parse(data: bytes) -> tuple[FormDefinition, list[QuestionSpec], list[str]]:

@@ -2,8 +2,9 @@
 transaction, checking a ``may_<verb>`` predicate of ``queries.py`` and writing its audit
 event with field names only."""
 
+from .analysis import analysis_export, analysis_report_pdf, questionnaire_findings_save
+from .entry import draft_discard, draft_save, draft_start, draft_submit
 from .questionnaires import (
-    analysis_export,
     questionnaire_export,
     questionnaire_import,
     questionnaire_load_template,
@@ -13,7 +14,13 @@ from .submissions import submission_record, submissions_import
 
 __all__ = [
     "analysis_export",
+    "analysis_report_pdf",
+    "draft_discard",
+    "draft_save",
+    "draft_start",
+    "draft_submit",
     "questionnaire_export",
+    "questionnaire_findings_save",
     "questionnaire_import",
     "questionnaire_load_template",
     "questionnaire_set_status",

@@ -114,14 +114,3 @@ def questionnaire_export(*, actor: Membership, questionnaire: Questionnaire) -> 
     data = export_xlsx(FormDefinition.from_json(questionnaire.definition))
     audit.log(actor, "questionnaire.exported", questionnaire, fields=["definition"])
     return data
-
-
-def analysis_export(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
-    """The analysis report as XLSX (suppressed), recorded as an export."""
-    from ..queries import analysis_for, may_analyse
-    from ..report import report_xlsx
-
-    require(may_analyse(actor, questionnaire))
-    data = report_xlsx(questionnaire.title, analysis_for(actor, questionnaire).tables())
-    audit.log(actor, "mapping.analysis_exported", questionnaire, fields=["answers"])
-    return data

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Membership
+from sipakatau.mapping.queries import analyses_for_kelurahan
 
 from .. import queries
 from ..codes import EDITABLE, CommentStatus, Section, Status
@@ -123,5 +124,7 @@ def version_page(
         # One key per rendered page, suffixed per form on it (see views/common.py).
         "page_key": uuid.uuid4().hex,
         "sections": [(value, label) for value, label in Section.choices if value != Section.STEP],
+        # The needs mapping the discussion stands on (only for those who may read it).
+        "mapping_analyses": analyses_for_kelurahan(membership, mechanism.area),
     }
     return render(request, "mechanisms/version_detail.html", context)

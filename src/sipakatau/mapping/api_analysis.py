@@ -1,0 +1,199 @@
+"""The needs-mapping API beyond the list: one questionnaire, XLSForm upload and export,
+opening and closing, submissions import, and the analysis (suppressed, as printed).
+Endpoints on the router of ``api.py``; out of scope answers 404, a verb the member may not
+use 403, a refused file 422 with the reason."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Schema, Status, UploadedFile
+
+from sipakatau.accounts.access import acting
+from sipakatau.lib.uploads import max_upload_bytes
+
+from . import queries, services
+from .api import router
+from .models import ImportRun, Questionnaire
+from .presentation import build_report, crosstab_block, table_json
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class StatusIn(Schema):
+    status: str
+
+
+def _read(file: UploadedFile) -> bytes:
+    # One byte over the limit is enough to refuse; the rest is never read into memory.
+    data = file.read(max_upload_bytes() + 1)
+    if len(data) > max_upload_bytes():
+        raise ValidationError({"file": _("The file is too big.")})
+    return data
+
+
+def _questionnaire(q: Questionnaire, *, with_questions: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": q.pk,
+        "title": q.title,
+        "kelurahan": q.kelurahan.code,
+        "form_id": q.form_id,
+        "version": q.version,
+        "status": q.status,
+        "created_at": q.created_at,
+    }
+    if with_questions:
+        out["questions"] = [
+            {
+                "path": question.path,
+                "name": question.name,
+                "type": question.type,
+                "list_name": question.list_name,
+                "label": question.label,
+                "required": question.required,
+                "relevant": question.relevant,
+                "constraint": question.constraint,
+                "repeat": question.repeat_path,
+            }
+            for question in q.questions.all()
+        ]
+    return out
+
+
+def _run(run: ImportRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "questionnaire": run.questionnaire_id,
+        "file_name": run.file_name,
+        "source": run.source,
+        "imported_at": run.imported_at,
+        "rows_total": run.rows_total,
+        "rows_created": run.rows_created,
+        "rows_duplicate": run.rows_duplicate,
+        "rows_rejected": run.rows_rejected,
+        "rejected": run.rejected,
+    }
+
+
+@router.get("/questionnaires/{questionnaire_id}", summary="One questionnaire and its questions")
+def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> dict[str, Any]:
+    membership = acting(request)
+    questionnaire = queries.questionnaire_for(membership, questionnaire_id)
+    return _questionnaire(questionnaire, with_questions=True)
+
+
+@router.post(
+    "/questionnaires",
+    response={201: dict[str, Any]},
+    summary="Upload an XLSForm (.xlsx); it becomes a draft questionnaire of your kelurahan",
+)
+def questionnaire_upload(
+    request: HttpRequest, file: File[UploadedFile], title: Form[str] = ""
+) -> Status[dict[str, Any]]:
+    membership = acting(request)
+    if not queries.may_manage_questionnaires(membership, queries.kelurahan_of(membership)):
+        raise PermissionDenied
+    questionnaire = services.questionnaire_import(
+        actor=membership, data=_read(file), file_name=file.name or "", title=title
+    )
+    return Status(201, _questionnaire(questionnaire))
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/status",
+    response=dict[str, Any],
+    summary="Open (ACTIVE), close (CLOSED) or open again a questionnaire",
+)
+def questionnaire_status(
+    request: HttpRequest, questionnaire_id: int, payload: StatusIn
+) -> dict[str, Any]:
+    membership = acting(request)
+    questionnaire = queries.questionnaire_for(membership, questionnaire_id)
+    changed = services.questionnaire_set_status(
+        actor=membership, questionnaire=questionnaire, status=payload.status
+    )
+    return _questionnaire(changed)
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/xlsform",
+    response={200: bytes},
+    summary="The questionnaire as XLSForm (.xlsx) for KoboCollect / ODK Collect",
+    openapi_extra={"responses": {200: {"description": "XLSForm", "content": {XLSX: {}}}}},
+)
+def questionnaire_export(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+    membership = acting(request)
+    questionnaire = queries.questionnaire_for(membership, questionnaire_id)
+    data = services.questionnaire_export(actor=membership, questionnaire=questionnaire)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{questionnaire.pk}.xlsx"'
+    return response
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/imports",
+    response={201: dict[str, Any]},
+    summary="Import submissions exported from KoBoToolbox / ODK Central (CSV or XLSX); "
+    "rows already imported are not added again, refused rows are listed with reasons",
+)
+def submissions_import(
+    request: HttpRequest, questionnaire_id: int, file: File[UploadedFile]
+) -> Status[dict[str, Any]]:
+    membership = acting(request)
+    questionnaire = queries.questionnaire_for(membership, questionnaire_id)
+    run = services.submissions_import(
+        actor=membership, questionnaire=questionnaire, data=_read(file), file_name=file.name or ""
+    )
+    return Status(201, _run(run))
+
+
+@router.get("/imports/{import_id}", summary="One import and its refused rows")
+def import_detail(request: HttpRequest, import_id: int) -> dict[str, Any]:
+    return _run(queries.import_run_for(acting(request), import_id))
+
+
+@router.get(
+    "/questionnaires/{questionnaire_id}/analysis",
+    summary="The analysis, suppressed as printed: sample, needs ranking, service gaps, "
+    "every question, cross-tabs (optionally one of ?q=<path>&by=<dimension>)",
+)
+def analysis(
+    request: HttpRequest, questionnaire_id: int, q: str = "", by: str = ""
+) -> dict[str, Any]:
+    membership = acting(request)
+    questionnaire = queries.questionnaire_for(membership, questionnaire_id)
+    if not queries.may_analyse(membership, questionnaire):
+        raise PermissionDenied
+    found = queries.analysis_for(membership, questionnaire)
+    report = build_report(found, questionnaire.kelurahan)
+    chosen = None
+    if q or by:
+        selectable = {x.path for x in found.questions if x.type.startswith("select_")}
+        if q not in selectable or by not in dict(found.dimensions()):
+            raise ValidationError({"q": _("Choose a choice question and a way to split it.")})
+        chosen = table_json(crosstab_block(found, q, by, report.limit).table)
+    return {
+        "questionnaire": questionnaire.pk,
+        "threshold": report.limit,
+        "respondents": report.respondents,
+        "findings": questionnaire.findings,
+        "dimensions": [{"key": k, "label": label} for k, label in found.dimensions()],
+        "sample": [table_json(t) for t in report.sample],
+        "ranking": table_json(report.ranking.table) if report.ranking else None,
+        "gaps": [
+            {
+                "need": row.value,
+                "label": row.label,
+                "respondents": row.shown,
+                "service_types": [code for code, _label in row.service_types],
+                "providers": [{"id": p.pk, "name": p.name} for p in row.providers],
+                "gap": row.is_gap,
+            }
+            for row in report.gaps
+        ],
+        "questions": [{"path": b.path, **table_json(b.table)} for b in report.questions],
+        "numbers": table_json(report.numbers) if report.numbers else None,
+        "crosstabs": [table_json(b.table) for b in report.crosstabs],
+        "crosstab": chosen,
+    }

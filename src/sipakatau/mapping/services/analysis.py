@@ -1,0 +1,103 @@
+"""The analysis leaves the system: the analyst's key findings, the printed report (PDF) and
+the workbook (XLSX), each suppressed and each recorded as an export."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sipakatau.accounts.models import Membership
+from sipakatau.audit import services as audit
+from sipakatau.lib.pdf import html_to_pdf
+
+from ..models import Questionnaire
+from ..presentation import Report, build_report
+from ..queries import analysis_for, may_analyse
+from ..report import report_xlsx
+from .common import require
+
+MAX_FINDINGS = 5000
+
+
+@transaction.atomic
+def questionnaire_findings_save(
+    *, actor: Membership, questionnaire: Questionnaire, findings: str
+) -> Questionnaire:
+    """The analyst's key findings, printed in the report as they are written."""
+    questionnaire = (
+        Questionnaire.objects.select_for_update()
+        .select_related("kelurahan")
+        .get(pk=questionnaire.pk)
+    )
+    require(may_analyse(actor, questionnaire))
+    findings = findings.strip()
+    if len(findings) > MAX_FINDINGS:
+        raise ValidationError(
+            {"findings": [_("Keep the key findings under %(n)d characters.") % {"n": MAX_FINDINGS}]}
+        )
+    questionnaire.findings = findings
+    questionnaire.save(update_fields=["findings"])
+    audit.log(actor, "questionnaire.findings_saved", questionnaire, fields=["findings"])
+    return questionnaire
+
+
+def report_for(actor: Membership, questionnaire: Questionnaire) -> Report:
+    return build_report(analysis_for(actor, questionnaire), questionnaire.kelurahan)
+
+
+def method_facts(questionnaire: Questionnaire) -> dict[str, Any]:
+    """How the answers were collected: the period and how many came from each source
+    (counts of rows, not of people: no cell of it is about a respondent)."""
+    submissions = questionnaire.submissions.all()
+    span = submissions.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    by_source = dict(
+        submissions.values_list("source").annotate(n=Count("pk")).values_list("source", "n")
+    )
+    return {
+        "first": span["first"],
+        "last": span["last"],
+        "by_source": by_source,
+        "questions": questionnaire.questions.exclude(type="note").count(),
+    }
+
+
+def analysis_report_pdf(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
+    """ "Laporan Hasil Pemetaan Kebutuhan": cover, method, sample, key findings, needs
+    ranking, service gaps, every table with its chart, cross-tabs."""
+    from ..models import SubmissionSource
+
+    require(may_analyse(actor, questionnaire))
+    report = report_for(actor, questionnaire)
+    facts = method_facts(questionnaire)
+    sources = [
+        (label, facts["by_source"].get(value, 0))
+        for value, label in SubmissionSource.choices
+        if facts["by_source"].get(value)
+    ]
+    printed_at: datetime = timezone.localtime()
+    data = html_to_pdf(
+        "mapping/report_pdf.html",
+        {
+            "questionnaire": questionnaire,
+            "kelurahan": questionnaire.kelurahan,
+            "organisation": questionnaire.organisation,
+            "report": report,
+            "facts": facts,
+            "sources": sources,
+            "printed_at": printed_at,
+        },
+    )
+    audit.log(actor, "mapping.report_printed", questionnaire, fields=["answers", "findings"])
+    return data
+
+
+def analysis_export(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
+    """The analysis as XLSX, one sheet per table (suppressed), recorded as an export."""
+    require(may_analyse(actor, questionnaire))
+    data = report_xlsx(questionnaire.title, report_for(actor, questionnaire).tables())
+    audit.log(actor, "mapping.analysis_exported", questionnaire, fields=["answers"])
+    return data

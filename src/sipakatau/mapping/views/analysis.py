@@ -1,0 +1,104 @@
+"""The analysis of a questionnaire: the page the stakeholders read during the mechanism
+discussion (frequencies, cross-tabs, charts, needs ranking, service gaps), the analyst's
+key findings, and the report as PDF and XLSX. Every figure is suppressed."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sipakatau.accounts.models import Membership
+from sipakatau.lib.access import staff_view
+from sipakatau.lib.forms import apply_service_errors
+
+from .. import queries, services
+from ..models import Questionnaire
+from ..page_forms import FindingsForm
+from ..presentation import build_report, crosstab_block, standard_dimensions
+from .questionnaires import XLSX, _safe
+
+
+def _analysed(membership: Membership, pk: int) -> Questionnaire:
+    """The questionnaire in scope (else 404) whose analysis the member may read (else 403)."""
+    questionnaire = queries.questionnaire_for(membership, pk)
+    if not queries.may_analyse(membership, questionnaire):
+        raise PermissionDenied
+    return questionnaire
+
+
+@staff_view(*queries.WORK_ON_MAPPING)
+@require_GET
+def analysis_page(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    questionnaire = _analysed(membership, pk)
+    analysis = queries.analysis_for(membership, questionnaire)
+    report = build_report(analysis, questionnaire.kelurahan)
+    # A cross-tab of the reader's choosing: any choice question by any split.
+    askable = [
+        (q.path, q.label or q.name)
+        for q in analysis.questions
+        if q.type in ("select_one", "select_multiple")
+    ]
+    dimensions = standard_dimensions(analysis)
+    dimensions += [d for d in analysis.dimensions() if d[0] not in dict(dimensions)]
+    chosen_q = request.GET.get("q", "")
+    chosen_by = request.GET.get("by", "")
+    chosen = None
+    if chosen_q in dict(askable) and chosen_by in dict(dimensions):
+        chosen = crosstab_block(analysis, chosen_q, chosen_by, report.limit)
+    context = {
+        "questionnaire": questionnaire,
+        "report": report,
+        "askable": askable,
+        "dimensions": dimensions,
+        "chosen": chosen,
+        "chosen_q": chosen_q,
+        "chosen_by": chosen_by,
+        "can_write_findings": True,
+    }
+    return render(request, "mapping/analysis.html", context)
+
+
+@staff_view(*queries.WORK_ON_MAPPING)
+@require_http_methods(["GET", "POST"])
+def findings_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    questionnaire = _analysed(membership, pk)
+    form = FindingsForm(request.POST or None, initial={"findings": questionnaire.findings})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.questionnaire_findings_save(
+                actor=membership,
+                questionnaire=questionnaire,
+                findings=form.cleaned_data["findings"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The key findings are saved."))
+            return redirect("mapping:analysis", pk=questionnaire.pk)
+    return render(
+        request, "mapping/findings_form.html", {"questionnaire": questionnaire, "form": form}
+    )
+
+
+@staff_view(*queries.WORK_ON_MAPPING)
+@require_GET
+def report_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    questionnaire = _analysed(membership, pk)
+    data = services.analysis_report_pdf(actor=membership, questionnaire=questionnaire)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = _safe(f"laporan-pemetaan-{questionnaire.form_id}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@staff_view(*queries.WORK_ON_MAPPING)
+@require_GET
+def report_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    questionnaire = _analysed(membership, pk)
+    data = services.analysis_export(actor=membership, questionnaire=questionnaire)
+    response = HttpResponse(data, content_type=XLSX)
+    name = _safe(f"analisis-pemetaan-{questionnaire.form_id}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
