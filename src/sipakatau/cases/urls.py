@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/kejadian/", intake.intake_incident, name="intake_incident"),
     path("<int:pk>/selesai/", intake.intake_done, name="intake_done"),
     path("<int:pk>/orang/", intake.party_add, name="party_add"),
+    # The number of the person's place in a case (not of the person).
+    path("orang/<int:pk>/disabilitas/", intake.party_disability, name="party_disability"),
     # The person's number goes in the POST body, never in the path.
     path("<int:pk>/identitas/", detail.identity_reveal, name="identity_reveal"),
     path("<int:pk>/klasifikasi/", records.case_classify, name="case_classify"),

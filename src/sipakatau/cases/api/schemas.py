@@ -381,10 +381,21 @@ class DeadlineOut(Schema):
     met_at: datetime | None
     escalated_at: datetime | None
     minutes_late: int
+    state: str = Field(
+        description="met, late, due, or closed: the case closed before it was met (a "
+        "closed case has nothing due or late)"
+    )
 
     @staticmethod
     def resolve_minutes_late(obj: CaseDeadline) -> int:
-        return 0 if obj.met_at else queries.lateness(obj)
+        if queries.deadline_state(obj, obj.case) != queries.DeadlineState.LATE:
+            return 0
+        return queries.lateness(obj)
+
+    @staticmethod
+    def resolve_state(obj: CaseDeadline) -> str:
+        # ``obj.case`` is the case the list was read from (no query per row).
+        return queries.deadline_state(obj, obj.case)
 
 
 class ClosureOut(Schema):

@@ -25,6 +25,7 @@ from ..codes import (
     ViolenceForm,
 )
 from ..models import CaseParty
+from .disability import WG_FIELDS, DisabilityFields
 from .widgets import NO_AUTOFILL, DateInput, DateTimeInput, digits
 
 MAX_AGE = 130
@@ -160,7 +161,7 @@ class PersonForm(forms.Form):
 # --- Screen 2 --------------------------------------------------------------------------
 
 
-class VictimForm(PersonForm):
+class VictimForm(PersonForm, DisabilityFields):
     kelurahan = KelurahanField(
         label=_("Kelurahan where she or he lives"),
         queryset=Area.objects.none(),
@@ -191,6 +192,18 @@ class VictimForm(PersonForm):
         widget=forms.TextInput(NO_AUTOFILL),
         help_text=_("For example: only after 17:00, not on Sundays."),
     )
+
+    field_order = [
+        *PersonForm.base_fields,
+        "kelurahan",
+        "rw",
+        "rt",
+        *WG_FIELDS.values(),
+        "disability_kinds",
+        "do_not_contact",
+        "contact_channels",
+        "contact_times",
+    ]
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -235,6 +248,7 @@ class VictimForm(PersonForm):
         data = self.cleaned_data
         return {
             "area": data.get("area"),
+            **self.disability_values(),
             "do_not_contact": data.get("do_not_contact", False),
             "contact_channels": data.get("contact_channels", []),
             "contact_times": data.get("contact_times", ""),

@@ -161,10 +161,32 @@ def follow_ups_assigned_to(membership: Membership) -> QuerySet[FollowUp]:
 
 
 def next_deadline(case: Case) -> CaseDeadline | None:
+    """The first open deadline of a case; none for a closed case, which has nothing due."""
+    if case.status == Status.CLOSED:
+        return None
     deadlines = getattr(case, "open_deadlines", None)
     if deadlines is None:
         return case.deadlines.filter(met_at__isnull=True).order_by("due_at").first()
     return deadlines[0] if deadlines else None
+
+
+class DeadlineState:
+    MET = "met"
+    CLOSED = "closed"  # the case closed before it was met
+    LATE = "late"
+    DUE = "due"
+
+
+def deadline_state(deadline: CaseDeadline, case: Case, now: datetime | None = None) -> str:
+    """How a deadline reads. Closing a case leaves its open deadlines unmet on purpose
+    (services.workflow.closure_decide: marking them met would overstate compliance, and
+    the mechanism's figures count them as "closed without it"), so "closed" comes from the
+    case, never from the row: nothing of a closed case reads as due or late."""
+    if deadline.met_at is not None:
+        return DeadlineState.MET
+    if case.status == Status.CLOSED:
+        return DeadlineState.CLOSED
+    return DeadlineState.LATE if lateness(deadline, now) else DeadlineState.DUE
 
 
 def lateness(deadline: CaseDeadline | None, now: datetime | None = None) -> int:

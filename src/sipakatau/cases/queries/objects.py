@@ -159,6 +159,18 @@ def plan_item_for(membership: Membership, pk: int) -> ServicePlanItem:
     return item
 
 
+def party_for(membership: Membership, pk: int, *, record_read: bool = False) -> CaseParty:
+    """A person of a case the membership may browse (404 otherwise). With
+    ``record_read``, that the case's people were read is recorded (``case.viewed``)."""
+    party = CaseParty.objects.select_related("person", "person__area").filter(pk=pk).first()
+    if party is None:
+        raise Http404
+    party.case = browsable_case_for(
+        membership, party.case_id, record_read=record_read, sections=["parties"]
+    )
+    return party
+
+
 def parties_of(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person").order_by("role", "pk")
 

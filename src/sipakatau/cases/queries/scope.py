@@ -11,6 +11,7 @@ from sipakatau.accounts.permissions import (
     MANAGE_CASE,
     REOPEN_CASE,
     TAKE_CASE,
+    WORK_ON_CASES,
 )
 
 from ..models import Case, FollowUp, Status
@@ -55,6 +56,34 @@ def unit_workers(case: Case, roles: frozenset[str] | None = None) -> QuerySet[Us
     return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
         "full_name", "username"
     )
+
+
+def follow_up_assignees(case: Case) -> QuerySet[User]:
+    """Who may be given a follow-up of ``case``: the unit's frontline, a kader included
+    (she opens the case through her follow-up, ``cases_visible_to``). Never an
+    administrator or an auditor of the unit: they see no case content, so the follow-up
+    would be done by nobody."""
+    return unit_workers(case, WORK_ON_CASES)
+
+
+def plan_item_owners(case: Case) -> QuerySet[User]:
+    """Who may take care of an item of the service plan: who may open the case page where
+    the plan is — the unit's caseworkers and coordinators, and the kader who took the
+    intake (``case_can_be_browsed``)."""
+    memberships = Membership.objects.filter(
+        organisation_id=case.organisation_id, is_active=True, user__is_active=True
+    ).filter(Q(role__in=BROWSE_CASES) | Q(role=Role.VOLUNTEER, user_id=case.created_by_id))
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "full_name", "username"
+    )
+
+
+def may_be_given_follow_up(user: User, case: Case) -> bool:
+    return follow_up_assignees(case).filter(pk=user.pk).exists()
+
+
+def may_own_plan_item(user: User, case: Case) -> bool:
+    return plan_item_owners(case).filter(pk=user.pk).exists()
 
 
 # --- Who may act on a case --------------------------------------------------------------------

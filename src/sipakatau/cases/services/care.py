@@ -36,6 +36,7 @@ from ..models import (
     ServicePlanItem,
     Status,
 )
+from ..queries import may_be_given_follow_up, may_own_plan_item
 from .common import require_case_access, require_role
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
@@ -242,11 +243,8 @@ def plan_item_add(
     errors: dict[str, str] = {}
     if service_type not in ServiceType.values:
         errors["service_type"] = _("Choose the service from the list.")
-    if (
-        owner is not None
-        and not owner.memberships.filter(organisation=case.organisation, is_active=True).exists()
-    ):
-        errors["owner"] = _("Choose someone of this unit.")
+    if owner is not None and not may_own_plan_item(owner, case):
+        errors["owner"] = _("Choose someone of this unit who can open this case.")
     if case.status == Status.CLOSED:
         errors["service_type"] = _("This case is closed. Reopen it first.")
     if errors:
@@ -285,8 +283,10 @@ def plan_item_set_status(
 def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: date) -> FollowUp:
     """Plan a contact. A volunteer may be given follow-ups on cases she cannot browse."""
     require_case_access(actor, case, MANAGE_CASE)
-    if not assigned_to.memberships.filter(organisation=case.organisation, is_active=True).exists():
-        raise ValidationError({"assigned_to": _("Choose someone of this unit.")})
+    if not may_be_given_follow_up(assigned_to, case):
+        # An administrator or auditor of the unit sees no case content: the follow-up
+        # would be done by nobody.
+        raise ValidationError({"assigned_to": _("Choose someone of this unit who works on cases.")})
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
             case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user

@@ -7,7 +7,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sipakatau.people.models import ContactChannel
+from sipakatau.people.models import ContactChannel, DisabilityKind
 
 from .. import codes
 
@@ -23,6 +23,7 @@ CHOICES: dict[str, type[TextChoices]] = {
     "tpks": codes.TpksOffence,
     "immediate_need": codes.ImmediateNeed,
     "contact_channel": ContactChannel,
+    "disability_kind": DisabilityKind,
 }
 
 

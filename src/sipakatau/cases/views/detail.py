@@ -72,7 +72,8 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         "notes": case.notes.select_related("author"),
         # The files themselves stay in the database until someone downloads one.
         "attachments": case.attachments.select_related("uploaded_by").defer("content"),
-        "deadlines": deadlines,
+        # Each with how it reads: met, late, due, or closed with the case.
+        "deadlines": [(item, queries.deadline_state(item, case)) for item in deadlines],
         "deadline": deadline,
         # Which SK Lurah's deadlines govern this case (kept from the day it opened).
         "governed_by": version_by_rule_set(case.rule_set),
@@ -90,7 +91,8 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         "can_monitor": queries.may_monitor(membership, case),
         "can_request_closure": staff and case.status != Status.CLOSED and pending is None,
         "is_closed": case.status == Status.CLOSED,
-        "police_due": any(d.code == "police_forwarding" and d.met_at is None for d in deadlines),
+        "police_due": case.status != Status.CLOSED
+        and any(d.code == "police_forwarding" and d.met_at is None for d in deadlines),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -20,6 +20,7 @@ from sipakatau.lib.forms import apply_service_errors
 from .. import queries
 from ..codes import ConsentPurpose, PartyRole
 from ..forms.consent import ConsentForm
+from ..forms.disability import DisabilityForm, disability_initial
 from ..forms.intake import (
     IncidentForm,
     IntakeStartForm,
@@ -29,6 +30,7 @@ from ..forms.intake import (
 )
 from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
+from ..services.disability import party_set_disability
 from ..services.incident_intake import PartRefused, incident_intake_record
 from ..services.intake import NewPerson, NewProfile
 from .common import to_case
@@ -229,3 +231,26 @@ def party_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
             messages.success(request, _("The person is added to the case."))
             return to_case(case, "people")
     return render(request, "cases/party_form.html", {"case": case, "form": form})
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def party_disability(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The Washington Group questions and the kinds of disability of a person in the
+    case (``pk`` is the person's place in it), for what was not known, or not safe to
+    ask, at intake."""
+    party = queries.party_for(membership, pk, record_read=True)
+    case = party.case
+    form = DisabilityForm(request.POST or None, initial=disability_initial(party.person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            party_set_disability(
+                actor=membership, case=case, party=party, **form.disability_values()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return to_case(case, "people")
+    context = {"case": case, "party": party, "form": form}
+    return render(request, "cases/party_disability.html", context)

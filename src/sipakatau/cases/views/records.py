@@ -198,7 +198,7 @@ def consent_withdraw(request: HttpRequest, membership: Membership, pk: int) -> H
 def plan_item_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     case = queries.browsable_case_for(membership, pk)
     require(queries.may_manage(membership, case))
-    form = PlanItemForm(request.POST or None, workers=queries.unit_workers(case))
+    form = PlanItemForm(request.POST or None, workers=queries.plan_item_owners(case))
     if request.method == "POST" and form.is_valid():
         try:
             care.plan_item_add(actor=membership, case=case, **form.cleaned_data)
@@ -237,7 +237,7 @@ def plan_item_status(request: HttpRequest, membership: Membership, pk: int) -> H
 def follow_up_plan(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     case = queries.browsable_case_for(membership, pk)
     require(queries.may_manage(membership, case))
-    form = FollowUpPlanForm(request.POST or None, workers=queries.unit_workers(case))
+    form = FollowUpPlanForm(request.POST or None, workers=queries.follow_up_assignees(case))
     if request.method == "POST" and form.is_valid():
         try:
             care.follow_up_plan(actor=membership, case=case, **form.cleaned_data)
