@@ -131,6 +131,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sipakatau.accounts.context_processors.membership",
             ],
+            # One date and time format everywhere: {{ x|when }}, {{ x|day }} (lib/dates.py).
+            "builtins": ["sipakatau.lib.templatetags.dates"],
         },
     },
 ]

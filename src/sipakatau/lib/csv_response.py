@@ -6,6 +6,9 @@ so that the two rules below live in one place.
 - A cell that starts like a formula is quoted with a leading apostrophe. A spreadsheet runs
   such a cell, so a name typed as ``=HYPERLINK(...)`` would otherwise become a live link or
   command on the reader's machine (CSV injection, OWASP).
+- Cells are separated by a semicolon. Excel takes the separator from the computer's
+  regional settings, and with Indonesian settings (where the comma is the decimal mark)
+  it is ``;``: a comma-separated file would open as one column per line.
 """
 
 import csv
@@ -18,6 +21,12 @@ CONTENT_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Row = Iterable[object]
+
+
+class ExcelSemicolon(csv.excel):
+    """Excel's own CSV dialect with the list separator of Indonesian regional settings."""
+
+    delimiter = ";"
 
 
 def csv_cell(value: object) -> str:
@@ -35,7 +44,7 @@ class _Echo:
 
 def csv_lines(header: Row, rows: Iterable[Row]) -> Iterator[str]:
     """The file line by line, the first one with the byte order mark."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), dialect=ExcelSemicolon)
     yield BOM + writer.writerow([csv_cell(value) for value in header])
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])

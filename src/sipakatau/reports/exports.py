@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sipakatau.cases.codes import PartyRole, PlaceType, Relationship, ServiceType, ViolenceForm
 from sipakatau.cases.models import Case, CaseDeadline, CaseParty, PerpetratorLink, ServicePlanItem
+from sipakatau.cases.queries import next_deadline
 from sipakatau.people.models import Sex
 
 from .indicators.casework import AGE_BANDS, counted_victims
@@ -151,7 +152,8 @@ def case_list_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
     for case in _with_victims(cases, victims):
         incident = getattr(case, "incident", None)
         victim_rows = case.victim_rows  # type: ignore[attr-defined]
-        next_due = case.open_deadlines[0].due_at if case.open_deadlines else None  # type: ignore[attr-defined]
+        deadline = next_deadline(case)  # none for a closed case: nothing is due on it
+        next_due = deadline.due_at if deadline else None
         rows.append(
             [
                 case.register_number,

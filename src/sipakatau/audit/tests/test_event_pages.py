@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from sipakatau.audit.models import AuditEvent
 from sipakatau.audit.services import Actor, log
-from tests.factories import Persona
+from tests.factories import Persona, english
 
 from .helpers import clock
 
@@ -107,10 +107,10 @@ def test_times_are_searched_and_shown_in_local_time(auditor: Persona) -> None:
     # when the auditor searches 09:30 to 10:00 local time
     response = auditor.client.get(LIST, {"since": "2026-11-27T09:30", "until": "2026-11-27T10:00"})
 
-    # then only the 10:00:30 event is found, and it is shown as 10:00:30
+    # then only the 10:00:30 event is found, and it is shown as 10.00 WITA
     assert [event.object_id for event in response.context["page"]] == ["1000"]
-    assertContains(response, "2026-11-27 10:00:30")
-    assertContains(response, "Asia/Makassar")
+    assertContains(response, "27 Nov 2026 10.00 WITA")
+    assertContains(response, 'datetime="2026-11-27T10:00:30+08:00"')
 
 
 def test_an_unreadable_search_shows_an_error_and_no_events(auditor: Persona) -> None:
@@ -155,18 +155,18 @@ def test_the_export_is_csv_with_a_bom_and_only_the_filtered_events(auditor: Pers
     _event("case.viewed", label="siti", object_id=22)
     _event("person.viewed", label="=HYPERLINK(1)", object_id=23)
 
-    response = auditor.client.get(EXPORT, {"action": "person."})
+    response = english(auditor.client).get(EXPORT, {"action": "person."})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-')
     text = _text(response)
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert [row["object_id"] for row in rows] == ["21", "23"]
-    assert rows[0]["fields"] == "name nik"
-    assert rows[0]["actor"] == "siti"
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert [row["Object ID"] for row in rows] == ["21", "23"]
+    assert rows[0]["Fields"] == "name nik"
+    assert rows[0]["Name"] == "siti"
     # A spreadsheet must not run a cell as a formula.
-    assert rows[1]["actor"] == "'=HYPERLINK(1)"
+    assert rows[1]["Name"] == "'=HYPERLINK(1)"
 
 
 def test_the_export_writes_its_own_audit_event(auditor: Persona) -> None:

@@ -229,7 +229,7 @@ def test_the_template_downloads_and_imports_as_it_is(city_admin: Persona) -> Non
     response = city_admin.client.get(reverse("directory:import_template"))
 
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith("\ufeffname,address,area_code".encode())
+    assert response.content.startswith("\ufeffname;address;area_code".encode())
     _upload(city_admin, "contoh.csv", response.content)
     assert Provider.objects.filter(name="Rumah Sakit Contoh").exists()
 
