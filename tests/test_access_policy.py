@@ -20,6 +20,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
+from sipakatau.mapping.tests.support import KINDS as MAPPING_KINDS
+from sipakatau.mapping.tests.support import policy_target as mapping_target
+from sipakatau.mapping.tests.support_analysis import KINDS as MAPPING_ANALYSIS_KINDS
+from sipakatau.mapping.tests.support_analysis import policy_target as mapping_analysis_target
 from tests.factories import (
     WATANG_BACUKIKI,
     WATANG_SOREANG,
@@ -108,7 +112,7 @@ def _expected(row: dict[str, Any], role: str, scope: str) -> int:
     return int(answer)
 
 
-CASE_KINDS = {"case", "follow_up", "plan_item", "consent", "attachment", "closure"}
+CASE_KINDS = {"case", "follow_up", "plan_item", "consent", "attachment", "closure", "case_party"}
 
 
 def _png() -> bytes:
@@ -148,6 +152,8 @@ def _case_target(kind: str, organisation: Organisation) -> int:
         ).pk
     person = person_create(actor=actor, name="Korban Uji", age_estimate=30).person
     victim = intake.party_add(actor=actor, case=case, person=person, role="VICTIM")
+    if kind == "case_party":
+        return victim.pk
     return care.consent_record(
         actor=actor,
         case=case,
@@ -391,6 +397,10 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return export_request_in(organisation).pk
     if kind in SOCIAL_KINDS:
         return _social_target(kind, organisation)
+    if kind in MAPPING_KINDS:
+        return mapping_target(kind, organisation)
+    if kind in MAPPING_ANALYSIS_KINDS:
+        return mapping_analysis_target(kind, organisation)
     if kind == "role_request":
         return _role_request_target(organisation)
     target = make_user(organisation, Role.VOLUNTEER)
