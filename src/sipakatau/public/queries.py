@@ -88,13 +88,15 @@ def messages_of(report: PublicReport) -> QuerySet[PublicMessage]:
 
 def linkable_cases(membership: Membership) -> QuerySet[Case]:
     """The unit's cases a report may be linked to (the newest first)."""
-    return cases_visible_to(membership).order_by("-reported_at")[:200]
+    completed = cases_visible_to(membership).filter(intake_completed_at__isnull=False)
+    return completed.order_by("-reported_at")[:200]
 
 
 def linkable_case_for(membership: Membership, pk: int) -> Case | None:
     """A case of the unit a report may be linked to; None lets the page say "choose a
     case of your unit" (the report itself was fetched in scope already)."""
-    return cases_visible_to(membership).filter(pk=pk).first()
+    completed = cases_visible_to(membership).filter(intake_completed_at__isnull=False)
+    return completed.filter(pk=pk).first()
 
 
 def report_by_code(code: str) -> PublicReport | None:

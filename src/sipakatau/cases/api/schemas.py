@@ -29,7 +29,9 @@ class CaseFilterIn(Schema):
 
 class CaseListItemOut(Schema):
     id: int
-    register_number: str
+    # None while the case is an intake draft (numbered when its intake is completed).
+    register_number: str | None
+    is_draft: bool
     status: str
     risk_level: str
     reported_at: datetime
@@ -49,7 +51,8 @@ class CaseListItemOut(Schema):
 
 class CaseOut(Schema):
     id: int
-    register_number: str
+    register_number: str | None
+    is_draft: bool
     status: str
     risk_level: str
     channel: str
@@ -71,7 +74,7 @@ class DuplicateIn(Schema):
 
 class DuplicateOut(Schema):
     case_id: int
-    register_number: str
+    register_number: str | None
     reason: str
 
 

@@ -162,6 +162,14 @@ class PersonForm(forms.Form):
 
 
 class VictimForm(PersonForm, DisabilityFields):
+    reported_by_other = forms.BooleanField(
+        label=_("Someone else reported this, not the victim"),
+        required=False,
+        help_text=_(
+            "Then the name may stay empty if it is not known: the victim is called "
+            "“Korban A” until it is."
+        ),
+    )
     kelurahan = KelurahanField(
         label=_("Kelurahan where she or he lives"),
         queryset=Area.objects.none(),
@@ -194,6 +202,7 @@ class VictimForm(PersonForm, DisabilityFields):
     )
 
     field_order = [
+        "reported_by_other",
         *PersonForm.base_fields,
         "kelurahan",
         "rw",
@@ -208,6 +217,19 @@ class VictimForm(PersonForm, DisabilityFields):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kelurahan"].queryset = kelurahan_near(organisation)  # type: ignore[attr-defined]
+
+    def clean_name(self) -> str:
+        # A neighbour or a teacher may not know the victim's name; the victim herself
+        # always does (``reported_by_other`` is cleaned first, ``field_order``).
+        name: str = self.cleaned_data["name"].strip()
+        if not name and not self.cleaned_data.get("reported_by_other"):
+            raise ValidationError(
+                _(
+                    "Fill in the name. If someone else reported it and the name is not "
+                    "known, tick the box above."
+                )
+            )
+        return name
 
     def clean_rw(self) -> str:
         return _number(self.cleaned_data["rw"])

@@ -15,7 +15,7 @@ from ..queries import CaseFilter
 from .intake import KelurahanField, kelurahan_near
 from .widgets import NO_AUTOFILL, DateInput
 
-TABS = ("mine", "unit", "today", "overdue")
+TABS = ("mine", "unit", "unassigned", "today", "overdue")
 
 
 class CaseFilterForm(forms.Form):
@@ -53,6 +53,7 @@ class CaseFilterForm(forms.Form):
             reported_from=data.get("reported_from"),
             reported_to=data.get("reported_to"),
             mine=tab == "mine",
+            unassigned=tab == "unassigned",
             due={"today": "today", "overdue": "overdue"}.get(tab, ""),
             case_ids=case_ids,
         )

@@ -21,7 +21,11 @@ class Status(models.TextChoices):
 class Case(models.Model):
     """Holds no identity itself: people are linked as parties, narratives are encrypted."""
 
-    register_number = models.CharField(_("register number"), max_length=40, unique=True)
+    # Given when intake is completed (``case_intake_complete``), never at the first
+    # screen: an abandoned intake must not use up a number of the unit's register.
+    register_number = models.CharField(
+        _("register number"), max_length=40, unique=True, null=True, blank=True
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
     )
@@ -54,6 +58,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Empty while the intake is a draft: a draft is seen only by its author and the
+    # unit's coordinator, counted nowhere, and removed after SIPAKATAU_INTAKE_DRAFT_DAYS.
+    intake_completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
@@ -68,7 +75,16 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
 
     def __str__(self) -> str:
-        return self.register_number
+        return self.number_label
+
+    @property
+    def is_draft(self) -> bool:
+        return self.intake_completed_at is None
+
+    @property
+    def number_label(self) -> str:
+        """The register number, or what a draft is called where a number would be."""
+        return self.register_number or str(_("Draft — not complete"))
 
 
 class CaseCounter(models.Model):

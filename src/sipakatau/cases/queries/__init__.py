@@ -15,9 +15,11 @@ actions) — and read through this package: ``from sipakatau.cases import querie
 """
 
 from .lists import (
+    AttentionCounts,
     CaseFilter,
     DeadlineState,
     PossibleDuplicate,
+    attention_counts,
     case_ids_matching,
     cases_listed,
     deadline_state,
@@ -45,6 +47,7 @@ from .objects import (
     party_for,
     party_of_case,
     plan_item_for,
+    unnamed_victim_label,
 )
 from .scope import (
     ACTIVATABLE,
@@ -72,10 +75,12 @@ __all__ = [
     "CLOSURE_FIELDS",
     "FOLLOW_UP_SECTIONS",
     "IDENTITY_FIELDS",
+    "AttentionCounts",
     "CaseFilter",
     "DeadlineState",
     "PossibleDuplicate",
     "attachment_for",
+    "attention_counts",
     "browsable_case_for",
     "case_can_be_browsed",
     "case_for",
@@ -112,4 +117,5 @@ __all__ = [
     "plan_item_owners",
     "possible_duplicates",
     "unit_workers",
+    "unnamed_victim_label",
 ]

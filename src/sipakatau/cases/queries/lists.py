@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from sipakatau.accounts.models import Membership
+from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.permissions import BROWSE_CASES
 from sipakatau.people.queries import people_matching
 
 from ..codes import PartyRole
@@ -30,11 +31,24 @@ class CaseFilter:
     reported_from: date | None = None
     reported_to: date | None = None
     mine: bool = False
+    unassigned: bool = False  # open cases nobody holds yet
     due: str = ""  # "" | "today" | "overdue"
     search: str = ""
     # The result of an earlier search (``case_ids_matching``), so that what was searched
     # for never has to travel in a URL; still limited to the cases the user may see.
     case_ids: list[int] | None = None
+
+
+def _open_deadline_due(due: str, now: datetime | None = None) -> QuerySet[CaseDeadline]:
+    """The case's open deadlines that are late ("overdue") or due by the end of today
+    ("today", the late ones included): the list's tabs and the home page's counts."""
+    now = now or timezone.now()
+    if due == "overdue":
+        bound = Q(due_at__lt=now)
+    else:
+        end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+        bound = Q(due_at__lte=end_of_day)
+    return CaseDeadline.objects.filter(bound, case=OuterRef("pk"), met_at__isnull=True)
 
 
 def cases_listed(membership: Membership, search: CaseFilter) -> QuerySet[Case]:
@@ -58,18 +72,15 @@ def cases_listed(membership: Membership, search: CaseFilter) -> QuerySet[Case]:
         cases = cases.filter(reported_at__date__gte=search.reported_from)
     if search.reported_to:
         cases = cases.filter(reported_at__date__lte=search.reported_to)
+    if search.unassigned:
+        # A draft intake waits for its author, not for a caseworker.
+        cases = cases.filter(assigned_to__isnull=True, intake_completed_at__isnull=False).exclude(
+            status=Status.CLOSED
+        )
+        # A draft is not waiting for a caseworker yet: its intake is still being written.
+        cases = cases.filter(intake_completed_at__isnull=False)
     if search.due:
-        now = timezone.now()
-        if search.due == "overdue":
-            late = CaseDeadline.objects.filter(
-                case=OuterRef("pk"), met_at__isnull=True, due_at__lt=now
-            )
-        else:
-            end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-            late = CaseDeadline.objects.filter(
-                case=OuterRef("pk"), met_at__isnull=True, due_at__lte=end_of_day
-            )
-        cases = cases.filter(Exists(late)).exclude(status=Status.CLOSED)
+        cases = cases.filter(Exists(_open_deadline_due(search.due))).exclude(status=Status.CLOSED)
     if search.search:
         cases = cases.filter(pk__in=case_ids_matching(membership, search.search))
     if search.case_ids is not None:
@@ -195,3 +206,51 @@ def lateness(deadline: CaseDeadline | None, now: datetime | None = None) -> int:
         return 0
     delta = (now or timezone.now()) - deadline.due_at
     return max(0, int(delta.total_seconds() // 60))
+
+
+@dataclass(frozen=True)
+class AttentionCounts:
+    """What needs the acting person now, as numbers only (the home page)."""
+
+    unassigned: int = 0  # open cases of the unit nobody holds
+    overdue: int = 0  # open cases with a late deadline (the unit's, or mine)
+    due_today: int = 0  # open cases with a deadline by the end of today (late ones included)
+    mine_open: int = 0  # open cases I hold or took in
+    follow_ups_due: int = 0  # my follow-ups not done, planned for today or before
+
+
+def attention_counts(membership: Membership | None) -> AttentionCounts:
+    """Counts for the home page in one query each (conditional aggregates), over the same
+    scope as ``cases_visible_to``; closed cases and drafts count nowhere. A coordinator sees the
+    unit (unassigned, overdue, due today), a caseworker her own cases (open, overdue), a
+    volunteer her follow-ups that are due."""
+    if membership is None or not membership.is_active:
+        return AttentionCounts()
+    if membership.role == Role.VOLUNTEER:
+        due = (
+            follow_ups_assigned_to(membership)
+            .filter(done_at__isnull=True, due_on__lte=timezone.localdate())
+            .exclude(case__status=Status.CLOSED)
+            .count()
+        )
+        return AttentionCounts(follow_ups_due=due)
+    if membership.role not in BROWSE_CASES:
+        return AttentionCounts()
+    # Drafts are counted nowhere (``Case.intake_completed_at``).
+    open_cases = cases_visible_to(membership).filter(intake_completed_at__isnull=False)
+    open_cases = open_cases.exclude(status=Status.CLOSED)
+    # Drafts (intakes not completed) count nowhere.
+    open_cases = open_cases.filter(intake_completed_at__isnull=False)
+    overdue = Exists(_open_deadline_due("overdue"))
+    if membership.role == Role.COORDINATOR:
+        totals = open_cases.aggregate(
+            unassigned=Count("pk", filter=Q(assigned_to__isnull=True)),
+            overdue=Count("pk", filter=overdue),
+            due_today=Count("pk", filter=Exists(_open_deadline_due("today"))),
+        )
+        return AttentionCounts(**totals)
+    mine = Q(assigned_to_id=membership.user_id) | Q(created_by_id=membership.user_id)
+    totals = open_cases.filter(mine).aggregate(
+        mine_open=Count("pk"), overdue=Count("pk", filter=overdue)
+    )
+    return AttentionCounts(**totals)

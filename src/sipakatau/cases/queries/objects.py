@@ -16,6 +16,7 @@ from django.http import Http404
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
 
+from ..codes import PartyRole
 from ..models import (
     Attachment,
     Case,
@@ -181,6 +182,25 @@ def party_of_case(case: Case, pk: int) -> CaseParty:
     if party is None:
         raise Http404
     return party
+
+
+# What an unnamed victim is called until her name is known: data, like a name, so the
+# same in every language of the page.
+UNNAMED_VICTIM = "Korban {letter}"
+
+
+def unnamed_victim_label(case: Case) -> str:
+    """The label of the next victim: "Korban A" for the first, "Korban B" for the
+    second, … ("Korban AA" after "Korban Z")."""
+    index = case.parties.filter(role=PartyRole.VICTIM).count()
+    letters = ""
+    while True:
+        index, rest = divmod(index, 26)
+        letters = chr(ord("A") + rest) + letters
+        if index == 0:
+            break
+        index -= 1
+    return UNNAMED_VICTIM.format(letter=letters)
 
 
 def incident_of(case: Case) -> Incident | None:

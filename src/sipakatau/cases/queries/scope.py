@@ -24,6 +24,12 @@ def cases_visible_to(membership: Membership | None) -> QuerySet[Case]:
     if membership is None or not membership.is_active:
         return Case.objects.none()
     unit = Case.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role != Role.COORDINATOR:
+        # An intake still being written is its author's, and the coordinator's who
+        # watches over the unit's work; nobody else sees it until it is completed.
+        unit = unit.filter(
+            Q(intake_completed_at__isnull=False) | Q(created_by_id=membership.user_id)
+        )
     if membership.role in BROWSE_CASES:
         return unit
     if membership.role == Role.VOLUNTEER:
@@ -96,6 +102,12 @@ def may_act_on(membership: Membership, case: Case, roles: frozenset[str]) -> boo
         return False
     if case.organisation_id != membership.organisation_id:
         return False
+    if case.intake_completed_at is None:
+        # A draft takes its intake steps only, from whoever sees it (its author and the
+        # coordinator): no assessment, referral or closure of a case not yet opened.
+        return roles == WORK_ON_CASES and (
+            membership.role == Role.COORDINATOR or case.created_by_id == membership.user_id
+        )
     return membership.role != Role.VOLUNTEER or case.created_by_id == membership.user_id
 
 

@@ -160,7 +160,7 @@ def _escalate_to_kelurahan(case: Case, deadline: CaseDeadline) -> None:
             users=users,
             template="deadline_overdue_kelurahan",
             context={
-                "register_number": case.register_number,
+                "register_number": case.number_label,
                 "link": reverse("cases:mechanism_monitoring", args=[version.pk]),
                 "unit_name": case.organisation.short_name or case.organisation.name,
                 "due_at": deadline.due_at,
@@ -208,7 +208,7 @@ def deadlines_escalate(*, now: datetime | None = None) -> int:
                 users=coordinators,
                 template="deadline_overdue",
                 context={
-                    "register_number": case.register_number,
+                    "register_number": case.number_label,
                     "link": reverse("cases:case_detail", args=[case.pk]),
                     "unit_name": case.organisation.short_name or case.organisation.name,
                     "due_at": deadline.due_at,

@@ -13,7 +13,7 @@ from sipakatau.areas.models import Area
 from ..codes import ConsentPurpose, PartyRole
 from ..models import Case, CaseParty, Consent, Incident
 from .consents import ConsentGiven, consents_record
-from .intake import NewPerson, incident_record, party_create
+from .intake import NewPerson, case_intake_complete, incident_record, party_create
 
 
 class PartRefused(ValidationError):
@@ -91,4 +91,6 @@ def incident_intake_record(
             )
         except ValidationError as error:
             raise PartRefused("consent", error) from error
+    # The last screen is saved: the draft becomes a numbered case of the register.
+    case_intake_complete(actor=actor, case=case)
     return incident

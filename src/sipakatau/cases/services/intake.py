@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership, OrganisationType
+from sipakatau.accounts.models import Membership, Organisation, OrganisationType
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.areas.models import Area
 from sipakatau.audit import services as audit
@@ -60,8 +60,9 @@ def _prefix(organisation_name: str) -> str:
     return (word[0].upper() + "".join(consonants))[:3].ljust(3, "X")
 
 
-def _next_register_number(actor: Membership) -> str:
-    organisation = actor.organisation
+def _next_register_number(organisation: Organisation) -> str:
+    """The unit's next number of the year, gapless: the counter row is locked until the
+    transaction that uses the number commits, so two completions never share one."""
     # The unit's calendar year, not UTC's: a report taken at 07:00 WITA on 1 January
     # belongs to the new year.
     year = unit_today(organisation).year
@@ -94,8 +95,13 @@ def case_open(
     danger_now: bool = False,
     immediate_needs: list[str] | None = None,
     intake_key: uuid.UUID | None = None,
+    draft: bool = False,
 ) -> Case:
-    """Screen 1. Sending the same form twice (same ``intake_key``) opens one case."""
+    """Screen 1. Sending the same form twice (same ``intake_key``) opens one case.
+
+    A ``draft`` (the web intake) gets its register number and its deadlines only when
+    the intake is completed (``case_intake_complete``); the API and a promoted public
+    report open a case that is complete, and numbered, at once."""
     require_role(actor, WORK_ON_CASES)
     if (
         actor.organisation.type != OrganisationType.LBK_KK
@@ -123,7 +129,6 @@ def case_open(
     try:
         with transaction.atomic():
             case = Case.objects.create(
-                register_number=_next_register_number(actor),
                 organisation=actor.organisation,
                 channel=channel,
                 reported_at=reported_at,
@@ -143,7 +148,8 @@ def case_open(
                 case,
                 fields=["channel", "reported_at", "danger_now", "immediate_needs"],
             )
-            deadlines_on_trigger(case=case, trigger="case_opened")
+            if not draft:
+                _complete(actor, case)
     except IntegrityError:
         # The same form arrived twice at the same moment: the first one won. Only a case
         # of the actor's own unit is ever handed back (never another unit's case).
@@ -156,6 +162,29 @@ def case_open(
             raise
         return existing
     return case
+
+
+def _complete(actor: Membership, case: Case, *, was_draft: bool = False) -> None:
+    case.register_number = _next_register_number(case.organisation)
+    case.intake_completed_at = timezone.now()
+    case.save(update_fields=["register_number", "intake_completed_at", "updated_at"])
+    if was_draft:
+        audit.log(actor, "case.intake_completed", case, fields=["register_number"])
+    deadlines_on_trigger(case=case, trigger="case_opened")
+
+
+@transaction.atomic
+def case_intake_complete(*, actor: Membership, case: Case) -> Case:
+    """The last intake screen was saved: the draft becomes a case of the register, with
+    its number and its deadlines (counted from the report, as before). Completing twice
+    (a resent form) changes nothing."""
+    require_case_access(actor, case)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.is_draft:
+        _complete(actor, locked, was_draft=True)
+    case.register_number = locked.register_number
+    case.intake_completed_at = locked.intake_completed_at
+    return locked
 
 
 def _age_at(person: Person, on: date | None, today: date) -> int | None:

@@ -37,7 +37,7 @@ open_referral_counters: list[Callable[[Case], int]] = []
 
 def _notice_context(case: Case) -> dict[str, str]:
     return {
-        "register_number": case.register_number,
+        "register_number": case.number_label,
         "link": reverse("cases:case_detail", args=[case.pk]),
         "unit_name": case.organisation.short_name or case.organisation.name,
     }

@@ -54,6 +54,7 @@ def test_the_list_carries_no_names_and_no_nik(bahagia_caseworker: Persona) -> No
     assert set(item) == {
         "id",
         "register_number",
+        "is_draft",
         "status",
         "risk_level",
         "reported_at",

@@ -97,6 +97,8 @@ def test_a_volunteer_records_a_report_in_three_screens(bahagia_volunteer: Person
     assert link.perpetrator.person.name == "Budi"
     consent = Consent.objects.get(case=case)
     assert consent.subject == victim and consent.witness_name == "Ibu RT"
+    case.refresh_from_db()
+    assert case.register_number is not None and not case.is_draft
     done = client.get(response["Location"])
     assertContains(done, case.register_number)
     assertContains(done, "What happens next")
@@ -106,10 +108,12 @@ def test_a_volunteer_who_stops_after_screen_one_loses_nothing(bahagia_volunteer:
     client = english(bahagia_volunteer.client)
     client.post(reverse("cases:intake_start"), _start(bahagia_volunteer))
 
+    # The draft is in her list, as a draft, and its page takes her back to the intake.
     case = Case.objects.get()
     page = client.get(reverse("cases:case_list"))
-    assertContains(page, case.register_number)
-    assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
+    assertContains(page, "Draft — not complete")
+    response = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert response["Location"] == reverse("cases:intake_victim", args=[case.pk])
 
 
 def test_sending_screen_one_twice_opens_one_case(bahagia_volunteer: Persona) -> None:

@@ -24,6 +24,7 @@ from ..forms.records import (
 )
 from ..models import Closure, Status
 from .common import to_case
+from .intake import intake_resume
 
 # The case page also lists the case's referrals (the referrals module's section).
 PAGE_SECTIONS = (*queries.CASE_SECTIONS, "referrals")
@@ -33,6 +34,9 @@ PAGE_SECTIONS = (*queries.CASE_SECTIONS, "referrals")
 @require_GET
 def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     case = queries.case_for(membership, pk, record_read=True, sections=PAGE_SECTIONS)
+    if case.is_draft:
+        # A draft is an intake being written, not yet a case to work on.
+        return intake_resume(case)
     if not queries.case_can_be_browsed(membership, case):
         follow_ups = list(queries.follow_ups_visible_to(membership, case))
         return render(

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.dates import local_datetime
 from sipakatau.lib.forms import apply_service_errors
 
 from .. import queries
@@ -28,6 +30,7 @@ from ..forms.intake import (
     PerpetratorForm,
     VictimForm,
 )
+from ..models import Case
 from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
 from ..services.disability import party_set_disability
@@ -50,12 +53,24 @@ def intake_start(request: HttpRequest, membership: Membership) -> HttpResponse:
                 danger_now=data["danger_now"],
                 immediate_needs=data["immediate_needs"],
                 intake_key=data["intake_key"],
+                draft=True,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            _draft_saved(request, case)
             return redirect("cases:intake_victim", pk=case.pk)
     return render(request, "cases/intake_start.html", {"form": form, "step": 1})
+
+
+def _draft_saved(request: HttpRequest, case: Case, done: str = "") -> None:
+    """Tell the volunteer the step is on the server: if the connection drops now,
+    nothing she typed is lost."""
+    if case.is_draft:
+        saved = _("Draft saved %(when)s.") % {"when": local_datetime(timezone.now())}
+        messages.success(request, f"{done} {saved}".strip())
+    elif done:
+        messages.success(request, done)
 
 
 @staff_view()
@@ -82,7 +97,10 @@ def intake_victim(request: HttpRequest, membership: Membership, pk: int) -> Http
                     actor=membership,
                     case=case,
                     role=PartyRole.VICTIM,
-                    person=NewPerson(**form.person_values(), address=data["address"]),
+                    person=NewPerson(
+                        **form.person_values(unnamed=queries.unnamed_victim_label(case)),
+                        address=data["address"],
+                    ),
                     profile=NewProfile(**form.profile_values()),
                 )
             except ValidationError as error:
@@ -90,7 +108,7 @@ def intake_victim(request: HttpRequest, membership: Membership, pk: int) -> Http
             else:
                 for warning in saved.warnings:
                     messages.warning(request, warning.message)
-                messages.success(request, _("The victim is saved."))
+                _draft_saved(request, case, _("The victim is saved."))
                 if request.POST.get("next") == "another":
                     return redirect("cases:intake_victim", pk=case.pk)
                 return redirect("cases:intake_incident", pk=case.pk)
@@ -169,6 +187,14 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
         "show_guardian": "guardian" in consent_form.fields,
     }
     return render(request, "cases/intake_incident.html", context)
+
+
+def intake_resume(case: Case) -> HttpResponse:
+    """Where a draft is taken up again: the victim's screen until someone is recorded as
+    victim, then the incident's (the screen that completes the intake)."""
+    if queries.parties_of(case).filter(role=PartyRole.VICTIM).exists():
+        return redirect("cases:intake_incident", pk=case.pk)
+    return redirect("cases:intake_victim", pk=case.pk)
 
 
 def _new_person(form: PerpetratorForm) -> NewPerson:

@@ -1,4 +1,4 @@
-"""Lists: cases (mine, the unit's, due today, overdue) and my follow-ups.
+"""Lists: cases (mine, the unit's, unassigned, due today, overdue) and my follow-ups.
 
 A list may be seen on a shared screen, so rows carry the register number, status, risk
 and the next due action, never a name. What is typed in the search box is sent by POST
@@ -38,10 +38,12 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
             params["search"] = "1"
             return redirect(f"{reverse('cases:case_list')}?{params.urlencode()}")
         params.pop("search", None)
-    # A volunteer lists the intakes she took; her follow-ups have their own list.
-    tab = "mine" if volunteer else request.GET.get("tab", "mine")
+    # A volunteer lists the intakes she took; her follow-ups have their own list. A
+    # coordinator holds few cases herself: she starts at the unit's.
+    default = "unit" if membership.role == Role.COORDINATOR else "mine"
+    tab = "mine" if volunteer else request.GET.get("tab", default)
     if tab not in TABS:
-        tab = "mine"
+        tab = default
     searching = request.GET.get("search") == "1" and SEARCH_SESSION_KEY in request.session
     case_ids = list(request.session[SEARCH_SESSION_KEY]) if searching else None
     filter_form = CaseFilterForm(request.GET, organisation=membership.organisation)
