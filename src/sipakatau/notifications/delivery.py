@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.areas.queries import area_time_zone
 
 from .models import Channel, OutboxMessage, RecipientKind
-from .templates import PERSON_TEMPLATES, TEMPLATES, render, render_for_person
+from .templates import PERSON_TEMPLATES, TEMPLATES, render_for_person, render_outside
 
 
 class DeliveryError(Exception):
@@ -51,9 +52,9 @@ def _zone(message: OutboxMessage) -> str:
 
 
 def message_text(message: OutboxMessage) -> str:
-    """The text of ``message``, rendered now from its template and allowlisted context, in
-    the site's language (a worker has no visitor whose language it could follow) and the
-    recipient's time zone."""
+    """The text of ``message``, rendered now from its template and allowlisted context (for
+    staff, the neutral text of ``templates.render_outside``), in the site's language (a
+    worker has no visitor whose language it could follow) and the recipient's time zone."""
     catalogue = PERSON_TEMPLATES if message.recipient_kind == RecipientKind.PERSON else TEMPLATES
     if message.template not in catalogue:
         # A template removed since the message was queued: nothing safe to say.
@@ -62,7 +63,10 @@ def message_text(message: OutboxMessage) -> str:
     with translation.override(settings.LANGUAGE_CODE), timezone.override(_zone(message)):
         if message.recipient_kind == RecipientKind.PERSON:
             return render_for_person(message.template, message.context, base_url=base_url)
-        return render(message.template, message.context, base_url=base_url)
+        # Staff: a neutral text and the notification list, never the sentence the list
+        # shows (it names the unit) nor the thing's own path (``/kasus/…`` says "case").
+        link = reverse("notifications:notification_list")
+        return render_outside(message.template, message.context, link, base_url=base_url)
 
 
 # --- Email ------------------------------------------------------------------------------

@@ -118,3 +118,36 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         # Never the address: __str__ ends up in logs and error reports.
         return f"{self.channel} message #{self.pk} ({self.status})"
+
+
+class PhoneChannel(models.TextChoices):
+    NONE = "", _("No SMS or WhatsApp")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class DeliveryPreference(models.Model):
+    """What a staff member chose to receive outside the app. Without a row, nothing: a
+    copy by email, SMS or WhatsApp goes only to those who asked for it (opt-in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    # To the account's email address (set by the administrator).
+    email = models.BooleanField(default=False)
+    phone_channel = models.CharField(
+        max_length=16, choices=PhoneChannel.choices, blank=True, default=PhoneChannel.NONE
+    )
+    # E.164; a staff member's own number is personal data too (UU 27/2022).
+    phone = EncryptedTextField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        # Never the number: __str__ ends up in logs.
+        return f"notification preference of {self.user_id}"

@@ -12,8 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.audit import services as audit
@@ -21,7 +23,15 @@ from sipakatau.lib.phone import PhoneError, normalise_phone
 from sipakatau.people.models import ContactChannel, Person
 from sipakatau.people.profile import safe_contact_of
 
-from .models import Channel, Notification, OutboxMessage, OutboxStatus, RecipientKind
+from .models import (
+    Channel,
+    DeliveryPreference,
+    Notification,
+    OutboxMessage,
+    OutboxStatus,
+    PhoneChannel,
+    RecipientKind,
+)
 from .templates import UnsafeNotification, clean_context, clean_person_context, reveals
 
 logger = logging.getLogger(__name__)
@@ -50,45 +60,113 @@ def _dedup_key(base: str | None, *parts: object) -> str:
     return hashlib.sha256(":".join([base, *map(str, parts)]).encode()).hexdigest()
 
 
+def _outside_messages(
+    users: list[AbstractBaseUser], template: str, context: dict[str, str]
+) -> list[OutboxMessage]:
+    """The email, SMS or WhatsApp copies for those of ``users`` who asked for them
+    (``DeliveryPreference``, opt-in) and whose account is active."""
+    active = [user for user in users if user.is_active]
+    if not active:
+        return []
+    preferences = DeliveryPreference.objects.filter(
+        user_id__in=[user.pk for user in active]
+    ).in_bulk(field_name="user_id")
+    now = timezone.now()
+    messages: list[OutboxMessage] = []
+    for user in active:
+        preference = preferences.get(user.pk)
+        if preference is None:
+            continue
+        # A disabled account's mailbox may now belong to someone else (a successor, a
+        # departed volunteer); it keeps the in-app notice, which nobody can read.
+        address = (getattr(user, "email", "") or "").strip()
+        routes: list[tuple[str, str, str]] = []
+        if preference.email and address and settings.SIPAKATAU_NOTIFY_EMAIL:
+            routes.append((Channel.EMAIL, address, ""))
+        if preference.phone_channel and preference.phone:
+            routes.append(
+                (preference.phone_channel, preference.phone, settings.SIPAKATAU_NEUTRAL_SENDER)
+            )
+        messages.extend(
+            OutboxMessage(
+                channel=channel,
+                recipient_kind=RecipientKind.USER,
+                recipient_user_id=user.pk,
+                recipient_address=to,
+                template=template,
+                context=context,
+                sender=sender,
+                next_attempt_at=now,
+                dedup_key=_dedup_key(None),
+            )
+            for channel, to, sender in routes
+        )
+    return messages
+
+
 def notify(*, users: Iterable[AbstractBaseUser], template: str, context: Mapping[str, Any]) -> int:
-    """Queue an in-app notification for each user, and an email for each active user with
-    an address (unless SIPAKATAU_NOTIFY_EMAIL is off), in the caller's transaction, so a
-    rolled-back change sends nothing. Refuses any variable off the allowlist."""
+    """Queue an in-app notification for each user and, for those who opted in, a neutral
+    copy by email, SMS or WhatsApp, in the caller's transaction, so a rolled-back change
+    sends nothing. Refuses any variable off the allowlist."""
     cleaned = clean_context(template, context)
     users = list(users)
     rows = [
         Notification(recipient_id=user.pk, template=template, context=cleaned) for user in users
     ]
-    emails = []
-    if settings.SIPAKATAU_NOTIFY_EMAIL:
-        now = timezone.now()
-        emails = [
-            OutboxMessage(
-                channel=Channel.EMAIL,
-                recipient_kind=RecipientKind.USER,
-                recipient_user_id=user.pk,
-                recipient_address=address,
-                template=template,
-                context=cleaned,
-                next_attempt_at=now,
-                dedup_key=_dedup_key(None),
-            )
-            for user in users
-            # A disabled account's mailbox may now belong to someone else (a successor,
-            # a departed volunteer); it keeps the in-app notice, which nobody can read.
-            if (address := (getattr(user, "email", "") or "").strip()) and user.is_active
-        ]
     with transaction.atomic():
         Notification.objects.bulk_create(rows)
-        OutboxMessage.objects.bulk_create(emails)
+        OutboxMessage.objects.bulk_create(_outside_messages(users, template, cleaned))
     return len(rows)
 
 
 def notifications_mark_read(*, user: AbstractBaseUser, ids: Iterable[int]) -> int:
+    """Mark the user's own notifications ``ids`` read (anyone else's are left alone)."""
     with transaction.atomic():
         return Notification.objects.filter(
             recipient_id=user.pk, pk__in=list(ids), read_at__isnull=True
         ).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user: AbstractBaseUser) -> int:
+    with transaction.atomic():
+        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def delivery_preference_set(
+    *, actor: Membership, email: bool, phone_channel: str, phone: str
+) -> DeliveryPreference:
+    """Set what ``actor``'s own account receives outside the app. Email needs an address on
+    the account; SMS or WhatsApp a number that can be dialled."""
+    user = actor.user
+    if phone_channel not in PhoneChannel.values:
+        raise ValidationError({"phone_channel": _("Choose SMS, WhatsApp or neither.")})
+    if email and not (user.email or "").strip():
+        raise ValidationError(
+            {"email": _("Your account has no email address. Ask your administrator to add it.")}
+        )
+    number = ""
+    if phone_channel:
+        try:
+            number = normalise_phone(phone or "")
+        except PhoneError:
+            raise ValidationError(
+                {"phone": _("Write a telephone number, for example 0812 3456 7890.")}
+            ) from None
+    preference, _created = DeliveryPreference.objects.select_for_update().get_or_create(user=user)
+    preference.email = email
+    preference.phone_channel = phone_channel
+    preference.phone = number or None
+    preference.save()
+    audit.log(
+        actor,
+        "notification.preference_set",
+        preference,
+        fields=["email", "phone_channel", "phone"],
+    )
+    return preference
 
 
 def safe_phone_channel(person: Person) -> tuple[str, str] | str:

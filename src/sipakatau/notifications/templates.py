@@ -21,86 +21,103 @@ ALLOWED_VARIABLES = frozenset(
     {"register_number", "link", "unit_name", "due_at", "username", "count"}
 )
 
+# Each text says what happened and to which thing, in one sentence: no path or address
+# (the list shows a "Buka" button for the stored ``link``), no survivor, no story.
 TEMPLATES: dict[str, Any] = {
     "deadline_overdue": _(
-        "Case %(register_number)s at %(unit_name)s has an action that was due %(due_at)s. "
-        "Open it: %(link)s"
+        "Case %(register_number)s at %(unit_name)s has an action that was due %(due_at)s."
     ),
     # The mechanism names the Lurah as the one told when this step is late: the register
     # number and the mechanism's figures only (a kelurahan officer sees no case content).
     "deadline_overdue_kelurahan": _(
         "A step of the kelurahan's mechanism is late in case %(register_number)s at "
-        "%(unit_name)s (due %(due_at)s). See the figures: %(link)s"
+        "%(unit_name)s (due %(due_at)s)."
     ),
-    "case_assigned": _(
-        "Case %(register_number)s at %(unit_name)s is now assigned to you. Open it: %(link)s"
-    ),
+    "case_assigned": _("Case %(register_number)s at %(unit_name)s is now assigned to you."),
     "closure_requested": _(
-        "Case %(register_number)s at %(unit_name)s waits for your closure approval. "
-        "Open it: %(link)s"
+        "Case %(register_number)s at %(unit_name)s waits for your closure approval."
     ),
     # Referrals (referrals/services/): unit_name is the other side of the referral.
     "referral_received": _(
-        "New referral %(register_number)s from %(unit_name)s. Please answer by %(due_at)s: %(link)s"
+        "New referral %(register_number)s from %(unit_name)s. Please answer by %(due_at)s."
     ),
-    "referral_answered": _(
-        "Referral %(register_number)s has news from %(unit_name)s. Open it: %(link)s"
-    ),
+    # The answer, when the caller knows which it was; ``referral_answered`` when not.
+    "referral_accepted": _("Referral %(register_number)s was accepted by %(unit_name)s."),
+    "referral_declined": _("Referral %(register_number)s was declined by %(unit_name)s."),
+    "referral_completed": _("Referral %(register_number)s was completed by %(unit_name)s."),
+    "referral_answered": _("Referral %(register_number)s was answered by %(unit_name)s."),
     "referral_overdue": _(
-        "Referral %(register_number)s (%(unit_name)s) was due for an answer %(due_at)s. "
-        "Open it: %(link)s"
+        "Referral %(register_number)s to %(unit_name)s was due for an answer %(due_at)s."
     ),
     "referral_override": _(
         "Referral %(register_number)s from %(unit_name)s was sent without consent, on a "
-        "legal basis. Please check it: %(link)s"
+        "legal basis. Please check it."
     ),
     "referral_withdrawn": _(
-        "Referral %(register_number)s from %(unit_name)s was withdrawn. Stop the work on it. "
-        "%(link)s"
+        "Referral %(register_number)s from %(unit_name)s was withdrawn. Stop the work on it."
     ),
     # Public portal (public.services): a report from the public waits in the unit's inbox.
-    "public_report_received": _(
-        "A new report from the public arrived for %(unit_name)s. Open it: %(link)s"
-    ),
+    "public_report_received": _("A new report from the public arrived for %(unit_name)s."),
     # Security (audit.refusals, notifications.alerts): an account was refused many times
     # in a short while when opening case data. Who and how often, never what it asked for.
     "access_probing": _(
         "The account %(username)s was refused %(count)s times in a short while when "
-        "opening case data. Please check that it is not being misused: %(link)s"
+        "opening case data. Please check that it is not being misused."
     ),
     # The reporter answered "someone is in danger now": only that it is urgent, never what
     # happened, to whom or where (a worker's lock screen is read by others too).
     "public_report_urgent": _(
-        "URGENT: a new report from the public for %(unit_name)s needs contact at once. "
-        "Open it now: %(link)s"
+        "URGENT: a new report from the public for %(unit_name)s needs contact at once."
     ),
     # Reports (reports.services): the unit's monthly report (SK Lurah, diktum KEEMPAT) was
-    # sent, or is late. No figure, no person: a link into Sipakatau.
-    "monthly_report_sent": _(
-        "The monthly report of %(unit_name)s is ready for you in Sipakatau: %(link)s"
+    # sent, or is late. No figure, no person.
+    "monthly_report_sent": _("The monthly report of %(unit_name)s was sent to you."),
+    "monthly_report_late": _(
+        "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet."
     ),
     # Social protection (social.services): a month's proposal passed its cut-off (the
     # 17th by default) and is not yet entered in SIKS-NG.
     "proposal_cutoff_overdue": _(
-        "The proposal %(register_number)s of %(unit_name)s passed its cut-off on "
-        "%(due_at)s and is not yet entered in SIKS-NG. Open it: %(link)s"
+        "Proposal %(register_number)s of %(unit_name)s passed its cut-off on %(due_at)s "
+        "and is not yet entered in SIKS-NG."
     ),
     # Accounts (accounts.services.role_requests): a role that reads case content waits for
     # a second person, or was decided. A staff username and the unit, never a case.
     "role_requested": _(
         "An administrator asked to give %(username)s a role in %(unit_name)s. It needs a "
-        "second person's approval: %(link)s"
+        "second person's approval."
     ),
     "role_request_decided": _(
-        "The role request for %(username)s in %(unit_name)s has been decided: %(link)s"
-    ),
-    "monthly_report_late": _(
-        "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet: %(link)s"
+        "The role request for %(username)s in %(unit_name)s has been decided."
     ),
     # reports.services.export_requests: someone asked for a file that can point at a
-    # person, and another person must approve it. A link only.
-    "export_approval_requested": _("A file of %(unit_name)s waits for your approval: %(link)s"),
+    # person, and another person must approve it.
+    "export_approval_requested": _("A file of %(unit_name)s waits for your approval."),
 }
+
+# Shown first in the list, and marked as urgent there and outside the app: someone may be
+# in danger, a legal deadline has passed, or an account is probing for case data.
+URGENT_TEMPLATES = frozenset(
+    {
+        "public_report_urgent",
+        "deadline_overdue",
+        "deadline_overdue_kelurahan",
+        "referral_overdue",
+        "referral_withdrawn",
+        "access_probing",
+    }
+)
+
+# What leaves the app for staff (email, SMS, WhatsApp): a lock screen, a shared inbox or a
+# gateway's log is read by others, so no unit name, no word that names the work; the
+# reference the worker knows and a link to the notification list (whose path is neutral
+# too, unlike a case's). Checked against REVEALING_WORDS by a test.
+OUTSIDE_TEXT = _("There is a new notice for you about %(register_number)s. Open %(link)s")
+OUTSIDE_TEXT_NO_REFERENCE = _("There is a new notice for you. Open %(link)s")
+OUTSIDE_TEXT_URGENT = _(
+    "An urgent notice about %(register_number)s waits for you. Please open %(link)s now."
+)
+OUTSIDE_TEXT_URGENT_NO_REFERENCE = _("An urgent notice waits for you. Please open %(link)s now.")
 
 # What a survivor or reporter may receive by SMS or WhatsApp. Whoever else reads the phone
 # (often the person who hurt them) must learn nothing: no unit name (an "LBK-KK" or "UPTD
@@ -186,9 +203,29 @@ def _render(text: Any, allowed: frozenset[str], context: Mapping[str, str], base
     return str(text) % values
 
 
-def render(template: str, context: Mapping[str, str], *, base_url: str = "") -> str:
-    """A staff template's text; ``base_url`` makes the link absolute (email)."""
-    return _render(TEMPLATES[template], ALLOWED_VARIABLES, context, base_url)
+def render(template: str, context: Mapping[str, str]) -> str:
+    """A staff template's sentence, as the list shows it (the link is a button beside it)."""
+    return _render(TEMPLATES[template], ALLOWED_VARIABLES, context, "")
+
+
+def is_urgent(template: str) -> bool:
+    return template in URGENT_TEMPLATES
+
+
+def render_outside(
+    template: str, context: Mapping[str, str], link: str, *, base_url: str = ""
+) -> str:
+    """The neutral text sent to staff outside the app for a notification of ``template``:
+    the reference and ``link`` (the notification list), never the unit or what happened."""
+    if template not in TEMPLATES:
+        raise UnsafeNotification(f"unknown notification template {template!r}")
+    referenced = bool(context.get("register_number"))
+    if is_urgent(template):
+        text = OUTSIDE_TEXT_URGENT if referenced else OUTSIDE_TEXT_URGENT_NO_REFERENCE
+    else:
+        text = OUTSIDE_TEXT if referenced else OUTSIDE_TEXT_NO_REFERENCE
+    values = {"register_number": str(context.get("register_number", "")), "link": link}
+    return _render(text, frozenset(values), values, base_url)
 
 
 def render_for_person(template: str, context: Mapping[str, str], *, base_url: str = "") -> str:

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .delivery import DeliveryError, deliver
-from .models import OutboxMessage, OutboxStatus, RecipientKind
+from .models import Channel, DeliveryPreference, OutboxMessage, OutboxStatus, RecipientKind
 from .services import record_refusal, safe_phone_channel
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,21 @@ MAX_ATTEMPTS = 8
 # worker never loses its claim; a dead one gives the message back after this.
 CLAIM_LEASE = timedelta(minutes=10)
 INACTIVE = "recipient account disabled"
+OPTED_OUT = "recipient opted out"
+
+
+def _still_wanted(message: OutboxMessage) -> bool:
+    """Whether the staff member still asks for messages on this channel, to this address."""
+    if message.recipient_user_id is None:
+        return False
+    preference = DeliveryPreference.objects.filter(user_id=message.recipient_user_id).first()
+    if preference is None:
+        return False
+    if message.channel == Channel.EMAIL:
+        return preference.email
+    return preference.phone_channel == message.channel and preference.phone == (
+        message.recipient_address
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -77,6 +92,11 @@ def _address(message: OutboxMessage) -> str | None:
             # successor, a departed volunteer), as ``services.notify`` says at queue time.
             _finish(message, status=OutboxStatus.FAILED, next_attempt_at=None, last_error=INACTIVE)
             logger.info("Outbox message %s: %s", message.pk, INACTIVE)
+            return None
+        if not _still_wanted(message):
+            # Opted out since it was queued: the choice is the person's, today's.
+            _finish(message, status=OutboxStatus.FAILED, next_attempt_at=None, last_error=OPTED_OUT)
+            logger.info("Outbox message %s: %s", message.pk, OPTED_OUT)
             return None
         return message.recipient_address
     if message.recipient_person is None:

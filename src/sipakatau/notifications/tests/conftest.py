@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from sipakatau.notifications.services import delivery_preference_set
 from sipakatau.people.models import ContactChannel, Person
 from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
@@ -63,3 +64,22 @@ def make_person(
 def reachable(bahagia_caseworker: Persona) -> Person:
     """A survivor who marked WhatsApp safe and has a phone on record."""
     return make_person(bahagia_caseworker, channels=[ContactChannel.WHATSAPP])
+
+
+def opt_in(
+    persona: Persona,
+    *,
+    email: str | None = "pendamping@example.org",
+    phone_channel: str = "",
+    phone: str = "",
+) -> Persona:
+    """``persona`` with an email address (unless None) who asked, through the service,
+    for copies outside the app: by email when an address is given, and on the phone."""
+    if email is not None:
+        persona.user.email = email
+        persona.user.save(update_fields=["email"])
+        persona.membership.user.email = email
+    delivery_preference_set(
+        actor=persona.membership, email=email is not None, phone_channel=phone_channel, phone=phone
+    )
+    return persona

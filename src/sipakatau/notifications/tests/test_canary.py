@@ -23,6 +23,7 @@ from sipakatau.people.services import person_create
 from tests.canary import CANARY, database_snapshot, scan
 from tests.factories import Persona
 
+from .conftest import opt_in
 from .support import FakeGateway, SmtpServer
 
 NARRATIVE = "CANARY-NARRATIVE-4417"
@@ -46,8 +47,7 @@ def test_no_sent_message_carries_the_canary(
     # Given staff with email addresses, and the canary's case, her story in every field
     caplog.set_level(logging.DEBUG)
     for persona, address in ((bahagia_caseworker, "pendamping"), (coordinator, "koordinator")):
-        persona.user.email = f"{address}@example.org"
-        persona.user.save(update_fields=["email"])
+        opt_in(persona, email=f"{address}@example.org")
     volunteer = bahagia_volunteer.membership
     case = intake.case_open(actor=volunteer, channel="PHONE", danger_now=True)
     victim = person_create(

@@ -10,18 +10,20 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from sipakatau.notifications.models import OutboxMessage, OutboxStatus
-from sipakatau.notifications.services import notify
+from sipakatau.notifications.services import notify, notify_person
+from sipakatau.notifications.templates import reveals
 from sipakatau.notifications.worker import deliver_due
+from sipakatau.people.models import Person
 from tests.factories import Persona
 
-from .support import SmtpServer, free_port
+from .conftest import opt_in
+from .support import FakeGateway, SmtpServer, free_port
 
 CONTEXT = {"register_number": "BHG-1/2025/0001", "link": "/kasus/1/", "unit_name": "Bahagia"}
 
 
 def _queue(persona: Persona, address: str = "pendamping@example.org") -> OutboxMessage:
-    persona.user.email = address
-    persona.user.save(update_fields=["email"])
+    opt_in(persona, email=address)
     notify(users=[persona.user], template="case_assigned", context=CONTEXT)
     return OutboxMessage.objects.get()
 
@@ -40,8 +42,12 @@ def test_an_email_is_delivered_over_smtp_with_the_rendered_text(
     assert smtp.sink.recipients == [["pendamping@example.org"]]
     email = message_from_bytes(smtp.sink.received[0], policy=default_policy)
     body = email.get_body().get_content()  # type: ignore[union-attr]
+    # (a neutral text: the reference and the notification list, not the unit, not what
+    # happened, not the case's own path)
     assert "BHG-1/2025/0001" in body
-    assert "https://sipakatau.example.go.id/kasus/1/" in body
+    assert "https://sipakatau.example.go.id/pemberitahuan/" in body
+    assert "/kasus/" not in body and "Bahagia" not in body
+    assert reveals(body.replace("sipakatau.example.go.id", "")) == []
     assert email["Message-ID"] == f"<{message.dedup_key}@sipakatau.invalid>"
     assert "BHG" not in email["Subject"]
     message.refresh_from_db()
@@ -108,26 +114,24 @@ def test_an_unreachable_mail_server_is_retried_and_the_error_names_no_address(
 
 
 def test_the_due_time_is_written_in_the_recipients_time_zone(
-    bahagia_caseworker: Persona, smtp: SmtpServer
+    reachable: Person, gateway: FakeGateway
 ) -> None:
-    # Given an overdue notice about a deadline at 01:00 UTC (09:00 in Parepare, WITA)
-    bahagia_caseworker.user.email = "pendamping@example.org"
-    bahagia_caseworker.user.save(update_fields=["email"])
+    # Given a reminder of an appointment at 01:00 UTC (09:00 in Parepare, WITA); a staff
+    # copy outside the app carries no time at all, so the person's message shows it
     due = datetime(2025, 1, 6, 1, 0, tzinfo=UTC)
-    context = {**CONTEXT, "due_at": due}
-    notify(users=[bahagia_caseworker.user], template="deadline_overdue", context=context)
+    context = {"register_number": "R-1", "link": "/s/abc/", "due_at": due}
+    notify_person(person=reachable, template="person_appointment", context=context)
 
     # when it is sent by the worker, which runs in UTC
-    deliver_due()
+    assert deliver_due() == 1
 
-    # then the email shows the unit's local time
-    email = message_from_bytes(smtp.sink.received[0], policy=default_policy)
-    body = email.get_body().get_content()  # type: ignore[union-attr]
+    # then the message shows the person's local time
+    (body,) = gateway.bodies
     with translation.override("id"):
         local = date_format(due.astimezone(ZoneInfo("Asia/Makassar")), "DATETIME_FORMAT")
         utc = date_format(due, "DATETIME_FORMAT")
     assert local != utc
-    assert local in body
+    assert local in body["message"]
 
 
 def test_the_system_check_refuses_a_sender_that_gives_the_service_away(settings: Any) -> None:

@@ -19,16 +19,15 @@ from sipakatau.notifications.templates import UnsafeNotification
 from sipakatau.people.models import ContactChannel, Person
 from tests.factories import Persona
 
-from .conftest import PHONE_E164, make_person
+from .conftest import PHONE_E164, make_person, opt_in
 
 CONTEXT = {"register_number": "BHG-1/2025/0001", "link": "/kasus/1/", "unit_name": "Bahagia"}
 PERSON_CONTEXT = {"register_number": "BHG-1/2025/0001", "link": "/s/abc/"}
 
 
 def _with_email(persona: Persona, address: str) -> Persona:
-    persona.user.email = address
-    persona.user.save(update_fields=["email"])
-    return persona
+    """A staff member with an address who opted in to email."""
+    return opt_in(persona, email=address)
 
 
 # --- staff ------------------------------------------------------------------------------

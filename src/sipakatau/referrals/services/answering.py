@@ -16,8 +16,9 @@ from ..models import Referral
 from .common import move, require_answerer, sender_people, tell, unit_name
 
 
-def _tell_sender(referral: Referral) -> None:
-    tell(sender_people(referral), "referral_answered", referral, unit_name(referral.recipient))
+def _tell_sender(referral: Referral, template: str) -> None:
+    """ "Rujukan … diterima oleh UPTD PPA": what the recipient did, in the sender's list."""
+    tell(sender_people(referral), template, referral, unit_name(referral.recipient))
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
         answered_by=actor.user,
         answered_at=timezone.now(),
     )
-    _tell_sender(referral)
+    _tell_sender(referral, "referral_accepted")
     return referral
 
 
@@ -53,7 +54,7 @@ def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> R
         answered_by=actor.user,
         answered_at=timezone.now(),
     )
-    _tell_sender(referral)
+    _tell_sender(referral, "referral_declined")
     return referral
 
 
@@ -91,5 +92,5 @@ def referral_complete(
         feedback=feedback.strip(),
         completed_at=timezone.now(),
     )
-    _tell_sender(referral)
+    _tell_sender(referral, "referral_completed")
     return referral

@@ -165,7 +165,8 @@ def test_the_recipient_accepts_starts_and_completes_and_the_sender_is_told(
     assert sent.feedback == "Kunjungi lagi"
     assert (
         Notification.objects.filter(
-            recipient=bahagia_caseworker.user, template="referral_answered"
+            recipient=bahagia_caseworker.user,
+            template__in=["referral_accepted", "referral_completed"],
         ).count()
         == 2
     )
