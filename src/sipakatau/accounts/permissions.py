@@ -3,7 +3,7 @@ says which roles may do it (DESIGN.md §5). Apps ask ``membership.role in BUNDLE
 ``may_<verb>`` predicate in their ``queries.py`` built on it); they never spell role sets
 by hand."""
 
-from .models import Membership, Role
+from .models import Membership, OrganisationType, Role
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -146,13 +146,27 @@ MENU = {
 }
 
 
+# The offices that read the city's figures (DP3A and its UPTD PPA, Dinsos, the leading
+# sectors); a health centre, the police or a legal aid post answer referrals but read no
+# statistics (reports.queries.reporting_scope).
+STATISTICS_AGENCIES = frozenset(
+    {OrganisationType.DP3A, OrganisationType.UPTD_PPA, OrganisationType.DINSOS}
+)
+AGENCY_ROLES = frozenset({Role.AGENCY_OFFICER, Role.AGENCY_MANAGER})
+
+
 def menu_for(membership: Membership | None) -> dict[str, bool]:
     """Which entries of ``MENU`` the acting membership may open (none without one), so
     the templates ask ``may.answer_referrals`` instead of spelling roles."""
-    return {
+    may = {
         name: membership is not None and membership.is_active and membership.role in bundle
         for name, bundle in MENU.items()
     }
+    if membership is not None and membership.role in AGENCY_ROLES:
+        may["read_statistics"] = (
+            may["read_statistics"] and membership.organisation.type in STATISTICS_AGENCIES
+        )
+    return may
 
 
 def bundles_of(role: str) -> frozenset[str]:
