@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from sipakatau.areas.models import Area
+from sipakatau.lib.charts import bar_chart
 
 from .analysis import (
     Analysis,
@@ -24,7 +25,6 @@ from .analysis import (
     shown_percent,
     threshold,
 )
-from .charts import bar_chart
 from .gap import NeedRow, need_rows
 
 # Question names that mean the respondent's sex and group in the template and in the
@@ -60,6 +60,7 @@ def frequency_block(freq: Frequency, limit: int) -> Block:
     chart = bar_chart(
         {"title": freq.label, "rows": _chart_rows(freq.counts, freq.answered, limit)},
         hidden_mark=f"<{limit}",
+        value_room=72,
     )
     return Block(table=frequency_table(freq, limit), chart=chart, path=freq.path)
 
@@ -82,6 +83,7 @@ def ranking_block(analysis: Analysis, limit: int) -> Block | None:
     chart = bar_chart(
         {"title": _("Needs ranking"), "rows": _chart_rows(ranking, answered, limit)},
         hidden_mark=f"<{limit}",
+        value_room=72,
     )
     return Block(table=table, chart=chart, path=path)
 

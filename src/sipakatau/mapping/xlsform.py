@@ -32,6 +32,9 @@ METADATA = {
     "audit",
     "calculate",
     "hidden",
+    # A GPS point taken by KoboCollect/ODK Collect: kept in the form for them, never asked
+    # or imported by Sipakatau (the place of a visit is its RW/RT).
+    "geopoint",
 }
 ALIASES = {
     "begin_group": "begin group",
@@ -41,11 +44,57 @@ ALIASES = {
     "int": "integer",
     "string": "text",
 }
+# The spellings pyxform accepts (pyxform/aliases.py), longest first; "select one from X"
+# is "select one" followed by "from X". "select multiple X" is not among them: pyxform,
+# and so KoBo and ODK, refuse it, and so does the app.
 SELECT_ALIASES = {
-    "select one": "select_one",
-    "select_one": "select_one",
+    "add select one prompt using": "select_one",
+    "add select multiple prompt using": "select_multiple",
     "select all that apply": "select_multiple",
     "select_multiple": "select_multiple",
+    "select one": "select_one",
+    "select_one": "select_one",
+    "select1": "select_one",
+}
+# Older ways of saying "and let the respondent write another answer": pyxform adds an
+# "other" choice (and a text question for it) to the list.
+_OR_OTHER = re.compile(r"\s+(or_other|or specify other)\s*$", re.IGNORECASE)
+# Column names the way pyxform knows them; a header that is one of these once written in
+# snake_case ("List name", "TYPE", "Constraint Message") is read as it. Other columns are
+# kept as written.
+KNOWN_COLUMNS = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "guidance_hint",
+    "required",
+    "required_message",
+    "relevant",
+    "constraint",
+    "constraint_message",
+    "appearance",
+    "choice_filter",
+    "calculation",
+    "default",
+    "read_only",
+    "repeat_count",
+    "parameters",
+    "trigger",
+    "media",
+    "image",
+    "audio",
+    "video",
+    "list_name",
+    "form_title",
+    "form_id",
+    "version",
+    "default_language",
+    "instance_name",
+    "style",
+    "public_key",
+    "submission_url",
+    "allow_choice_duplicates",
 }
 _TRUE = {"yes", "true", "true()", "1", "ya"}
 
@@ -125,12 +174,23 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _header(raw: str) -> str:
+    """``list_name`` from "List name", ``label::English (en)`` from "LABEL::English (en)";
+    anything else as written."""
+    text = raw.strip()
+    first, sep, rest = text.partition("::")
+    snake = "_".join(first.split()).lower()
+    if snake in KNOWN_COLUMNS:
+        return snake + sep + rest.strip()
+    return text
+
+
 def _sheet_rows(sheet: Any) -> tuple[list[str], list[dict[str, str]]]:
     rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     rows = [r for r in rows if any(r)]
     if not rows:
         return [], []
-    header = [h.strip() for h in rows[0]]
+    header = [_header(h) for h in rows[0]]
     out = []
     for row in rows[1:]:
         record = {h: v for h, v in zip(header, row, strict=False) if h and v}
@@ -172,13 +232,23 @@ def _label(row: dict[str, str]) -> str:
 
 
 def split_type(raw: str) -> tuple[str, str]:
-    """``("select_one", "yes_no")`` from ``select_one yes_no``; aliases resolved."""
-    text = " ".join(raw.strip().split()).lower()
+    """``("select_one", "yes_no")`` from ``select_one yes_no``; aliases resolved, also the
+    older spellings ``select one from yes_no``, ``select all that apply from needs``,
+    ``select_one yes_no or_other`` and ``… or specify other``."""
+    words = " ".join(raw.strip().split())
+    text = words.lower()
     for alias, canonical in SELECT_ALIASES.items():
         if text.startswith(alias + " "):
-            rest = raw.strip()[len(alias) :].strip()
+            rest = _OR_OTHER.sub("", words[len(alias) :]).strip()
+            if rest.lower().startswith("from "):
+                rest = rest[len("from ") :].strip()
             return canonical, rest
     return ALIASES.get(text, text), ""
+
+
+def has_or_other(raw: str) -> bool:
+    """Whether a select type asks for an "other" answer the old way (``or_other``)."""
+    return bool(_OR_OTHER.search(" ".join(raw.split())))
 
 
 def flatten(definition: FormDefinition) -> list[QuestionSpec]:
@@ -256,6 +326,13 @@ def choice_lists(definition: FormDefinition) -> dict[str, list[tuple[str, str]]]
         list_name = row.get("list_name", "")
         if list_name and row.get("name", "") != "":
             lists.setdefault(list_name, []).append((row["name"], _label(row)))
+    for row in definition.survey:
+        raw_type = row.get("type", "")
+        if has_or_other(raw_type):
+            _kind, list_name = split_type(raw_type)
+            items = lists.setdefault(list_name, [])
+            if "other" not in {value for value, _label_ in items}:
+                items.append(("other", _("Other")))
     return lists
 
 

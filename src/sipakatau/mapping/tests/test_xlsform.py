@@ -40,10 +40,21 @@ def test_the_export_re_imports_with_the_same_structure_and_pyxform_accepts_it() 
 
 
 def test_an_unsupported_type_is_refused_in_plain_words() -> None:
+    survey = [*SURVEY[:3], ["image", "foto", "Foto", "Photo", "", "", ""], *SURVEY[3:]]
+
+    with pytest.raises(xlsform.FormError, match='"image"'):
+        xlsform.parse(workbook(survey=survey))
+
+
+def test_a_gps_point_is_kept_for_kobo_but_never_asked_or_imported() -> None:
     survey = [*SURVEY[:3], ["geopoint", "lokasi", "Lokasi", "Location", "", "", ""], *SURVEY[3:]]
 
-    with pytest.raises(xlsform.FormError, match="geopoint"):
-        xlsform.parse(workbook(survey=survey))
+    definition, questions, _ = xlsform.parse(workbook(survey=survey))
+
+    assert "geopoint" in xlsform.METADATA  # like start/end: not asked, not imported
+    assert [q.path for q in questions if q.type == "geopoint"] == ["responden/lokasi"]
+    again, _questions, _ = xlsform.parse(xlsform.export_xlsx(definition))
+    assert any(row.get("type") == "geopoint" for row in again.survey)
 
 
 def test_a_form_pyxform_refuses_is_refused_with_its_reason() -> None:

@@ -13,7 +13,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
-from .. import queries, services
+from .. import queries, services, xlsform
 from ..models import Questionnaire, QuestionnaireStatus
 from ..page_forms import SubmissionsUploadForm, XlsformUploadForm
 from ..services.questionnaires import MOVES
@@ -61,20 +61,7 @@ def questionnaire_detail(request: HttpRequest, membership: Membership, pk: int) 
 
 
 # Filled in by the collecting app: kept in the form, not listed among its questions.
-_METADATA_TYPES = [
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "subscriberid",
-    "simserial",
-    "phonenumber",
-    "username",
-    "email",
-    "audit",
-    "calculate",
-    "hidden",
-]
+_METADATA_TYPES = sorted(xlsform.METADATA)
 
 
 @staff_view(*queries.ANALYSE_MAPPING)
