@@ -130,9 +130,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sipakatau.accounts.context_processors.membership",
+                "sipakatau.notifications.context_processors.unread_count",
             ],
             # One date and time format everywhere: {{ x|when }}, {{ x|day }} (lib/dates.py).
-            "builtins": ["sipakatau.lib.templatetags.dates"],
+            "builtins": ["sipakatau.lib.templatetags.dates", "sipakatau.lib.templatetags.phones"],
         },
     },
 ]
@@ -200,6 +201,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
 # to its administrators, once per window (audit.refusals).
 SIPAKATAU_PROBING_REFUSALS = env_int("SIPAKATAU_PROBING_REFUSALS", 10, minimum=2)
 SIPAKATAU_PROBING_WINDOW_MINUTES = env_int("SIPAKATAU_PROBING_WINDOW_MINUTES", 10, minimum=1)
+# A web intake never completed is removed after this many days (remove_stale_intake_drafts).
+SIPAKATAU_INTAKE_DRAFT_DAYS = env_int("SIPAKATAU_INTAKE_DRAFT_DAYS", 14, minimum=1)
 
 # Social protection: the day of the month by which the kelurahan's proposals (usulan) must
 # be entered in SIKS-NG for Dinsos (domain notes: the 17th).
@@ -320,7 +323,8 @@ EMAIL_USE_TLS = env_bool("SIPAKATAU_EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("SIPAKATAU_EMAIL_TIMEOUT", 20, minimum=1)
 
 # --- Notifications (notifications/; docs/security.md, "Notifications") -------------------
-# Staff get an email copy of each in-app notification when they have an address.
+# Master switch for staff email copies; each person opts in on /pemberitahuan/pengaturan/
+# (notifications.DeliveryPreference).
 SIPAKATAU_NOTIFY_EMAIL = env_bool("SIPAKATAU_NOTIFY_EMAIL", True)
 # Absolute links in emails and SMS; the in-app list keeps relative ones.
 SIPAKATAU_BASE_URL = (env_str("SIPAKATAU_BASE_URL") or "").rstrip("/")

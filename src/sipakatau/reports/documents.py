@@ -7,9 +7,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sipakatau.lib.charts import bar_chart
 from sipakatau.lib.pdf import html_to_pdf
 
-from .charts import bar_chart
 from .models import MonthlyReport
 
 # How a hidden figure is printed. Not "<5": a number hidden so that a small one cannot be
@@ -51,9 +51,7 @@ def report_context(report: MonthlyReport, figures: dict[str, Any]) -> dict[str, 
         "threshold": threshold,
         "tables": tables,
         "charts": {
-            key: bar_chart(figures["tables"][key], threshold=threshold)
-            for key in CHARTED
-            if key in figures["tables"]
+            key: bar_chart(figures["tables"][key]) for key in CHARTED if key in figures["tables"]
         },
         "grids": list(figures["grids"].values()),
         "durations": list(figures["durations"].values()),

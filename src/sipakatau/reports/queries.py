@@ -25,6 +25,7 @@ from sipakatau.accounts.permissions import (
     READ_STATISTICS,
     RECEIVE_MONTHLY_REPORT,
     SEND_MONTHLY_REPORT,
+    STATISTICS_AGENCIES,
 )
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_time_zone
@@ -36,9 +37,7 @@ from .periods import Period
 from .suppression import suppress
 
 # The leading sectors (DESIGN §1): city-wide aggregates; other agencies see referrals only.
-CITY_AGENCIES = frozenset(
-    {OrganisationType.DP3A, OrganisationType.UPTD_PPA, OrganisationType.DINSOS}
-)
+CITY_AGENCIES = STATISTICS_AGENCIES
 
 
 @dataclass(frozen=True)
@@ -251,7 +250,10 @@ def cases_for_export(
             raise PermissionDenied
     start, end = period.bounds(scope.zone)
     cases = Case.objects.filter(
-        organisation__in=units_of(scope), reported_at__gte=start, reported_at__lt=end
+        organisation__in=units_of(scope),
+        reported_at__gte=start,
+        reported_at__lt=end,
+        intake_completed_at__isnull=False,
     )
     if status:
         cases = cases.filter(status=status)

@@ -15,17 +15,21 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import rule_engine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sipakatau.people.models import WgAnswer
 
 from .codes import DocumentKind, DocumentStatus, DtsenStatus, EnrolmentStatus, Relationship
 from .models import CivilDocument, DtsenRecord, Enrolment, HouseholdMember, Programme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 CHILD_UNDER = 18  # UU 35/2014
 ADULT_FROM = 17  # a KTP-el is due at 17 (UU 24/2013 art. 63)
@@ -34,25 +38,31 @@ ELDERLY_FROM = 60  # UU 13/1998
 T = rule_engine.DataType
 
 # The facts every rule can use, with their types and what they mean (shown on the rule page).
-BASE_FACTS: dict[str, tuple[Any, str]] = {
-    "desil": (T.FLOAT, "DTSEN desil 1-10; empty when not known"),
-    "in_dtsen": (T.BOOLEAN, "the household is in DTSEN"),
-    "dtsen_known": (T.BOOLEAN, "something is known of DTSEN"),
-    "members": (T.FLOAT, "number of current members"),
-    "children": (T.FLOAT, "members under 18"),
-    "elderly": (T.FLOAT, "members aged 60 or more"),
-    "has_child": (T.BOOLEAN, "a member under 18"),
-    "has_elderly": (T.BOOLEAN, "a member aged 60 or more"),
-    "lives_alone_elderly": (T.BOOLEAN, "one member, aged 60 or more"),
-    "head_is_woman": (T.BOOLEAN, "the head of the family is a woman"),
-    "has_disability": (T.BOOLEAN, "a member with a disability"),
-    "has_severe_disability": (T.BOOLEAN, "a member who cannot do an activity at all (WG-SS)"),
-    "has_pbi": (T.BOOLEAN, "a member whose BPJS Kesehatan is paid by the state"),
-    "has_member_without_bpjs": (T.BOOLEAN, "a member with no BPJS Kesehatan or an inactive one"),
-    "has_inactive_bpjs": (T.BOOLEAN, "a member whose BPJS Kesehatan is inactive"),
-    "has_child_without_akta": (T.BOOLEAN, "a child without a birth certificate"),
-    "has_adult_without_ktp": (T.BOOLEAN, "a member aged 17 or more without a KTP-el"),
-    "has_member_without_kk": (T.BOOLEAN, "a member not on a family card"),
+BASE_FACTS: dict[str, tuple[Any, "StrOrPromise"]] = {
+    "desil": (T.FLOAT, gettext_lazy("DTSEN desil 1-10; empty when not known")),
+    "in_dtsen": (T.BOOLEAN, gettext_lazy("the household is in DTSEN")),
+    "dtsen_known": (T.BOOLEAN, gettext_lazy("something is known of DTSEN")),
+    "members": (T.FLOAT, gettext_lazy("number of current members")),
+    "children": (T.FLOAT, gettext_lazy("members under 18")),
+    "elderly": (T.FLOAT, gettext_lazy("members aged 60 or more")),
+    "has_child": (T.BOOLEAN, gettext_lazy("a member under 18")),
+    "has_elderly": (T.BOOLEAN, gettext_lazy("a member aged 60 or more")),
+    "lives_alone_elderly": (T.BOOLEAN, gettext_lazy("one member, aged 60 or more")),
+    "head_is_woman": (T.BOOLEAN, gettext_lazy("the head of the family is a woman")),
+    "has_disability": (T.BOOLEAN, gettext_lazy("a member with a disability")),
+    "has_severe_disability": (
+        T.BOOLEAN,
+        gettext_lazy("a member who cannot do an activity at all (WG-SS)"),
+    ),
+    "has_pbi": (T.BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is paid by the state")),
+    "has_member_without_bpjs": (
+        T.BOOLEAN,
+        gettext_lazy("a member with no BPJS Kesehatan or an inactive one"),
+    ),
+    "has_inactive_bpjs": (T.BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is inactive")),
+    "has_child_without_akta": (T.BOOLEAN, gettext_lazy("a child without a birth certificate")),
+    "has_adult_without_ktp": (T.BOOLEAN, gettext_lazy("a member aged 17 or more without a KTP-el")),
+    "has_member_without_kk": (T.BOOLEAN, gettext_lazy("a member not on a family card")),
 }
 
 

@@ -69,6 +69,9 @@ def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -
     _require_unit_staff(actor, report)
     if case.organisation_id != actor.organisation_id:
         raise PermissionDenied
+    if case.is_draft:
+        # An intake not yet completed is no case of the register yet.
+        raise ValidationError(_("Choose a case of your unit."))
     with transaction.atomic():
         report.case = case
         report.status = ReportStatus.HANDLING

@@ -61,7 +61,13 @@ def case_is_counted() -> Exists:
 
 
 def cases_reported(units: QuerySet[Organisation], start: datetime, end: datetime) -> QuerySet[Case]:
-    return Case.objects.filter(organisation__in=units, reported_at__gte=start, reported_at__lt=end)
+    # An intake never completed (a draft, no register number) is not a case yet.
+    return Case.objects.filter(
+        organisation__in=units,
+        reported_at__gte=start,
+        reported_at__lt=end,
+        intake_completed_at__isnull=False,
+    )
 
 
 def _has_form(prefix: str, code: str) -> Q:

@@ -72,5 +72,5 @@ def case_summary_export(*, actor: Membership, case_id: int) -> tuple[bytes, str]
     with transaction.atomic():
         audit.log(actor, "case.viewed", case, fields=sections)
         audit.log(actor, "case.summary_exported", case, fields=sections)
-    safe_number = "".join(c if c.isalnum() else "-" for c in case.register_number)
+    safe_number = "".join(c if c.isalnum() else "-" for c in case.number_label)
     return content, f"ringkasan-kasus-{safe_number}.pdf"

@@ -22,10 +22,10 @@ from sipakatau.accounts.permissions import (
 )
 from sipakatau.cases.models import Status
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.charts import bar_chart
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries
-from ..charts import bar_chart
 from ..documents import REPORT_TABLES
 from ..exports import XLSX
 from ..forms import NarrativeForm
@@ -73,9 +73,7 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
         "units": queries.unit_choices(scope),
         "area_code": area_code,
         "unit_id": unit_id,
-        "charts": [
-            bar_chart(data["tables"][key], threshold=data["threshold"]) for key in DASHBOARD_CHARTS
-        ],
+        "charts": [bar_chart(data["tables"][key]) for key in DASHBOARD_CHARTS],
         "tables": [data["tables"][key] for key in REPORT_TABLES],
         "units_table": data["tables"]["cases_by_unit"],
         "grids": list(data["grids"].values()),
@@ -125,9 +123,7 @@ def _detail_context(
         "form": form,
         "may_send": queries.may_send_monthly_report(membership, report),
         "late": report.status == MonthlyReportStatus.DRAFT and report.due_on < timezone.localdate(),
-        "charts": [
-            bar_chart(figures["tables"][key], threshold=threshold) for key in DASHBOARD_CHARTS[1:]
-        ],
+        "charts": [bar_chart(figures["tables"][key]) for key in DASHBOARD_CHARTS[1:]],
         "tables": [figures["tables"][key] for key in REPORT_TABLES if key in figures["tables"]],
         "grids": list(figures["grids"].values()),
         "durations": list(figures["durations"].values()),

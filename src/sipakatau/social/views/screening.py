@@ -82,7 +82,7 @@ def rule_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _facts() -> list[tuple[str, str]]:
-    facts = [(name, help_text) for name, (_kind, help_text) in BASE_FACTS.items()]
+    facts = [(name, str(help_text)) for name, (_kind, help_text) in BASE_FACTS.items()]
     facts += [
         (programme_fact(p.code), _("receives %(name)s") % {"name": p.name})
         for p in queries.programmes_listed()
