@@ -13,11 +13,11 @@ from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
 from sipakatau.cases.codes import Channel
 from sipakatau.cases.models import Case
-from sipakatau.cases.services.intake import case_open
+from sipakatau.cases.services.intake import case_open, incident_record
 
 from ..models import PublicMessage, PublicReport, ReportStatus
 from ..queries import may_handle_report
-from . import message_text
+from . import format_code, message_text
 from .contact import reporter_tell
 
 
@@ -57,11 +57,26 @@ def public_report_promote(*, actor: Membership, report: PublicReport) -> Case:
             danger_now=report.danger_now,
             intake_key=uuid.uuid5(uuid.NAMESPACE_URL, f"sipakatau:public:{report.pk}"),
         )
+        # The reporter's own words start the case's chronology, marked as theirs, so the
+        # caseworker does not retype them (and nothing is lost between the two).
+        incident_record(
+            actor=actor, case=case, occurred_on=None, narrative=_reporters_words(report)
+        )
         report.case = case
         report.status = ReportStatus.HANDLING
         report.save(update_fields=["case", "status", "updated_at"])
         audit.log(actor, "public_report.promoted", report, fields=["case", "status"])
     return case
+
+
+def _reporters_words(report: PublicReport) -> str:
+    heading = _("In the reporter's words (public report %(code)s):") % {
+        "code": format_code(report.tracking_code)
+    }
+    lines = [heading, report.what_happened.strip()]
+    if report.when_text.strip():
+        lines.append(_("When, as the reporter said: %(when)s") % {"when": report.when_text.strip()})
+    return "\n".join(lines)
 
 
 def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -> PublicReport:

@@ -4,9 +4,10 @@ accounts app sits floors below and cannot import this one, so its template asks.
 from django import template
 
 from sipakatau.accounts.models import Membership
+from sipakatau.cases.models import Case
 
 from ..models import PublicReport
-from ..queries import urgent_reports_waiting
+from ..queries import public_reports_visible_to, urgent_reports_waiting
 
 register = template.Library()
 
@@ -21,3 +22,12 @@ def urgent_public_reports(membership: Membership | None) -> list[PublicReport]:
     if membership is None:
         return []
     return list(urgent_reports_waiting(membership)[:HOME_LIMIT])
+
+
+@register.simple_tag
+def public_reports_of_case(case: Case, membership: Membership | None) -> list[PublicReport]:
+    """The public reports that became or joined this case, for the case page's link back
+    (only those the acting membership may open: the unit's caseworkers and coordinators)."""
+    if membership is None:
+        return []
+    return list(public_reports_visible_to(membership).filter(case=case).order_by("created_at"))

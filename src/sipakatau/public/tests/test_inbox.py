@@ -120,3 +120,25 @@ def test_a_report_from_a_kelurahan_without_a_unit_goes_to_the_city(
 
     assert report.organisation == dp3a
     assert PublicReport.objects.count() == 1
+
+
+def test_a_promoted_report_starts_the_case_chronology_in_the_reporters_words_and_links_back(
+    bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    # Given a report with the reporter's story and when it happened
+    report = submit(what_happened="Anak tetangga dipukul tiap malam.", when="Sejak Senin").report
+
+    # When the caseworker opens a case from it
+    bahagia_caseworker.client.post(reverse("public:inbox_promote", args=[report.pk]))
+
+    # Then the case's chronology holds those words, marked as the reporter's
+    case = Case.objects.get()
+    narrative = case.incident.narrative
+    assert "Anak tetangga dipukul tiap malam." in narrative
+    assert "Sejak Senin" in narrative
+    assert narrative.index("pelapor") < narrative.index("Anak tetangga")
+    # And the case page links back to the report, which links to the case
+    page = bahagia_caseworker.client.get(reverse("cases:case_detail", args=[case.pk]))
+    assertContains(page, reverse("public:inbox_detail", args=[report.pk]))
+    detail = bahagia_caseworker.client.get(reverse("public:inbox_detail", args=[report.pk]))
+    assertContains(detail, reverse("cases:case_detail", args=[case.pk]))
