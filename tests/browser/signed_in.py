@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from sipakatau.accounts.models import User
+from tests.browser.axe import AxeChecker
 from tests.factories import signed_in_client
 
 PHONE = {"width": 360, "height": 740}
@@ -33,16 +34,17 @@ class SignedInBrowser:
             viewport=viewport, device_scale_factor=1, java_script_enabled=False
         )
         client = signed_in_client(user)
-        self.context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": self.server,
-                },
-                {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": self.server},
-            ]
-        )
+        cookies = [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": self.server,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": self.server},
+        ]
+        self.context.add_cookies(cookies)
+        # Every page photographed is also checked with axe-core (see axe.py).
+        self.axe = AxeChecker(browser, cookies, viewport)
         self.page = self.context.new_page()
         self.hosts: set[str] = set()
         self.page.on("request", lambda request: self.hosts.add(request.url.split("/")[2]))
@@ -61,11 +63,28 @@ class SignedInBrowser:
     def shot(self, name: str) -> Path:
         """A full-page screenshot, after checking nothing is wider than the screen."""
         width = self.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= self.width, f"{name} is {width} px wide"
+        assert width <= self.width, f"{name} is {width} px wide: {self._too_wide()}"
         path = self.artifacts / f"{self.prefix}-{name}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        if self.page.url.startswith(self.server) and "pdf" not in self.page.url:
+            problems = self.axe.check(self.page.url)
+            assert not problems, f"{name}: {problems}"
         return path
+
+    def _too_wide(self) -> list[str]:
+        """The first elements that reach past the screen's right edge, to say what to fix."""
+        return list(
+            self.page.evaluate(
+                """(w) => [...document.querySelectorAll("body *")]
+                .filter((e) => e.getBoundingClientRect().right > w + 1)
+                .filter((e) => !e.closest("nav ul"))
+                .slice(0, 4)
+                .map((e) => `${e.tagName}.${e.className} ${(e.textContent || "").slice(0, 30)}`)""",
+                self.width,
+            )
+        )
 
     def close(self) -> None:
         assert self.hosts == {self.server.split("/")[2]}, self.hosts
+        self.axe.close()
         self.context.close()

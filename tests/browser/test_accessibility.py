@@ -9,23 +9,10 @@ from django.conf import settings
 
 from sipakatau.accounts.models import OrganisationType, Role
 from sipakatau.referrals.tests.support import case_with_victim
+from tests.browser.axe import blocking_violations
 from tests.factories import WATANG_SOREANG, make_organisation, make_user, signed_in_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-BLOCKING = {"critical", "serious"}
-
-
-def _violations(page: Any) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 def _phone(browser: Any, live_server: Any, user: Any, language: str = "id") -> Any:
@@ -49,7 +36,7 @@ def _check(context: Any, live_server: Any, paths: list[str]) -> dict[str, list[s
     found: dict[str, list[str]] = {}
     for path in paths:
         page.goto(live_server.url + path)
-        problems = _violations(page)
+        problems = blocking_violations(page)
         if problems:
             found[path] = problems
     context.close()

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from sipakatau.accounts.models import Membership, Role
+from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
 from sipakatau.accounts.permissions import MENU, menu_for
 from tests.factories import Persona
 
@@ -64,13 +64,37 @@ OFFERED = {
 }
 
 
+# The organisation each role works in, in this test (an agency is the social office).
+WORKS_IN = {
+    Role.VILLAGE_OFFICER: OrganisationType.KELURAHAN,
+    Role.AGENCY_OFFICER: OrganisationType.DINSOS,
+    Role.AGENCY_MANAGER: OrganisationType.DINSOS,
+}
+
+
 @pytest.mark.parametrize("role", Role.values)
 def test_each_role_is_offered_what_its_bundles_open(role: str) -> None:
-    membership = Membership(role=role, is_active=True)
+    organisation = Organisation(type=WORKS_IN.get(Role(role), OrganisationType.LBK_KK))
+    membership = Membership(role=role, is_active=True, organisation=organisation)
 
     offered = {name for name, allowed in menu_for(membership).items() if allowed}
 
     assert offered == OFFERED[Role(role)]
+
+
+@pytest.mark.parametrize(
+    "kind", [OrganisationType.PUSKESMAS, OrganisationType.POLICE_PPA, OrganisationType.LEGAL_AID]
+)
+def test_a_health_centre_the_police_and_legal_aid_answer_referrals_but_read_no_statistics(
+    kind: str,
+) -> None:
+    membership = Membership(
+        role=Role.AGENCY_OFFICER, is_active=True, organisation=Organisation(type=kind)
+    )
+
+    offered = {name for name, allowed in menu_for(membership).items() if allowed}
+
+    assert "answer_referrals" in offered and "read_statistics" not in offered
 
 
 def test_nothing_is_offered_without_an_active_membership() -> None:

@@ -76,6 +76,8 @@ def make_case(
         organisation=unit,
         channel=channel,
         reported_at=reported_at,
+        # A registered case: its intake was completed when it was reported.
+        intake_completed_at=reported_at,
         created_by=user,
         status=status,
     )
