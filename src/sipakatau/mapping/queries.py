@@ -14,7 +14,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership
-from sipakatau.accounts.permissions import ANALYSE_MAPPING, ENTER_MAPPING_RESPONSES
+from sipakatau.accounts.permissions import (
+    ANALYSE_MAPPING,
+    ENTER_MAPPING_RESPONSES,
+    TAKE_PART_IN_MECHANISMS,
+)
 from sipakatau.areas.models import Area, Level
 
 from .models import (
@@ -88,6 +92,33 @@ def may_analyse(membership: Membership | None, questionnaire: Questionnaire) -> 
     return _in_kelurahan(membership, questionnaire.kelurahan.code, ANALYSE_MAPPING)
 
 
+def may_read_analysis(membership: Membership | None, questionnaire: Questionnaire) -> bool:
+    """The analysts, and everyone who takes part in the discussion of the mechanism: a
+    member of an office whose area holds the kelurahan (its LBK-KK and kelurahan office,
+    the city's DP3A, UPTD PPA, Dinsos, health centres, police, legal aid). The analysis is
+    counts only, suppressed under the threshold, of a questionnaire that was opened."""
+    if may_analyse(membership, questionnaire):
+        return True
+    if membership is None or not membership.is_active:
+        return False
+    if membership.role not in TAKE_PART_IN_MECHANISMS:
+        return False
+    if questionnaire.status == QuestionnaireStatus.DRAFT:
+        return False
+    area = membership.organisation.area.code
+    return questionnaire.kelurahan.code == area or questionnaire.kelurahan.code.startswith(
+        area + "."
+    )
+
+
+def analysed_questionnaire_for(membership: Membership | None, pk: int) -> Questionnaire:
+    """A questionnaire whose analysis the member may read; any other answers 404."""
+    questionnaire = Questionnaire.objects.select_related("kelurahan").filter(pk=pk).first()
+    if questionnaire is None or not may_read_analysis(membership, questionnaire):
+        raise Http404
+    return questionnaire
+
+
 def may_import_submissions(membership: Membership | None, questionnaire: Questionnaire) -> bool:
     return (
         may_analyse(membership, questionnaire) and questionnaire.status != QuestionnaireStatus.DRAFT
@@ -106,8 +137,8 @@ def may_enter_response(membership: Membership | None, questionnaire: Questionnai
 def submissions_for_analysis(
     membership: Membership | None, questionnaire: Questionnaire
 ) -> QuerySet[Submission]:
-    """The submissions an analyst counts; coded answers only (``private`` is not read)."""
-    if not may_analyse(membership, questionnaire):
+    """The submissions the analysis counts; coded answers only (``private`` is not read)."""
+    if not may_read_analysis(membership, questionnaire):
         return Submission.objects.none()
     return questionnaire.submissions.defer("private")
 
@@ -195,12 +226,13 @@ def questionnaires_with_counts(membership: Membership | None) -> QuerySet[Questi
 def analyses_for_kelurahan(
     membership: Membership | None, kelurahan: Area
 ) -> list[tuple[Questionnaire, int]]:
-    """The questionnaires of ``kelurahan`` whose analysis the member may read (analysts of
-    that kelurahan), opened or closed and with at least one submission, newest first, each
-    with its number of submissions. For the draft mechanism's discussion page."""
+    """The questionnaires of ``kelurahan`` whose analysis the member may read (its analysts
+    and those who take part in the discussion, ``may_read_analysis``), opened or closed and
+    with at least one submission, newest first, each with its number of submissions. For
+    the draft mechanism's discussion page."""
     from django.db.models import Count
 
-    if kelurahan is None or not may_manage_questionnaires(membership, kelurahan):
+    if kelurahan is None:
         return []
     found = (
         Questionnaire.objects.filter(kelurahan=kelurahan)
@@ -210,4 +242,4 @@ def analyses_for_kelurahan(
         .filter(submission_count__gt=0)
         .order_by("-created_at", "-pk")
     )
-    return [(q, q.submission_count) for q in found]
+    return [(q, q.submission_count) for q in found if may_read_analysis(membership, q)]

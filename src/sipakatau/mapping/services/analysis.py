@@ -16,7 +16,7 @@ from sipakatau.lib.pdf import html_to_pdf
 
 from ..models import Questionnaire
 from ..presentation import Report, build_report
-from ..queries import analysis_for, may_analyse
+from ..queries import analysis_for, may_analyse, may_read_analysis
 from ..report import report_xlsx
 from .common import require
 
@@ -70,7 +70,7 @@ def analysis_report_pdf(*, actor: Membership, questionnaire: Questionnaire) -> b
     ranking, service gaps, every table with its chart, cross-tabs."""
     from ..models import SubmissionSource
 
-    require(may_analyse(actor, questionnaire))
+    require(may_read_analysis(actor, questionnaire))
     report = report_for(actor, questionnaire)
     facts = method_facts(questionnaire)
     sources = [
@@ -97,7 +97,7 @@ def analysis_report_pdf(*, actor: Membership, questionnaire: Questionnaire) -> b
 
 def analysis_export(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
     """The analysis as XLSX, one sheet per table (suppressed), recorded as an export."""
-    require(may_analyse(actor, questionnaire))
+    require(may_read_analysis(actor, questionnaire))
     data = report_xlsx(questionnaire.title, report_for(actor, questionnaire).tables())
     audit.log(actor, "mapping.analysis_exported", questionnaire, fields=["answers"])
     return data

@@ -130,5 +130,6 @@ def test_the_mechanism_discussion_finds_the_kelurahan_s_analyses(
 
     assert found == [(questionnaire, 14)]
     assert analyses_for_kelurahan(outsider, kelurahan) == []
-    assert analyses_for_kelurahan(enumerator, kelurahan) == []
+    # The kader takes part in the discussion too: she is shown the same analysis.
+    assert analyses_for_kelurahan(enumerator, kelurahan) == [(questionnaire, 14)]
     assert reverse("mapping:analysis", args=[questionnaire.pk]) + "#gaps" in html

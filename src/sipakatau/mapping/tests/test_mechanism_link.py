@@ -61,18 +61,20 @@ def test_the_coordinator_finds_the_analysis_on_the_discussion_page(
     assert _client(analyst).get(analysis).status_code == 200
 
 
-def test_an_agency_officer_in_the_discussion_sees_no_mapping_section(
+def test_a_dp3a_officer_in_the_discussion_reads_the_analysis_but_writes_no_findings(
     discussed: MechanismVersion, answered: Questionnaire, dp3a: Organisation
 ) -> None:
     officer = member(dp3a, Role.AGENCY_OFFICER)
 
     page = _page(officer, discussed)
-
-    assert 'id="steps"' in page  # the discussion page itself is there
-    assert SECTION not in page
-    assert reverse("mapping:analysis", args=[answered.pk]) not in page
     analysis = _client(officer).get(reverse("mapping:analysis", args=[answered.pk]))
-    assert analysis.status_code == 403  # a staff role with no place in the needs mapping
+    findings = _client(officer).get(reverse("mapping:findings_edit", args=[answered.pk]))
+
+    assert SECTION in page
+    assert reverse("mapping:analysis", args=[answered.pk]) in page
+    assert analysis.status_code == 200
+    assert reverse("mapping:findings_edit", args=[answered.pk]) not in analysis.content.decode()
+    assert findings.status_code == 403  # the key findings are the analysts' to write
 
 
 def test_no_section_before_anyone_has_answered(

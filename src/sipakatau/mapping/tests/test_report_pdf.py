@@ -106,7 +106,10 @@ def test_the_report_downloads_for_the_analyst_and_is_404_for_the_outsider(
         url = reverse(f"mapping:{name}", args=[questionnaire.pk])
         assert own.get(url).status_code == 200, name
         assert other.get(url).status_code == 404, name
-        assert kader.get(url).status_code == 403, name
+    # The kader takes part in the discussion: she reads the report, writes no findings.
+    assert kader.get(reverse("mapping:report_pdf", args=[questionnaire.pk])).status_code == 200
+    findings = kader.get(reverse("mapping:findings_edit", args=[questionnaire.pk]))
+    assert findings.status_code == 403
 
 
 def test_the_findings_are_saved_from_the_page_and_kept_when_too_long(

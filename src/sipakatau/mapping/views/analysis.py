@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors
 
@@ -19,19 +20,23 @@ from ..page_forms import FindingsForm
 from ..presentation import build_report, crosstab_block, standard_dimensions
 from .questionnaires import XLSX, _safe
 
+# Everyone who takes part in the mechanism's discussion reads the analysis (counts only);
+# the fetcher decides which questionnaires (``may_read_analysis``).
+READERS = tuple(sorted(TAKE_PART_IN_MECHANISMS))
+
 
 def _analysed(membership: Membership, pk: int) -> Questionnaire:
-    """The questionnaire in scope (else 404) whose analysis the member may read (else 403)."""
+    """The questionnaire in scope (else 404) whose analysis the member may write (else 403)."""
     questionnaire = queries.questionnaire_for(membership, pk)
     if not queries.may_analyse(membership, questionnaire):
         raise PermissionDenied
     return questionnaire
 
 
-@staff_view(*queries.WORK_ON_MAPPING)
+@staff_view(*READERS)
 @require_GET
 def analysis_page(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    questionnaire = _analysed(membership, pk)
+    questionnaire = queries.analysed_questionnaire_for(membership, pk)
     analysis = queries.analysis_for(membership, questionnaire)
     report = build_report(analysis, questionnaire.kelurahan)
     # A cross-tab of the reader's choosing: any choice question by any split.
@@ -55,7 +60,7 @@ def analysis_page(request: HttpRequest, membership: Membership, pk: int) -> Http
         "chosen": chosen,
         "chosen_q": chosen_q,
         "chosen_by": chosen_by,
-        "can_write_findings": True,
+        "can_write_findings": queries.may_analyse(membership, questionnaire),
     }
     return render(request, "mapping/analysis.html", context)
 
@@ -82,10 +87,10 @@ def findings_edit(request: HttpRequest, membership: Membership, pk: int) -> Http
     )
 
 
-@staff_view(*queries.WORK_ON_MAPPING)
+@staff_view(*READERS)
 @require_GET
 def report_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    questionnaire = _analysed(membership, pk)
+    questionnaire = queries.analysed_questionnaire_for(membership, pk)
     data = services.analysis_report_pdf(actor=membership, questionnaire=questionnaire)
     response = HttpResponse(data, content_type="application/pdf")
     name = _safe(f"laporan-pemetaan-{questionnaire.form_id}")
@@ -93,10 +98,10 @@ def report_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     return response
 
 
-@staff_view(*queries.WORK_ON_MAPPING)
+@staff_view(*READERS)
 @require_GET
 def report_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    questionnaire = _analysed(membership, pk)
+    questionnaire = queries.analysed_questionnaire_for(membership, pk)
     data = services.analysis_export(actor=membership, questionnaire=questionnaire)
     response = HttpResponse(data, content_type=XLSX)
     name = _safe(f"analisis-pemetaan-{questionnaire.form_id}")
