@@ -76,6 +76,7 @@ ACTIONS: dict[str, Promise] = {
     "notification.preference_set": _("Changed how %(object)s gets notifications"),
     "reports.exported_case_list": _("Exported the case list of the unit"),
     "reports.exported_simfoni": _("Exported the SIMFONI-PPA workbook"),
+    "mapping.gaps_reported": _("Asked the directory's keepers to fill the gaps of %(object)s"),
 }
 
 # The action's last word (``"case.viewed"`` → ``viewed``) as a verb before the object.

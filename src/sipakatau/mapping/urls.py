@@ -18,6 +18,7 @@ urlpatterns = [
     path("impor/<int:pk>/", questionnaires.import_run_detail, name="import_run_detail"),
     path("<int:pk>/analisis/", analysis.analysis_page, name="analysis"),
     path("<int:pk>/analisis/temuan/", analysis.findings_edit, name="findings_edit"),
+    path("<int:pk>/analisis/minta-layanan/", analysis.gaps_report, name="gaps_report"),
     path("<int:pk>/laporan.pdf", analysis.report_pdf, name="report_pdf"),
     path("<int:pk>/laporan.xlsx", analysis.report_xlsx, name="report_xlsx"),
     # Data entry on a phone (mapping-entry)

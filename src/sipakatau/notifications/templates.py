@@ -72,6 +72,12 @@ TEMPLATES: dict[str, Any] = {
     # Reports (reports.services): the unit's monthly report (SK Lurah, diktum KEEMPAT) was
     # sent, or is late. No figure, no person.
     "monthly_report_sent": _("The monthly report of %(unit_name)s was sent to you."),
+    # mapping.services.analysis: the needs mapping found needs with no provider in reach;
+    # the directory's keepers are asked to look. The kelurahan and a count, no answer.
+    "directory_gaps_found": _(
+        "The needs mapping of %(unit_name)s found %(count)s needs with no service in reach. "
+        "Please look for providers for the directory."
+    ),
     "monthly_report_late": _(
         "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet."
     ),

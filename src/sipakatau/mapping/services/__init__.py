@@ -2,7 +2,12 @@
 transaction, checking a ``may_<verb>`` predicate of ``queries.py`` and writing its audit
 event with field names only."""
 
-from .analysis import analysis_export, analysis_report_pdf, questionnaire_findings_save
+from .analysis import (
+    analysis_export,
+    analysis_report_pdf,
+    gaps_report_to_directory,
+    questionnaire_findings_save,
+)
 from .entry import draft_discard, draft_save, draft_start, draft_submit
 from .questionnaires import (
     questionnaire_export,
@@ -19,6 +24,7 @@ __all__ = [
     "draft_save",
     "draft_start",
     "draft_submit",
+    "gaps_report_to_directory",
     "questionnaire_export",
     "questionnaire_findings_save",
     "questionnaire_import",

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,3 +102,47 @@ def analysis_export(*, actor: Membership, questionnaire: Questionnaire) -> bytes
     data = report_xlsx(questionnaire.title, report_for(actor, questionnaire).tables())
     audit.log(actor, "mapping.analysis_exported", questionnaire, fields=["answers"])
     return data
+
+
+@transaction.atomic
+def gaps_report_to_directory(*, actor: Membership, questionnaire: Questionnaire) -> int:
+    """Ask the directory's keepers (the administrators whose area holds the kelurahan) to
+    find providers for the needs with no service in reach. Once a day per questionnaire;
+    the notice carries the kelurahan, how many needs and a link, never an answer."""
+    from sipakatau.accounts.models import Role
+    from sipakatau.audit.models import AuditEvent
+    from sipakatau.notifications.services import notify
+
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    require(may_analyse(actor, questionnaire))
+    gaps = report_for(actor, questionnaire).gap_count
+    if gaps == 0:
+        raise ValidationError(_("Every need named has a service in reach: nothing to ask for."))
+    start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    if AuditEvent.objects.filter(
+        action="mapping.gaps_reported",
+        object_type=questionnaire._meta.label_lower,
+        object_id=str(questionnaire.pk),
+        occurred_at__gte=start_of_day,
+    ).exists():
+        raise ValidationError(_("The directory's keepers were already asked today."))
+    kelurahan = questionnaire.kelurahan
+    keepers = Membership.objects.filter(
+        role=Role.ADMIN, is_active=True, user__is_active=True
+    ).select_related("organisation__area", "user")
+    users = [
+        m.user
+        for m in keepers
+        if kelurahan.code == m.organisation.area.code
+        or kelurahan.code.startswith(m.organisation.area.code + ".")
+    ]
+    if not users:
+        raise ValidationError(_("No administrator keeps the directory for this kelurahan."))
+    link = reverse("directory:search") + f"?kelurahan={kelurahan.code}"
+    sent = notify(
+        users=users,
+        template="directory_gaps_found",
+        context={"unit_name": kelurahan.name, "count": gaps, "link": link},
+    )
+    audit.log(actor, "mapping.gaps_reported", questionnaire, fields=["gaps"])
+    return sent

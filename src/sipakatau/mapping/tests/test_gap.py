@@ -133,3 +133,38 @@ def test_the_mechanism_discussion_finds_the_kelurahan_s_analyses(
     # The kader takes part in the discussion too: she is shown the same analysis.
     assert analyses_for_kelurahan(enumerator, kelurahan) == [(questionnaire, 14)]
     assert reverse("mapping:analysis", args=[questionnaire.pk]) + "#gaps" in html
+
+
+def test_the_gaps_become_a_request_to_the_directorys_keepers_once_a_day(
+    analyst: Membership, enumerator: Membership, outsider: Membership
+) -> None:
+    from sipakatau.audit.models import AuditEvent
+    from sipakatau.notifications.models import Notification
+
+    # Given answers naming needs that no provider in the (empty) directory serves, and a
+    # city administrator who keeps the directory, and one of another kelurahan who does not
+    questionnaire = answered_template(analyst, enumerator)
+    city = make_organisation("Dinas Kota", type=OrganisationType.OTHER, area_code=CITY)
+    keeper = member(city, Role.ADMIN)
+    elsewhere = make_organisation(
+        "Kantor Lain", type=OrganisationType.OTHER, area_code=WATANG_BACUKIKI
+    )
+    stranger = member(elsewhere, Role.ADMIN)
+    url = reverse("mapping:gaps_report", args=[questionnaire.pk])
+    client = english(signed_in_client(analyst.user))
+
+    # When the analyst asks twice, and the outsider once
+    first = client.post(url, follow=True)
+    second = client.post(url, follow=True)
+    refused = english(signed_in_client(outsider.user)).post(url)
+
+    # Then the keeper is told once, with the kelurahan and a count only
+    notices = Notification.objects.filter(template="directory_gaps_found")
+    assert [n.recipient_id for n in notices] == [keeper.user_id]
+    assert notices.get().context["unit_name"] == "Watang Soreang"
+    assert int(notices.get().context["count"]) >= 1
+    assert not Notification.objects.filter(recipient_id=stranger.user_id).exists()
+    assert "were asked to find providers" in first.content.decode()
+    assert "already asked today" in second.content.decode()
+    assert refused.status_code == 404
+    assert AuditEvent.objects.filter(action="mapping.gaps_reported").count() == 1

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.forms import apply_service_errors
+from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries, services
 from ..models import Questionnaire
@@ -107,3 +108,17 @@ def report_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     name = _safe(f"analisis-pemetaan-{questionnaire.form_id}")
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@staff_view(*queries.WORK_ON_MAPPING)
+@require_POST
+def gaps_report(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The service gaps become a request to the directory's keepers (administrators)."""
+    questionnaire = _analysed(membership, pk)
+    try:
+        services.gaps_report_to_directory(actor=membership, questionnaire=questionnaire)
+    except ValidationError as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("The directory's keepers were asked to find providers."))
+    return redirect(reverse("mapping:analysis", args=[questionnaire.pk]) + "#gaps")
