@@ -32,7 +32,9 @@ def party_set_disability(
     require_case_access(actor, case)
     if party.case_id != case.pk:
         raise ValidationError(_("This person is not in this case."))
-    person = Person.objects.select_for_update().select_related("area").get(pk=party.person_id)
+    # The person's row only: PostgreSQL refuses FOR UPDATE across the outer join to a
+    # nullable area, so the area is read after the lock is held.
+    person = Person.objects.select_for_update().get(pk=party.person_id)
     safe = person.safe_contact if isinstance(person.safe_contact, dict) else {}
     return person_set_profile(
         actor=actor,
