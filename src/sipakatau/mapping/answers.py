@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .expressions import evaluate
 from .xlsform import QuestionSpec
 
 Answer = str | int | float | list[str] | None
@@ -102,87 +103,13 @@ def _multiple(
 
 # --- Constraints ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>-?\d+(?:\.\d+)?)|(?P<str>'[^']*'|\"[^\"]*\")|(?P<op><=|>=|!=|=|<|>)"
-    r"|(?P<word>and|or)\b|(?P<dot>\.)(?![\w.])|(?P<paren>[()]))"
-)
-
-
-class _Unsupported(Exception):
-    pass
-
-
-def _tokens(expression: str) -> list[tuple[str, str]]:
-    out, position = [], 0
-    text = expression.strip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            raise _Unsupported
-        kind = match.lastgroup or ""
-        out.append((kind, match.group(kind)))
-        position = match.end()
-    return out
-
 
 def constraint_holds(expression: str, value: Any) -> bool:
-    """True unless the expression is one this checker understands and it is false.
+    """True unless the expression is one ``expressions.evaluate`` understands and it is
+    false. A reference to another field cannot be checked on one answer alone: it is left
+    to the collecting app, which already enforced it."""
 
-    Understood: comparisons of ``.`` with numbers or quoted text, joined by ``and``/``or``
-    and parentheses. Anything else (functions, other fields) is left to the collecting app,
-    which already enforced it, and is not checked here."""
-    try:
-        tokens = _tokens(expression)
-        result, rest = _or(tokens, value)
-    except (_Unsupported, IndexError, TypeError, ValueError):
-        return True
-    return result if not rest else True
+    def no_other_fields(name: str) -> Any:
+        raise KeyError(name)
 
-
-def _or(tokens: list[tuple[str, str]], value: Any) -> tuple[bool, list[tuple[str, str]]]:
-    left, tokens = _and(tokens, value)
-    while tokens and tokens[0] == ("word", "or"):
-        right, tokens = _and(tokens[1:], value)
-        left = left or right
-    return left, tokens
-
-
-def _and(tokens: list[tuple[str, str]], value: Any) -> tuple[bool, list[tuple[str, str]]]:
-    left, tokens = _atom(tokens, value)
-    while tokens and tokens[0] == ("word", "and"):
-        right, tokens = _atom(tokens[1:], value)
-        left = left and right
-    return left, tokens
-
-
-def _operand(token: tuple[str, str], value: Any) -> Any:
-    kind, text = token
-    if kind == "dot":
-        return value
-    if kind == "num":
-        return float(text)
-    if kind == "str":
-        return text[1:-1]
-    raise _Unsupported
-
-
-def _atom(tokens: list[tuple[str, str]], value: Any) -> tuple[bool, list[tuple[str, str]]]:
-    if tokens[0] == ("paren", "("):
-        result, tokens = _or(tokens[1:], value)
-        if not tokens or tokens[0] != ("paren", ")"):
-            raise _Unsupported
-        return result, tokens[1:]
-    left, (kind, op), right = _operand(tokens[0], value), tokens[1], _operand(tokens[2], value)
-    if kind != "op":
-        raise _Unsupported
-    if isinstance(left, int | float) or isinstance(right, int | float):
-        left, right = float(left), float(right)
-    compare = {
-        "=": left == right,
-        "!=": left != right,
-        "<": left < right,
-        "<=": left <= right,
-        ">": left > right,
-        ">=": left >= right,
-    }
-    return compare[op], tokens[3:]
+    return evaluate(expression, no_other_fields, current=value) is not False

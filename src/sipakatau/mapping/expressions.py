@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<ref>\$\{[A-Za-z_][\w.-]*\})|(?P<num>\d+(?:\.\d+)?)"
+    r"\s*(?:(?P<ref>\$\{[A-Za-z_][\w.-]*\})|(?P<num>-?\d+(?:\.\d+)?)"
     r"|(?P<str>'[^']*'|\"[^\"]*\")|(?P<op><=|>=|!=|=|<|>)"
     r"|(?P<word>and|or)\b|(?P<func>[a-z][a-z-]*)\s*\(|(?P<dot>\.)(?![\w.])"
     r"|(?P<open>\()|(?P<close>\))|(?P<comma>,))"
