@@ -2,6 +2,8 @@
 (PostgreSQL, two threads): the request is decided once, by one of them, with one audit
 event, and the other is told it was already decided."""
 
+from functools import partial
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -41,11 +43,17 @@ def test_two_deciders_at_once_decide_a_role_request_once(
 
         # When one coordinator approves while the other refuses, at the same moment
         outcomes = at_once(
-            lambda r=for_first: role_requests.role_request_decide(
-                actor=coordinator.membership, request=r, approve=True
+            partial(
+                role_requests.role_request_decide,
+                actor=coordinator.membership,
+                request=for_first,
+                approve=True,
             ),
-            lambda r=for_second: role_requests.role_request_decide(
-                actor=second_coordinator.membership, request=r, approve=False
+            partial(
+                role_requests.role_request_decide,
+                actor=second_coordinator.membership,
+                request=for_second,
+                approve=False,
             ),
         )
 
