@@ -124,3 +124,38 @@ class ExportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"export request #{self.pk} {self.kind}"
+
+
+class StatisticsRollup(models.Model):
+    """The case figures of one unit for one month, summed by ``rollup`` into any scope and
+    period (a city's year is a few hundred of these, not a million cases).
+
+    Derived data, rebuilt whenever it may be out of date: ``changed_at`` is set when
+    something it counts changes (``staleness``), ``valid_until`` is when an open deadline
+    it counts as "not yet due" falls due."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    # The first day of the month, in the unit's own time zone.
+    month = models.DateField(_("month"))
+    # What ``rollup.unit_month_data`` counted; null until first computed.
+    figures = models.JSONField(null=True, blank=True)
+    # When the counting started (its reads see every change committed before it) and the
+    # moment its deadlines were judged at ("overdue" or "not yet due").
+    computed_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="one_statistics_rollup_per_unit_month"
+            )
+        ]
+        verbose_name = _("statistics rollup")
+        verbose_name_plural = _("statistics rollups")
+
+    def __str__(self) -> str:
+        return f"statistics rollup {self.organisation_id} {self.month:%Y-%m}"

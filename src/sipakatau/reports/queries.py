@@ -31,7 +31,8 @@ from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.cases.models import Case
 
-from .indicators import Indicators, compute
+from . import rollup
+from .indicators import Indicators
 from .models import ExportKind, ExportRequest, ExportState, MonthlyReport, MonthlyReportStatus
 from .periods import Period
 from .suppression import suppress
@@ -136,7 +137,7 @@ def statistics_for(
     if scope is None:
         raise Http404
     scope = narrowed(scope, area_code=area_code, unit_id=unit_id)
-    figures = compute(
+    figures = rollup.figures(
         units=units_of(scope), period=period, zone=scope.zone, scope_label=scope.label, now=now
     )
     return figures if scope.exact else suppress(figures)
@@ -226,7 +227,9 @@ def monthly_report_figures(report: MonthlyReport) -> dict:
     scope = ReportScope("unit", unit.area, unit, exact=False)
     period = Period("month", report.month)
     return suppress(
-        compute(units=units_of(scope), period=period, zone=scope.zone, scope_label=scope.label)
+        rollup.figures(
+            units=units_of(scope), period=period, zone=scope.zone, scope_label=scope.label
+        )
     ).as_data()
 
 

@@ -18,6 +18,7 @@ from sipakatau.mechanisms.queries import escalation_of, rules_of, version_by_rul
 from sipakatau.notifications.services import notify
 
 from ..models import Case, CaseDeadline, DeadlineRule
+from ..signals import deadlines_changed
 from .common import unit_zone
 
 logger = logging.getLogger(__name__)
@@ -102,9 +103,12 @@ def deadlines_on_trigger(
 
 
 def deadlines_meet(*, case: Case, codes: list[str], at: datetime | None = None) -> int:
-    return case.deadlines.filter(code__in=codes, met_at__isnull=True).update(
+    met = case.deadlines.filter(code__in=codes, met_at__isnull=True).update(
         met_at=at or timezone.now()
     )
+    if met:
+        deadlines_changed.send(sender=CaseDeadline, case=case)
+    return met
 
 
 def deadlines_reset_for_risk(*, case: Case) -> None:
@@ -123,6 +127,8 @@ def deadlines_reset_for_risk(*, case: Case) -> None:
         case.deadlines.filter(code=code, met_at__isnull=True).update(
             due_at=due_from(rules[code], case.reported_at, zone)
         )
+    if open_codes & set(rules):
+        deadlines_changed.send(sender=CaseDeadline, case=case)
 
 
 def overdue_deadlines(now: datetime | None = None) -> QuerySet[CaseDeadline]:

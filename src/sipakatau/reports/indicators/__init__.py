@@ -21,7 +21,16 @@ from .process import (
 )
 from .social import mapping_coverage, proposal_outcomes, social_needs
 
-__all__ = ["Duration", "Grid", "Indicators", "Row", "Table", "compute"]
+__all__ = [
+    "Duration",
+    "Grid",
+    "Indicators",
+    "Row",
+    "Table",
+    "case_figures",
+    "compute",
+    "with_area_tables",
+]
 
 
 def compute(
@@ -32,6 +41,22 @@ def compute(
     scope_label: str,
     now: datetime | None = None,
 ) -> Indicators:
+    """Every indicator, counted now from the rows themselves (``rollup`` gives the same
+    figures from its per-unit, per-month sums)."""
+    figures = case_figures(units=units, period=period, zone=zone, scope_label=scope_label, now=now)
+    return with_area_tables(figures, units=units, period=period, zone=zone)
+
+
+def case_figures(
+    *,
+    units: QuerySet[Organisation],
+    period: Period,
+    zone: tzinfo,
+    scope_label: str,
+    now: datetime | None = None,
+) -> Indicators:
+    """The figures counted over the units' cases, referrals, closures and public reports:
+    each adds up over units and months, so ``rollup`` keeps them per unit and month."""
     now = now or timezone.now()
     start, end = period.bounds(zone)
     cases = cases_reported(units, start, end)
@@ -47,9 +72,6 @@ def compute(
     by_status, promoted = public_report_tables(units, start, end)
     tables["public_reports_by_status"] = by_status
     tables["public_reports_promoted"] = promoted
-    tables["social_needs_by_status"] = social_needs(units, start, end)
-    tables["proposals_by_outcome"] = proposal_outcomes(units, period.start, period.end)
-    tables["mapping_coverage"] = mapping_coverage(units, end)
     return Indicators(
         scope_label=scope_label,
         period_code=period.code,
@@ -65,3 +87,16 @@ def compute(
             "referral_answer": answer_time,
         },
     )
+
+
+def with_area_tables(
+    figures: Indicators, *, units: QuerySet[Organisation], period: Period, zone: tzinfo
+) -> Indicators:
+    """Adds the figures that belong to the kelurahan(s) rather than to a unit (social
+    protection, needs mapping): few rows, counted every time."""
+    start, end = period.bounds(zone)
+    tables = dict(figures.tables)
+    tables["social_needs_by_status"] = social_needs(units, start, end)
+    tables["proposals_by_outcome"] = proposal_outcomes(units, period.start, period.end)
+    tables["mapping_coverage"] = mapping_coverage(units, end)
+    return figures.with_(tables=tables)

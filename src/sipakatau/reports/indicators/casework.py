@@ -216,6 +216,11 @@ def cases_by_month(cases: QuerySet[Case], months: list, zone: tzinfo) -> Table:
         .annotate(n=Count("pk"))
         .order_by()
     }
+    return month_table(months, counts)
+
+
+def month_table(months: list, counts: dict) -> Table:
+    """The table of ``cases_by_month`` from its counts: {first day of the month: n}."""
     rows = [Row(f"{m:%Y-%m}", date_format(m, "M Y"), counts.get(m, 0)) for m in months]
     return Table(
         "cases_by_month",
@@ -247,6 +252,16 @@ def unit_figures(cases: QuerySet[Case], units: QuerySet[Organisation]) -> tuple[
         .values_list("case__organisation", "person__sex", "n")
     ):
         victims[(organisation, sex)] = n
+    return unit_tables(names, case_counts, victims)
+
+
+def unit_tables(
+    names: list[tuple[int, str, str]],
+    case_counts: dict[int, int],
+    victims: dict[tuple[int, str], int],
+) -> tuple[Table, Grid]:
+    """``unit_figures`` from its counts: the units as (pk, name, short name), cases per
+    unit, and victims per (unit, sex)."""
     table = Table(
         "cases_by_unit",
         _("Cases by unit"),

@@ -43,6 +43,12 @@ DEADLINE_OUTCOMES: list[tuple[str, Label]] = [
     ("closed_unmet", _("Case closed without it")),
 ]
 
+DURATION_TITLES: dict[str, Label] = {
+    "first_contact": _("Time from report to first contact"),
+    "assessment": _("Time from report to assessment"),
+    "referral_answer": _("Time for a referral to be answered"),
+}
+
 
 def _duration(
     rows: QuerySet[Any], took: ExpressionWrapper, key: str, title: Label, left_out: int
@@ -100,23 +106,37 @@ def _grouped_duration(rows: QuerySet[Any], key: str, title: Label, left_out: int
     return _summary(key, title, count, middle, summary["mean"], left_out)
 
 
-def time_to_first_contact(cases: QuerySet[Case], left_out: int) -> Duration:
+def first_contact_times(cases: QuerySet[Case]) -> QuerySet[Any]:
     deadlines = CaseDeadline.objects.filter(code=TrackedAction.FIRST_CONTACT, met_at__isnull=False)
+    return _first_time(deadlines, "met_at", cases)
+
+
+def assessment_times(cases: QuerySet[Case]) -> QuerySet[Any]:
+    return _first_time(Assessment.objects.all(), "assessed_at", cases)
+
+
+def time_to_first_contact(cases: QuerySet[Case], left_out: int) -> Duration:
     return _grouped_duration(
-        _first_time(deadlines, "met_at", cases),
+        first_contact_times(cases),
         "first_contact",
-        _("Time from report to first contact"),
+        DURATION_TITLES["first_contact"],
         left_out,
     )
 
 
 def time_to_assessment(cases: QuerySet[Case], left_out: int) -> Duration:
     return _grouped_duration(
-        _first_time(Assessment.objects.all(), "assessed_at", cases),
-        "assessment",
-        _("Time from report to assessment"),
-        left_out,
+        assessment_times(cases), "assessment", DURATION_TITLES["assessment"], left_out
     )
+
+
+def duration_from_samples(key: str, samples: list[int], left_out: int) -> Duration:
+    """A ``Duration`` from the times themselves (microseconds, sorted), as ``rollup``
+    keeps them: the same median and mean the database gives."""
+    count = len(samples)
+    middle = [timedelta(microseconds=m) for m in samples[max(count - 1, 0) // 2 : count // 2 + 1]]
+    mean = timedelta(microseconds=sum(samples) / count) if count else None
+    return _summary(key, DURATION_TITLES[key], count, middle, mean, left_out)
 
 
 def deadlines_by_step(cases: QuerySet[Case], now: datetime, left_out: int) -> Grid:
@@ -137,6 +157,11 @@ def deadlines_by_step(cases: QuerySet[Case], now: datetime, left_out: int) -> Gr
         )
         .order_by()
     }
+    return deadline_grid(counts, left_out)
+
+
+def deadline_grid(counts: dict[str, dict[str, Any]], left_out: int) -> Grid:
+    """The grid of ``deadlines_by_step`` from its counts: {step code: {outcome: n}}."""
     labels = dict(TrackedAction.choices)
     codes = [code for code in TrackedAction.values if code in counts]
     codes += sorted(set(counts) - set(codes))
@@ -159,11 +184,7 @@ def deadlines_by_step(cases: QuerySet[Case], now: datetime, left_out: int) -> Gr
     )
 
 
-def referral_figures(
-    units: QuerySet[Organisation], start: datetime, end: datetime
-) -> tuple[Table, Duration]:
-    """Referrals the units sent in the period, by where they stand now, and the time the
-    recipients took to answer (accept or decline)."""
+def _sent(units: QuerySet[Organisation], start: datetime, end: datetime) -> QuerySet[Any]:
     subject_counted = Exists(
         Consent.objects.filter(
             subject=OuterRef("subject"),
@@ -171,9 +192,17 @@ def referral_figures(
             withdrawn_at__isnull=True,
         )
     )
-    referrals = Referral.objects.filter(
+    return Referral.objects.filter(
         sender__in=units, created_at__gte=start, created_at__lt=end
     ).annotate(counted=subject_counted)
+
+
+def referral_figures(
+    units: QuerySet[Organisation], start: datetime, end: datetime
+) -> tuple[Table, Duration]:
+    """Referrals the units sent in the period, by where they stand now, and the time the
+    recipients took to answer (accept or decline)."""
+    referrals = _sent(units, start, end)
     aggregates = {"all": Count("pk"), "in": Count("pk", filter=Q(counted=True))}
     for code in ReferralStatus.values:
         aggregates[code] = Count("pk", filter=Q(counted=True, status=code))
@@ -187,15 +216,25 @@ def referral_figures(
         row["in"],
         left_out,
     )
-    answered = referrals.filter(counted=True, answered_at__isnull=False)
     duration = _duration(
-        answered,
+        referrals.filter(counted=True, answered_at__isnull=False),
         _between("answered_at", "created_at"),
         "referral_answer",
-        _("Time for a referral to be answered"),
+        DURATION_TITLES["referral_answer"],
         left_out,
     )
     return table, duration
+
+
+def referral_answer_times(
+    units: QuerySet[Organisation], start: datetime, end: datetime
+) -> QuerySet[Any]:
+    """The time each counted referral sent in the period took to be answered."""
+    return (
+        _sent(units, start, end)
+        .filter(counted=True, answered_at__isnull=False)
+        .annotate(took=_between("answered_at", "created_at"))
+    )
 
 
 def closure_table(units: QuerySet[Organisation], start: datetime, end: datetime) -> Table:
