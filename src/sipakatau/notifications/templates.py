@@ -99,6 +99,8 @@ TEMPLATES: dict[str, Any] = {
     # reports.services.export_requests: someone asked for a file that can point at a
     # person, and another person must approve it.
     "export_approval_requested": _("A file of %(unit_name)s waits for your approval."),
+    # ...and the requester hears that it was decided (which way: on the request's page).
+    "export_request_decided": _("Your request for a file of %(unit_name)s has been decided."),
 }
 
 # Shown first in the list, and marked as urgent there and outside the app: someone may be

@@ -155,6 +155,14 @@ def export_request_decide(
         export,
         fields=fields,
     )
+    notify(
+        users=[export.requested_by],
+        template="export_request_decided",
+        context={
+            "unit_name": actor.organisation.short_name or actor.organisation.name,
+            "link": reverse("reports:export_request_detail", args=[export.pk]),
+        },
+    )
     return export
 
 

@@ -95,6 +95,10 @@ def test_a_second_coordinator_approves_and_the_requester_gets_an_aes_archive(
         ExportState.APPROVED,
         second_coordinator.user.pk,
     )
+    # the requester hears it was decided (which way, on the request's page)
+    decided = Notification.objects.get(recipient=coordinator.user)
+    assert decided.template == "export_request_decided"
+    assert decided.context["link"] == f"/statistik/ekspor/{export.pk}/"
     # and the requester types her password again
     response = open_(coordinator, export)
     assert response.status_code == 200
@@ -305,3 +309,24 @@ def test_a_dp3a_manager_needs_another_manager_for_simfoni(
     export_request_decide(actor=other.membership, export_id=export.pk, approve=True)
     secret = shown_password(open_(dp3a_manager, export))
     assert len(secret) == 20
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_told_to_the_requester_and_leaves_no_file(
+    data: None, coordinator: Persona, second_coordinator: Persona
+) -> None:
+    export = ask(coordinator)
+    response = second_coordinator.client.post(
+        reverse("reports:export_request_decide", args=[export.pk]), {"decision": "refuse"}
+    )
+    assert response.status_code == 302
+    export.refresh_from_db()
+    assert export.state == ExportState.REFUSED
+    notice = Notification.objects.get(recipient=coordinator.user)
+    assert (notice.template, set(notice.context)) == (
+        "export_request_decided",
+        {"unit_name", "link"},
+    )
+    assert open_(coordinator, export).status_code == 422  # told it cannot be opened
+    export.refresh_from_db()
+    assert (export.state, export.archive) == (ExportState.REFUSED, None)
