@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "sipakatau.accounts.middleware.active_membership",
     "sipakatau.accounts.middleware.require_verified_staff",
+    # A staff form sent twice (a double tap, a resend) does its work once.
+    "sipakatau.accounts.once.send_once",
     # After the view (and the API's token auth): a refused attempt on a case, referral,
     # person or public report is audited, and a burst alerts the account's admins.
     "sipakatau.audit.middleware.refused_access",
@@ -133,7 +135,12 @@ TEMPLATES = [
                 "sipakatau.notifications.context_processors.unread_count",
             ],
             # One date and time format everywhere: {{ x|when }}, {{ x|day }} (lib/dates.py).
-            "builtins": ["sipakatau.lib.templatetags.dates", "sipakatau.lib.templatetags.phones"],
+            "builtins": [
+                "sipakatau.lib.templatetags.dates",
+                "sipakatau.lib.templatetags.phones",
+                # Replaces {% csrf_token %}: it also writes the form's one-time key.
+                "sipakatau.lib.templatetags.once",
+            ],
         },
     },
 ]

@@ -217,3 +217,26 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Role request #{self.pk}"
+
+
+class SentForm(models.Model):
+    """A staff form that was sent, by the one-time key each rendered form carries (see
+    ``accounts.once``): a second send of the same form (a double tap, a resend after a
+    timeout) is answered with where the first one led instead of doing the work again.
+    Kept for a day."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=32)
+    path = models.CharField(max_length=255)
+    sent_at = models.DateTimeField()
+    # Where the first send led (its redirect); empty while it is still being handled.
+    location = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_sent_form_per_key")
+        ]
+        indexes = [models.Index(fields=["user", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"sent form {self.key}"
