@@ -86,6 +86,8 @@ class PublicReport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The statistics: a unit's reports from the public in a month.
+        indexes = [models.Index(fields=["organisation", "created_at"])]
         verbose_name = _("public report")
         verbose_name_plural = _("public reports")
 

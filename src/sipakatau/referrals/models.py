@@ -92,6 +92,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["recipient", "status"]),
             models.Index(fields=["status", "due_at"]),
+            # The statistics: a unit's referrals sent in a month.
+            models.Index(fields=["sender", "created_at"]),
         ]
         constraints = [
             # UU 27/2022 PDP Pasal 20: a referral rests on consent, or on another lawful

@@ -180,6 +180,8 @@ class Closure(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+        # The statistics: the closures decided in a month.
+        indexes = [models.Index(fields=["decided_at"])]
 
     def __str__(self) -> str:
         return f"closure #{self.pk} {self.decision}"
