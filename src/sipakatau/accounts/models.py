@@ -220,12 +220,14 @@ class RoleRequest(models.Model):
 
 
 class SentForm(models.Model):
-    """A staff form that was sent, by the one-time key each rendered form carries (see
+    """A form that was sent, by the one-time key each rendered form carries (see
     ``accounts.once``): a second send of the same form (a double tap, a resend after a
     timeout) is answered with where the first one led instead of doing the work again.
     Kept for a day."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Whose send: "u:<user id>" for staff, "s:<keyed hash of the session>" for a
+    # reporter following her report (never the session key itself).
+    owner = models.CharField(max_length=64)
     key = models.CharField(max_length=32)
     path = models.CharField(max_length=255)
     sent_at = models.DateTimeField()
@@ -234,9 +236,9 @@ class SentForm(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_sent_form_per_key")
+            models.UniqueConstraint(fields=["owner", "key"], name="one_sent_form_per_owner_key")
         ]
-        indexes = [models.Index(fields=["user", "sent_at"])]
+        indexes = [models.Index(fields=["owner", "sent_at"], name="accounts_se_owner_sent_idx")]
 
     def __str__(self) -> str:
         return f"sent form {self.key}"

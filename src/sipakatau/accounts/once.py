@@ -1,4 +1,4 @@
-"""Every state-changing staff form is done once, however often it is sent.
+"""Every state-changing form is done once, however often it is sent.
 
 Each rendered POST form carries a fresh key (``{% csrf_token %}`` writes it, see
 ``lib.templatetags.once``). The first send of a key claims it (a unique row, so two
@@ -8,8 +8,9 @@ or, while the first is still running, waits for it. A send that did not end in a
 redirect (a form with errors, a refusal, a download) frees its key, so the corrected
 form can be sent again.
 
-Signed-in staff only: the public's report form and the sign-in forms have their own
-rules (``public.services``, ``axes``).
+The key is the sender's: a signed-in person's, or, for a reporter following her report,
+her browser session's (by a keyed hash, never the session key itself). The sign-in forms
+are left to their own rules (``axes``); a visitor without a session sends as before.
 """
 
 import re
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sipakatau.lib.templatetags.once import FIELD
 
@@ -31,39 +33,33 @@ KEY = re.compile(r"^[0-9a-f]{32}$")
 KEEP = timedelta(days=1)
 # How long a second send waits for the first one to finish, polling every STEP seconds.
 WAIT, STEP = 15.0, 0.25
+# Signing in, verifying and signing out keep their own rules.
+_ANONYMOUS_SKIPPED = ("/akun/",)
 
 
-def _claim(request: HttpRequest, key: str) -> bool:
+def owner_of(request: HttpRequest) -> str | None:
+    if request.user.is_authenticated:
+        return f"u:{request.user.pk}"
+    session_key = request.session.session_key
+    if session_key and not request.path.startswith(_ANONYMOUS_SKIPPED):
+        return "s:" + salted_hmac("sipakatau.once", session_key).hexdigest()[:60]
+    return None
+
+
+def _claim(owner: str, request: HttpRequest, key: str) -> bool:
     now = timezone.now()
     try:
         with transaction.atomic():
-            SentForm.objects.create(
-                user_id=int(request.user.pk or 0), key=key, path=request.path[:255], sent_at=now
-            )
+            SentForm.objects.create(owner=owner, key=key, path=request.path[:255], sent_at=now)
     except IntegrityError:
         return False
-    SentForm.objects.filter(user_id=int(request.user.pk or 0), sent_at__lt=now - KEEP).delete()
+    SentForm.objects.filter(owner=owner, sent_at__lt=now - KEEP).delete()
     return True
 
 
-def _second_send(request: HttpRequest, key: str, handle: Handler) -> HttpResponse:
-    """Where the first send led; or, if the first one gave up its key, this one runs."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        first = SentForm.objects.filter(user_id=int(request.user.pk or 0), key=key).first()
-        if first is None and _claim(request, key):
-            return handle(request)
-        if first is not None and first.location:
-            return HttpResponseRedirect(first.location)
-        if time.monotonic() > deadline:
-            return render(request, "errors/409.html", status=409)
-        time.sleep(STEP)
-
-
 def send_once(get_response: Handler) -> Handler:
-    def handle(request: HttpRequest) -> HttpResponse:
-        key = request.POST.get(FIELD, "")
-        sent = SentForm.objects.filter(user_id=int(request.user.pk or 0), key=key)
+    def handle(request: HttpRequest, owner: str, key: str) -> HttpResponse:
+        sent = SentForm.objects.filter(owner=owner, key=key)
         try:
             response = get_response(request)
         except BaseException:
@@ -75,14 +71,28 @@ def send_once(get_response: Handler) -> Handler:
             sent.delete()
         return response
 
+    def second_send(request: HttpRequest, owner: str, key: str) -> HttpResponse:
+        """Where the first send led; or, if the first one gave up its key, this one runs."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            first = SentForm.objects.filter(owner=owner, key=key).first()
+            if first is None and _claim(owner, request, key):
+                return handle(request, owner, key)
+            if first is not None and first.location:
+                return HttpResponseRedirect(first.location)
+            if time.monotonic() > deadline:
+                return render(request, "errors/409.html", status=409)
+            time.sleep(STEP)
+
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or not request.user.is_authenticated:
+        if request.method != "POST":
             return get_response(request)
         key = request.POST.get(FIELD, "")
-        if not KEY.match(key):
+        owner = owner_of(request) if KEY.match(key) else None
+        if owner is None:
             return get_response(request)
-        if not _claim(request, key):
-            return _second_send(request, key, handle)
-        return handle(request)
+        if not _claim(owner, request, key):
+            return second_send(request, owner, key)
+        return handle(request, owner, key)
 
     return middleware

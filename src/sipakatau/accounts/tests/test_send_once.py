@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from sipakatau.accounts import once
-from sipakatau.accounts.models import SentForm
+from sipakatau.accounts.models import Organisation, SentForm
 from sipakatau.cases.models import Case, Note
+from sipakatau.public.models import PublicMessage
+from sipakatau.public.tests.support import submit, track
 from sipakatau.referrals.tests.races import at_once, skip_on_sqlite
 from tests.builders import open_case
 from tests.factories import Persona
@@ -83,7 +85,7 @@ def test_a_resend_while_the_first_is_still_saving_waits_then_says_so_in_indonesi
     url, key = note_page(bahagia_caseworker, case)
     # The first send claimed the key and has not finished
     SentForm.objects.create(
-        user=bahagia_caseworker.user, key=key, path=url, sent_at=case.reported_at
+        owner=f"u:{bahagia_caseworker.user.pk}", key=key, path=url, sent_at=case.reported_at
     )
     response = bahagia_caseworker.client.post(url, {"body": "Catatan", "_once": key})
     assert response.status_code == 409
@@ -118,3 +120,38 @@ def test_two_sends_at_the_same_moment_save_once(
     )
     assert [answer.status_code for answer in answers] == [302, 302]  # type: ignore[attr-defined]
     assert Note.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reporter_s_message_sent_twice_arrives_once(
+    anonymous: Client, bahagia: Organisation
+) -> None:
+    """The reporter following her report is not signed in: her browser session is the
+    owner of the key."""
+    submitted = submit()
+    assert submitted.pin is not None
+    track(anonymous, submitted.report.tracking_code, submitted.pin)
+    page = anonymous.get(reverse("public:track")).content.decode()
+    key = ONCE.findall(page)[0]
+    for _ in range(2):
+        response = anonymous.post(
+            reverse("public:track_message"), {"body": "Tolong hubungi sore saja.", "_once": key}
+        )
+        assert response.status_code == 302
+    assert PublicMessage.objects.filter(report=submitted.report).count() == 1
+    assert not SentForm.objects.filter(owner__contains=anonymous.session.session_key).exists()
+
+
+@pytest.mark.django_db
+def test_signing_in_is_left_to_its_own_rules(anonymous: Client) -> None:
+    """A double tap on "Masuk" must not answer the second tap with a redirect that
+    carries no signed-in session: the sign-in forms are not keyed."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    anonymous.get(reverse("public:track"))
+    for path, owned in ((reverse("accounts:login"), False), (reverse("public:track"), True)):
+        request = RequestFactory().post(path)
+        request.user = AnonymousUser()
+        request.session = anonymous.session
+        assert (once.owner_of(request) is not None) is owned
