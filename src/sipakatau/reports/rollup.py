@@ -64,7 +64,9 @@ def unit_month_data(unit: Organisation, month: date, zone: tzinfo, now: datetime
     deadlines by step and outcome, and the times (microseconds, sorted)."""
     units = Organisation.objects.filter(pk=unit.pk)
     period = Period("month", month)
-    figures = case_figures(units=units, period=period, zone=zone, scope_label="", now=now)
+    figures = case_figures(
+        units=units, period=period, zone=zone, scope_label="", now=now, durations=False
+    )
     start, end = period.bounds(zone)
     cases = cases_reported(units, start, end)
     deadlines = figures.grids["deadlines_by_step"]
@@ -210,6 +212,7 @@ def figures(
         zone=zone,
         scope_label=scope_label,
         now=now,
+        durations=False,
     )
     tables = {}
     for key, table in skeleton.tables.items():

@@ -15,6 +15,7 @@ from .process import (
     closure_table,
     deadlines_by_step,
     public_report_tables,
+    referral_answer_time,
     referral_figures,
     time_to_assessment,
     time_to_first_contact,
@@ -54,9 +55,11 @@ def case_figures(
     zone: tzinfo,
     scope_label: str,
     now: datetime | None = None,
+    durations: bool = True,
 ) -> Indicators:
     """The figures counted over the units' cases, referrals, closures and public reports:
-    each adds up over units and months, so ``rollup`` keeps them per unit and month."""
+    each adds up over units and months, so ``rollup`` keeps them per unit and month.
+    Without ``durations`` the times are left out (``rollup`` keeps their values)."""
     now = now or timezone.now()
     start, end = period.bounds(zone)
     cases = cases_reported(units, start, end)
@@ -66,7 +69,7 @@ def case_figures(
     tables["cases_by_month"] = cases_by_month(cases, period.months(), zone)
     by_unit, victims_by_unit = unit_figures(cases, units)
     tables["cases_by_unit"] = by_unit
-    referrals, answer_time = referral_figures(units, start, end)
+    referrals = referral_figures(units, start, end)
     tables["referrals_by_status"] = referrals
     tables["closures_by_reason"] = closure_table(units, start, end)
     by_status, promoted = public_report_tables(units, start, end)
@@ -84,8 +87,10 @@ def case_figures(
         durations={
             "first_contact": time_to_first_contact(cases, left_out),
             "assessment": time_to_assessment(cases, left_out),
-            "referral_answer": answer_time,
-        },
+            "referral_answer": referral_answer_time(units, start, end, left_out=referrals.left_out),
+        }
+        if durations
+        else {},
     )
 
 

@@ -197,11 +197,8 @@ def _sent(units: QuerySet[Organisation], start: datetime, end: datetime) -> Quer
     ).annotate(counted=subject_counted)
 
 
-def referral_figures(
-    units: QuerySet[Organisation], start: datetime, end: datetime
-) -> tuple[Table, Duration]:
-    """Referrals the units sent in the period, by where they stand now, and the time the
-    recipients took to answer (accept or decline)."""
+def referral_figures(units: QuerySet[Organisation], start: datetime, end: datetime) -> Table:
+    """Referrals the units sent in the period, by where they stand now."""
     referrals = _sent(units, start, end)
     aggregates = {"all": Count("pk"), "in": Count("pk", filter=Q(counted=True))}
     for code in ReferralStatus.values:
@@ -216,14 +213,21 @@ def referral_figures(
         row["in"],
         left_out,
     )
-    duration = _duration(
-        referrals.filter(counted=True, answered_at__isnull=False),
+    return table
+
+
+def referral_answer_time(
+    units: QuerySet[Organisation], start: datetime, end: datetime, *, left_out: int
+) -> Duration:
+    """The time the recipients took to answer (accept or decline) the referrals the
+    units sent in the period."""
+    return _duration(
+        _sent(units, start, end).filter(counted=True, answered_at__isnull=False),
         _between("answered_at", "created_at"),
         "referral_answer",
         DURATION_TITLES["referral_answer"],
         left_out,
     )
-    return table, duration
 
 
 def referral_answer_times(
