@@ -158,7 +158,12 @@ else:
             "OPTIONS": {
                 # WAL lets readers work while one writer commits; FULL makes a commit
                 # survive power loss (a lost report is the one failure we cannot afford).
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                # recursive_triggers: an INSERT OR REPLACE that deletes a row fires its
+                # delete triggers too, so the audit trail's append-only triggers hold.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                    "PRAGMA recursive_triggers=ON;"
+                ),
                 # Take the write lock at BEGIN, so two writers queue instead of failing
                 # half-way with "database is locked".
                 "transaction_mode": "IMMEDIATE",

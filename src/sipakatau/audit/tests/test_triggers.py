@@ -46,3 +46,28 @@ def test_it_refuses_emptying_the_table() -> None:
         sql(statement)
 
     assert AuditEvent.objects.exists()
+
+
+def test_it_refuses_a_replace_of_an_event() -> None:
+    """SQLite's INSERT OR REPLACE deletes the old row without firing delete triggers unless
+    recursive triggers are on (they are, see settings); PostgreSQL's ON CONFLICT DO
+    UPDATE fires the update trigger."""
+    event = log(SYSTEM, "case.viewed")
+    columns = [field.column for field in AuditEvent._meta.concrete_fields]
+    chosen = ", ".join("%s" if column == "action" else column for column in columns)
+    names = ", ".join(columns)
+    if connection.vendor == "sqlite":
+        statement = (
+            f"INSERT OR REPLACE INTO {TABLE} ({names}) SELECT {chosen} FROM {TABLE} WHERE id = %s"  # noqa: S608, E501
+        )
+    else:
+        statement = (
+            f"INSERT INTO {TABLE} ({names}) SELECT {chosen} FROM {TABLE} WHERE id = %s "  # noqa: S608
+            "ON CONFLICT (id) DO UPDATE SET action = EXCLUDED.action"
+        )
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        sql(statement, ["case.nothing", event.pk])
+
+    assert AuditEvent.objects.get(pk=event.pk).action == "case.viewed"
+    assert verify_chain().ok
