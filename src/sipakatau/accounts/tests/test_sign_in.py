@@ -131,3 +131,36 @@ def test_lockout_pages_are_identical_for_known_and_unknown_usernames(bahagia: Or
         return strip.sub("", bodies[0]), strip.sub("", bodies[-1])
 
     assert last_answers("siti") == last_answers("no-such-user")
+
+
+def test_the_session_id_changes_at_the_second_factor(bahagia: Organisation) -> None:
+    """Session fixation: the id known after the password (or planted before it) opens
+    nothing once the second factor is given."""
+    from django.conf import settings
+
+    cookie = settings.SESSION_COOKIE_NAME
+    user = make_user(bahagia, Role.CASEWORKER, username="siti")
+    client = Client()
+    client.post(LOGIN, {"username": "siti", "password": PASSWORD})
+    after_password = client.cookies[cookie].value
+    assert client.post(reverse("accounts:verify"), {"token": _code_for(user)})["Location"] == HOME
+    assert client.cookies[cookie].value != after_password
+    assert client.get(HOME).status_code == 200
+    stale = Client()
+    stale.cookies[cookie] = after_password
+    assert stale.get(HOME).status_code == 302
+
+
+def test_the_session_id_changes_when_a_new_user_enrols(bahagia: Organisation) -> None:
+    from django.conf import settings
+
+    cookie = settings.SESSION_COOKIE_NAME
+    user = make_user(bahagia, Role.VOLUNTEER, username="baru", with_totp=False)
+    client = Client()
+    client.post(LOGIN, {"username": "baru", "password": PASSWORD})
+    client.get(reverse("accounts:setup"))
+    after_password = client.cookies[cookie].value
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    assert client.post(reverse("accounts:setup"), {"token": code}).status_code == 200
+    assert client.cookies[cookie].value != after_password

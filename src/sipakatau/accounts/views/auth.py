@@ -108,6 +108,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 break
             if device.verify_token(token):
                 otp_login(request, device)
+                request.session.cycle_key()  # a new session id once fully signed in
                 audit.log(
                     user,
                     "auth.second_factor_accepted",
@@ -136,6 +137,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             codes = totp_device_confirm(user=user, device=device)
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once fully signed in
             return render(
                 request, "accounts/backup_codes.html", {"codes": codes, "first_time": True}
             )
