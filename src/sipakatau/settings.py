@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sipakatau.lib.middleware.language_from_cookie",
     "sipakatau.lib.middleware.method_not_allowed",
+    "sipakatau.lib.middleware.api_text_guard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from sipakatau.lib.api_pagination import Pages
 
 from . import queries, tokens
 from .access import acting
@@ -198,7 +200,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/users", response=list[UserOut], summary="Users the administrator manages")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def user_list(request: HttpRequest) -> object:
     return queries.users_visible_to(_admin(request))
 
@@ -258,7 +260,7 @@ def user_enable(request: HttpRequest, user_id: int) -> User:
     response=list[OrganisationOut],
     summary="Organisations the administrator manages",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def organisation_list(request: HttpRequest) -> object:
     return queries.organisations_visible_to(_admin(request))
 
@@ -277,7 +279,7 @@ def _decider(request: HttpRequest) -> Membership:
     response=list[RoleRequestOut],
     summary="Role requests waiting for a decision that the caller sees",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def role_request_list(request: HttpRequest) -> object:
     return queries.pending_role_requests_visible_to(_decider(request))
 

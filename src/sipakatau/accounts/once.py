@@ -8,6 +8,9 @@ or, while the first is still running, waits for it. A send that did not end in a
 redirect (a form with errors, a refusal, a download) frees its key, so the corrected
 form can be sent again.
 
+Forms that send a file (multipart) are left out: their views read the upload themselves
+(the public report form has its own key, ``public.services``).
+
 The key is the sender's: a signed-in person's, or, for a reporter following her report,
 her browser session's (by a keyed hash, never the session key itself). The sign-in forms
 are left to their own rules (``axes``); a visitor without a session sends as before.
@@ -33,6 +36,7 @@ KEY = re.compile(r"^[0-9a-f]{32}$")
 KEEP = timedelta(days=1)
 # How long a second send waits for the first one to finish, polling every STEP seconds.
 WAIT, STEP = 15.0, 0.25
+URLENCODED = "application/x-www-form-urlencoded"
 # Signing in, verifying and signing out keep their own rules.
 _ANONYMOUS_SKIPPED = ("/akun/",)
 
@@ -85,11 +89,13 @@ def send_once(get_response: Handler) -> Handler:
             time.sleep(STEP)
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
+        # A file upload's body is left for its view to read: some views must choose how
+        # it is read before anything touches it (the decree check hashes it in memory).
+        if request.method != "POST" or request.content_type != URLENCODED:
             return get_response(request)
-        key = request.POST.get(FIELD, "")
-        owner = owner_of(request) if KEY.match(key) else None
-        if owner is None:
+        owner = owner_of(request)
+        key = request.POST.get(FIELD, "") if owner is not None else ""
+        if owner is None or not KEY.match(key):
             return get_response(request)
         if not _claim(owner, request, key):
             return second_send(request, owner, key)

@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from sipakatau.lib.api_pagination import Pages
 
 from . import queries
 
@@ -23,6 +25,6 @@ class AreaOut(Schema):
 
 
 @router.get("", response=list[AreaOut], summary="Areas, optionally the children of one code")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def area_list(request: HttpRequest, parent: str | None = None) -> object:
     return queries.areas_under(parent)

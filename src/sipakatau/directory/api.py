@@ -7,13 +7,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sipakatau.accounts.access import acting
 from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_by_code
+from sipakatau.lib.api_pagination import Pages
 from sipakatau.lib.tables import TableError, read_table
 from sipakatau.lib.uploads import max_upload_bytes
 
@@ -155,7 +156,7 @@ def _services(rows: list[ServiceIn]) -> dict[str, str]:
     response=list[ProviderOut],
     summary="Active providers that give a service and serve an area",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def provider_search(
     request: HttpRequest,
     service: ServiceType | None = None,
@@ -175,7 +176,7 @@ def provider_search(
     response=list[ProviderOut],
     summary="Providers this administrator or agency manager manages, active or not",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def provider_managed(request: HttpRequest) -> object:
     return queries.managed_providers_visible_to(_manager(request)).prefetch_related("areas_served")
 

@@ -79,3 +79,51 @@ def method_not_allowed(get_response: Handler) -> Handler:
         return answer
 
     return middleware
+
+
+def _bad_text(value: object) -> bool:
+    """A NUL byte or a lone surrogate anywhere in a JSON value: neither can be stored (a
+    NUL ends a C string; a surrogate has no UTF-8 form, so encryption fails)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_bad_text(key) or _bad_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_bad_text(item) for item in value)
+    return False
+
+
+def api_text_guard(get_response: Handler) -> Handler:
+    """The forms refuse text that cannot be stored; the API refuses it too, with a
+    structured 422, before any view sees it."""
+    import json
+
+    from django.utils.translation import gettext as _
+
+    from .api_errors import api_error
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith("/api/")
+            and request.method in ("POST", "PUT", "PATCH")
+            and request.content_type == "application/json"
+        ):
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = None  # the API answers malformed JSON itself
+            if _bad_text(body):
+                return api_error(
+                    422,
+                    "invalid_text",
+                    _("The text holds a character that cannot be stored (a NUL or a broken one)."),
+                )
+        return get_response(request)
+
+    return middleware

@@ -7,10 +7,11 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from sipakatau.accounts.access import acting
+from sipakatau.lib.api_pagination import Pages
 
 from . import queries
 from .models import PublicMessage, PublicReport, ReportStatus
@@ -86,7 +87,7 @@ class PromotedOut(Schema):
 
 
 @router.get("", response=list[InboxRowOut], summary="The unit's public reports, urgent first")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def inbox(request: HttpRequest) -> QuerySet[PublicReport]:
     return queries.public_inbox(acting(request))
 

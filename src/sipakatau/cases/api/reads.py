@@ -3,9 +3,10 @@
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
+from sipakatau.lib.api_pagination import Pages
 from sipakatau.mechanisms.codes import Status as MechanismStatus
 from sipakatau.mechanisms.queries import version_for
 
@@ -36,7 +37,7 @@ _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"
     response=list[CaseListItemOut],
     summary="Cases the user may see, with filters; no names in the list",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Case]:
     membership = acting(request)
     return queries.cases_listed(membership, queries.CaseFilter(**filters.dict()))

@@ -7,11 +7,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
 from sipakatau.areas.queries import area_by_code
 from sipakatau.directory.queries import providers_for_search
+from sipakatau.lib.api_pagination import Pages
 
 from .. import queries, services
 from ..codes import Status
@@ -72,7 +73,7 @@ def _step_answer(step: Step) -> Step:
     "its LBK-KK, the city's DP3A and Dinsos …), with the active and the working version. "
     "Auditors and administrators see none.",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def mechanism_list(request: HttpRequest) -> QuerySet[Mechanism]:
     return _with_current_versions(queries.mechanisms_visible_to(acting(request)))
 

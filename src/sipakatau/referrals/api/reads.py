@@ -4,9 +4,10 @@ referrals received (projection only), one referral and its letter."""
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
+from sipakatau.lib.api_pagination import Pages
 
 from .. import queries
 from ..codes import SharedField
@@ -49,7 +50,7 @@ def referrals_of_case(request: HttpRequest, case_id: int) -> list[dict[str, Any]
     response=list[ReferralOut],
     summary="The referrals sent to the user's organisation (projection only)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def referrals_received(request: HttpRequest, show: str = "all") -> list[dict[str, Any]]:
     if show not in queries.INBOX_FILTERS:
         show = "all"

@@ -6,10 +6,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
 from sipakatau.accounts.models import Membership
+from sipakatau.lib.api_pagination import Pages
 
 from .. import queries, services
 from ..models import ProposalBatch
@@ -50,7 +51,7 @@ def _fresh(membership: Membership, pk: int) -> dict[str, Any]:
 
 
 @router.get("/batches", response=list[BatchOut], summary="Proposal batches")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def batch_list(request: HttpRequest) -> list[dict[str, Any]]:
     membership = acting(request)
     return [batch_out(batch, membership) for batch in queries.batches_visible_to(membership)]

@@ -6,10 +6,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
 from sipakatau.cases.queries import case_for, party_of_case
+from sipakatau.lib.api_pagination import Pages
 
 from .. import queries, services
 from ..models import Household, HouseholdMember
@@ -97,7 +98,7 @@ def household_out(household: Household) -> dict[str, Any]:
 
 
 @router.get("/households", response=list[HouseholdRowOut], summary="Households (by RW and RT)")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def household_list(request: HttpRequest, rw: str = "", rt: str = "") -> list[dict[str, Any]]:
     households = queries.households_listed(acting(request))
     if rw.strip():

@@ -6,10 +6,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
 from sipakatau.areas.models import Area, Level
+from sipakatau.lib.api_pagination import Pages
 
 from .. import queries, services
 from .common import programme_by_code, router, rule_out, worklist_out
@@ -83,7 +84,7 @@ def rule_edit(request: HttpRequest, rule_id: int, payload: RuleIn) -> dict[str, 
 
 
 @router.get("/worklist", response=list[WorklistOut], summary="Households to look at")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def worklist(request: HttpRequest, status: str = "OPEN") -> list[dict[str, Any]]:
     entries = queries.worklist_visible_to(acting(request))
     if status:

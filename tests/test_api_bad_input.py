@@ -1,0 +1,79 @@
+"""Bad input to the API answers a structured 4xx, never a server error (issue 18): a page
+number far past the end on every paginated list, a lone surrogate or a NUL byte in text
+that is encrypted at rest, and ``null`` where a list is expected."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from sipakatau.accounts.models import Organisation, Role
+from tests.builders import bearer
+from tests.factories import Persona, make_persona
+
+pytestmark = pytest.mark.django_db
+
+HUGE_PAGES = ["999999999", str(10**20), "-1", "0", "x"]
+
+
+def paginated_lists(client: Client) -> list[str]:
+    """Every GET operation of the OpenAPI document that takes a ``page`` and no path
+    parameter."""
+    schema = client.get("/api/v1/openapi.json").json()
+    found = []
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if get is None or "{" in path:
+            continue
+        if any(p.get("name") == "page" for p in get.get("parameters", [])):
+            found.append(path)
+    return found
+
+
+def assert_structured(response: Any, url: str) -> None:
+    assert response.status_code < 500, (url, response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("application/json"), url
+    if response.status_code >= 400:
+        assert "detail" in response.json(), url
+
+
+@pytest.fixture
+def coordinator(bahagia: Organisation) -> Persona:
+    return make_persona(bahagia, Role.COORDINATOR, username="bahagia.koordinator")
+
+
+def test_every_paginated_list_answers_a_page_past_the_end_or_a_bad_page_without_error(
+    coordinator: Persona, city_admin: Persona
+) -> None:
+    for persona in (coordinator, city_admin):
+        client = bearer(persona)
+        lists = paginated_lists(client)
+        assert len(lists) >= 5
+        for path in lists:
+            for page in HUGE_PAGES:
+                response = client.get(path, {"page": page})
+                assert_structured(response, f"{path}?page={page}")
+                if page in ("999999999", str(10**20)) and response.status_code == 200:
+                    assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x\ud800", "ab\x00cd"],
+    ids=["lone surrogate", "NUL byte"],
+)
+def test_text_that_cannot_be_stored_is_refused_with_a_structured_answer(
+    coordinator: Persona, text: str
+) -> None:
+    """A note is encrypted at rest: a lone surrogate has no UTF-8 form to encrypt."""
+    from tests.builders import open_case
+
+    case = open_case(coordinator.membership)
+    client = bearer(coordinator)
+    body = json.dumps({"body": text})  # escapes the surrogate as a client would
+    response = client.post(f"/api/v1/cases/{case.pk}/notes", body, content_type="application/json")
+    assert_structured(response, "POST notes")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_text"
+    assert not case.notes.exists()
