@@ -58,7 +58,7 @@ def test_it_refuses_a_replace_of_an_event() -> None:
     names = ", ".join(columns)
     if connection.vendor == "sqlite":
         statement = (
-            f"INSERT OR REPLACE INTO {TABLE} ({names}) SELECT {chosen} FROM {TABLE} WHERE id = %s"  # noqa: S608, E501
+            f"INSERT OR REPLACE INTO {TABLE} ({names}) SELECT {chosen} FROM {TABLE} WHERE id = %s"  # noqa: S608
         )
     else:
         statement = (
