@@ -66,9 +66,51 @@ class Relationship(models.TextChoices):
     TIDAK_DIKETAHUI = "TIDAK_DIKETAHUI", _("Unknown")
 
 
-# Relationships that make violence "domestic" (UU 23/2004 PKDRT, Pasal 2) and, for
-# GBVIMS, intimate-partner violence.
-INTIMATE_PARTNER = frozenset({Relationship.SUAMI_ISTRI, Relationship.PACAR_TEMAN})
+class RelationDetail(models.TextChoices):
+    """The finer relation behind a SIMFONI category, where the category lumps together
+    people whom GBVIMS counts apart ("Pacar/Teman" is a partner or a friend). Blank when
+    not recorded."""
+
+    SUAMI = "SUAMI", _("Husband")
+    ISTRI = "ISTRI", _("Wife")
+    MANTAN_SUAMI_ISTRI = "MANTAN_SUAMI_ISTRI", _("Former husband or wife")
+    PACAR = "PACAR", _("Boyfriend or girlfriend")
+    MANTAN_PACAR = "MANTAN_PACAR", _("Former boyfriend or girlfriend")
+    TEMAN = "TEMAN", _("Friend")
+
+
+# The SIMFONI categories each finer relation may be recorded under. SIMFONI has no
+# category for a former partner: offices record one under the old category or "Other".
+RELATION_DETAIL_CATEGORIES: dict[str, frozenset[str]] = {
+    RelationDetail.SUAMI: frozenset({Relationship.SUAMI_ISTRI}),
+    RelationDetail.ISTRI: frozenset({Relationship.SUAMI_ISTRI}),
+    RelationDetail.MANTAN_SUAMI_ISTRI: frozenset({Relationship.SUAMI_ISTRI, Relationship.LAINNYA}),
+    RelationDetail.PACAR: frozenset({Relationship.PACAR_TEMAN}),
+    RelationDetail.MANTAN_PACAR: frozenset({Relationship.PACAR_TEMAN, Relationship.LAINNYA}),
+    RelationDetail.TEMAN: frozenset({Relationship.PACAR_TEMAN}),
+}
+
+# GBVIMS intimate-partner violence: by a current or former spouse or dating partner, never
+# by a friend. A husband or wife is always a partner, so the category alone decides; for
+# "Pacar/Teman" (and "Other") only the finer relation can say, and without it the
+# violence is not counted as intimate-partner violence. (This is not the household scope
+# of UU 23/2004 PKDRT Pasal 2 — spouses, children, relatives by blood or marriage living
+# in the household, live-in domestic workers — which leaves out an unmarried partner.)
+INTIMATE_PARTNER = frozenset({Relationship.SUAMI_ISTRI})
+INTIMATE_PARTNER_DETAILS = frozenset(
+    {
+        RelationDetail.SUAMI,
+        RelationDetail.ISTRI,
+        RelationDetail.MANTAN_SUAMI_ISTRI,
+        RelationDetail.PACAR,
+        RelationDetail.MANTAN_PACAR,
+    }
+)
+
+
+def is_intimate_partner(relationship: str, relation_detail: str = "") -> bool:
+    """Whether one perpetrator link is an intimate partner's, for GBVIMS."""
+    return relationship in INTIMATE_PARTNER or relation_detail in INTIMATE_PARTNER_DETAILS
 
 
 class ImmediateNeed(models.TextChoices):
@@ -100,7 +142,9 @@ class GbvimsContext(models.TextChoices):
 
 
 class TpksOffence(models.TextChoices):
-    """UU 12/2022 TPKS: the nine offences of Pasal 4(1) and the main ones of Pasal 4(2)."""
+    """UU 12/2022 TPKS: the nine offences of Pasal 4 ayat (1) and the ten forms of ayat (2)
+    (``TPKS_PASAL_4_AYAT_2`` says which code stands for which letter). Codes are added at
+    the end, never renamed: incidents keep the codes they were classified with."""
 
     PELECEHAN_NONFISIK = "PELECEHAN_NONFISIK", _("Non-physical sexual harassment")
     PELECEHAN_FISIK = "PELECEHAN_FISIK", _("Physical sexual harassment")
@@ -116,6 +160,98 @@ class TpksOffence(models.TextChoices):
     PERSETUBUHAN_ANAK = "PERSETUBUHAN_ANAK", _("Sexual intercourse with a child")
     CABUL_ANAK = "CABUL_ANAK", _("Indecent assault of a child")
     KS_RUMAH_TANGGA = "KS_RUMAH_TANGGA", _("Sexual violence in the household")
+    EKSPLOITASI_SEKSUAL_ANAK = "EKSPLOITASI_SEKSUAL_ANAK", _("Sexual exploitation of a child")
+    MELANGGAR_KESUSILAAN = (
+        "MELANGGAR_KESUSILAAN",
+        _("An indecent act against the victim's will"),
+    )
+    PORNOGRAFI = (
+        "PORNOGRAFI",
+        _("Pornography involving a child, or showing sexual violence and exploitation"),
+    )
+    PEMAKSAAN_PELACURAN = "PEMAKSAAN_PELACURAN", _("Forced prostitution")
+    TPPO_SEKSUAL = "TPPO_SEKSUAL", _("Trafficking in persons for sexual exploitation")
+    TPPU_TPKS = "TPPU_TPKS", _("Laundering the proceeds of sexual violence")
+    TPKS_LAINNYA = (
+        "TPKS_LAINNYA",
+        _("Another offence that a law expressly declares sexual violence"),
+    )
+
+
+# UU 12/2022 Pasal 4 ayat (1): the nine offences the law itself defines (Pasal 5-14).
+TPKS_PASAL_4_AYAT_1 = (
+    TpksOffence.PELECEHAN_NONFISIK,
+    TpksOffence.PELECEHAN_FISIK,
+    TpksOffence.PEMAKSAAN_KONTRASEPSI,
+    TpksOffence.PEMAKSAAN_STERILISASI,
+    TpksOffence.PEMAKSAAN_PERKAWINAN,
+    TpksOffence.PENYIKSAAN_SEKSUAL,
+    TpksOffence.EKSPLOITASI_SEKSUAL,
+    TpksOffence.PERBUDAKAN_SEKSUAL,
+    TpksOffence.KSBE,
+)
+
+# UU 12/2022 Pasal 4 ayat (2) a-j: offences under other laws that are also sexual
+# violence (so the TPKS procedure and victims' rights apply). Letter c names three acts.
+TPKS_PASAL_4_AYAT_2: dict[str, tuple[TpksOffence, ...]] = {
+    "a": (TpksOffence.PERKOSAAN,),
+    "b": (TpksOffence.PERBUATAN_CABUL,),
+    "c": (
+        TpksOffence.PERSETUBUHAN_ANAK,
+        TpksOffence.CABUL_ANAK,
+        TpksOffence.EKSPLOITASI_SEKSUAL_ANAK,
+    ),
+    "d": (TpksOffence.MELANGGAR_KESUSILAAN,),
+    "e": (TpksOffence.PORNOGRAFI,),
+    "f": (TpksOffence.PEMAKSAAN_PELACURAN,),
+    "g": (TpksOffence.TPPO_SEKSUAL,),
+    "h": (TpksOffence.KS_RUMAH_TANGGA,),
+    "i": (TpksOffence.TPPU_TPKS,),
+    "j": (TpksOffence.TPKS_LAINNYA,),
+}
+
+
+class Education(models.TextChoices):
+    """SIMFONI-PPA victim's education (the last school level attended); blank: not known."""
+
+    BELUM_SEKOLAH = "BELUM_SEKOLAH", _("Not yet of school age")
+    TIDAK_SEKOLAH = "TIDAK_SEKOLAH", _("Never went to school")
+    TK_PAUD = "TK_PAUD", _("Kindergarten or early childhood education")
+    SD = "SD", _("Primary school")
+    SLTP = "SLTP", _("Junior secondary school")
+    SLTA = "SLTA", _("Senior secondary school")
+    PERGURUAN_TINGGI = "PERGURUAN_TINGGI", _("College or university")
+
+
+class Occupation(models.TextChoices):
+    """SIMFONI-PPA victim's occupation; blank: not known."""
+
+    PELAJAR_MAHASISWA = "PELAJAR_MAHASISWA", _("Pupil or student")
+    IBU_RUMAH_TANGGA = "IBU_RUMAH_TANGGA", _("Homemaker")
+    SWASTA_BURUH = "SWASTA_BURUH", _("Private employee or labourer")
+    PNS_TNI_POLRI = "PNS_TNI_POLRI", _("Civil servant, soldier or police officer")
+    PETANI = "PETANI", _("Farmer")
+    NELAYAN = "NELAYAN", _("Fisher")
+    PEDAGANG_WIRASWASTA = "PEDAGANG_WIRASWASTA", _("Trader or self-employed")
+    TIDAK_BEKERJA = "TIDAK_BEKERJA", _("Not working")
+    LAINNYA = "LAINNYA", _("Other work")
+
+
+class MaritalStatus(models.TextChoices):
+    """SIMFONI-PPA victim's marital status (the civil-registry categories); blank: not
+    known."""
+
+    BELUM_KAWIN = "BELUM_KAWIN", _("Not married")
+    KAWIN = "KAWIN", _("Married")
+    CERAI_HIDUP = "CERAI_HIDUP", _("Divorced")
+    CERAI_MATI = "CERAI_MATI", _("Widowed")
+
+
+class Citizenship(models.TextChoices):
+    """SIMFONI-PPA victim's citizenship; blank: not known."""
+
+    WNI = "WNI", _("Indonesian citizen")
+    WNA = "WNA", _("Foreign citizen")
 
 
 class PartyRole(models.TextChoices):

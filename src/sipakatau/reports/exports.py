@@ -16,7 +16,20 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from sipakatau.cases.codes import PartyRole, PlaceType, Relationship, ServiceType, ViolenceForm
+from sipakatau.cases.codes import (
+    Citizenship,
+    Education,
+    GbvimsContext,
+    GbvimsType,
+    MaritalStatus,
+    Occupation,
+    PartyRole,
+    PlaceType,
+    Relationship,
+    ServiceType,
+    ViolenceForm,
+    is_intimate_partner,
+)
 from sipakatau.cases.models import Case, CaseDeadline, CaseParty, PerpetratorLink, ServicePlanItem
 from sipakatau.cases.queries import next_deadline
 from sipakatau.people.models import Sex
@@ -93,6 +106,10 @@ def _code_list_sheet() -> tuple[str, list[str], list[list[object]]]:
         ("HUBUNGAN_PELAKU", Relationship.choices),
         ("LAYANAN", ServiceType.choices),
         ("JENIS_KELAMIN", [(c, label) for c, label in Sex.choices if c != Sex.UNKNOWN]),
+        ("PENDIDIKAN", Education.choices),
+        ("PEKERJAAN", Occupation.choices),
+        ("STATUS_PERKAWINAN", MaritalStatus.choices),
+        ("KEWARGANEGARAAN", Citizenship.choices),
     ):
         rows += [[name, code, str(label)] for code, label in choices]
     rows += [["KELOMPOK_UMUR", code, code] for code, _low, _high in AGE_BANDS]
@@ -133,6 +150,31 @@ def _with_victims(cases: QuerySet[Case], victims: QuerySet[CaseParty]) -> QueryS
 def _relationships(case: Case, victim: CaseParty) -> str:
     links = case.link_rows  # type: ignore[attr-defined]
     return ",".join(sorted({link.relationship for link in links if link.victim_id == victim.pk}))
+
+
+def _relation_details(case: Case, victim: CaseParty) -> str:
+    links = case.link_rows  # type: ignore[attr-defined]
+    return ",".join(
+        sorted({link.relation_detail for link in links if link.victim_id == victim.pk} - {""})
+    )
+
+
+def _gbvims_contexts(case: Case, victim: CaseParty) -> str:
+    """The incident's derived contexts, with intimate-partner violence decided for this
+    victim from her own links and their finer relation (a friend is not a partner), so a
+    relation recorded after the classification still counts, and a case with a partner
+    of one victim does not mark another victim's row."""
+    incident = getattr(case, "incident", None)
+    if incident is None:
+        return ""
+    contexts = [c for c in incident.gbvims_context if c != GbvimsContext.INTIMATE_PARTNER]
+    links = [link for link in case.link_rows if link.victim_id == victim.pk]  # type: ignore[attr-defined]
+    classified = incident.gbvims_type not in {"", GbvimsType.NON_GBV}
+    if classified and any(
+        is_intimate_partner(link.relationship, link.relation_detail) for link in links
+    ):
+        contexts.insert(0, GbvimsContext.INTIMATE_PARTNER)
+    return ",".join(str(context) for context in contexts)
 
 
 def _services(case: Case) -> str:
@@ -184,7 +226,8 @@ def case_list_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
 SIMFONI_HEADER = [
     "NO", "TANGGAL_LAPOR", "TANGGAL_KEJADIAN", "KODE_WILAYAH", "KELURAHAN", "TEMPAT_KEJADIAN",
     "BENTUK_KEKERASAN", "JENIS_KELAMIN", "KELOMPOK_UMUR", "DISABILITAS", "HUBUNGAN_PELAKU",
-    "LAYANAN", "STATUS_KASUS",
+    "LAYANAN", "STATUS_KASUS", "PENDIDIKAN", "PEKERJAAN", "STATUS_PERKAWINAN",
+    "KEWARGANEGARAAN",
 ]  # fmt: skip
 
 
@@ -212,6 +255,10 @@ def simfoni_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
                     _relationships(case, victim) or "TIDAK_DIKETAHUI",
                     _services(case),
                     case.status,
+                    victim.education,
+                    victim.occupation,
+                    victim.marital_status,
+                    victim.citizenship,
                 ]
             )
     return _workbook([("SIMFONI", SIMFONI_HEADER, rows), _code_list_sheet()])
@@ -221,6 +268,7 @@ GBVIMS_HEADER = [
     "incident_id", "interview_month", "incident_month", "reporting_delay", "incident_location",
     "gbv_type", "case_context", "survivor_sex", "survivor_age_group", "survivor_disability",
     "perpetrator_relationship", "number_of_perpetrators", "services",
+    "perpetrator_relation_detail",
 ]  # fmt: skip
 
 
@@ -243,13 +291,14 @@ def gbvims_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
                     reporting_delay(occurred, case.reported_at, zone),
                     (incident.place_type if incident else "") or "UNKNOWN",
                     (incident.gbvims_type if incident else "") or "UNKNOWN",
-                    ",".join(incident.gbvims_context) if incident else "",
+                    _gbvims_contexts(case, victim),
                     {"P": "F", "L": "M"}.get(victim.person.sex, "UNKNOWN"),
                     gbvims_age_group(victim.age_at_incident),
                     "YES" if victim.person.has_disability else "NO",
                     _relationships(case, victim) or "TIDAK_DIKETAHUI",
                     perpetrators,
                     _services(case),
+                    _relation_details(case, victim),
                 ]
             )
     return _workbook([("GBVIMS", GBVIMS_HEADER, rows)])

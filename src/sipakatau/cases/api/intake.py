@@ -14,7 +14,7 @@ from sipakatau.accounts.models import Membership
 from .. import queries
 from ..models import Case, CaseParty, Incident, PerpetratorLink
 from ..services import classification, intake
-from ..services.intake import NewPerson, NewProfile
+from ..services.intake import NewPerson, NewProfile, Particulars
 from .common import area_of_code, party_in_case, router
 from .schemas import (
     CaseOpenIn,
@@ -95,6 +95,9 @@ def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Ca
             contact_times=profile.contact_times,
             contact_note=profile.contact_note,
         ),
+        particulars=None
+        if payload.particulars is None
+        else Particulars(**payload.particulars.model_dump()),
     )
     party = created.party
     party.warnings = [str(warning.message) for warning in created.warnings]  # type: ignore[attr-defined]
@@ -140,6 +143,7 @@ def relationship_set(
         victim=victim,
         perpetrator=perpetrator,
         relationship=payload.relationship,
+        relation_detail=payload.relation_detail,
     )
 
 

@@ -113,10 +113,20 @@ class ProfileIn(Schema):
     contact_note: str = ""
 
 
+class ParticularsIn(Schema):
+    """A victim's SIMFONI-PPA particulars (codes of the KODE sheet); blank: not known."""
+
+    education: str = ""
+    occupation: str = ""
+    marital_status: str = ""
+    citizenship: str = ""
+
+
 class PartyIn(Schema):
     role: str
     person: PersonIn
     profile: ProfileIn | None = None
+    particulars: ParticularsIn | None = Field(None, description="For a victim only")
 
 
 class IncidentIn(Schema):
@@ -132,7 +142,12 @@ class IncidentIn(Schema):
 class RelationshipIn(Schema):
     victim_party_id: int
     perpetrator_party_id: int
-    relationship: str
+    relationship: str = Field(description="SIMFONI-PPA category (HUBUNGAN_PELAKU)")
+    relation_detail: str = Field(
+        "",
+        description="The finer relation (PACAR, MANTAN_PACAR, TEMAN, SUAMI, ISTRI, "
+        "MANTAN_SUAMI_ISTRI), fitting the category; blank if not known",
+    )
 
 
 class ClassificationIn(Schema):
@@ -261,6 +276,10 @@ class PartyOut(Schema):
     role: str
     age_at_incident: int | None
     is_child: bool
+    education: str
+    occupation: str
+    marital_status: str
+    citizenship: str
     person: PersonOut
 
 
@@ -274,6 +293,7 @@ class RelationshipOut(Schema):
     victim_party_id: int
     perpetrator_party_id: int
     relationship: str
+    relation_detail: str
 
     @staticmethod
     def resolve_victim_party_id(obj: PerpetratorLink) -> int:

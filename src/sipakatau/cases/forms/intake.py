@@ -17,10 +17,16 @@ from sipakatau.lib.nik import validate_nik
 from sipakatau.people.models import ContactChannel, Sex
 
 from ..codes import (
+    RELATION_DETAIL_CATEGORIES,
     Channel,
+    Citizenship,
+    Education,
     ImmediateNeed,
+    MaritalStatus,
+    Occupation,
     PartyRole,
     PlaceType,
+    RelationDetail,
     Relationship,
     ViolenceForm,
 )
@@ -170,6 +176,25 @@ class VictimForm(PersonForm, DisabilityFields):
             "“Korban A” until it is."
         ),
     )
+    # SIMFONI-PPA particulars: optional, a volunteer asks them only if it is easy to.
+    education = forms.ChoiceField(
+        label=_("Last school attended"),
+        choices=_blank(_("Not known")) + Education.choices,
+        required=False,
+    )
+    occupation = forms.ChoiceField(
+        label=_("Work"), choices=_blank(_("Not known")) + Occupation.choices, required=False
+    )
+    marital_status = forms.ChoiceField(
+        label=_("Marital status"),
+        choices=_blank(_("Not known")) + MaritalStatus.choices,
+        required=False,
+    )
+    citizenship = forms.ChoiceField(
+        label=_("Citizenship"),
+        choices=_blank(_("Not known")) + Citizenship.choices,
+        required=False,
+    )
     kelurahan = KelurahanField(
         label=_("Kelurahan where she or he lives"),
         queryset=Area.objects.none(),
@@ -204,6 +229,10 @@ class VictimForm(PersonForm, DisabilityFields):
     field_order = [
         "reported_by_other",
         *PersonForm.base_fields,
+        "education",
+        "occupation",
+        "marital_status",
+        "citizenship",
         "kelurahan",
         "rw",
         "rt",
@@ -264,6 +293,12 @@ class VictimForm(PersonForm, DisabilityFields):
         data["area"] = area
         data["address"] = " / ".join(address_parts) or None
         return data
+
+    def particular_values(self) -> dict[str, str]:
+        """Arguments for ``services.intake.Particulars``."""
+        data = self.cleaned_data
+        names = ("education", "occupation", "marital_status", "citizenship")
+        return {name: data.get(name) or "" for name in names}
 
     def profile_values(self) -> dict[str, Any]:
         """Arguments for ``people.profile.person_set_profile``."""
@@ -331,6 +366,15 @@ class PerpetratorForm(PersonForm):
         choices=_blank(_("Choose…")) + Relationship.choices,
         required=False,
     )
+    relation_detail = forms.ChoiceField(
+        label=_("Which of these, exactly?"),
+        choices=_blank(_("Not known")) + RelationDetail.choices,
+        required=False,
+        help_text=_(
+            "For a boyfriend, girlfriend or friend, say which: only a partner, present or "
+            "former, counts as violence by an intimate partner."
+        ),
+    )
     victim = forms.ModelChoiceField(
         label=_("Victim"), queryset=CaseParty.objects.none(), required=False, empty_label=None
     )
@@ -354,6 +398,11 @@ class PerpetratorForm(PersonForm):
         data = super().clean() or {}
         if (data.get("name") or data.get("relationship")) and data.get("victim") is None:
             self.add_error("victim", _("Add the victim first."))
+        detail = data.get("relation_detail")
+        if detail and data.get("relationship") not in RELATION_DETAIL_CATEGORIES[detail]:
+            self.add_error(
+                "relation_detail", _("This relation does not fit the relationship chosen.")
+            )
         return data
 
 
@@ -372,12 +421,14 @@ class PartyForm(PerpetratorForm):
         label=_("Role in the case"), choices=PERSON_ROLES_ADDED_LATER, widget=forms.RadioSelect
     )
 
-    field_order = ["role", "name", "sex", "age", "relationship", "victim"]
+    field_order = ["role", "name", "sex", "age", "relationship", "relation_detail", "victim"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") != PartyRole.PERPETRATOR:
             data["relationship"] = ""
+            data["relation_detail"] = ""
+            self.errors.pop("relation_detail", None)
         elif not data.get("relationship"):
             self.add_error("relationship", _("Choose the relationship, or 'Unknown'."))
         if not data.get("name") and data.get("role") != PartyRole.PERPETRATOR:

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sipakatau.people.models import Person
 
-from ..codes import PartyRole, Relationship
+from ..codes import (
+    Citizenship,
+    Education,
+    MaritalStatus,
+    Occupation,
+    PartyRole,
+    RelationDetail,
+    Relationship,
+)
 from .case import Case
 
 
@@ -16,6 +24,20 @@ class CaseParty(models.Model):
     # Age at the time of the incident, so a child victim stays a child in the statistics
     # (UU 35/2014: a child is under 18) even after a birthday.
     age_at_incident = models.PositiveSmallIntegerField(_("age at the time"), null=True, blank=True)
+    # A victim's SIMFONI-PPA particulars, as they were when the case was recorded (a pupil
+    # then stays a pupil in that year's figures); blank when not known or not a victim.
+    education = models.CharField(
+        _("education"), max_length=24, choices=Education.choices, blank=True, default=""
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=24, choices=Occupation.choices, blank=True, default=""
+    )
+    marital_status = models.CharField(
+        _("marital status"), max_length=16, choices=MaritalStatus.choices, blank=True, default=""
+    )
+    citizenship = models.CharField(
+        _("citizenship"), max_length=8, choices=Citizenship.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -37,12 +59,22 @@ class CaseParty(models.Model):
 
 
 class PerpetratorLink(models.Model):
-    """The SIMFONI relationship of one suspected perpetrator to one victim."""
+    """The SIMFONI relationship of one suspected perpetrator to one victim, and the finer
+    relation where the category lumps several together."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="perpetrator_links")
     victim = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="+")
     perpetrator = models.ForeignKey(CaseParty, on_delete=models.CASCADE, related_name="+")
     relationship = models.CharField(_("relationship"), max_length=24, choices=Relationship.choices)
+    # SIMFONI's category stays what SIMFONI reads; the finer relation is what GBVIMS
+    # needs to tell a partner from a friend (codes.is_intimate_partner).
+    relation_detail = models.CharField(
+        _("relation in detail"),
+        max_length=24,
+        choices=RelationDetail.choices,
+        blank=True,
+        default="",
+    )
 
     class Meta:
         constraints = [

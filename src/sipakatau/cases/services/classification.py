@@ -4,7 +4,7 @@ GBVIMS asks about the act only, in a fixed order, and the first "yes" decides th
 The type never changes which services are offered; it is for the statistics.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.audit import services as audit
 
-from ..codes import INTIMATE_PARTNER, GbvimsContext, GbvimsType, TpksOffence
+from ..codes import GbvimsContext, GbvimsType, TpksOffence, is_intimate_partner
 from ..models import Case, Incident
 from .common import require_case_access
 from .deadlines import deadlines_on_trigger
@@ -92,15 +92,23 @@ def gbvims_type_from(answers: Mapping[str, bool]) -> GbvimsType:
 def gbvims_context_from(
     *,
     gbvims_type: str,
-    relationships: set[str],
+    relationships: Set[str],
     victim_is_child: bool,
     goods_exchanged: bool,
     abduction: bool,
+    relation_details: Set[str] = frozenset(),
 ) -> list[str]:
-    """Contexts are derived, never chosen (GBVIMS Incident Recorder rules)."""
+    """Contexts are derived, never chosen (GBVIMS Incident Recorder rules).
+
+    ``relationships`` are the SIMFONI categories of the case's links and
+    ``relation_details`` their finer relations; sets suffice because a finer relation is
+    only ever recorded under a category it fits (``perpetrator_link_set``)."""
     sexual = gbvims_type in {GbvimsType.RAPE, GbvimsType.SEXUAL_ASSAULT}
     contexts = []
-    if relationships & INTIMATE_PARTNER and gbvims_type != GbvimsType.NON_GBV:
+    intimate = any(is_intimate_partner(code) for code in relationships) or any(
+        is_intimate_partner("", detail) for detail in relation_details
+    )
+    if intimate and gbvims_type != GbvimsType.NON_GBV:
         contexts.append(GbvimsContext.INTIMATE_PARTNER)
     if sexual and victim_is_child:
         contexts.append(GbvimsContext.CHILD_SEXUAL_ABUSE)
@@ -131,13 +139,14 @@ def incident_classify(
         incident, _created = Incident.objects.get_or_create(case=case)
         gbvims_type = gbvims_type_from(answers)
         victims = [party for party in case.parties.all() if party.role == "VICTIM"]
-        relationships = set(case.perpetrator_links.values_list("relationship", flat=True))
+        links = list(case.perpetrator_links.values_list("relationship", "relation_detail"))
         incident.gbvims_type = gbvims_type
         incident.goods_exchanged = goods_exchanged
         incident.abduction = abduction
         incident.gbvims_context = gbvims_context_from(
             gbvims_type=gbvims_type,
-            relationships=relationships,
+            relationships={relationship for relationship, _detail in links},
+            relation_details={detail for _relationship, detail in links if detail},
             victim_is_child=any(victim.is_child for victim in victims),
             goods_exchanged=goods_exchanged,
             abduction=abduction,

@@ -40,6 +40,7 @@ def incident_intake_record(
     perpetrator: NewPerson | None = None,
     perpetrator_victim: CaseParty | None = None,
     relationship: str = "",
+    relation_detail: str = "",
     consent: ConsentGiven | None = None,
 ) -> Incident:
     """The consent, if given, is for every victim who has none for services yet."""
@@ -66,6 +67,7 @@ def incident_intake_record(
                 person=perpetrator,
                 victim=perpetrator_victim,
                 relationship=relationship,
+                relation_detail=relation_detail,
             )
         except ValidationError as error:
             raise PartRefused("perpetrator", error) from error

@@ -29,10 +29,16 @@ from sipakatau.people.profile import person_set_profile
 from sipakatau.people.services import person_create
 
 from ..codes import (
+    RELATION_DETAIL_CATEGORIES,
     Channel,
+    Citizenship,
+    Education,
     ImmediateNeed,
+    MaritalStatus,
+    Occupation,
     PartyRole,
     PlaceType,
+    RelationDetail,
     Relationship,
     RiskLevel,
     ViolenceForm,
@@ -195,11 +201,53 @@ def _age_at(person: Person, on: date | None, today: date) -> int | None:
     return person.age_estimate
 
 
-def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> CaseParty:
+@dataclass(frozen=True)
+class Particulars:
+    """A victim's SIMFONI-PPA particulars; each blank when not known."""
+
+    education: str = ""
+    occupation: str = ""
+    marital_status: str = ""
+    citizenship: str = ""
+
+
+PARTICULAR_CODES = {
+    "education": Education,
+    "occupation": Occupation,
+    "marital_status": MaritalStatus,
+    "citizenship": Citizenship,
+}
+
+
+def _checked_particulars(role: str, particulars: Particulars | None) -> dict[str, str]:
+    values = asdict(particulars) if particulars is not None else {}
+    given = {name: value for name, value in values.items() if value}
+    if given and role != PartyRole.VICTIM:
+        message = _("This is recorded for a victim only.")
+        raise ValidationError(dict.fromkeys(given, message))
+    errors = {
+        name: _("Choose from the list.")
+        for name, value in given.items()
+        if value not in PARTICULAR_CODES[name].values
+    }
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def party_add(
+    *,
+    actor: Membership,
+    case: Case,
+    person: Person,
+    role: str,
+    particulars: Particulars | None = None,
+) -> CaseParty:
     """Screen 2 (and later): put a person recorded through ``people`` into the case."""
     require_case_access(actor, case)
     if role not in PartyRole.values:
         raise ValidationError({"role": _("Choose the role from the list.")})
+    values = _checked_particulars(role, particulars)
     incident = Incident.objects.filter(case=case).first()
     with transaction.atomic():
         party, created = CaseParty.objects.get_or_create(
@@ -211,12 +259,16 @@ def party_add(*, actor: Membership, case: Case, person: Person, role: str) -> Ca
                     person,
                     incident.occurred_on if incident else None,
                     unit_today(case.organisation),
-                )
+                ),
+                **values,
             },
         )
         if created:
             audit.log(
-                actor, "case.party_added", party, fields=["person", "role", "age_at_incident"]
+                actor,
+                "case.party_added",
+                party,
+                fields=["person", "role", "age_at_incident", *values],
             )
     return party
 
@@ -267,6 +319,8 @@ def party_create(
     profile: NewProfile | None = None,
     victim: CaseParty | None = None,
     relationship: str = "",
+    relation_detail: str = "",
+    particulars: Particulars | None = None,
 ) -> PartyCreated:
     """A new person recorded and put into the case in one step (screen 2, the case page,
     the API), with a profile, and for a suspected perpetrator how she or he relates to a
@@ -285,21 +339,41 @@ def party_create(
             contact_times=profile.contact_times,
             contact_note=profile.contact_note,
         )
-    party = party_add(actor=actor, case=case, person=saved.person, role=role)
+    party = party_add(
+        actor=actor, case=case, person=saved.person, role=role, particulars=particulars
+    )
     if relationship and victim is not None:
         perpetrator_link_set(
-            actor=actor, case=case, victim=victim, perpetrator=party, relationship=relationship
+            actor=actor,
+            case=case,
+            victim=victim,
+            perpetrator=party,
+            relationship=relationship,
+            relation_detail=relation_detail,
         )
     party.person = saved.person
     return PartyCreated(party=party, warnings=saved.warnings)
 
 
 def perpetrator_link_set(
-    *, actor: Membership, case: Case, victim: CaseParty, perpetrator: CaseParty, relationship: str
+    *,
+    actor: Membership,
+    case: Case,
+    victim: CaseParty,
+    perpetrator: CaseParty,
+    relationship: str,
+    relation_detail: str = "",
 ) -> PerpetratorLink:
+    """SIMFONI's category, and the finer relation if known (blank: not recorded)."""
     require_case_access(actor, case)
     if relationship not in Relationship.values:
         raise ValidationError({"relationship": _("Choose the relationship from the list.")})
+    if relation_detail and relation_detail not in RelationDetail.values:
+        raise ValidationError({"relation_detail": _("Choose the relation from the list.")})
+    if relation_detail and relationship not in RELATION_DETAIL_CATEGORIES[relation_detail]:
+        raise ValidationError(
+            {"relation_detail": _("This relation does not fit the relationship chosen.")}
+        )
     if victim.case_id != case.pk or perpetrator.case_id != case.pk:
         raise ValidationError(_("Both people must be in this case."))
     if victim.role != PartyRole.VICTIM or perpetrator.role != PartyRole.PERPETRATOR:
@@ -309,9 +383,9 @@ def perpetrator_link_set(
             case=case,
             victim=victim,
             perpetrator=perpetrator,
-            defaults={"relationship": relationship},
+            defaults={"relationship": relationship, "relation_detail": relation_detail},
         )
-        audit.log(actor, "case.relationship_set", link, fields=["relationship"])
+        audit.log(actor, "case.relationship_set", link, fields=["relationship", "relation_detail"])
     return link
 
 

@@ -164,6 +164,7 @@ def test_a_case_goes_from_intake_to_approved_closure_through_the_api(
             "victim_party_id": victim_id,
             "perpetrator_party_id": perpetrator_id,
             "relationship": "SUAMI_ISTRI",
+            "relation_detail": "",
         }
     ]
     assert [c["purpose"] for c in body["consents"]] == ["SERVICES"]

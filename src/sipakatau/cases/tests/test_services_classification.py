@@ -84,7 +84,8 @@ def _contexts(
     )
 
 
-@pytest.mark.parametrize("partner", [Relationship.SUAMI_ISTRI, Relationship.PACAR_TEMAN])
+# "Pacar/Teman" alone may be a friend: see test_codes_fidelity for the finer relation.
+@pytest.mark.parametrize("partner", [Relationship.SUAMI_ISTRI])
 def test_violence_by_a_partner_is_intimate_partner_violence(partner: str) -> None:
     assert _contexts(GbvimsType.PHYSICAL_ASSAULT, relationships=frozenset({partner})) == {
         GbvimsContext.INTIMATE_PARTNER

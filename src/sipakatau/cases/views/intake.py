@@ -35,7 +35,7 @@ from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
 from ..services.disability import party_set_disability
 from ..services.incident_intake import PartRefused, incident_intake_record
-from ..services.intake import NewPerson, NewProfile
+from ..services.intake import NewPerson, NewProfile, Particulars
 from .common import to_case
 
 
@@ -102,6 +102,7 @@ def intake_victim(request: HttpRequest, membership: Membership, pk: int) -> Http
                         address=data["address"],
                     ),
                     profile=NewProfile(**form.profile_values()),
+                    particulars=Particulars(**form.particular_values()),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
@@ -169,6 +170,7 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
                 perpetrator=_new_person(perpetrator_form) if perpetrator_form.has_data() else None,
                 perpetrator_victim=perpetrator.get("victim"),
                 relationship=perpetrator.get("relationship") or "",
+                relation_detail=perpetrator.get("relation_detail") or "",
                 consent=consent_given(consent_form) if consent_form.wanted else None,
             )
         except PartRefused as error:
@@ -250,6 +252,7 @@ def party_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
                 person=_new_person(form),
                 victim=values.get("victim"),
                 relationship=values.get("relationship") or "",
+                relation_detail=values.get("relation_detail") or "",
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -96,7 +96,7 @@ def test_simfoni_rows_are_counted_victims_in_the_national_codes(
     assert list(rows[0]) == SIMFONI_HEADER
     assert len(rows) == 4  # V1, V2, V5; V3 has no consent, V4 withdrew it
     v2 = next(row for row in rows[1:] if row[6] == "SEKSUAL")
-    assert v2[3:] == (
+    assert v2[3:13] == (
         "73.72.03.1003", "Watang Soreang", "SEKOLAH", "SEKSUAL", "P", "13-17", "YA", "GURU",
         None, "active",
     )  # fmt: skip
