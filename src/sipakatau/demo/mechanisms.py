@@ -22,6 +22,13 @@ PILOTS = [
     ("wb.staf", "400.2.2", "Kel-WB"),
 ]
 
+# The kop's contact line of each pilot office: illustrative demo values in the shape an
+# office prints (Parepare's telephone area code is 0421), not the offices' real contacts.
+CONTACTS = {
+    "ws.staf": ("Jl. Bau Massepe No. 10", "(0421) 21001", "91131", "kel-ws@example.org"),
+    "wb.staf": ("Jl. Jend. Sudirman No. 5", "(0421) 21002", "91121", "kel-wb@example.org"),
+}
+
 # The actors seen at the pilot's finalisation meeting (domain notes), as attendees.
 ATTENDEES = [
     ("Andi Lurah", "Kelurahan Watang Soreang", "Lurah", "L", False),
@@ -56,6 +63,7 @@ def demo_mechanisms() -> int:
         existing = Mechanism.objects.filter(area=staff.organisation.area).first()
         if existing is not None:
             _complete_number(staff, existing, classification_code, office_code)
+            _complete_contact(staff, existing, username)
             continue
         with transaction.atomic():
             version = services.mechanism_start(
@@ -65,9 +73,30 @@ def demo_mechanisms() -> int:
                 office_code=office_code,
             )
             started += 1
+            _complete_contact(staff, version.mechanism, username)
             if username == "ws.staf":
                 _discuss(staff, version)
     return started
+
+
+def _complete_contact(staff: Membership, mechanism: Mechanism, username: str) -> None:
+    """The kop's address line, once: what the office typed since is kept."""
+    if username not in CONTACTS or any(
+        (mechanism.office_address, mechanism.office_phone, mechanism.office_email)
+    ):
+        return
+    address, phone, postcode, email = CONTACTS[username]
+    services.mechanism_settings_update(
+        actor=staff,
+        mechanism=mechanism,
+        classification_code=mechanism.classification_code,
+        office_code=mechanism.office_code,
+        place=mechanism.place,
+        office_address=address,
+        office_phone=phone,
+        office_postcode=postcode,
+        office_email=email,
+    )
 
 
 def _complete_number(

@@ -15,6 +15,7 @@ from sipakatau.directory.models import Provider
 
 from . import numbering, services
 from .codes import DeadlineUnit, Gender, Responsible, RiskLevel, Section, TrackedAction, Trigger
+from .documents import labels
 from .models import Step
 from .services.drafting import DEFAULT_CLASSIFICATION
 
@@ -101,6 +102,18 @@ class SettingsForm(forms.Form):
         max_length=100,
         help_text=_("Printed as “Ditetapkan di …”: the city without “Kota”, e.g. Parepare."),
     )
+    # The kop's contact line: printed under the office's name when filled in.
+    office_address = forms.CharField(
+        label=_("Office address"),
+        required=False,
+        max_length=200,
+        help_text=_("Printed in the letterhead, e.g. Jl. Bau Massepe No. 10."),
+    )
+    office_phone = forms.CharField(label=_("Office telephone"), required=False, max_length=40)
+    office_postcode = forms.CharField(label=_("Postcode"), required=False, max_length=5)
+    office_email = forms.CharField(label=_("Office email"), required=False, max_length=254)
+
+    CONTACT = ("office_address", "office_phone", "office_postcode", "office_email")
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -334,9 +347,10 @@ class DecreeForm(forms.Form):
     signer_title = forms.CharField(label=_("Title of the signatory"), max_length=200)
 
     @staticmethod
-    def initial_for(*, full_name: str, kelurahan: str, today: date) -> dict[str, Any]:
+    def initial_for(*, full_name: str, village: Area, today: date) -> dict[str, Any]:
         return {
             "issued_on": today,
             "signer_name": full_name,
-            "signer_title": f"LURAH {kelurahan.upper()}",
+            # LURAH WATANG SOREANG or KEPALA DESA …: the area's code decides.
+            "signer_title": labels.signer_title(village),
         }

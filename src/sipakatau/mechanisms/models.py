@@ -40,6 +40,12 @@ class Mechanism(models.Model):
     office_code = models.CharField(_("office code"), max_length=40, blank=True)
     # "Ditetapkan di Parepare": the city without "Kota", editable.
     place = models.CharField(_("place of issue"), max_length=100)
+    # The kop's contact line under the office's name (Permendagri 1/2023): each optional,
+    # printed when set.
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_phone = models.CharField(_("office telephone"), max_length=40, blank=True)
+    office_postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    office_email = models.EmailField(_("office email"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

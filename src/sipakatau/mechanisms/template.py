@@ -12,7 +12,7 @@ from typing import Any
 
 TITLE = (
     "Mekanisme Penanganan Korban Kekerasan dan Perlindungan Sosial Berbasis Komunitas "
-    "di Kelurahan {kelurahan}"
+    "di {unit} {kelurahan}"
 )
 
 CONSIDERATIONS = [
@@ -20,32 +20,117 @@ CONSIDERATIONS = [
     "berhak atas rasa aman dan bebas dari kekerasan serta berhak atas perlindungan sosial;",
     "bahwa penanganan korban kekerasan memerlukan mekanisme yang jelas, cepat, menjaga "
     "kerahasiaan korban dan melibatkan masyarakat serta instansi terkait;",
-    "bahwa Layanan Berbasis Komunitas Kelompok Konstituen (LBK-KK) di Kelurahan {kelurahan} "
+    "bahwa Layanan Berbasis Komunitas Kelompok Konstituen (LBK-KK) di {unit} {kelurahan} "
     "telah dibentuk untuk menerima laporan, mendampingi dan merujuk korban;",
     "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, huruf b dan huruf c, "
-    "perlu menetapkan Keputusan Lurah tentang Mekanisme Penanganan Korban Kekerasan dan "
+    "perlu menetapkan Keputusan {head} tentang Mekanisme Penanganan Korban Kekerasan dan "
     "Perlindungan Sosial Berbasis Komunitas;",
 ]
 
-LEGAL_BASES = [
-    "Undang-Undang Nomor 23 Tahun 2004 tentang Penghapusan Kekerasan dalam Rumah Tangga;",
-    "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah sebagaimana telah "
-    "beberapa kali diubah, terakhir dengan Undang-Undang Nomor 6 Tahun 2023;",
-    "Undang-Undang Nomor 35 Tahun 2014 tentang Perubahan atas Undang-Undang Nomor 23 Tahun "
-    "2002 tentang Perlindungan Anak;",
-    "Undang-Undang Nomor 8 Tahun 2016 tentang Penyandang Disabilitas;",
-    "Undang-Undang Nomor 12 Tahun 2022 tentang Tindak Pidana Kekerasan Seksual;",
-    "Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi;",
+# The Mengingat, ordered as the tata naskah dinas orders them: by kind (Undang-Undang,
+# Peraturan Pemerintah, Peraturan Presiden, Peraturan Menteri), then by year. An amended
+# law is cited with its last amendment ("sebagaimana telah beberapa kali diubah terakhir
+# dengan …"). The Lembaran Negara numbers are given only where they were checked; the
+# officer completes the rest, and adds the regional regulations, in the editor.
+LN = "Lembaran Negara Republik Indonesia Tahun {year} Nomor {n}"
+TLN = "Tambahan Lembaran Negara Republik Indonesia Nomor {n}"
+
+
+def _ln(year: int, number: int, supplement: int) -> str:
+    return f" ({LN.format(year=year, n=number)}, {TLN.format(n=supplement)})"
+
+
+# The law that formed the city or regency, by its area code: known for the pilot's city.
+REGION_LAWS = {
+    "73.72": "Undang-Undang Nomor 29 Tahun 1959 tentang Pembentukan Daerah-daerah Tingkat II "
+    "di Sulawesi" + _ln(1959, 74, 1822) + ";",
+}
+
+CHILD_PROTECTION = (
+    "Undang-Undang Nomor 23 Tahun 2002 tentang Perlindungan Anak"
+    + _ln(2002, 109, 4235)
+    + " sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 17 Tahun "
+    "2016 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 1 Tahun 2016 "
+    "tentang Perubahan Kedua atas Undang-Undang Nomor 23 Tahun 2002 tentang Perlindungan Anak "
+    "menjadi Undang-Undang" + _ln(2016, 237, 5946) + ";"
+)
+DOMESTIC_VIOLENCE = (
+    "Undang-Undang Nomor 23 Tahun 2004 tentang Penghapusan Kekerasan dalam Rumah Tangga"
+    + _ln(2004, 95, 4419)
+    + ";"
+)
+VILLAGES = (
+    "Undang-Undang Nomor 6 Tahun 2014 tentang Desa"
+    + _ln(2014, 7, 5495)
+    + " sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 3 Tahun "
+    "2024 tentang Perubahan Kedua atas Undang-Undang Nomor 6 Tahun 2014 tentang Desa;"
+)
+REGIONAL_GOVERNMENT = (
+    "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah"
+    + _ln(2014, 244, 5587)
+    + " sebagaimana telah beberapa kali diubah terakhir dengan Undang-Undang Nomor 6 Tahun "
+    "2023 tentang Penetapan Peraturan Pemerintah Pengganti Undang-Undang Nomor 2 Tahun 2022 "
+    "tentang Cipta Kerja menjadi Undang-Undang" + _ln(2023, 41, 6856) + ";"
+)
+LAWS_AFTER = [
+    "Undang-Undang Nomor 8 Tahun 2016 tentang Penyandang Disabilitas" + _ln(2016, 69, 5871) + ";",
+    "Undang-Undang Nomor 12 Tahun 2022 tentang Tindak Pidana Kekerasan Seksual"
+    + _ln(2022, 120, 6792)
+    + ";",
+    "Undang-Undang Nomor 27 Tahun 2022 tentang Pelindungan Data Pribadi"
+    + _ln(2022, 196, 6820)
+    + ";",
+]
+KELURAHAN_REGULATIONS = [
+    "Peraturan Pemerintah Nomor 73 Tahun 2005 tentang Kelurahan" + _ln(2005, 159, 4588) + ";",
     "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan;",
+]
+DESA_REGULATIONS = [
+    "Peraturan Pemerintah Nomor 43 Tahun 2014 tentang Peraturan Pelaksanaan Undang-Undang "
+    "Nomor 6 Tahun 2014 tentang Desa sebagaimana telah beberapa kali diubah terakhir dengan "
+    "Peraturan Pemerintah Nomor 11 Tahun 2019 tentang Perubahan Kedua atas Peraturan "
+    "Pemerintah Nomor 43 Tahun 2014 tentang Peraturan Pelaksanaan Undang-Undang Nomor 6 "
+    "Tahun 2014 tentang Desa;",
+]
+REGULATIONS_AFTER = [
     "Peraturan Pemerintah Nomor 78 Tahun 2021 tentang Perlindungan Khusus bagi Anak;",
     "Peraturan Presiden Nomor 55 Tahun 2024 tentang Unit Pelaksana Teknis Daerah "
     "Perlindungan Perempuan dan Anak;",
+]
+# Permendagri 111/2014: the technical rules for the desa's own legal products, its
+# decrees (Keputusan Kepala Desa) included.
+DESA_MINISTERIAL = [
+    "Peraturan Menteri Dalam Negeri Nomor 111 Tahun 2014 tentang Pedoman Teknis Peraturan di Desa;",
+]
+MINISTERIAL = [
     "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 4 Tahun 2018 "
     "tentang Pedoman Pembentukan Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan "
     "Anak;",
     "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 2 Tahun 2022 "
     "tentang Standar Layanan Perlindungan Perempuan dan Anak;",
 ]
+
+
+def legal_bases(*, desa: bool, region_code: str = "") -> list[str]:
+    """The default Mengingat of a kelurahan's decree, or of a desa's (UU 6/2014 and its
+    rules instead of PP 73/2005 tentang Kelurahan); the region's own formation law when
+    it is known for ``region_code`` (the city or regency, e.g. 73.72)."""
+    region = [REGION_LAWS[region_code]] if region_code in REGION_LAWS else []
+    laws = [CHILD_PROTECTION, DOMESTIC_VIOLENCE]
+    laws += [VILLAGES, REGIONAL_GOVERNMENT] if desa else [REGIONAL_GOVERNMENT]
+    return [
+        *region,
+        *laws,
+        *LAWS_AFTER,
+        *(DESA_REGULATIONS if desa else KELURAHAN_REGULATIONS),
+        *REGULATIONS_AFTER,
+        *(DESA_MINISTERIAL if desa else []),
+        *MINISTERIAL,
+    ]
+
+
+# A kelurahan of Kota Parepare, the pilot.
+LEGAL_BASES = legal_bases(desa=False, region_code="73.72")
 
 # position, title, description, responsible, action, trigger, escalate_to,
 # social protection, deadlines [(risk level, amount, unit)]
@@ -133,13 +218,13 @@ STEPS: list[dict[str, Any]] = [
     {
         "title": "Pencatatan dan laporan bulanan",
         "description": "Koordinator menyusun laporan bulanan tanpa identitas korban untuk "
-        "Lurah, DP3A/UPTD PPA dan Dinas Sosial paling lambat tanggal 5 bulan berikutnya.",
+        "{head}, DP3A/UPTD PPA dan Dinas Sosial paling lambat tanggal 5 bulan berikutnya.",
         "responsible": "coordinator",
     },
     {
         "title": "Jalur perlindungan sosial",
         "description": "Memeriksa dokumen kependudukan, kepesertaan BPJS dan program bantuan "
-        "sosial; mengusulkan rumah tangga melalui musyawarah kelurahan ke Dinas Sosial.",
+        "sosial; mengusulkan rumah tangga melalui musyawarah {unit_lower} ke Dinas Sosial.",
         "responsible": "kader",
         "escalate_to": "dinsos",
         "is_social_protection": True,
@@ -150,7 +235,7 @@ DUTIES = [
     (
         "lurah",
         "Menetapkan dan memimpin pelaksanaan mekanisme; menerima laporan bulanan; "
-        "mengoordinasikan RT/RW, LPMK, Bhabinkamtibmas dan Babinsa; memfasilitasi usulan "
+        "mengoordinasikan RT/RW, {lpm}, Bhabinkamtibmas dan Babinsa; memfasilitasi usulan "
         "perlindungan sosial.",
     ),
     (
@@ -192,23 +277,23 @@ DUTIES = [
 ]
 
 REPORTING_SCHEDULE = (
-    "LBK-KK menyampaikan laporan bulanan tanpa identitas korban kepada Lurah, DP3A/UPTD PPA "
+    "LBK-KK menyampaikan laporan bulanan tanpa identitas korban kepada {head}, DP3A/UPTD PPA "
     "dan Dinas Sosial paling lambat tanggal 5 setiap bulan, dan laporan tahunan paling "
     "lambat bulan Januari tahun berikutnya."
 )
 FUNDING = (
-    "Biaya pelaksanaan Keputusan ini dibebankan pada anggaran Kelurahan {kelurahan} dan "
+    "Biaya pelaksanaan Keputusan ini dibebankan pada anggaran {unit} {kelurahan} dan "
     "sumber lain yang sah dan tidak mengikat."
 )
 MONITORING = (
-    "Lurah bersama LBK-KK, LPMK dan DP3A melakukan pemantauan setiap tiga bulan dan "
+    "{head} bersama LBK-KK, {lpm} dan DP3A melakukan pemantauan setiap tiga bulan dan "
     "evaluasi setiap tahun; hasilnya menjadi dasar perubahan mekanisme."
 )
 COPIES_TO = [
-    "Wali Kota Parepare (sebagai laporan);",
+    "{region_head} (sebagai laporan);",
     "Camat {kecamatan};",
-    "Kepala Dinas Pemberdayaan Perempuan dan Perlindungan Anak Kota Parepare;",
-    "Kepala Dinas Sosial Kota Parepare;",
+    "Kepala Dinas Pemberdayaan Perempuan dan Perlindungan Anak {region};",
+    "Kepala Dinas Sosial {region};",
     "Kapolsek {kecamatan};",
     "Arsip.",
 ]

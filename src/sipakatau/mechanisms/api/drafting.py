@@ -134,6 +134,10 @@ def mechanism_settings(
         office_code=sent.get("office_code", mechanism.office_code),
         place=sent.get("place", mechanism.place),
         next_number=sent.get("next_number"),
+        office_address=sent.get("office_address"),
+        office_phone=sent.get("office_phone"),
+        office_postcode=sent.get("office_postcode"),
+        office_email=sent.get("office_email"),
     )
     return _with_current_versions(Mechanism.objects.filter(pk=mechanism.pk)).get()
 

@@ -112,6 +112,10 @@ class MechanismSettingsIn(Schema):
         None, ge=1, le=99999, description="Where this year's register continues"
     )
     place: str | None = Field(None, max_length=100)
+    office_address: str | None = Field(None, max_length=200, description="Printed in the kop")
+    office_phone: str | None = Field(None, max_length=40)
+    office_postcode: str | None = Field(None, max_length=5, description="Five digits")
+    office_email: str | None = Field(None, max_length=254)
 
 
 # --- Versions -------------------------------------------------------------------------------

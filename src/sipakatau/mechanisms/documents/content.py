@@ -44,7 +44,11 @@ class Diktum:
 @dataclass
 class DecreeContent:
     letterhead: list[str]
+    # Address, telephone, postcode, email on one line under the names; may be empty.
+    letterhead_contact: str
     kelurahan: str
+    # LURAH WATANG SOREANG / KEPALA DESA LOMPO RIAJA: the area's code decides (labels.is_desa).
+    head: str
     title: str
     number: str
     issued_on: str
@@ -69,7 +73,7 @@ class DecreeContent:
 
     @property
     def heading(self) -> str:
-        return f"KEPUTUSAN LURAH {self.kelurahan}"
+        return f"KEPUTUSAN {self.head}"
 
     @property
     def diktum_before_last(self) -> list[Diktum]:
@@ -98,17 +102,17 @@ class DecreeContent:
         return lines
 
 
-def _step_row(step: Step) -> StepRow:
+def _step_row(step: Step, responsible: dict[str, str] = L.RESPONSIBLE) -> StepRow:
     return StepRow(
         number=step.position,
         title=step.title,
         description=step.description,
-        responsible=L.label(L.RESPONSIBLE, step.responsible),
+        responsible=L.label(responsible, step.responsible),
         deadlines=L.deadline_lines(
             [(d.risk_level, d.amount, d.unit) for d in step.deadlines.all()]
         ),
         trigger=L.label(L.TRIGGER, step.trigger) if step.trigger else "",
-        escalate_to=L.label(L.RESPONSIBLE, step.escalate_to) if step.escalate_to else "",
+        escalate_to=L.label(responsible, step.escalate_to) if step.escalate_to else "",
         timed=bool(step.action),
         social=step.is_social_protection,
     )
@@ -123,7 +127,8 @@ def step_rows(version: MechanismVersion) -> list[StepRow]:
         if "steps" in prefetched
         else version.steps.prefetch_related("deadlines").order_by("position")
     )
-    return [_step_row(step) for step in steps]
+    responsible = L.responsible_labels(version.mechanism.area)
+    return [_step_row(step, responsible) for step in steps]
 
 
 def _filled(paragraphs: list[str]) -> list[str]:
@@ -136,9 +141,11 @@ def decree_content(
     full = version_in_full(version)
     area = full.mechanism.area
     kelurahan = area.name.upper()
+    head = L.signer_title(area)
     title = full.title.strip()
     steps = step_rows(full)
-    duties = [(L.label(L.RESPONSIBLE, d.party), d.duties) for d in full.duties.all()]
+    responsible = L.responsible_labels(area)
+    duties = [(L.label(responsible, d.party), d.duties) for d in full.duties.all()]
     pathway = [
         PathwayRow(
             service=L.label(L.SERVICE_TYPE, entry.service_type),
@@ -186,7 +193,9 @@ def decree_content(
 
     return DecreeContent(
         letterhead=L.letterhead(area),
+        letterhead_contact=L.kop_contact(full.mechanism),
         kelurahan=kelurahan,
+        head=head,
         title=title,
         number=decree.number if decree else "",
         issued_on=L.tanggal(decree.issued_on) if decree else "",
@@ -196,9 +205,9 @@ def decree_content(
             (f"{L.letter(i)}.", text) for i, text in enumerate(_filled(full.considerations))
         ],
         legal_bases=[(f"{i + 1}.", text) for i, text in enumerate(_filled(full.legal_bases))],
-        enacts=f"KEPUTUSAN LURAH {kelurahan} TENTANG {title.upper()}.",
+        enacts=f"KEPUTUSAN {head} TENTANG {title.upper()}.",
         diktum=[Diktum(L.ordinal(i + 1), text) for i, text in enumerate(texts)],
-        signer_title=(decree.signer_title if decree else f"LURAH {kelurahan}").upper(),
+        signer_title=(decree.signer_title if decree else head).upper(),
         signer_name=decree.signer_name if decree else "",
         signer_nip=L.nip(decree.signer_nip) if decree else "",
         signer_rank=decree.signer_rank if decree else "",

@@ -6,8 +6,12 @@ gettext labels ("LBK-KK caseworker") must never leak into an SK Lurah.
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sipakatau.areas.models import Area, Level
+
+if TYPE_CHECKING:
+    from ..models import Mechanism
 
 RESPONSIBLE = {
     "kader": "Kader LBK-KK",
@@ -161,18 +165,86 @@ def nip(value: str) -> str:
     return value
 
 
+def is_desa(village: Area) -> bool:
+    """Whether the village is a desa rather than a kelurahan. In the Kemendagri area codes
+    the village part (the fourth segment, 73.72.03.1003) starts with 1 for a kelurahan and
+    with 2 for a desa (11.01.01.2001). The wording of every document follows: a desa is
+    led by a Kepala Desa (UU 6/2014 tentang Desa), a kelurahan by a Lurah (PP 73/2005)."""
+    parts = village.code.split(".")
+    return village.level == Level.KELURAHAN and len(parts) >= 4 and parts[3].startswith("2")
+
+
+def village_unit(village: Area) -> str:
+    """ "Kelurahan" or "Desa", as in "di Kelurahan Watang Soreang"."""
+    return "Desa" if is_desa(village) else "Kelurahan"
+
+
+def village_head(village: Area) -> str:
+    """ "Lurah" or "Kepala Desa": who leads the village and signs its decrees."""
+    return "Kepala Desa" if is_desa(village) else "Lurah"
+
+
+def signer_title(village: Area) -> str:
+    """LURAH WATANG SOREANG / KEPALA DESA LOMPO RIAJA: above the signature, and after the
+    title of the decree ("KEPALA DESA LOMPO RIAJA,")."""
+    return f"{village_head(village)} {village.name}".upper()
+
+
+# A desa has its own names for the village's parties (UU 6/2014, Permendagri 18/2018 on
+# village community institutions): the Kepala Desa, the Sekretaris Desa, the LPM.
+DESA_RESPONSIBLE = {
+    "lurah": "Kepala Desa",
+    "sekretaris_lurah": "Sekretaris Desa",
+    "lpmk": "LPM Desa",
+}
+
+
+def responsible_labels(village: Area) -> dict[str, str]:
+    return {**RESPONSIBLE, **DESA_RESPONSIBLE} if is_desa(village) else RESPONSIBLE
+
+
+def region_name(city: Area) -> str:
+    """Kota Parepare / Kabupaten Barru: a city-level area named without its kind is a
+    city (the Parepare code list names it "Kota Parepare" already)."""
+    name = city.name
+    if city.level == Level.CITY and not name.upper().startswith(("KOTA ", "KABUPATEN ")):
+        name = f"Kota {name}"
+    return name
+
+
+def region_head(city: Area) -> str:
+    """Wali Kota Parepare / Bupati Barru."""
+    name = region_name(city)
+    if name.upper().startswith("KABUPATEN "):
+        return f"Bupati {name[len('Kabupaten ') :]}"
+    if name.upper().startswith("KOTA "):
+        return f"Wali Kota {name[len('Kota ') :]}"
+    return name
+
+
 def letterhead(kelurahan: Area) -> list[str]:
-    """The kop: PEMERINTAH KOTA PAREPARE / KECAMATAN SOREANG / KELURAHAN WATANG SOREANG,
-    from the kelurahan's parents in the area code list."""
+    """The kop: PEMERINTAH KOTA PAREPARE / KECAMATAN SOREANG / KELURAHAN WATANG SOREANG
+    (or DESA …), from the village's parents in the area code list."""
     kecamatan = kelurahan.parent
     city = kecamatan.parent if kecamatan is not None else None
     lines = []
     if city is not None:
-        name = city.name.upper()
-        if city.level == Level.CITY and not name.startswith(("KOTA ", "KABUPATEN ")):
-            name = f"KOTA {name}"
-        lines.append(f"PEMERINTAH {name}")
+        lines.append(f"PEMERINTAH {region_name(city).upper()}")
     if kecamatan is not None:
         lines.append(f"KECAMATAN {kecamatan.name.upper()}")
-    lines.append(f"KELURAHAN {kelurahan.name.upper()}")
+    lines.append(f"{village_unit(kelurahan)} {kelurahan.name}".upper())
     return lines
+
+
+def kop_contact(mechanism: "Mechanism") -> str:
+    """The kop's line under the office's name, from what the office filled in:
+    "Jl. Bau Massepe No. 10 Telp. (0421) 21000 Kode Pos 91131 Email: …"; empty when
+    nothing is set, and the kop is then the names alone."""
+    parts = [mechanism.office_address.strip()]
+    if mechanism.office_phone.strip():
+        parts.append(f"Telp. {mechanism.office_phone.strip()}")
+    if mechanism.office_postcode.strip():
+        parts.append(f"Kode Pos {mechanism.office_postcode.strip()}")
+    if mechanism.office_email.strip():
+        parts.append(f"Email: {mechanism.office_email.strip()}")
+    return " ".join(part for part in parts if part)

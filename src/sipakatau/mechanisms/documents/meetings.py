@@ -39,6 +39,7 @@ def _context(meeting: Meeting) -> dict[str, object]:
     return {
         "meeting": meeting,
         "letterhead": L.letterhead(area),
+        "letterhead_contact": L.kop_contact(version.mechanism),
         "subject": f"Pembahasan {version.title} (versi {version.number})",
         "day": L.hari_tanggal(meeting.held_on),
         "date": L.tanggal(meeting.held_on),

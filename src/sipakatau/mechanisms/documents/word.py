@@ -45,10 +45,20 @@ def _para(
     return paragraph
 
 
-def _clauses(doc: WordDocument, rows: list[tuple[str, str, str]]) -> None:
+def _keep(paragraph: Paragraph, *, with_next: bool = True) -> None:
+    """Word's own "keep with next" and "keep lines together": how the closing stays on
+    the page of the last diktum however the office's Word reflows the text."""
+    paragraph.paragraph_format.keep_together = True
+    paragraph.paragraph_format.keep_with_next = with_next
+
+
+def _clauses(
+    doc: WordDocument, rows: list[tuple[str, str, str]], *, keep_with_next: bool = False
+) -> None:
     """Menimbang / Mengingat / the diktum as a borderless table of (label, mark, text):
     the hanging indent of a decree that survives retyping. A row without a mark gives
-    its text the mark's cell too."""
+    its text the mark's cell too. With ``keep_with_next`` the rows stay on the page of
+    what follows them (the last diktum with the signature block)."""
     table: Table = doc.add_table(rows=0, cols=4)
     widths = (Cm(3.0), Cm(0.5), Cm(0.9), Cm(12.1))
     for label, mark, text in rows:
@@ -62,7 +72,16 @@ def _clauses(doc: WordDocument, rows: list[tuple[str, str, str]]) -> None:
             cells[2].text = mark
         target.text = text
         target.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    _para(doc)
+        if keep_with_next:
+            # A row that may not break across pages, and that keeps with the next one.
+            row_props = cells[0]._tc.getparent().get_or_add_trPr()
+            row_props.append(OxmlElement("w:cantSplit"))
+            for cell in cells:
+                for paragraph in cell.paragraphs:
+                    _keep(paragraph)
+    spacer = _para(doc)
+    if keep_with_next:
+        _keep(spacer)
 
 
 def _rule_below(paragraph: Paragraph) -> None:
@@ -116,9 +135,11 @@ def _signature(doc: WordDocument, c: DecreeContent, *, lampiran: bool = False) -
         lines.append((c.signer_rank, False, False))
     if c.signer_nip:
         lines.append((f"NIP. {c.signer_nip}", False, False))
-    for text, bold, underline in lines:
+    for n, (text, bold, underline) in enumerate(lines, start=1):
         paragraph = _para(doc, text, bold=bold, underline=underline)
         paragraph.paragraph_format.left_indent = Cm(8.5)
+        # The block is one unit: never split, never alone at the top of a page.
+        _keep(paragraph, with_next=n < len(lines))
 
 
 def _build(doc: WordDocument, c: DecreeContent) -> None:
@@ -133,18 +154,26 @@ def _build(doc: WordDocument, c: DecreeContent) -> None:
     for i, line in enumerate(c.letterhead):
         last = i == len(c.letterhead) - 1
         paragraph = _para(doc, line, bold=True, center=True, size=15 if last else 13)
-        if last:
+        if last and not c.letterhead_contact:
             _rule_below(paragraph)
+    if c.letterhead_contact:
+        _rule_below(_para(doc, c.letterhead_contact, center=True, size=9.5))
     _para(doc, after=12)
     _para(doc, c.heading, bold=True, center=True)
     _para(doc, f"NOMOR {c.number or DOTS}", bold=True, center=True, after=12)
     _para(doc, "TENTANG", bold=True, center=True, after=12)
     _para(doc, c.title.upper(), bold=True, center=True, after=12)
-    _para(doc, f"LURAH {c.kelurahan},", bold=True, center=True, after=12)
+    _para(doc, f"{c.head},", bold=True, center=True, after=12)
     _clauses(doc, [("" if i else "Menimbang", m, t) for i, (m, t) in enumerate(c.considerations)])
     _clauses(doc, [("" if i else "Mengingat", m, t) for i, (m, t) in enumerate(c.legal_bases)])
     _para(doc, "MEMUTUSKAN:", bold=True, center=True, after=12)
-    _clauses(doc, [("Menetapkan", "", c.enacts), *((d.ordinal, "", d.text) for d in c.diktum)])
+    _clauses(
+        doc,
+        [("Menetapkan", "", c.enacts), *((d.ordinal, "", d.text) for d in c.diktum_before_last)],
+    )
+    # The last diktum and the closing on one page, as in the PDF.
+    if c.last_diktum is not None:
+        _clauses(doc, [(c.last_diktum.ordinal, "", c.last_diktum.text)], keep_with_next=True)
     _signature(doc, c)
     if c.copies_to:
         _para(doc)

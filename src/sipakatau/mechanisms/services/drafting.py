@@ -1,9 +1,11 @@
 """Drafting: starting a kelurahan's mechanism from the template, its settings, new
 versions, and the text sections of a version (steps, pathway and duties: content.py)."""
 
+import re
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -16,6 +18,7 @@ from sipakatau.directory.queries import providers_for_search
 
 from .. import numbering, queries, template
 from ..codes import Status
+from ..documents import labels
 from ..models import (
     DecreeSequence,
     Duty,
@@ -49,8 +52,32 @@ WORKING = (Status.DRAFT, Status.IN_DISCUSSION, Status.APPROVED)
 
 
 def _fill(text: str, area: Area) -> str:
-    kecamatan = area.parent.name if area.parent else ""
-    return text.replace("{kelurahan}", area.name).replace("{kecamatan}", kecamatan)
+    """The template's words for this village: a desa gets "Desa", "Kepala Desa" and its
+    regency's Bupati where a kelurahan gets "Kelurahan", "Lurah" and the Wali Kota."""
+    kecamatan = area.parent
+    region = kecamatan.parent if kecamatan is not None else None
+    desa = labels.is_desa(area)
+    words = {
+        "{kelurahan}": area.name,
+        "{kecamatan}": kecamatan.name if kecamatan is not None else "",
+        "{unit}": labels.village_unit(area),
+        "{unit_lower}": labels.village_unit(area).lower(),
+        "{head}": labels.village_head(area),
+        "{lpm}": labels.DESA_RESPONSIBLE["lpmk"] if desa else labels.RESPONSIBLE["lpmk"],
+        "{region}": labels.region_name(region) if region is not None else "",
+        "{region_head}": labels.region_head(region) if region is not None else "",
+    }
+    for placeholder, word in words.items():
+        text = text.replace(placeholder, word)
+    return text
+
+
+def _legal_bases(area: Area) -> list[str]:
+    kecamatan = area.parent
+    region = kecamatan.parent if kecamatan is not None else None
+    return template.legal_bases(
+        desa=labels.is_desa(area), region_code=region.code if region is not None else ""
+    )
 
 
 def _from_template(version: MechanismVersion, area: Area) -> None:
@@ -59,7 +86,7 @@ def _from_template(version: MechanismVersion, area: Area) -> None:
             version=version,
             position=position,
             title=data["title"],
-            description=data["description"],
+            description=_fill(data["description"], area),
             responsible=data["responsible"],
             action=data.get("action", ""),
             trigger=data.get("trigger", ""),
@@ -69,7 +96,9 @@ def _from_template(version: MechanismVersion, area: Area) -> None:
         for risk_level, amount, unit in data.get("deadlines", []):
             StepDeadline.objects.create(step=step, risk_level=risk_level, amount=amount, unit=unit)
     for position, (party, duties) in enumerate(template.DUTIES, start=1):
-        Duty.objects.create(version=version, position=position, party=party, duties=duties)
+        Duty.objects.create(
+            version=version, position=position, party=party, duties=_fill(duties, area)
+        )
     # The pathway starts from the directory: the first active provider that serves the
     # kelurahan for each service; the kelurahan then corrects it with the providers.
     for service_type in template.PATHWAY_SERVICES:
@@ -119,10 +148,10 @@ def mechanism_start(
                 number=1,
                 title=_fill(template.TITLE, area),
                 considerations=[_fill(t, area) for t in template.CONSIDERATIONS],
-                legal_bases=list(template.LEGAL_BASES),
-                reporting_schedule=template.REPORTING_SCHEDULE,
+                legal_bases=_legal_bases(area),
+                reporting_schedule=_fill(template.REPORTING_SCHEDULE, area),
                 funding=_fill(template.FUNDING, area),
-                monitoring=template.MONITORING,
+                monitoring=_fill(template.MONITORING, area),
                 copies_to=[_fill(t, area) for t in template.COPIES_TO],
                 created_by=actor.user,
             )
@@ -143,6 +172,39 @@ def _check_number_parts(classification_code: str, office_code: str) -> None:
         raise ValidationError(problems)
 
 
+def _clean_contact(
+    *, address: str | None, phone: str | None, postcode: str | None, email: str | None
+) -> dict[str, str]:
+    """The kop's contact fields that were given, checked: a postcode has five digits, a
+    telephone number digits and the signs people write in one."""
+    contact: dict[str, str] = {}
+    if address is not None:
+        contact["office_address"] = clean_text(address, "office_address", required=False, limit=200)
+    if phone is not None:
+        phone = clean_text(phone, "office_phone", required=False, limit=40)
+        if phone and not re.fullmatch(r"[0-9 ()+\-./]+", phone):
+            raise ValidationError(
+                {"office_phone": _("A telephone number has digits, spaces and ( ) + - only.")}
+            )
+        contact["office_phone"] = phone
+    if postcode is not None:
+        postcode = clean_text(postcode, "office_postcode", required=False, limit=5)
+        if postcode and not re.fullmatch(r"[0-9]{5}", postcode):
+            raise ValidationError({"office_postcode": _("A postcode has five digits.")})
+        contact["office_postcode"] = postcode
+    if email is not None:
+        email = clean_text(email, "office_email", required=False, limit=254)
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError(
+                    {"office_email": _("Enter an email address such as kelurahan@example.go.id.")}
+                ) from None
+        contact["office_email"] = email
+    return contact
+
+
 def mechanism_settings_update(
     *,
     actor: Membership,
@@ -152,15 +214,23 @@ def mechanism_settings_update(
     place: str,
     next_number: int | None = None,
     year: int | None = None,
+    office_address: str | None = None,
+    office_phone: str | None = None,
+    office_postcode: str | None = None,
+    office_email: str | None = None,
 ) -> Mechanism:
-    """The decree numbering in parts and the place of issue. ``next_number`` is where the
-    register of ``year`` (default: this year) continues — after decrees numbered on
-    paper, say — but never at or below a number Sipakatau already gave that year."""
+    """The decree numbering in parts, the place of issue and the kop's contact line.
+    ``next_number`` is where the register of ``year`` (default: this year) continues —
+    after decrees numbered on paper, say — but never at or below a number Sipakatau
+    already gave that year. A contact field left ``None`` keeps its value."""
     require_drafter(actor, mechanism)
     classification_code = clean_text(classification_code, "classification_code", limit=40)
     office_code = clean_text(office_code, "office_code", limit=40)
     place = clean_text(place, "place", limit=100)
     _check_number_parts(classification_code, office_code)
+    contact = _clean_contact(
+        address=office_address, phone=office_phone, postcode=office_postcode, email=office_email
+    )
     year = year or timezone.localdate().year
     if next_number is not None and not 1 <= next_number <= 99999:
         raise ValidationError({"next_number": _("Give a number from 1 to 99999.")})
@@ -172,13 +242,18 @@ def mechanism_settings_update(
                 ("classification_code", classification_code),
                 ("office_code", office_code),
                 ("place", place),
+                *contact.items(),
             )
             if getattr(mechanism, field) != value
         ]
         mechanism.classification_code = classification_code
         mechanism.office_code = office_code
         mechanism.place = place
-        mechanism.save(update_fields=["classification_code", "office_code", "place"])
+        for field, value in contact.items():
+            setattr(mechanism, field, value)
+        mechanism.save(
+            update_fields=["classification_code", "office_code", "place", *contact.keys()]
+        )
         if next_number is not None:
             register, _created = DecreeSequence.objects.select_for_update().get_or_create(
                 mechanism=mechanism, year=year

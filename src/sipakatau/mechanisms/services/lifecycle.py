@@ -17,6 +17,7 @@ from sipakatau.audit import services as audit
 
 from .. import numbering
 from ..codes import TRANSITIONS, CommentStatus, Status
+from ..documents import labels
 from ..models import Decree, DecreeSequence, Mechanism, MechanismVersion
 from .common import clean_text, require_drafter, require_signatory
 
@@ -137,9 +138,9 @@ def decree_issue(
         raise ValidationError({"signer_nip": _("A NIP has digits only.")})
     signer_rank = clean_text(signer_rank, "signer_rank", required=False, limit=100)
     area = version.mechanism.area
-    signer_title = clean_text(signer_title, "signer_title", required=False, limit=200) or (
-        f"LURAH {area.name.upper()}"
-    )
+    signer_title = clean_text(
+        signer_title, "signer_title", required=False, limit=200
+    ) or labels.signer_title(area)
     with transaction.atomic():
         mechanism = Mechanism.objects.select_for_update().get(pk=version.mechanism_id)
         version = MechanismVersion.objects.select_for_update().get(pk=version.pk)

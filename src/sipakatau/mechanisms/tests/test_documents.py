@@ -31,7 +31,7 @@ def test_the_issued_decree_reads_like_an_sk_lurah(issued: MechanismVersion) -> N
     assert f"NOMOR {decree.number}" in text
     assert "TENTANG MEKANISME PENANGANAN KORBAN KEKERASAN" in text
     assert "LURAH WATANG SOREANG, Menimbang : a. bahwa" in text
-    assert "Mengingat : 1. Undang-Undang Nomor 23 Tahun 2004" in text
+    assert "Mengingat : 1. Undang-Undang Nomor 29 Tahun 1959" in text
     assert "MEMUTUSKAN:" in text
     assert "Menetapkan : KEPUTUSAN LURAH WATANG SOREANG TENTANG MEKANISME" in text
     for ordinal in ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH"):

@@ -103,6 +103,7 @@ def mechanism_settings(request: HttpRequest, membership: Membership, pk: int) ->
         "office_code": mechanism.office_code,
         "next_number": queries.next_sequence(mechanism, year),
         "place": mechanism.place,
+        **{field: getattr(mechanism, field) for field in SettingsForm.CONTACT},
     }
     form = SettingsForm(request.POST or None, initial=initial, year=year)
     preview = queries.number_preview(mechanism, year)

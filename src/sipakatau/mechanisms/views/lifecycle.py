@@ -110,7 +110,7 @@ def decree_issue(request: HttpRequest, membership: Membership, pk: int) -> HttpR
     user = membership.user
     initial = DecreeForm.initial_for(
         full_name=user.get_full_name(),
-        kelurahan=version.mechanism.area.name,
+        village=version.mechanism.area,
         today=timezone.localdate(),
     )
     form = DecreeForm(request.POST or None, initial=initial)
