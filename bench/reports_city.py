@@ -1,4 +1,5 @@
-"""What the city dashboard and the monthly report cost over many cases.
+"""What the city dashboard, the monthly report and the statistics exports cost over many
+cases.
 
 Run from the repository root:
 
@@ -7,173 +8,42 @@ Run from the repository root:
 
 The issue's target is ``--cases 1000000``. It works on a scratch database, never the
 real one: a temporary SQLite file, or, when DATABASE_URL is set, a ``test_<name>``
-database on that PostgreSQL server, dropped at the end. It loads Parepare's areas, makes
-one LBK-KK unit per kelurahan, and generates cases spread over ``--years`` years with
-one or two victims each (80 % with consent for statistics), an incident with forms and
-a place, a suspected perpetrator, a first-contact deadline and an assessment for most;
-rows go in with bulk inserts (the services would take hours, and are not what is
-measured). Then it times, for the city (DP3A's scope) and for one unit: the indicators
-of a month, a quarter and a year, suppression, and the monthly report's PDF and XLSX.
+database on that PostgreSQL server, dropped at the end. ``--keep PATH_OR_NAME`` keeps the
+generated database instead (SQLite: that file; PostgreSQL: that database on the
+DATABASE_URL server, replaced if it exists), and ``--reuse PATH_OR_NAME`` skips the
+generation and times against a kept one (after applying any newer migrations to it).
+
+The generator (``reports_data``) loads Parepare's areas, makes one LBK-KK unit per
+kelurahan, and generates cases spread over ``--years`` years with one or two victims
+each (80 % with consent for statistics), an incident with forms and a place, a suspected
+perpetrator, a first-contact deadline and an assessment for most, referrals for about
+30 %, an approved closure for the closed ones, and reports from the public (10 % of the
+cases count); rows go in with raw bulk inserts (the services would take days, and are
+not what is measured). Then it times, for the city (DP3A's scope) and for one unit: the
+indicators of a month, a quarter and a year (live, and from the rollups when
+``sipakatau.reports.rollup`` exists, after timing their refresh), suppression, the
+monthly report's PDF and XLSX, and the city's SIMFONI and GBVIMS workbooks of one month.
+``--skip-live`` skips the live city quarter and year (minutes at a million cases).
 Figures go to standard output; record them in docs/benchmarks.md.
 """
 
 import argparse
+import importlib
+import importlib.util
 import os
 import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audit_bench import machine
-
-BATCH = 5000
-FORMS = ["FISIK", "PSIKIS", "SEKSUAL", "EKSPLOITASI", "TRAFFICKING", "PENELANTARAN", "LAINNYA"]
-PLACES = ["RUMAH_TANGGA", "TEMPAT_KERJA", "SEKOLAH", "FASILITAS_UMUM", "LAINNYA", ""]
-CHANNELS = ["WALK_IN", "PHONE", "LETTER", "THIRD_PARTY", "OUTREACH", "REFERRAL_IN", "PUBLIC_PORTAL"]
-RELATIONSHIPS = [
-    "ORANG_TUA",
-    "KELUARGA_SAUDARA",
-    "SUAMI_ISTRI",
-    "PACAR_TEMAN",
-    "TETANGGA",
-    "LAINNYA",
-]
-
-
-def generate(n_cases: int, years: int, end: datetime, rng: random.Random) -> dict[str, int]:
-    from django.db import transaction
-
-    from sipakatau.accounts.models import Organisation, OrganisationType, User
-    from sipakatau.areas.models import Area
-    from sipakatau.areas.services import areas_load_parepare
-    from sipakatau.cases.models import (
-        Assessment,
-        Case,
-        CaseDeadline,
-        CaseParty,
-        Consent,
-        Incident,
-        PerpetratorLink,
-    )
-    from sipakatau.people.models import Person
-
-    areas_load_parepare()
-    user = User.objects.create(username="bench.koordinator")
-    units = [
-        Organisation.objects.create(
-            name=f"LBK-KK {area.name}", type=OrganisationType.LBK_KK, area=area
-        )
-        for area in Area.objects.filter(level="kelurahan", code__startswith="73.72.")
-    ]
-    # People are drawn from a pool: each one is several encrypted fields to write, and
-    # what the indicators read of them (sex, disability) is the same either way.
-    people = Person.objects.bulk_create(
-        Person(
-            name="Korban Bench",
-            sex=rng.choice(["P", "P", "P", "L", "U"]),
-            has_disability=rng.random() < 0.08,
-        )
-        for _ in range(2000)
-    )
-    perpetrator = Person.objects.create(name="Terlapor Bench", sex="L")
-    span = timedelta(days=365 * years).total_seconds()
-    start = end - timedelta(days=365 * years)
-    counts = {"cases": 0, "victims": 0, "units": len(units)}
-    made = 0
-    while made < n_cases:
-        size = min(BATCH, n_cases - made)
-        with transaction.atomic():
-            cases = Case.objects.bulk_create(
-                Case(
-                    register_number=f"B/{made + i}",
-                    organisation=rng.choice(units),
-                    channel=rng.choice(CHANNELS),
-                    reported_at=(reported := start + timedelta(seconds=rng.random() * span)),
-                    intake_completed_at=reported,
-                    created_by=user,
-                    status=rng.choice(["active", "assessed", "closed", "monitoring"]),
-                    risk_level=rng.choice(["HIGH", "MEDIUM", "LOW"]),
-                )
-                for i in range(size)
-            )
-            Incident.objects.bulk_create(
-                Incident(
-                    case=case,
-                    violence_forms=rng.sample(FORMS, rng.choice([1, 1, 2, 3])),
-                    place_type=rng.choice(PLACES),
-                )
-                for case in cases
-            )
-            victims_per_case = [1 if rng.random() < 0.85 else 2 for _ in cases]
-            parties = []
-            for case, count in zip(cases, victims_per_case, strict=True):
-                for person in rng.sample(people, count):
-                    parties.append(
-                        CaseParty(
-                            case=case,
-                            person=person,
-                            role="VICTIM",
-                            age_at_incident=rng.choice([None, *range(0, 80)]),
-                        )
-                    )
-                parties.append(CaseParty(case=case, person=perpetrator, role="PERPETRATOR"))
-            parties = CaseParty.objects.bulk_create(parties)
-            victims = [p for p in parties if p.role == "VICTIM"]
-            perpetrator_of = {p.case_id: p for p in parties if p.role == "PERPETRATOR"}
-            Consent.objects.bulk_create(
-                Consent(
-                    case_id=v.case_id,
-                    subject=v,
-                    purpose="STATISTICS",
-                    method="VERBAL_WITNESSED",
-                    given_at=end,
-                    recorded_by=user,
-                )
-                for v in victims
-                if rng.random() < 0.8
-            )
-            PerpetratorLink.objects.bulk_create(
-                PerpetratorLink(
-                    case_id=v.case_id,
-                    victim=v,
-                    perpetrator=perpetrator_of[v.case_id],
-                    relationship=rng.choice(RELATIONSHIPS),
-                )
-                for v in victims
-            )
-            CaseDeadline.objects.bulk_create(
-                CaseDeadline(
-                    case=case,
-                    code="first_contact",
-                    label="Contact the survivor",
-                    due_at=case.reported_at + timedelta(hours=6),
-                    met_at=case.reported_at + timedelta(hours=rng.uniform(0.5, 12))
-                    if rng.random() < 0.9
-                    else None,
-                )
-                for case in cases
-            )
-            Assessment.objects.bulk_create(
-                Assessment(
-                    case=case,
-                    risk_level=case.risk_level,
-                    assessed_by=user,
-                    assessed_at=case.reported_at + timedelta(hours=rng.uniform(2, 96)),
-                )
-                for case in cases
-                if rng.random() < 0.8
-            )
-        made += size
-        counts["cases"] += size
-        counts["victims"] += len(victims)
-        if made % (BATCH * 20) == 0 or made == n_cases:
-            print(f"  generated {made:,} cases", flush=True)
-    return counts
+from reports_data import generate
 
 
 def timed(label: str, run: object, repeat: int = 3) -> object:
@@ -187,6 +57,32 @@ def timed(label: str, run: object, repeat: int = 3) -> object:
     return result
 
 
+def open_database(args: argparse.Namespace, scratch: Path) -> bool:
+    """Point Django's connection at the database to time: a new one (generated next;
+    returns True) or the kept one named by ``--reuse`` (returns False)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if args.reuse:
+        if connection.vendor == "sqlite" and not Path(args.reuse).is_file():
+            sys.exit(f"no such SQLite file: {args.reuse}")
+        connection.close()
+        connection.settings_dict["NAME"] = args.reuse
+        # A kept database predates any migration added since (the rollups' tables).
+        call_command("migrate", verbosity=0, interactive=False)
+        return False
+    if args.keep:
+        if connection.vendor == "sqlite":
+            Path(args.keep).resolve().parent.mkdir(parents=True, exist_ok=True)
+            connection.settings_dict["TEST"]["NAME"] = str(Path(args.keep).resolve())
+        else:
+            connection.settings_dict["TEST"]["NAME"] = args.keep
+    elif connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000, help="cases to generate")
@@ -197,28 +93,64 @@ def main() -> None:
         action="store_true",
         help="add the index on cases (organisation, reported_at) proposed for the cases app",
     )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--keep",
+        metavar="PATH_OR_DBNAME",
+        help="keep the generated database: a SQLite file, or a database on the PostgreSQL "
+        "server of DATABASE_URL (replaced if it exists)",
+    )
+    where.add_argument(
+        "--reuse",
+        metavar="PATH_OR_DBNAME",
+        help="time against a database kept with --keep instead of generating one",
+    )
+    parser.add_argument(
+        "--skip-live",
+        action="store_true",
+        help="do not time the live indicators of the city's quarter and year",
+    )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate (with --keep) and stop: time nothing, so the kept database has no "
+        "rollups or monthly reports yet",
+    )
+    parser.add_argument(
+        "--cold-rollups",
+        action="store_true",
+        help="delete the rollups a reused database holds before timing their refresh",
+    )
     args = parser.parse_args()
+    if args.generate_only and not args.keep:
+        parser.error("--generate-only needs --keep")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sipakatau.settings")
     django.setup()
+    from django.apps import apps
     from django.db import connection
     from django.db.models import Count
 
     scratch = tempfile.TemporaryDirectory(prefix="reports-bench-")
     real_name = connection.settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(Path(scratch.name) / "bench.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    generating = open_database(args, Path(scratch.name))
     try:
         from zoneinfo import ZoneInfo
 
-        from sipakatau.accounts.models import Organisation, OrganisationType
+        from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
         from sipakatau.areas.models import Area
+        from sipakatau.cases.models import Case
         from sipakatau.reports.documents import monthly_pdf, monthly_xlsx
+        from sipakatau.reports.exports import gbvims_xlsx, simfoni_xlsx
         from sipakatau.reports.indicators import compute
         from sipakatau.reports.models import MonthlyReport
         from sipakatau.reports.periods import Period
-        from sipakatau.reports.queries import ReportScope, monthly_report_figures, units_of
+        from sipakatau.reports.queries import (
+            ReportScope,
+            cases_for_export,
+            monthly_report_figures,
+            units_of,
+        )
         from sipakatau.reports.services.monthly import monthly_report_generate
         from sipakatau.reports.suppression import suppress
 
@@ -226,23 +158,42 @@ def main() -> None:
         end = datetime(2026, 12, 1, tzinfo=zone)
         print(f"Reports benchmark, {date.today().isoformat()}, {connection.vendor}")
         print(f"Machine: {machine()}")
-        started = time.perf_counter()
-        counts = generate(args.cases, args.years, end, random.Random(args.seed))
-        print(
-            f"generated {counts['cases']:,} cases, {counts['victims']:,} victims in "
-            f"{counts['units']} units over {args.years} years: "
-            f"{time.perf_counter() - started:.0f} s"
-        )
+        print(f"Database: {connection.settings_dict['NAME']}")
+        if generating:
+            started = time.perf_counter()
+            counts = generate(args.cases, args.years, end, random.Random(args.seed))
+            print(
+                f"generated {counts['cases']:,} cases, {counts['victims']:,} victims, "
+                f"{counts['referrals']:,} referrals, {counts['closures']:,} closures, "
+                f"{counts['public_reports']:,} public reports in {counts['units']} units "
+                f"over {args.years} years: {time.perf_counter() - started:.0f} s"
+            )
+            print(
+                "  rows: "
+                + ", ".join(f"{k[5:]} {v:,}" for k, v in counts.items() if k[:5] == "rows ")
+            )
+        else:
+            print(f"reusing {Case.objects.count():,} cases")
+        if generating and args.generate_only:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            print(f"statistics refreshed (ANALYZE): {time.perf_counter() - started:.0f} s")
+            return
         with connection.cursor() as cursor:
             if args.index:
                 cursor.execute(
-                    "CREATE INDEX bench_case_unit_reported"
+                    "CREATE INDEX IF NOT EXISTS bench_case_unit_reported"
                     " ON cases_case (organisation_id, reported_at)"
                 )
                 print("with the proposed index on cases (organisation, reported_at)")
-            cursor.execute("ANALYZE")
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        print(f"statistics refreshed (ANALYZE): {time.perf_counter() - started:.0f} s")
 
-        city = ReportScope("area", Area.objects.get(code="73.72"), None, exact=False)
+        city_area = Area.objects.get(code="73.72")
+        city = ReportScope("area", city_area, None, exact=False)
         busiest = (
             Organisation.objects.filter(type=OrganisationType.LBK_KK)
             .annotate(n=Count("cases"))
@@ -256,17 +207,52 @@ def main() -> None:
             "quarter": Period("quarter", date(2026, 7, 1)),
             "year": Period("year", date(2026, 1, 1)),
         }
+        rollup: Any = None
+        if importlib.util.find_spec("sipakatau.reports.rollup") is not None:
+            rollup = importlib.import_module("sipakatau.reports.rollup")
+            if args.cold_rollups:
+                deleted, _by_model = (
+                    apps.get_model("reports", "StatisticsRollup").objects.all().delete()
+                )
+                print(f"rollups deleted first (--cold-rollups): {deleted}")
+            started = time.perf_counter()
+            refreshed = rollup.rollups_refresh()
+            print(f"rollups refreshed: {refreshed} in {time.perf_counter() - started:.2f} s (once)")
+        else:
+            print("no sipakatau.reports.rollup: timing the live indicators only")
         for name, scope in (("city", city), ("unit", unit)):
             for kind, period in periods.items():
-                figures = timed(
-                    f"{name} indicators, {kind} ({period.code})",
-                    lambda scope=scope, period=period, name=name: compute(
+                live = None
+                if args.skip_live and name == "city" and kind != "month":
+                    print(f"{name} indicators, {kind} ({period.code}): skipped (--skip-live)")
+                else:
+                    live = timed(
+                        f"{name} indicators, {kind} ({period.code})",
+                        lambda scope=scope, period=period, name=name: compute(
+                            units=units_of(scope), period=period, zone=zone, scope_label=name
+                        ),
+                    )
+                    total = live.tables["cases_by_channel"].total  # type: ignore[attr-defined]
+                    print(f"    cases counted: {total:,}")
+                if rollup is None:
+                    continue
+                rolled = timed(
+                    f"{name} rollup figures, {kind} ({period.code})",
+                    lambda scope=scope, period=period, name=name: rollup.figures(
                         units=units_of(scope), period=period, zone=zone, scope_label=name
                     ),
                 )
-                total = figures.tables["cases_by_channel"].total  # type: ignore[attr-defined]
-                print(f"    cases counted: {total:,}")
-        year = compute(units=units_of(city), period=periods["year"], zone=zone, scope_label="city")
+                total = rolled.tables["cases_by_channel"].total  # type: ignore[attr-defined]
+                same = "" if live is None else f", same as live: {rolled == live}"
+                print(f"    cases counted: {total:,}{same}")
+        if rollup is not None and args.skip_live:
+            year = rollup.figures(
+                units=units_of(city), period=periods["year"], zone=zone, scope_label="city"
+            )
+        else:
+            year = compute(
+                units=units_of(city), period=periods["year"], zone=zone, scope_label="city"
+            )
         timed("suppression of the city's year", lambda: suppress(year, 5), repeat=5)
 
         monthly_report_generate(month=date(2026, 11, 1))
@@ -278,8 +264,29 @@ def main() -> None:
         )
         timed("monthly report PDF", lambda: monthly_pdf(report, data), repeat=2)  # type: ignore[arg-type]
         timed("monthly report XLSX", lambda: monthly_xlsx(report, data), repeat=2)  # type: ignore[arg-type]
+
+        # The city's statistics workbooks, as DP3A's manager asks for them (unsaved: only
+        # her role and her organisation's type and area decide the scope).
+        manager = Membership(
+            organisation=Organisation(
+                name="DP3A Kota Parepare", type=OrganisationType.DP3A, area=city_area
+            ),
+            role=Role.AGENCY_MANAGER,
+            is_active=True,
+        )
+        for kind, build in (("simfoni", simfoni_xlsx), ("gbvims", gbvims_xlsx)):
+            cases, export_zone = cases_for_export(manager, kind, periods["month"])
+            content = timed(
+                f"city {kind} workbook, November",
+                lambda cases=cases, export_zone=export_zone, build=build: build(cases, export_zone),
+                repeat=2,
+            )
+            print(f"    {cases.count():,} cases, {len(content):,} bytes")  # type: ignore[arg-type]
     finally:
-        connection.creation.destroy_test_db(real_name, verbosity=0, keepdb=False)
+        if generating and not args.keep:
+            connection.creation.destroy_test_db(real_name, verbosity=0, keepdb=False)
+        elif generating:
+            print(f"kept: {connection.settings_dict['NAME']}")
         scratch.cleanup()
 
 
