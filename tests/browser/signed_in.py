@@ -64,6 +64,8 @@ class SignedInBrowser:
         """A full-page screenshot, after checking nothing is wider than the screen."""
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= self.width, f"{name} is {width} px wide: {self._too_wide()}"
+        small = self._small_primary_actions()
+        assert not small, f"{name}: primary actions under 44 x 44 px: {small}"
         path = self.artifacts / f"{self.prefix}-{name}-{self.width}.png"
         self.page.screenshot(path=str(path), full_page=True)
         if self.page.url.startswith(self.server) and "pdf" not in self.page.url:
@@ -81,6 +83,21 @@ class SignedInBrowser:
                 .slice(0, 4)
                 .map((e) => `${e.tagName}.${e.className} ${(e.textContent || "").slice(0, 30)}`)""",
                 self.width,
+            )
+        )
+
+    def _small_primary_actions(self) -> list[str]:
+        """Buttons and button-styled links smaller than 44 x 44 CSS px (the issue's rule
+        for primary actions; axe-core checks 24 x 24 for every other control)."""
+        return list(
+            self.page.evaluate(
+                """() => [...document.querySelectorAll("main button, main a.button")]
+                .filter((e) => e.offsetParent !== null)
+                .map((e) => [e, e.getBoundingClientRect()])
+                .filter(([e, r]) => r.height < 43.5 || r.width < 43.5)
+                .slice(0, 4)
+                .map(([e, r]) => `${(e.textContent || "").trim().slice(0, 30)}`
+                    + ` ${Math.round(r.width)}x${Math.round(r.height)}`)"""
             )
         )
 
