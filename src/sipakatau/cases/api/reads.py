@@ -1,7 +1,9 @@
 """Reading cases: the list (no names), one case, duplicate warnings, file downloads."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Schema
 from ninja.pagination import paginate
 
@@ -22,6 +24,7 @@ from .schemas import (
     CaseFilterIn,
     CaseListItemOut,
     CaseOut,
+    CaseSearchIn,
     DuplicateIn,
     DuplicateOut,
     IdentityIn,
@@ -39,8 +42,24 @@ _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"
 )
 @paginate(Pages, page_size=50)
 def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Case]:
+    if "search" in request.GET:
+        # A name, NIK or phone in the address would be written to access logs.
+        raise ValidationError(
+            {"search": _("Search in the body of POST /api/v1/cases/search, not in the address.")}
+        )
     membership = acting(request)
     return queries.cases_listed(membership, queries.CaseFilter(**filters.dict()))
+
+
+@router.post(
+    "/search",
+    response=list[CaseListItemOut],
+    summary="Cases the user may see, found by register number, name, NIK or phone",
+)
+@paginate(Pages, page_size=50)
+def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
+    membership = acting(request)
+    return queries.cases_listed(membership, queries.CaseFilter(**payload.dict()))
 
 
 @router.get(

@@ -24,6 +24,12 @@ class CaseFilterIn(Schema):
     reported_to: date | None = None
     mine: bool = False
     due: Literal["", "today", "overdue"] = ""
+
+
+class CaseSearchIn(CaseFilterIn):
+    """The filters, and a search by identity: sent in a POST body, never in the address,
+    so a name, NIK or phone never lands in an access log."""
+
     search: str = Field("", max_length=100, description="Register number, name, NIK or phone")
 
 

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sipakatau.cases.models import Case
 from sipakatau.people.services import person_create
-from tests.builders import API, add_party, bearer, open_case
+from tests.builders import API, add_party, bearer, open_case, post
 from tests.factories import Persona
 
 NIK = "7372034105950001"
@@ -76,11 +76,22 @@ def test_the_list_filters_like_the_page(
 
     by_risk = client.get(API, {"risk_level": "HIGH"}).json()["items"]
     mine = client.get(API, {"mine": "true"}).json()["items"]
-    by_number = client.get(API, {"search": other.register_number}).json()["items"]
+    by_number = post(client, f"{API}/search", {"search": other.register_number}).json()["items"]
 
     assert [item["id"] for item in by_risk] == [high.pk]
     assert [item["id"] for item in mine] == [high.pk]
     assert [item["id"] for item in by_number] == [other.pk]
+
+
+def test_a_search_by_identity_is_refused_in_the_address(bahagia_caseworker: Persona) -> None:
+    """A NIK or a name in a URL lands in access logs: only a POST body carries it."""
+    open_case(bahagia_caseworker.membership)
+    client = bearer(bahagia_caseworker)
+
+    response = client.get(API, {"search": "7372015506950001"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "search"
 
 
 def test_a_volunteer_lists_only_her_own_intakes(
