@@ -462,3 +462,20 @@ def test_the_api_takes_and_gives_back_the_particulars(
     outsider = post(bearer(ikhlas_volunteer), f"{API}/{case.pk}/parties", body)
     assert outsider.status_code == 404
     assert CaseParty.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_finer_relation(
+    bahagia_volunteer: Persona, volunteer: Membership, case: Case
+) -> None:
+    victim, perpetrator = _pair(volunteer, case)
+    intake.perpetrator_link_set(
+        actor=volunteer,
+        case=case,
+        victim=victim,
+        perpetrator=perpetrator,
+        relationship=Relationship.PACAR_TEMAN,
+        relation_detail=RelationDetail.MANTAN_PACAR,
+    )
+    page = english(bahagia_volunteer.client).get(reverse("cases:case_detail", args=[case.pk]))
+    assert "Former boyfriend or girlfriend" in page.content.decode()

@@ -50,7 +50,14 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     by_pk = {party.pk: party for party in parties}
     relations = {
         party.pk: [
-            (by_pk.get(link.victim_id), link.get_relationship_display())
+            (
+                by_pk.get(link.victim_id),
+                # The finer relation where it was recorded ("Mantan pacar"), else SIMFONI's
+                # category.
+                link.get_relation_detail_display()
+                if link.relation_detail
+                else link.get_relationship_display(),
+            )
             for link in links
             if link.perpetrator_id == party.pk
         ]
