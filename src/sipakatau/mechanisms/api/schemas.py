@@ -63,6 +63,10 @@ class MechanismOut(MechanismListItemOut):
     )
     office_code: str = Field(..., description="e.g. Kel-WS")
     place: str = Field(..., description="Printed as “Ditetapkan di …”, e.g. Parepare")
+    office_address: str = Field("", description="Printed in the kop, with the contacts below")
+    office_phone: str = ""
+    office_postcode: str = ""
+    office_email: str = ""
     next_number: int = Field(0, description="The next decree's number in this year's register")
     number_example: str = Field(
         "", description="The number the next decree would carry; empty while incomplete"

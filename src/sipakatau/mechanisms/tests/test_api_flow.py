@@ -249,3 +249,21 @@ def test_an_issued_version_cannot_be_changed(staff: Persona, lurah: Persona) -> 
     assert "can no longer be changed" in errors(edit)[None]
     version.refresh_from_db()
     assert version.title != "Judul lain" and version.steps.count() == 11
+
+
+def test_the_offices_contacts_are_set_and_read_back_through_the_api(
+    staff: Persona, kelurahan_ws: Organisation
+) -> None:
+    drafter = bearer(staff)
+    version_id = created_id(post(drafter, API, {"area_code": WATANG_SOREANG}))
+    mechanism_id = drafter.get(f"{API}/versions/{version_id}").json()["mechanism_id"]
+    contacts = {
+        "office_address": "Jl. Bau Massepe No. 10",
+        "office_phone": "(0421) 21001",
+        "office_postcode": "91131",
+        "office_email": "kel-ws@example.org",
+    }
+    changed = send(drafter, "PATCH", f"{API}/{mechanism_id}", contacts)
+    assert changed.status_code == 200, changed.content[:300]
+    read = drafter.get(f"{API}/{mechanism_id}").json()
+    assert {key: read[key] for key in contacts} == contacts
