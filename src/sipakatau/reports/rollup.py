@@ -29,8 +29,8 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from sipakatau.accounts.models import Organisation, OrganisationType
-from sipakatau.areas.queries import area_time_zone
 from sipakatau.cases.models import CaseDeadline, Status
+from sipakatau.cases.services.common import unit_zone
 from sipakatau.public.models import PublicReport
 
 from .indicators import Indicators, Row, Table, case_figures, with_area_tables
@@ -120,9 +120,10 @@ def is_fresh(row: StatisticsRollup | None, now: datetime) -> bool:
     )
 
 
-def unit_zone(unit: Organisation, zones: dict[int | None, ZoneInfo]) -> ZoneInfo:
+def _zone(unit: Organisation, zones: dict[int | None, ZoneInfo]) -> ZoneInfo:
+    """``cases``' ``unit_zone``, asked once per area in a loop over units."""
     if unit.area_id not in zones:
-        zones[unit.area_id] = ZoneInfo(area_time_zone(unit.area))
+        zones[unit.area_id] = unit_zone(unit)
     return zones[unit.area_id]
 
 
@@ -169,7 +170,7 @@ def _rollups(
             if row is not None and row.figures is not None and is_fresh(row, now):
                 result[unit.pk, month] = row.figures
             else:
-                result[unit.pk, month] = rollup_compute(unit, month, unit_zone(unit, zones), now)
+                result[unit.pk, month] = rollup_compute(unit, month, _zone(unit, zones), now)
     return result
 
 
@@ -237,9 +238,8 @@ def figures(
     names = [(unit.pk, unit.name, unit.short_name) for unit in unit_list]
     tables["cases_by_month"] = month_table(months, by_month)
     tables["cases_by_unit"], by_unit_and_sex = unit_tables(names, dict(case_counts), victims)
-    ordered = {key: skeleton.tables[key] for key in skeleton.tables}
     result = skeleton.with_(
-        tables={key: tables[key] for key in ordered},
+        tables={key: tables[key] for key in skeleton.tables},
         grids={
             "victims_by_unit_and_sex": by_unit_and_sex,
             "deadlines_by_step": deadline_grid(
@@ -278,7 +278,7 @@ def rollups_refresh(
     wanted: list[tuple[Organisation, ZoneInfo, date]] = []
     units = Organisation.objects.filter(type=OrganisationType.LBK_KK).select_related("area")
     for unit in units.order_by("pk"):
-        zone = unit_zone(unit, zones)
+        zone = _zone(unit, zones)
         unit_months = months if months is not None else _months_of(unit, zone, now)
         stored = {
             row.month: row

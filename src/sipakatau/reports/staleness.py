@@ -22,14 +22,12 @@ the two did not see the change and must count again. The clock is this server's.
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from sipakatau.accounts.models import Organisation
-from sipakatau.areas.queries import area_time_zone
 from sipakatau.cases.codes import PartyRole
 from sipakatau.cases.models import (
     Assessment,
@@ -41,6 +39,7 @@ from sipakatau.cases.models import (
     Incident,
     PerpetratorLink,
 )
+from sipakatau.cases.services.common import unit_zone
 from sipakatau.people.models import Person
 from sipakatau.public.models import PublicReport
 from sipakatau.referrals.models import Referral
@@ -56,7 +55,7 @@ def _months(moments: Iterable[tuple[int | None, datetime | None]]) -> set[Key]:
         (unit, at) for unit, at in moments if unit is not None and at is not None
     ]
     zones = {
-        pk: ZoneInfo(area_time_zone(organisation.area))
+        pk: unit_zone(organisation)
         for pk, organisation in Organisation.objects.select_related("area")
         .in_bulk({unit for unit, _at in known})
         .items()
@@ -153,11 +152,8 @@ def closure_changed(instance: Closure, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     case = Case.objects.filter(pk=instance.case_id).values_list("organisation", "reported_at")
-    mark(
-        _months(
-            [moment for row in case for moment in ((row[0], row[1]), (row[0], instance.decided_at))]
-        )
-    )
+    for organisation, reported_at in case:
+        mark(_months([(organisation, reported_at), (organisation, instance.decided_at)]))
 
 
 def referral_changed(instance: Referral, **kwargs: Any) -> None:

@@ -59,12 +59,13 @@ def _duration(
     summary = rows.aggregate(n=Count("pk"), mean=Avg("took"))
     count = summary["n"]
     # Asked even when there is nothing, so that the number of queries never varies.
-    middle = list(
-        rows.order_by("took", "pk").values_list("took", flat=True)[
-            max(count - 1, 0) // 2 : count // 2 + 1
-        ]
-    )
+    middle = list(rows.order_by("took", "pk").values_list("took", flat=True)[_middle(count)])
     return _summary(key, title, count, middle, summary["mean"], left_out)
+
+
+def _middle(count: int) -> slice:
+    """The middle value (odd count) or two (even) of ``count`` sorted values."""
+    return slice(max(count - 1, 0) // 2, count // 2 + 1)
 
 
 def _summary(
@@ -98,11 +99,7 @@ def _grouped_duration(rows: QuerySet[Any], key: str, title: Label, left_out: int
     """``_duration`` over one row per case, already carrying ``took``."""
     summary = rows.aggregate(n=Count("case"), mean=Avg("took"))
     count = summary["n"]
-    middle = list(
-        rows.order_by("took", "case").values_list("took", flat=True)[
-            max(count - 1, 0) // 2 : count // 2 + 1
-        ]
-    )
+    middle = list(rows.order_by("took", "case").values_list("took", flat=True)[_middle(count)])
     return _summary(key, title, count, middle, summary["mean"], left_out)
 
 
@@ -134,7 +131,7 @@ def duration_from_samples(key: str, samples: list[int], left_out: int) -> Durati
     """A ``Duration`` from the times themselves (microseconds, sorted), as ``rollup``
     keeps them: the same median and mean the database gives."""
     count = len(samples)
-    middle = [timedelta(microseconds=m) for m in samples[max(count - 1, 0) // 2 : count // 2 + 1]]
+    middle = [timedelta(microseconds=m) for m in samples[_middle(count)]]
     mean = timedelta(microseconds=sum(samples) / count) if count else None
     return _summary(key, DURATION_TITLES[key], count, middle, mean, left_out)
 
