@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # After the view (and the API's token auth): a refused attempt on a case, referral,
     # person or public report is audited, and a burst alerts the account's admins.
     "sipakatau.audit.middleware.refused_access",
+    # An API write sent again with the same Idempotency-Key is answered, not done again.
+    "sipakatau.lib.idempotency.api_idempotency",
     # Axes must be last: it turns a locked-out login attempt into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
