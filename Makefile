@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash clean
+.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,10 +52,17 @@ messages: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## crash: kill the server at random while reports arrive; nothing acknowledged may be lost
-## or stored twice (SQLite, or its own database next to DATABASE_URL's)
+## crash: kill the server at random while reports arrive, and while caseworkers write notes
+## and referrals; nothing acknowledged may be lost or stored twice, the audit chain stays
+## intact and a backup restores whole (SQLite, or databases of their own beside DATABASE_URL's)
 crash: $(STAMP)
 	$(BIN)/python bench/public_crash_bench.py --reports 40 --kills 4 $(CRASH_ARGS)
+	$(BIN)/python bench/casework_crash_bench.py --writes 30 --kills 4 $(CRASH_ARGS)
+
+## load: locust against a real gunicorn: 70 % case reads, 20 % updates, 5 % public reports,
+## 5 % dashboards; 0 errors and no "database is locked" allowed (LOAD_ARGS: --users, --seconds)
+load: $(STAMP)
+	$(BIN)/python bench/load_bench.py $(LOAD_ARGS)
 
 ## lock: re-resolve requirements.in into requirements.lock (review the diff!)
 lock:
