@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load clean
+.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ crash: $(STAMP)
 ## 5 % dashboards; 0 errors and no "database is locked" allowed (LOAD_ARGS: --users, --seconds)
 load: $(STAMP)
 	$(BIN)/python bench/load_bench.py $(LOAD_ARGS)
+
+## audit-deps: every pinned package against the PyPI advisory database; --strict fails
+## when a package cannot be looked up, so "nothing found" always means "all checked"
+audit-deps: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.lock --service pypi --strict --progress-spinner off
 
 ## lock: re-resolve requirements.in into requirements.lock (review the diff!)
 lock:
