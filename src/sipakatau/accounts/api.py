@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from sipakatau.lib.api_pagination import Pages
 
-from . import queries, tokens
+from . import lockout, queries, tokens
 from .access import acting
 from .models import ApiToken, Membership, Organisation, Role, RoleRequest, User
 from .permissions import DECIDE_ROLE_REQUESTS
@@ -155,9 +155,11 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> Status[dict[str, obje
     except tokens.LockedOut:
         # AxesMiddleware answers too (through accounts.views.auth.locked_out) with the
         # same JSON; this is the answer when axes is switched off in a test.
-        return _refused(
+        refused = _refused(
             429, "locked_out", _("Too many failed attempts. Wait a while, then try again.")
         )
+        refused["Retry-After"] = str(lockout.retry_after(request, payload.username))
+        return refused
     except tokens.CredentialsRefused:
         # One answer for an unknown user, a wrong password and a wrong code alike.
         return _refused(401, "invalid_credentials", _("The username, password or code is wrong."))

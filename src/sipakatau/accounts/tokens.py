@@ -11,21 +11,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.audit import services as audit
 
-from . import queries
+from . import lockout, queries
 from .models import ApiToken, Membership, User
 
 # A recognisable prefix lets secret scanners (and people) tell a leaked token at a glance.
@@ -36,12 +31,9 @@ TOKEN_MAX_LENGTH = 100
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class CredentialsRefused(Exception):
-    """The username, password or code is wrong (which one is never said)."""
-
-
-class LockedOut(Exception):
-    """django-axes has locked the username after too many failures."""
+# The refusals of a sign-in with password and code (named here for the API's callers).
+CredentialsRefused = lockout.CredentialsRefused
+LockedOut = lockout.LockedOut
 
 
 @dataclass(frozen=True)
@@ -57,50 +49,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _locked(request: HttpRequest) -> bool:
-    # Set by django-axes on the request when the attempt is refused or the limit reached.
-    return bool(getattr(request, "axes_locked_out", False))
-
-
-def _second_factor_ok(user: User, code: str) -> bool:
-    """A TOTP code or an unused backup code, with django-otp's throttling (each failure
-    doubles the wait). A user who never enrolled an authenticator cannot have a token."""
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return False
-    code = code.strip().replace(" ", "").lower()
-    devices = [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
-        *StaticDevice.objects.filter(user=user, confirmed=True),
-    ]
-    for device in devices:
-        allowed, _details = device.verify_is_allowed()
-        if not allowed:
-            return False
-        if device.verify_token(code):
-            return True
-    return False
-
-
 def api_credentials_check(*, request: HttpRequest, username: str, password: str, code: str) -> User:
-    """The user with these credentials, or ``CredentialsRefused`` / ``LockedOut``."""
-    user = authenticate(request, username=username, password=password)
-    if _locked(request):
-        raise LockedOut
-    if not isinstance(user, User):
-        # authenticate() already sent user_login_failed: axes counted it, the audit
-        # trail recorded auth.failed.
-        raise CredentialsRefused
-    if not _second_factor_ok(user, code):
-        # A wrong code counts towards the lockout like a wrong password, so guessing
-        # codes with a stolen password is as slow as guessing passwords.
-        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
-        if _locked(request):
-            raise LockedOut
-        raise CredentialsRefused
-    # Both factors passed: forget the earlier failures, as a sign-in on the page does
-    # (AXES_RESET_ON_SUCCESS). Not through user_logged_in: its receivers would open a
-    # session, and an API client has none.
-    axes_reset(username=username)
+    """The user with these credentials, or ``CredentialsRefused`` / ``LockedOut``: the
+    password and the code are checked together (accounts.lockout.credentials_check)."""
+    user, _device = lockout.credentials_check(
+        request=request, username=username, password=password, code=code
+    )
     return user
 
 
