@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.areas.models import Area, Level
@@ -27,6 +27,30 @@ class SignInForm(AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class SignInWithCodeForm(forms.Form):
+    """Password and code at once, asked while a username is under a distributed attack
+    (accounts.lockout): the view checks them together and says only "wrong" or "in"."""
+
+    username = UsernameField(label=_("Username"), max_length=150)
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none"}
+        )
 
 
 class TokenForm(forms.Form):
@@ -131,5 +155,17 @@ class OrganisationEditForm(forms.Form):
         label=_("Service hours (shown to the public)"),
         help_text=_("For example: Monday to Friday 08:00-16:00."),
         max_length=200,
+        required=False,
+    )
+    # Printed at the foot of the unit's referral letters, for the agency's answer.
+    phone = forms.CharField(
+        label=_("Telephone (for answers to referral letters)"),
+        help_text=_("The unit's own number, not a person's. For example: 0421 21000."),
+        max_length=40,
+        required=False,
+    )
+    email = forms.CharField(
+        label=_("Email (for answers to referral letters)"),
+        max_length=254,
         required=False,
     )

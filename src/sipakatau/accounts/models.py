@@ -76,6 +76,10 @@ class Organisation(models.Model):
     # that a neighbour knows where to go and when; plain text, nothing personal.
     posko_address = models.CharField(_("posko address"), max_length=300, blank=True)
     service_hours = models.CharField(_("service hours"), max_length=200, blank=True)
+    # Where an agency sends its answer to a referral outside Sipakatau: printed with the
+    # posko address at the foot of the referral letter. The unit's own, never a person's.
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,15 +33,21 @@ CITY = "73.72"
 WATANG_SOREANG = "73.72.03.1003"
 WATANG_BACUKIKI = "73.72.01.1005"
 
-# Where the pilot units receive people, shown on the public home page (made-up demo data).
+# Where the pilot units receive people, shown on the public home page, and the unit's
+# telephone and email printed on its referral letters (made-up demo data; example.org is
+# reserved for examples, so a demo letter never names a real mailbox).
 POSKO = {
     "bahagia": {
         "posko_address": "Kantor Kelurahan Watang Soreang, Jl. Bau Massepe, Parepare",
         "service_hours": "Senin-Jumat 08.00-16.00; Sabtu 08.00-12.00",
+        "phone": "0812-5550-4101",
+        "email": "lbkk.bahagia@example.org",
     },
     "ikhlas": {
         "posko_address": "Kantor Kelurahan Watang Bacukiki, Jl. Jend. Sudirman, Parepare",
         "service_hours": "Senin-Jumat 08.00-15.00",
+        "phone": "0812-5550-4102",
+        "email": "lbkk.ikhlas@example.org",
     },
 }
 

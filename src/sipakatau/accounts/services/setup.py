@@ -23,6 +23,8 @@ def organisation_ensure(
     parent: Organisation | None = None,
     posko_address: str = "",
     service_hours: str = "",
+    phone: str = "",
+    email: str = "",
 ) -> Organisation:
     """Create the organisation unless one of that name exists in that area (idempotent).
 
@@ -38,6 +40,8 @@ def organisation_ensure(
                 "parent": parent,
                 "posko_address": posko_address,
                 "service_hours": service_hours,
+                "phone": phone,
+                "email": email,
             },
         )
         if created:
@@ -48,13 +52,15 @@ def organisation_ensure(
                 fields=["name", "short_name", "type", "area", "parent"],
             )
             return organisation
-        # An installation made before the posko fields existed gets them filled once;
-        # what an administrator wrote since is never overwritten.
+        # An installation made before the posko and contact fields existed gets them
+        # filled once; what an administrator wrote since is never overwritten.
         missing = {
             key: value
             for key, value in {
                 "posko_address": posko_address,
                 "service_hours": service_hours,
+                "phone": phone,
+                "email": email,
             }.items()
             if value and not getattr(organisation, key)
         }

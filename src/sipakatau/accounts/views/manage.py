@@ -264,6 +264,8 @@ def organisation_detail(request: HttpRequest, membership: Membership, pk: int) -
             "is_active": organisation.is_active,
             "posko_address": organisation.posko_address,
             "service_hours": organisation.service_hours,
+            "phone": organisation.phone,
+            "email": organisation.email,
         },
     )
     if request.method == "POST" and form.is_valid():
