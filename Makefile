@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps clean
+.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps fuzz-parsers clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ load: $(STAMP)
 ## when a package cannot be looked up, so "nothing found" always means "all checked"
 audit-deps: $(STAMP)
 	$(BIN)/pip-audit --requirement requirements.lock --service pypi --strict --progress-spinner off
+
+## fuzz-parsers: the parser fuzzing with many examples (FUZZ_EXAMPLES, default 5000)
+fuzz-parsers: export SIPAKATAU_ENV = test
+fuzz-parsers: $(STAMP)
+	$(BIN)/python bench/fuzz_parsers.py --examples $(or $(FUZZ_EXAMPLES),5000)
 
 ## lock: re-resolve requirements.in into requirements.lock (review the diff!)
 lock:

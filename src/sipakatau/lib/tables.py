@@ -97,7 +97,9 @@ def read_xlsx(data: bytes) -> list[Row]:
     try:
         # read_only streams the sheet; data_only takes a formula's last computed value.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
+        # Besides BadZipFile, KeyError and ValueError, a damaged workbook raises lxml's
+        # XMLSyntaxError (a SyntaxError) or zlib.error: each is a refusal of the file.
         raise TableError(_("The XLSX file is damaged and cannot be read.")) from exc
     try:
         sheet = workbook.worksheets[0]

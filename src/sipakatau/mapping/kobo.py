@@ -79,9 +79,15 @@ def read_table(data: bytes, file_name: str) -> Table:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError(_("This file is not an Excel (.xlsx) file.")) from exc
-        sheet = book[book.sheetnames[0]]
-        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+        try:
+            # A read-only sheet is parsed while its rows are read: a broken one fails
+            # here (a missing shared string, a column past XFD), not in load_workbook.
+            sheet = book[book.sheetnames[0]]
+            rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception as exc:
+            raise ImportFileError(_("This file is not an Excel (.xlsx) file.")) from exc
+        finally:
+            book.close()
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -89,9 +95,13 @@ def read_table(data: bytes, file_name: str) -> Table:
             text = data.decode("latin-1")
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = [
-            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        try:
+            rows = [
+                [c.strip() for c in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            ]
+        except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+            raise ImportFileError(_("The CSV file is damaged and cannot be read.")) from exc
     rows = [r for r in rows if any(r)]
     if not rows:
         raise ImportFileError(_("The file is empty."))

@@ -207,16 +207,26 @@ def read_workbook(data: bytes) -> FormDefinition:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
         raise FormError(_("This file is not an Excel (.xlsx) file.")) from exc
-    sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
-    if "survey" not in sheets:
-        raise FormError(_('The file has no "survey" sheet, so it is not an XLSForm.'))
-    survey_columns, survey = _sheet_rows(sheets["survey"])
-    choices_columns, choices = _sheet_rows(sheets["choices"]) if "choices" in sheets else ([], [])
-    settings: dict[str, str] = {}
-    if "settings" in sheets:
-        _columns, rows = _sheet_rows(sheets["settings"])
-        settings = dict(rows[0]) if rows else {}
-    book.close()
+    try:
+        sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
+        if "survey" not in sheets:
+            raise FormError(_('The file has no "survey" sheet, so it is not an XLSForm.'))
+        # A read-only sheet is parsed while its rows are read: a broken one fails here
+        # (a missing shared string, a column past XFD), not in load_workbook.
+        survey_columns, survey = _sheet_rows(sheets["survey"])
+        choices_columns, choices = (
+            _sheet_rows(sheets["choices"]) if "choices" in sheets else ([], [])
+        )
+        settings: dict[str, str] = {}
+        if "settings" in sheets:
+            _columns, rows = _sheet_rows(sheets["settings"])
+            settings = dict(rows[0]) if rows else {}
+    except FormError:
+        raise
+    except Exception as exc:
+        raise FormError(_("This file is not an Excel (.xlsx) file.")) from exc
+    finally:
+        book.close()
     return FormDefinition(survey, choices, settings, survey_columns, choices_columns)
 
 
