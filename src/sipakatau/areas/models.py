@@ -57,3 +57,29 @@ class Area(models.Model):
     @property
     def depth(self) -> int:
         return list(Level.values).index(self.level)
+
+
+class RegionalCrest(models.Model):
+    """The regional crest (lambang daerah) of a city or regency, printed at the left of the
+    letterhead of every village office's documents in it. Stored as checked PNG bytes,
+    re-encoded from the pixels of the upload (areas/crest.py): nothing the uploader's file
+    carried besides the picture (EXIF, comments, appended data) is kept."""
+
+    area = models.OneToOneField(
+        Area,
+        on_delete=models.CASCADE,
+        related_name="crest",
+        limit_choices_to={"level": Level.CITY},
+        verbose_name=_("city or regency"),
+    )
+    png = models.BinaryField(_("crest (PNG)"))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("regional crest")
+        verbose_name_plural = _("regional crests")
+
+    def __str__(self) -> str:
+        return str(self.area)

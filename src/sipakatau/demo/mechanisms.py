@@ -4,11 +4,14 @@ finalisation meeting recorded; Watang Bacukiki (LBK-KK Ikhlas) still a draft. Ne
 issued: issuing the decree is the Lurah's act, left for the demo's user to try. Running it
 again adds nothing."""
 
+import io
 from datetime import date
 
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFont
 
 from sipakatau.accounts.models import Membership
+from sipakatau.areas.crest import has_crest
 from sipakatau.mechanisms import numbering, services
 from sipakatau.mechanisms.codes import Section, Status
 from sipakatau.mechanisms.models import Mechanism, MechanismVersion
@@ -76,7 +79,45 @@ def demo_mechanisms() -> int:
             _complete_contact(staff, version.mechanism, username)
             if username == "ws.staf":
                 _discuss(staff, version)
+    _demo_crest()
     return started
+
+
+def demo_crest_png() -> bytes:
+    """A stand-in for the crest of Kota Parepare, drawn here: a plain shield with the city's
+    name and "CONTOH" (example). It is not the city's arms, which the office uploads."""
+    width, height = 300, 360
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    shield = [(20, 20), (280, 20), (280, 200), (150, 340), (20, 200)]
+    draw.polygon(shield, fill=(22, 101, 52), outline=(234, 179, 8), width=12)
+    draw.rectangle((40, 40, 260, 80), fill=(234, 179, 8))
+
+    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        try:
+            return ImageFont.truetype("DejaVuSans-Bold.ttf", size)
+        except OSError:
+            return ImageFont.load_default(size)
+
+    draw.text((150, 60), "CONTOH", fill=(22, 101, 52), font=font(30), anchor="mm")
+    draw.text((150, 150), "PAREPARE", fill=(255, 255, 255), font=font(38), anchor="mm")
+    draw.text((150, 215), "DEMO", fill=(234, 179, 8), font=font(30), anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _demo_crest() -> None:
+    """Kota Parepare's stand-in crest, uploaded once by the Watang Soreang office through
+    the real service (checked and re-encoded like any upload); a crest the city uploaded
+    since is kept."""
+    staff = _member("ws.staf")
+    mechanism = Mechanism.objects.filter(area=staff.organisation.area).first() if staff else None
+    if staff is None or mechanism is None or has_crest(mechanism.area):
+        return
+    services.regional_crest_set(
+        actor=staff, mechanism=mechanism, filename="lambang-contoh.png", data=demo_crest_png()
+    )
 
 
 def _complete_contact(staff: Membership, mechanism: Mechanism, username: str) -> None:

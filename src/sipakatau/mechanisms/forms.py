@@ -54,6 +54,7 @@ CLASSIFICATION_HELP = _(
     "digits and dots only, e.g. 400.2.2."
 )
 OFFICE_HELP = _("The office's short name in its numbers, e.g. Kel-WS.")
+DESA_OFFICE_HELP = _("The office's short name in its numbers, e.g. Ds-LR.")
 
 
 class StartForm(forms.Form):
@@ -79,7 +80,9 @@ class StartForm(forms.Form):
         kelurahan never issue the same number."""
         return {
             "classification_code": DEFAULT_CLASSIFICATION,
-            "office_code": numbering.default_office_code(kelurahan.name),
+            "office_code": numbering.default_office_code(
+                kelurahan.name, desa=labels.is_desa(kelurahan)
+            ),
             "place": numbering.default_place(kelurahan),
         }
 
@@ -115,9 +118,19 @@ class SettingsForm(forms.Form):
 
     CONTACT = ("office_address", "office_phone", "office_postcode", "office_email")
 
-    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year: int, desa: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["next_number"].label = _("Next decree number in %(year)s") % {"year": year}
+        if desa:
+            self.fields["office_code"].help_text = DESA_OFFICE_HELP
+
+
+class CrestForm(forms.Form):
+    file = forms.FileField(
+        label=_("Regional crest (lambang daerah)"),
+        help_text=_("A PNG or JPG picture of the crest, at most 1 MB."),
+        widget=forms.ClearableFileInput({"accept": "image/png,image/jpeg"}),
+    )
 
 
 class VersionForm(forms.Form):
@@ -345,6 +358,11 @@ class DecreeForm(forms.Form):
         help_text=_("Printed under the name, e.g. Penata Tk. I (III/d)."),
     )
     signer_title = forms.CharField(label=_("Title of the signatory"), max_length=200)
+
+    def __init__(self, *args: Any, village: Area | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if village is not None and labels.is_desa(village):
+            self.fields["signer_name"].label = _("Name of the Kepala Desa")
 
     @staticmethod
     def initial_for(*, full_name: str, village: Area, today: date) -> dict[str, Any]:

@@ -64,10 +64,16 @@ def number_problems(classification_code: str, office_code: str) -> dict[str, str
     return {field: message for field, message in problems.items() if message}
 
 
-def default_office_code(kelurahan: str) -> str:
-    """The initials of the kelurahan: Watang Soreang → Kel-WS."""
-    initials = "".join(word[0] for word in kelurahan.split() if word[:1].isalpha())
-    return f"Kel-{initials.upper()}" if initials else ""
+# The office code's prefix by the kind of village: "Kel" for a kelurahan office, "Ds" for a
+# desa office, the abbreviations the offices' own numbers use (Kel-WS, Ds-LR).
+OFFICE_PREFIX = {False: "Kel", True: "Ds"}
+
+
+def default_office_code(village: str, *, desa: bool = False) -> str:
+    """The initials of the village after its kind: Watang Soreang → Kel-WS, Desa Lompo
+    Riaja → Ds-LR."""
+    initials = "".join(word[0] for word in village.split() if word[:1].isalpha())
+    return f"{OFFICE_PREFIX[desa]}-{initials.upper()}" if initials else ""
 
 
 def place_name(city: str) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mekanisme/mulai/", drafting.mechanism_start, name="mechanism_start"),
     path("mekanisme/<int:pk>/", drafting.mechanism_detail, name="mechanism_detail"),
     path("mekanisme/<int:pk>/pengaturan/", drafting.mechanism_settings, name="mechanism_settings"),
+    path("mekanisme/<int:pk>/lambang/", drafting.crest_upload, name="crest_upload"),
     path("mekanisme/versi/<int:pk>/", drafting.version_detail, name="version_detail"),
     path("mekanisme/versi/<int:pk>/ubah/", drafting.version_edit, name="version_edit"),
     path("mekanisme/versi/<int:pk>/langkah/tambah/", drafting.step_add, name="step_add"),

@@ -15,6 +15,7 @@ from sipakatau.accounts.access import acting
 
 from .. import diff, queries, services
 from ..codes import Status
+from ..documents import labels
 from ..models import Decree, MechanismVersion
 from .common import base_url, decree_out, router, version_out
 from .schemas import (
@@ -40,8 +41,10 @@ def _issued_decree(request: HttpRequest, version_id: int) -> tuple[MechanismVers
     return version, decree
 
 
-def _filename(decree: Decree, extension: str) -> str:
-    return f"sk-lurah-{slugify(decree.number.replace('/', '-'))}.{extension}"
+def _filename(version: MechanismVersion, decree: Decree, extension: str) -> str:
+    """sk-lurah-400-2-2-01-kel-ws-2026.pdf, sk-kepala-desa-….pdf for a desa."""
+    kind = slugify(labels.decree_short(version.mechanism.area))
+    return f"{kind}-{slugify(decree.number.replace('/', '-'))}.{extension}"
 
 
 @router.post(
@@ -168,10 +171,10 @@ def decree_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
     },
 )
 def decree_pdf(request: HttpRequest, version_id: int) -> HttpResponse:
-    _version, decree = _issued_decree(request, version_id)
+    version, decree = _issued_decree(request, version_id)
     pdf = Decree.objects.filter(pk=decree.pk).values_list("pdf", flat=True).get()
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(decree, "pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(version, decree, "pdf")}"'
     return response
 
 
@@ -191,7 +194,7 @@ def decree_docx(request: HttpRequest, version_id: int) -> HttpResponse:
     version, decree = _issued_decree(request, version_id)
     data = render(version=queries.version_in_full(version), decree=decree)
     response = HttpResponse(bytes(data), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(decree, "docx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(version, decree, "docx")}"'
     return response
 
 

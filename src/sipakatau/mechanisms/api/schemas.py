@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from sipakatau.accounts.access import acting
+from sipakatau.areas.crest import has_crest
 
 from .. import numbering, queries
 from ..codes import Status
@@ -76,6 +77,13 @@ class MechanismOut(MechanismListItemOut):
     )
     may_draft: bool = Field(False, description="The caller may change drafts")
     may_sign: bool = Field(False, description="The caller may approve and issue")
+    has_crest: bool = Field(
+        False, description="The city or regency has a crest, printed in the letterhead"
+    )
+
+    @staticmethod
+    def resolve_has_crest(obj: Mechanism) -> bool:
+        return has_crest(obj.area)
 
     @staticmethod
     def resolve_next_number(obj: Mechanism) -> int:
@@ -120,6 +128,25 @@ class MechanismSettingsIn(Schema):
     office_phone: str | None = Field(None, max_length=40)
     office_postcode: str | None = Field(None, max_length=5, description="Five digits")
     office_email: str | None = Field(None, max_length=254)
+
+
+# Base64 of the largest crest (areas/crest.py, 1 MB) and a little room.
+CREST_BASE64_MAX = 1_400_000
+
+
+class CrestIn(Schema):
+    filename: str = Field(..., max_length=200, description="e.g. lambang.png; PNG or JPG")
+    content_base64: str = Field(
+        ..., max_length=CREST_BASE64_MAX, description="The picture, base64, at most 1 MB"
+    )
+
+
+class CrestOut(Schema):
+    city_code: str = Field(..., alias="area.code")
+    city_name: str = Field(..., alias="area.name")
+    width: int = Field(..., description="Pixels of the stored PNG (re-encoded, no metadata)")
+    height: int
+    updated_at: datetime
 
 
 # --- Versions -------------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """What the decree says, worked out once from a version (and its decree, if issued), so
 the PDF and the DOCX cannot say different things."""
 
+import base64
 import itertools
 from dataclasses import dataclass, field
+
+from sipakatau.areas.crest import crest_png
 
 from ..models import Decree, MechanismVersion, Step
 from ..queries import version_in_full
@@ -70,6 +73,16 @@ class DecreeContent:
     # Letters of the Lampiran's parts, as the diktum cite them ("Lampiran huruf C").
     parts: dict[str, str] = field(default_factory=dict)
     verify_url: str = ""
+    # The regional crest of the village's city or regency (PNG), at the left of the kop;
+    # None: the kop is the names alone.
+    crest_png: bytes | None = None
+
+    @property
+    def crest_uri(self) -> str:
+        """The crest embedded in the PDF itself: printing it fetches nothing."""
+        if not self.crest_png:
+            return ""
+        return "data:image/png;base64," + base64.b64encode(self.crest_png).decode("ascii")
 
     @property
     def heading(self) -> str:
@@ -217,4 +230,5 @@ def decree_content(
         pathway=pathway,
         parts=parts,
         verify_url=verify_url if decree else "",
+        crest_png=crest_png(area),
     )

@@ -184,6 +184,11 @@ def village_head(village: Area) -> str:
     return "Kepala Desa" if is_desa(village) else "Lurah"
 
 
+def decree_short(village: Area) -> str:
+    """ "SK Lurah" or "SK Kepala Desa": the decree's short name, in download names."""
+    return f"SK {village_head(village)}"
+
+
 def signer_title(village: Area) -> str:
     """LURAH WATANG SOREANG / KEPALA DESA LOMPO RIAJA: above the signature, and after the
     title of the decree ("KEPALA DESA LOMPO RIAJA,")."""

@@ -4,6 +4,7 @@ with a disability are the programme's inclusion figures, so both documents print
 
 from dataclasses import dataclass
 
+from sipakatau.areas.crest import crest_data_uri
 from sipakatau.lib.pdf import html_to_pdf
 
 from ..codes import Gender
@@ -40,6 +41,7 @@ def _context(meeting: Meeting) -> dict[str, object]:
         "meeting": meeting,
         "letterhead": L.letterhead(area),
         "letterhead_contact": L.kop_contact(version.mechanism),
+        "crest": crest_data_uri(area),
         "subject": f"Pembahasan {version.title} (versi {version.number})",
         "day": L.hari_tanggal(meeting.held_on),
         "date": L.tanggal(meeting.held_on),

@@ -8,7 +8,7 @@ import io
 from django.urls import reverse
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -142,6 +142,35 @@ def _signature(doc: WordDocument, c: DecreeContent, *, lampiran: bool = False) -
         _keep(paragraph, with_next=n < len(lines))
 
 
+def _kop(doc: WordDocument, c: DecreeContent) -> None:
+    """The office's names centred, the contact line and the double rule; with a regional
+    crest, a borderless table puts the crest at the left of the names, as in the PDF."""
+    if c.crest_png:
+        table: Table = doc.add_table(rows=1, cols=3)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        crest, names, balance = table.rows[0].cells
+        for cell, width in ((crest, Cm(2.6)), (names, Cm(10.8)), (balance, Cm(2.6))):
+            cell.width = width
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        crest.paragraphs[0].add_run().add_picture(io.BytesIO(c.crest_png), height=Cm(2.5))
+        for i, line in enumerate(c.letterhead):
+            paragraph = names.paragraphs[0] if i == 0 else names.add_paragraph()
+            run = paragraph.add_run(line)
+            run.bold = True
+            run.font.size = Pt(15 if i == len(c.letterhead) - 1 else 13)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # The rule runs the width of the page, under the table.
+        _rule_below(_para(doc, c.letterhead_contact, center=True, size=9.5))
+        return
+    for i, line in enumerate(c.letterhead):
+        last = i == len(c.letterhead) - 1
+        paragraph = _para(doc, line, bold=True, center=True, size=15 if last else 13)
+        if last and not c.letterhead_contact:
+            _rule_below(paragraph)
+    if c.letterhead_contact:
+        _rule_below(_para(doc, c.letterhead_contact, center=True, size=9.5))
+
+
 def _build(doc: WordDocument, c: DecreeContent) -> None:
     if c.is_draft:
         _para(
@@ -151,13 +180,7 @@ def _build(doc: WordDocument, c: DecreeContent) -> None:
             center=True,
             after=6,
         )
-    for i, line in enumerate(c.letterhead):
-        last = i == len(c.letterhead) - 1
-        paragraph = _para(doc, line, bold=True, center=True, size=15 if last else 13)
-        if last and not c.letterhead_contact:
-            _rule_below(paragraph)
-    if c.letterhead_contact:
-        _rule_below(_para(doc, c.letterhead_contact, center=True, size=9.5))
+    _kop(doc, c)
     _para(doc, after=12)
     _para(doc, c.heading, bold=True, center=True)
     _para(doc, f"NOMOR {c.number or DOTS}", bold=True, center=True, after=12)

@@ -11,6 +11,7 @@ from .content import (
     step_move,
     step_save,
 )
+from .crest import regional_crest_set
 from .discussion import AttendeeInput, comment_add, comment_resolve, meeting_record
 from .drafting import mechanism_settings_update, mechanism_start, version_new, version_update
 from .lifecycle import decree_issue, number_incomplete, version_transition
@@ -29,6 +30,7 @@ __all__ = [
     "number_incomplete",
     "pathway_entry_add",
     "pathway_entry_remove",
+    "regional_crest_set",
     "step_delete",
     "step_move",
     "step_save",

@@ -132,7 +132,7 @@ def mechanism_start(
     )
     office_code = clean_text(
         office_code, "office_code", required=False, limit=40
-    ) or numbering.default_office_code(area.name)
+    ) or numbering.default_office_code(area.name, desa=labels.is_desa(area))
     _check_number_parts(classification_code, office_code)
     try:
         with transaction.atomic():

@@ -16,7 +16,7 @@ from sipakatau.mapping.queries import analyses_for_kelurahan
 from .. import queries
 from ..codes import EDITABLE, CommentStatus, Section, Status
 from ..diff import deadline_lines
-from ..documents import flow_diagram_svg
+from ..documents import flow_diagram_svg, labels
 from ..forms import CommentForm
 from ..models import Comment, MechanismVersion, Step
 
@@ -42,6 +42,27 @@ NEXT = {
     ),
     Status.SUPERSEDED: _(
         "A newer decree replaced this version. Cases opened under it keep its rules."
+    ),
+}
+
+
+# The same for a desa, led by a Kepala Desa (documents/labels.py ``is_desa``).
+NEXT_DESA = {
+    Status.DRAFT: _(
+        "The desa is writing this draft. When it is ready, open the discussion so the "
+        "other parties can comment."
+    ),
+    Status.IN_DISCUSSION: _(
+        "The parties comment on this draft. The desa answers, resolves every comment "
+        "and records the meetings; then the Kepala Desa approves it."
+    ),
+    Status.APPROVED: _(
+        "The Kepala Desa approved this version. It becomes binding when the Kepala Desa "
+        "issues it as a decree (SK Kepala Desa)."
+    ),
+    Status.ISSUED: _(
+        "This version was issued as a decree and is the desa's active mechanism: new "
+        "cases follow its steps and deadlines."
     ),
 }
 
@@ -98,7 +119,9 @@ def version_page(
     context: dict[str, Any] = {
         "version": full,
         "mechanism": mechanism,
-        "next": NEXT.get(Status(full.status), ""),
+        "next": (NEXT_DESA if labels.is_desa(mechanism.area) else {}).get(
+            Status(full.status), NEXT.get(Status(full.status), "")
+        ),
         "steps": rows,
         "threads": by_section,
         "flow_svg": _flow_svg(full),

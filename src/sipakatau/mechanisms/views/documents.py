@@ -25,16 +25,20 @@ from sipakatau.lib.access import staff_view
 
 from .. import documents, queries
 from ..codes import Status
+from ..documents import labels
 from ..models import Decree, MechanismVersion
 
 MAX_UPLOAD = 10 * 1024 * 1024
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _file_name(version: MechanismVersion, prefix: str, extension: str) -> str:
-    """SK-Lurah-Watang-Soreang-v2.pdf: ASCII only, so every browser keeps the name."""
-    kelurahan = re.sub(r"[^A-Za-z0-9]+", "-", version.mechanism.area.name).strip("-")
-    return f"{prefix}-{kelurahan}-v{version.number}.{extension}"
+def _file_name(version: MechanismVersion, extension: str, *, draft: bool = False) -> str:
+    """SK-Lurah-Watang-Soreang-v2.pdf, SK-Kepala-Desa-Lompo-Riaja-v1.pdf, Draf-SK-…: ASCII
+    only, so every browser keeps the name."""
+    area = version.mechanism.area
+    prefix = ("Draf " if draft else "") + labels.decree_short(area)
+    name = re.sub(r"[^A-Za-z0-9]+", "-", f"{prefix} {area.name}").strip("-")
+    return f"{name}-v{version.number}.{extension}"
 
 
 def _document(
@@ -63,9 +67,7 @@ def decree_preview(request: HttpRequest, membership: Membership, pk: int) -> Htt
     marked "DRAF — belum berlaku" on every page."""
     version = queries.version_for(membership, pk)
     pdf = documents.decree_pdf(version=version, decree=None, verify_url="")
-    return _document(
-        pdf, "application/pdf", _file_name(version, "Draf-SK-Lurah", "pdf"), inline=True
-    )
+    return _document(pdf, "application/pdf", _file_name(version, "pdf", draft=True), inline=True)
 
 
 @staff_view()
@@ -75,7 +77,7 @@ def decree_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpRes
     verification page confirms."""
     version = queries.version_for(membership, pk)
     decree = _issued_decree(version)
-    return _document(bytes(decree.pdf), "application/pdf", _file_name(version, "SK-Lurah", "pdf"))
+    return _document(bytes(decree.pdf), "application/pdf", _file_name(version, "pdf"))
 
 
 @staff_view()
@@ -89,7 +91,7 @@ def decree_docx(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     return _document(
         content,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _file_name(version, "SK-Lurah", "docx"),
+        _file_name(version, "docx"),
     )
 
 
@@ -229,7 +231,7 @@ def _decree_verify(request: HttpRequest, pk: str, handler: HashingUploadHandler)
     if request.method == "GET" and request.GET.get("unduh") == "1":
         # The original, for whoever holds the QR code: the decree is a public rule.
         pdf = Decree.objects.values_list("pdf", flat=True).get(pk=decree.pk)
-        return _document(bytes(pdf), "application/pdf", _file_name(version, "SK-Lurah", "pdf"))
+        return _document(bytes(pdf), "application/pdf", _file_name(version, "pdf"))
 
     result = None
     form = VerifyForm()

@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import TAKE_PART_IN_MECHANISMS
+from sipakatau.areas.crest import city_of, crest_data_uri, crest_limit
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import numbering, queries, services
 from ..codes import EDITABLE
-from ..forms import DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
+from ..documents import labels
+from ..forms import CrestForm, DutyForm, PathwayForm, SettingsForm, StartForm, StepForm, VersionForm
 from ..models import Duty, MechanismVersion, Step
 from .common import save_once, to_version
 from .detail import version_page
@@ -41,11 +43,19 @@ def _form_page(request: HttpRequest, version: Any, form: Form, **extra: Any) -> 
 @staff_view(*TAKE_PART_IN_MECHANISMS)
 @require_GET
 def mechanism_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    rows = queries.mechanism_rows(membership)
     area = queries.kelurahan_to_start(membership)
     form = StartForm(initial=StartForm.initial_for(area)) if area else None
-    context = {"rows": rows, "start_area": area, "start_form": form}
+    context = {**_list_context(membership, area), "start_form": form}
     return render(request, "mechanisms/mechanism_list.html", context)
+
+
+def _list_context(membership: Membership, area: Any) -> dict[str, Any]:
+    """The rows, the village to start, and whether every village named is a desa (the
+    page then speaks of the desa and its Kepala Desa)."""
+    rows = queries.mechanism_rows(membership)
+    areas = [row.mechanism.area for row in rows] + ([area] if area else [])
+    only_desa = bool(areas) and all(labels.is_desa(a) for a in areas)
+    return {"rows": rows, "start_area": area, "only_desa": only_desa}
 
 
 @staff_view(Role.VILLAGE_OFFICER)
@@ -64,8 +74,8 @@ def mechanism_start(request: HttpRequest, membership: Membership) -> HttpRespons
     elif area is None:
         messages.error(request, _("You cannot start a mechanism here, or it exists already."))
         return redirect("mechanisms:mechanism_list")
-    context = {"rows": queries.mechanism_rows(membership), "start_area": area}
-    return render(request, "mechanisms/mechanism_list.html", {**context, "start_form": form})
+    context = {**_list_context(membership, area), "start_form": form}
+    return render(request, "mechanisms/mechanism_list.html", context)
 
 
 @staff_view()
@@ -105,7 +115,9 @@ def mechanism_settings(request: HttpRequest, membership: Membership, pk: int) ->
         "place": mechanism.place,
         **{field: getattr(mechanism, field) for field in SettingsForm.CONTACT},
     }
-    form = SettingsForm(request.POST or None, initial=initial, year=year)
+    form = SettingsForm(
+        request.POST or None, initial=initial, year=year, desa=labels.is_desa(mechanism.area)
+    )
     preview = queries.number_preview(mechanism, year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,6 +153,42 @@ def mechanism_settings(request: HttpRequest, membership: Membership, pk: int) ->
         "missing": list(missing.values()),
     }
     return render(request, "mechanisms/mechanism_settings.html", context)
+
+
+@staff_view()
+@require_http_methods(["GET", "POST"])
+def crest_upload(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The regional crest printed at the left of the letterhead, for the city or regency
+    of the mechanism's village: shown, and replaced by whoever keeps the settings."""
+    mechanism = queries.mechanism_for(membership, pk)
+    if not queries.may_draft(membership, mechanism):
+        raise PermissionDenied
+    form = CrestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # One byte over the limit is enough for the service to refuse it as too big;
+            # the rest of an oversize file is never read into memory.
+            services.regional_crest_set(
+                actor=membership,
+                mechanism=mechanism,
+                filename=upload.name or "",
+                data=upload.read(crest_limit() + 1),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The crest was saved. New documents print it in the letterhead.")
+            )
+            return redirect("mechanisms:mechanism_settings", pk=mechanism.pk)
+    context = {
+        "mechanism": mechanism,
+        "city": city_of(mechanism.area),
+        "crest": crest_data_uri(mechanism.area),
+        "form": form,
+    }
+    return render(request, "mechanisms/crest.html", context)
 
 
 # --- One version ------------------------------------------------------------------------

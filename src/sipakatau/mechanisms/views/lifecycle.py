@@ -19,6 +19,7 @@ from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import diff, numbering, queries, services
 from ..codes import Section, Status
+from ..documents import labels
 from ..forms import DecreeForm
 from .common import to_version
 
@@ -113,7 +114,7 @@ def decree_issue(request: HttpRequest, membership: Membership, pk: int) -> HttpR
         village=version.mechanism.area,
         today=timezone.localdate(),
     )
-    form = DecreeForm(request.POST or None, initial=initial)
+    form = DecreeForm(request.POST or None, initial=initial, village=version.mechanism.area)
     if request.method == "POST" and form.is_valid():
         try:
             decree = services.decree_issue(
@@ -125,11 +126,12 @@ def decree_issue(request: HttpRequest, membership: Membership, pk: int) -> HttpR
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Decree %(number)s was issued. It is now the kelurahan's active mechanism.")
-                % {"number": decree.number},
+            issued = (
+                _("Decree %(number)s was issued. It is now the desa's active mechanism.")
+                if labels.is_desa(version.mechanism.area)
+                else _("Decree %(number)s was issued. It is now the kelurahan's active mechanism.")
             )
+            messages.success(request, issued % {"number": decree.number})
             return to_version(version)
     # The number the decree will carry (its year follows the date of issue), or what is
     # still missing from it: then the page sends the Lurah to the numbering settings.
