@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType
+from sipakatau.areas.crest import crest_data_uri
 from sipakatau.areas.models import Area, Level
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.lib.pdf import html_to_pdf
@@ -208,4 +209,6 @@ def letter_content(referral: Referral) -> LetterContent:
 
 def letter_pdf(referral: Referral) -> bytes:
     # html_to_pdf fetches nothing: no third party learns that a letter was printed.
-    return html_to_pdf("referrals/letter.html", {"c": letter_content(referral)})
+    # The city's crest, when one was uploaded, beside the kop's names (as on the decree).
+    crest = crest_data_uri(referral.sender.area) or None
+    return html_to_pdf("referrals/letter.html", {"c": letter_content(referral), "crest": crest})

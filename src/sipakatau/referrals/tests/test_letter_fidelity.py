@@ -3,7 +3,6 @@ kop, place and date, Nomor/Sifat/Lampiran/Perihal, the addressee, what is shared
 the answer goes and the signer, in that order; for a unit in a kelurahan and in a desa.
 It still carries the shared fields only."""
 
-import base64
 import re
 import shutil
 import struct
@@ -16,9 +15,9 @@ import pytest
 from django.urls import reverse
 
 from sipakatau.accounts.models import Organisation, OrganisationType, Role, User
+from sipakatau.areas.models import Area, RegionalCrest
 from sipakatau.areas.services import areas_import
 from sipakatau.audit.models import AuditEvent
-from sipakatau.lib.pdf import html_to_pdf
 from sipakatau.referrals.codes import SharedField, Urgency
 from sipakatau.referrals.letter import letter_content, letter_pdf, letterhead
 from sipakatau.referrals.models import Referral
@@ -311,13 +310,15 @@ def _images(pdf: bytes) -> int:
     return len([line for line in out.splitlines()[2:] if re.match(r"\s*\d", line)])
 
 
-def test_the_kop_has_a_place_for_the_crest(referral: Referral) -> None:
-    # Today no crest is passed: the kop is the names alone.
+def test_the_city_crest_is_printed_in_the_kop_once_uploaded(referral: Referral) -> None:
+    # Without a crest the kop is the names alone.
     assert _images(letter_pdf(referral)) == 0
 
-    # The template prints the crest it is given as a data: URI, beside the names.
-    crest = "data:image/png;base64," + base64.b64encode(_png()).decode()
-    pdf = html_to_pdf("referrals/letter.html", {"c": letter_content(referral), "crest": crest})
+    # The city's crest, uploaded once for Kota Parepare, is printed beside the names.
+    RegionalCrest.objects.create(
+        area=Area.objects.get(code="73.72"), png=_png(), width=20, height=24
+    )
+    pdf = letter_pdf(referral)
     first_page_png(pdf, "letter-crest")
 
     assert _images(pdf) == 1
