@@ -217,15 +217,19 @@ def version_by_rule_set(rule_set: str) -> MechanismVersion | None:
 def rules_of(version_id: int, trigger: str) -> list[Rule]:
     """The timed steps of a version that start from ``trigger``, one rule per step and
     risk level. A version is immutable once issued, so a case's rules never move."""
+    # Imported here: the documents import this module.
+    from .documents.labels import village_head
+
     deadlines = (
         StepDeadline.objects.filter(step__version_id=version_id, step__trigger=trigger)
         .exclude(step__action="")
-        .select_related("step", "step__version__decree")
+        .select_related("step", "step__version__decree", "step__version__mechanism__area")
     )
     rules = []
     for deadline in deadlines:
         step = deadline.step
         decree = getattr(step.version, "decree", None)
+        head = village_head(step.version.mechanism.area)
         rules.append(
             Rule(
                 code=step.action,
@@ -234,7 +238,7 @@ def rules_of(version_id: int, trigger: str) -> list[Rule]:
                 risk_level=deadline.risk_level,
                 amount=deadline.amount,
                 unit=deadline.unit,
-                legal_basis=f"SK Lurah {decree.number}" if decree else "",
+                legal_basis=f"SK {head} {decree.number}" if decree else "",
             )
         )
     return rules

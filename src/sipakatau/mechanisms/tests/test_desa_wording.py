@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sipakatau.accounts.models import Organisation, Role
-from sipakatau.mechanisms import numbering, services
+from sipakatau.mechanisms import numbering, queries, services
 from sipakatau.mechanisms.forms import StartForm
 from sipakatau.mechanisms.models import MechanismVersion
 from tests import builders
@@ -265,3 +265,17 @@ def test_the_kelurahan_downloads_keep_their_names(
         disposition(api.get(f"{API}/versions/{version.pk}/decree.pdf"))
         == 'attachment; filename="sk-lurah-400-01-kel-ws-2026.pdf"'
     )
+
+
+def test_a_case_under_a_desa_decree_records_the_kepala_desa_s_decree_as_its_basis(
+    desa_office: Organisation, kepala_desa: Persona, kelurahan_ws: Organisation
+) -> None:
+    desa = issued(desa_office, kepala_desa)
+    kelurahan = builders.issued_version(kelurahan_ws)
+
+    def bases(version: MechanismVersion) -> set[str]:
+        triggers = set(version.steps.values_list("trigger", flat=True))
+        return {rule.legal_basis for t in triggers for rule in queries.rules_of(version.pk, t)}
+
+    assert bases(desa) == {f"SK Kepala Desa {desa.decree.number}"}
+    assert bases(kelurahan) == {f"SK Lurah {kelurahan.decree.number}"}
