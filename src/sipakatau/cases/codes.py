@@ -224,7 +224,10 @@ class Education(models.TextChoices):
 
 
 class Occupation(models.TextChoices):
-    """SIMFONI-PPA victim's occupation; blank: not known."""
+    """SIMFONI-PPA occupation of a victim, and of a suspected perpetrator: GBVIMS asks the
+    perpetrator's main occupation from a list each country sets, beside "Unemployed"
+    (here TIDAK_BEKERJA), "Other" (LAINNYA) and "Unknown" (blank), so the national list
+    serves both and one code means the same in either export. Blank: not known."""
 
     PELAJAR_MAHASISWA = "PELAJAR_MAHASISWA", _("Pupil or student")
     IBU_RUMAH_TANGGA = "IBU_RUMAH_TANGGA", _("Homemaker")
@@ -252,6 +255,146 @@ class Citizenship(models.TextChoices):
 
     WNI = "WNI", _("Indonesian citizen")
     WNA = "WNA", _("Foreign citizen")
+
+
+# --- GBVIMS intake fields (Incident Recorder columns) ---------------------------------------
+# GBVIMS Incident Recorder and the GBVIMS intake form as Primero implements them (forms
+# gbv_incident, gbv_type_of_violence, services, alleged_perpetrator). Codes are ours and
+# stable; the export writes them, and the KODE sheet says what each one means.
+
+
+class TimeOfDay(models.TextChoices):
+    """GBVIMS "Time of day that the incident took place"; blank: not asked."""
+
+    MORNING = "MORNING", _("Morning (sunrise to noon)")
+    AFTERNOON = "AFTERNOON", _("Afternoon (noon to sunset)")
+    EVENING_NIGHT = "EVENING_NIGHT", _("Evening or night (sunset to sunrise)")
+    UNKNOWN = "UNKNOWN", _("Not known")
+
+
+class HarmfulPractice(models.TextChoices):
+    """GBVIMS "Was this incident a harmful traditional practice?": "No", or one of up to
+    five practices that each country names for itself. Indonesia's: child marriage (UU
+    16/2019 sets the minimum age at 19), forced marriage (including bride capture,
+    "kawin tangkap"), female genital cutting (P2GP), violence for the family's honour (in
+    Bugis-Makassar custom, siri', e.g. against a couple who eloped), and any other
+    practice. Blank: not asked."""
+
+    NO = "NO", _("No")
+    CHILD_MARRIAGE = "CHILD_MARRIAGE", _("Child marriage")
+    FORCED_MARRIAGE = "FORCED_MARRIAGE", _("Forced marriage, including bride capture")
+    FGM_C = "FGM_C", _("Female genital cutting (P2GP)")
+    HONOUR = "HONOUR", _("Violence for the family's honour")
+    OTHER = "OTHER", _("Another harmful practice")
+
+
+class AbductionType(models.TextChoices):
+    """GBVIMS "Type of abduction at the time of the incident"; blank: not asked."""
+
+    NONE = "NONE", _("None")
+    FORCED_CONSCRIPTION = "FORCED_CONSCRIPTION", _("Forced conscription")
+    TRAFFICKED = "TRAFFICKED", _("Trafficked")
+    OTHER_ABDUCTION = "OTHER_ABDUCTION", _("Other abduction or kidnapping")
+
+
+ABDUCTED = frozenset(
+    {AbductionType.FORCED_CONSCRIPTION, AbductionType.TRAFFICKED, AbductionType.OTHER_ABDUCTION}
+)
+
+
+class ReportedElsewhere(models.TextChoices):
+    """GBVIMS "Has the client reported this incident anywhere else?": no, or yes to an
+    organisation that does or does not use GBVIMS; and "not known" (GBVIMS's list is
+    named "Yes, No, or Unknown"). Blank: not asked."""
+
+    NO = "NO", _("No")
+    YES_GBVIMS_ORG = "YES_GBVIMS_ORG", _("Yes, to a service that uses GBVIMS")
+    YES_NON_GBVIMS_ORG = "YES_NON_GBVIMS_ORG", _("Yes, to another service")
+    UNKNOWN = "UNKNOWN", _("Not known")
+
+
+REPORTED_YES = frozenset({ReportedElsewhere.YES_GBVIMS_ORG, ReportedElsewhere.YES_NON_GBVIMS_ORG})
+
+
+class ReportedTo(models.TextChoices):
+    """GBVIMS "Type of service provider where the survivor reported the incident"."""
+
+    HEALTH = "HEALTH", _("Health or medical services")
+    PSYCHOSOCIAL = "PSYCHOSOCIAL", _("Psychosocial or counselling services")
+    POLICE = "POLICE", _("Police or other security actor")
+    LEGAL = "LEGAL", _("Legal assistance services")
+    LIVELIHOODS = "LIVELIHOODS", _("Livelihoods programme")
+    SAFE_HOUSE = "SAFE_HOUSE", _("Safe house or shelter")
+    OTHER = "OTHER", _("Other")
+
+
+class YesNoUnknown(models.TextChoices):
+    """GBVIMS "Has the client had any previous incidents of GBV perpetrated against
+    them?"; blank: not asked."""
+
+    YES = "YES", _("Yes")
+    NO = "NO", _("No")
+    UNKNOWN = "UNKNOWN", _("Not known")
+
+
+class LegalAction(models.TextChoices):
+    """GBVIMS "Does the client want to pursue legal action?"; blank: not asked."""
+
+    YES = "YES", _("Yes")
+    NO = "NO", _("No")
+    UNDECIDED = "UNDECIDED", _("Undecided at the time of the report")
+    NOT_APPLICABLE = "NOT_APPLICABLE", _("Not applicable")
+
+
+class PerpetratorCount(models.TextChoices):
+    """GBVIMS "Number of alleged perpetrators", in its bands; blank: not asked (the export
+    then counts the suspected perpetrators recorded in the case)."""
+
+    # Numbers read the same in every language.
+    ONE = "1", "1"
+    TWO = "2", "2"
+    THREE = "3", "3"
+    MORE_THAN_3 = "MORE_THAN_3", _("More than 3")
+    UNKNOWN = "UNKNOWN", _("Not known")
+
+
+def perpetrator_band(stated: str, recorded: int) -> str:
+    """The GBVIMS band of the number of perpetrators: what the worker stated, unless more
+    suspected perpetrators are recorded in the case than that (as Primero's Incident
+    Recorder export does); nothing known is UNKNOWN."""
+    bands = [PerpetratorCount.ONE, PerpetratorCount.TWO, PerpetratorCount.THREE]
+    counted = (
+        str(bands[recorded - 1])
+        if 1 <= recorded <= 3
+        else str(PerpetratorCount.MORE_THAN_3)
+        if recorded > 3
+        else ""
+    )
+    order: dict[str, int] = {
+        str(code): rank for rank, code in enumerate([*bands, PerpetratorCount.MORE_THAN_3], 1)
+    }
+    if stated in order and (not counted or order[stated] >= order[counted]):
+        return stated
+    return counted or str(PerpetratorCount.UNKNOWN)
+
+
+class ReferredFrom(models.TextChoices):
+    """GBVIMS "Who referred the client to you?" (the Incident Recorder's referral
+    sources). "Community or camp leader" is, here, an RT/RW head or a community figure;
+    "Other government service" includes the kelurahan office."""
+
+    HEALTH = "HEALTH", _("Health or medical services")
+    PSYCHOSOCIAL = "PSYCHOSOCIAL", _("Psychosocial or counselling services")
+    POLICE = "POLICE", _("Police or other security actor")
+    LEGAL = "LEGAL", _("Legal assistance services")
+    LIVELIHOODS = "LIVELIHOODS", _("Livelihoods programme")
+    SELF = "SELF", _("Came on her or his own (first point of contact)")
+    TEACHER = "TEACHER", _("Teacher or school official")
+    COMMUNITY_LEADER = "COMMUNITY_LEADER", _("Community leader, RT or RW head")
+    SAFE_HOUSE = "SAFE_HOUSE", _("Safe house or shelter")
+    OTHER_HUMANITARIAN = "OTHER_HUMANITARIAN", _("Other humanitarian or development actor")
+    OTHER_GOVERNMENT = "OTHER_GOVERNMENT", _("Other government service")
+    OTHER = "OTHER", _("Other")
 
 
 class PartyRole(models.TextChoices):

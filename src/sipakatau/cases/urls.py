@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, intake, lists, monitoring, records, workflow
+from .views import detail, edits, intake, lists, monitoring, records, workflow
 
 app_name = "cases"
 
@@ -16,9 +16,11 @@ urlpatterns = [
     path("<int:pk>/orang/", intake.party_add, name="party_add"),
     # The number of the person's place in a case (not of the person).
     path("orang/<int:pk>/disabilitas/", intake.party_disability, name="party_disability"),
+    path("orang/<int:pk>/keterangan/", edits.party_particulars_edit, name="party_particulars"),
     # The person's number goes in the POST body, never in the path.
     path("<int:pk>/identitas/", detail.identity_reveal, name="identity_reveal"),
     path("<int:pk>/klasifikasi/", records.case_classify, name="case_classify"),
+    path("<int:pk>/kejadian/gbvims/", edits.incident_details_edit, name="incident_details"),
     path("<int:pk>/asesmen/", records.assessment_add, name="assessment_add"),
     path("<int:pk>/persetujuan/", records.consent_add, name="consent_add"),
     path("persetujuan/<int:pk>/tarik/", records.consent_withdraw, name="consent_withdraw"),

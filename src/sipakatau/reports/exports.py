@@ -17,18 +17,29 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from sipakatau.cases.codes import (
+    AbductionType,
     Citizenship,
     Education,
     GbvimsContext,
     GbvimsType,
+    HarmfulPractice,
+    LegalAction,
     MaritalStatus,
     Occupation,
     PartyRole,
+    PerpetratorCount,
     PlaceType,
+    ReferredFrom,
+    RelationDetail,
     Relationship,
+    ReportedElsewhere,
+    ReportedTo,
     ServiceType,
+    TimeOfDay,
     ViolenceForm,
+    YesNoUnknown,
     is_intimate_partner,
+    perpetrator_band,
 )
 from sipakatau.cases.models import Case, CaseDeadline, CaseParty, PerpetratorLink, ServicePlanItem
 from sipakatau.cases.queries import next_deadline
@@ -127,7 +138,8 @@ def _with_victims(cases: QuerySet[Case], victims: QuerySet[CaseParty]) -> QueryS
             ),
             Prefetch(
                 "perpetrator_links",
-                queryset=PerpetratorLink.objects.order_by("pk"),
+                # The perpetrator's occupation comes along (a join, not a query per row).
+                queryset=PerpetratorLink.objects.select_related("perpetrator").order_by("pk"),
                 to_attr="link_rows",
             ),
             Prefetch(
@@ -156,6 +168,17 @@ def _relation_details(case: Case, victim: CaseParty) -> str:
     links = case.link_rows  # type: ignore[attr-defined]
     return ",".join(
         sorted({link.relation_detail for link in links if link.victim_id == victim.pk} - {""})
+    )
+
+
+def _perpetrator_occupations(case: Case, victim: CaseParty) -> str:
+    """The main occupations of the suspected perpetrators linked to this victim (GBVIMS
+    asks the primary perpetrator's; several are all given)."""
+    links = case.link_rows  # type: ignore[attr-defined]
+    return ",".join(
+        sorted(
+            {link.perpetrator.occupation for link in links if link.victim_id == victim.pk} - {""}
+        )
     )
 
 
@@ -268,8 +291,38 @@ GBVIMS_HEADER = [
     "incident_id", "interview_month", "incident_month", "reporting_delay", "incident_location",
     "gbv_type", "case_context", "survivor_sex", "survivor_age_group", "survivor_disability",
     "perpetrator_relationship", "number_of_perpetrators", "services",
-    "perpetrator_relation_detail",
+    "perpetrator_relation_detail", "time_of_day", "harmful_traditional_practice",
+    "abduction_type", "previously_reported", "previously_reported_to",
+    "previous_gbv_incidents", "perpetrator_occupation", "wants_legal_action",
+    "referred_from",
 ]  # fmt: skip
+
+# The code lists of the GBVIMS sheet's columns (sheet "KODE"), by column.
+GBVIMS_CODE_LISTS: tuple[tuple[str, list[tuple[str, Any]]], ...] = (
+    ("gbv_type", GbvimsType.choices),
+    ("case_context", GbvimsContext.choices),
+    ("perpetrator_relationship", Relationship.choices),
+    ("perpetrator_relation_detail", RelationDetail.choices),
+    ("number_of_perpetrators", PerpetratorCount.choices),
+    ("time_of_day", TimeOfDay.choices),
+    ("harmful_traditional_practice", HarmfulPractice.choices),
+    ("abduction_type", AbductionType.choices),
+    ("previously_reported", ReportedElsewhere.choices),
+    ("previously_reported_to", ReportedTo.choices),
+    ("previous_gbv_incidents", YesNoUnknown.choices),
+    ("perpetrator_occupation", Occupation.choices),
+    ("wants_legal_action", LegalAction.choices),
+    ("referred_from", ReferredFrom.choices),
+)
+
+
+def _gbvims_code_list_sheet() -> tuple[str, list[str], list[list[object]]]:
+    rows: list[list[object]] = [
+        [column, code, str(label)]
+        for column, choices in GBVIMS_CODE_LISTS
+        for code, label in choices
+    ]
+    return ("KODE", ["column", "code", "label"], rows)
 
 
 def gbvims_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
@@ -296,12 +349,21 @@ def gbvims_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
                     gbvims_age_group(victim.age_at_incident),
                     "YES" if victim.person.has_disability else "NO",
                     _relationships(case, victim) or "TIDAK_DIKETAHUI",
-                    perpetrators,
+                    perpetrator_band(incident.perpetrator_count if incident else "", perpetrators),
                     _services(case),
                     _relation_details(case, victim),
+                    incident.time_of_day if incident else "",
+                    incident.harmful_practice if incident else "",
+                    incident.abduction_type if incident else "",
+                    incident.reported_elsewhere if incident else "",
+                    ",".join(incident.reported_to) if incident else "",
+                    incident.previous_incidents if incident else "",
+                    _perpetrator_occupations(case, victim),
+                    incident.legal_action if incident else "",
+                    incident.referred_from if incident else "",
                 ]
             )
-    return _workbook([("GBVIMS", GBVIMS_HEADER, rows)])
+    return _workbook([("GBVIMS", GBVIMS_HEADER, rows), _gbvims_code_list_sheet()])
 
 
 def describe(kind: str) -> dict[str, Any]:

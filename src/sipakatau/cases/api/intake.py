@@ -13,17 +13,23 @@ from sipakatau.accounts.models import Membership
 
 from .. import queries
 from ..models import Case, CaseParty, Incident, PerpetratorLink
-from ..services import classification, intake
+from ..services import classification, edits, intake
+from ..services.gbvims_details import IncidentDetails
 from ..services.intake import NewPerson, NewProfile, Particulars
 from .common import area_of_code, party_in_case, router
 from .schemas import (
     CaseOpenIn,
     CaseOut,
     ClassificationIn,
+    IncidentDetailsIn,
     IncidentIn,
     IncidentOut,
+    ParticularsIn,
     PartyAddedOut,
     PartyIn,
+    PartyOut,
+    PerpetratorEditIn,
+    PerpetratorOut,
     RelationshipIn,
     RelationshipOut,
 )
@@ -98,6 +104,7 @@ def party_add(request: HttpRequest, case_id: int, payload: PartyIn) -> Status[Ca
         particulars=None
         if payload.particulars is None
         else Particulars(**payload.particulars.model_dump()),
+        perpetrator_occupation=payload.perpetrator_occupation,
     )
     party = created.party
     party.warnings = [str(warning.message) for warning in created.warnings]  # type: ignore[attr-defined]
@@ -122,6 +129,7 @@ def incident_record(request: HttpRequest, case_id: int, payload: IncidentIn) -> 
         outside_city=payload.outside_city,
         narrative=payload.narrative,
         violence_forms=payload.violence_forms,
+        details=None if payload.gbvims is None else IncidentDetails(**payload.gbvims.model_dump()),
     )
 
 
@@ -163,3 +171,71 @@ def classify(request: HttpRequest, case_id: int, payload: ClassificationIn) -> I
         abduction=payload.abduction,
         tpks_offences=payload.tpks_offences,
     )
+
+
+# --- Corrections after intake (caseworkers and coordinators of the unit) ----------------
+
+
+@router.put(
+    "/{case_id}/incident/details",
+    response=IncidentOut,
+    summary="Correct the GBVIMS intake fields after intake (all of them at once)",
+    description="A field left out is blank (not asked). Caseworkers and coordinators of the "
+    "case's unit; audited as `incident.gbvims_details_set` with the fields that changed.",
+)
+def incident_details_set(
+    request: HttpRequest, case_id: int, payload: IncidentDetailsIn
+) -> Incident:
+    membership = acting(request)
+    case = queries.browsable_case_for(membership, case_id)
+    return edits.incident_details_set(
+        actor=membership, case=case, details=IncidentDetails(**payload.model_dump())
+    )
+
+
+@router.put(
+    "/parties/{party_id}/particulars",
+    response=PartyOut,
+    summary="Correct a victim's SIMFONI-PPA particulars (all four at once)",
+    description="Caseworkers and coordinators of the case's unit; audited as "
+    "`case.particulars_set` with the fields that changed.",
+)
+def particulars_set(request: HttpRequest, party_id: int, payload: ParticularsIn) -> CaseParty:
+    membership = acting(request)
+    party = queries.party_for(membership, party_id)
+    return edits.party_particulars_set(
+        actor=membership, party=party, particulars=Particulars(**payload.model_dump())
+    )
+
+
+@router.put(
+    "/parties/{party_id}/perpetrator",
+    response=PerpetratorOut,
+    summary="Correct a suspected perpetrator's occupation and relation to a victim",
+    description="The party is the suspected perpetrator. With `victim_party_id` and "
+    "`relationship`, the relation to that victim is set too (SIMFONI category and finer "
+    "relation), and the incident's stored GBVIMS context is derived again. Caseworkers and "
+    "coordinators of the case's unit.",
+)
+def perpetrator_edit(
+    request: HttpRequest, party_id: int, payload: PerpetratorEditIn
+) -> dict[str, object]:
+    membership = acting(request)
+    party = queries.party_for(membership, party_id)
+    case = party.case
+    victim = None
+    if payload.victim_party_id is not None:
+        victim = party_in_case(case, payload.victim_party_id, "victim_party_id")
+    edits.perpetrator_edit(
+        actor=membership,
+        party=party,
+        occupation=payload.occupation,
+        victim=victim,
+        relationship=payload.relationship,
+        relation_detail=payload.relation_detail,
+    )
+    return {
+        "id": party.pk,
+        "occupation": party.occupation,
+        "relationships": list(case.perpetrator_links.filter(perpetrator=party).order_by("pk")),
+    }

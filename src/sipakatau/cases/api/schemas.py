@@ -133,6 +133,28 @@ class PartyIn(Schema):
     person: PersonIn
     profile: ProfileIn | None = None
     particulars: ParticularsIn | None = Field(None, description="For a victim only")
+    perpetrator_occupation: str = Field(
+        "", description="For a suspected perpetrator only: main occupation (PEKERJAAN codes)"
+    )
+
+
+class IncidentDetailsIn(Schema):
+    """The GBVIMS intake fields (codes of the GBVIMS workbook's KODE sheet); each blank
+    when not asked. Sent together: a field left out is blank."""
+
+    time_of_day: str = Field("", description="TimeOfDay: MORNING, AFTERNOON, EVENING_NIGHT, …")
+    harmful_practice: str = Field("", description="HarmfulPractice: NO, CHILD_MARRIAGE, …")
+    abduction_type: str = Field(
+        "", description="AbductionType: NONE, FORCED_CONSCRIPTION, TRAFFICKED, OTHER_ABDUCTION"
+    )
+    reported_elsewhere: str = Field("", description="ReportedElsewhere: NO, YES_…, UNKNOWN")
+    reported_to: list[str] = Field(
+        default_factory=list, description="ReportedTo codes; only when reported elsewhere"
+    )
+    previous_incidents: str = Field("", description="YES, NO or UNKNOWN")
+    legal_action: str = Field("", description="YES, NO, UNDECIDED or NOT_APPLICABLE")
+    perpetrator_count: str = Field("", description="1, 2, 3, MORE_THAN_3 or UNKNOWN")
+    referred_from: str = Field("", description="ReferredFrom: HEALTH, SELF, POLICE, …")
 
 
 class IncidentIn(Schema):
@@ -143,6 +165,9 @@ class IncidentIn(Schema):
     outside_city: bool = False
     narrative: str = ""
     violence_forms: list[str] = []
+    gbvims: IncidentDetailsIn | None = Field(
+        None, description="The GBVIMS intake fields; left out, those recorded stay"
+    )
 
 
 class RelationshipIn(Schema):
@@ -156,12 +181,23 @@ class RelationshipIn(Schema):
     )
 
 
+class PerpetratorEditIn(Schema):
+    occupation: str = Field("", description="Main occupation (PEKERJAAN codes); blank: unknown")
+    victim_party_id: int | None = Field(
+        None, description="With a relationship: the victim whose relation is corrected"
+    )
+    relationship: str = Field("", description="SIMFONI-PPA category (HUBUNGAN_PELAKU)")
+    relation_detail: str = Field("", description="The finer relation, fitting the category")
+
+
 class ClassificationIn(Schema):
     answers: dict[str, bool] = Field(
         default_factory=dict, description="GBVIMS question key → yes/no; first yes wins"
     )
     goods_exchanged: bool = False
-    abduction: bool = False
+    abduction: bool | None = Field(
+        None, description="Taken or held against her or his will; null: not asked, kept as is"
+    )
     tpks_offences: list[str] = []
 
 
@@ -310,6 +346,12 @@ class RelationshipOut(Schema):
         return obj.perpetrator_id
 
 
+class PerpetratorOut(Schema):
+    id: int
+    occupation: str
+    relationships: list[RelationshipOut]
+
+
 class IncidentOut(Schema):
     occurred_on: date | None
     occurred_on_is_estimate: bool
@@ -324,6 +366,15 @@ class IncidentOut(Schema):
     abduction: bool
     tpks_offences: list[str]
     is_sexual_violence: bool
+    time_of_day: str
+    harmful_practice: str
+    abduction_type: str
+    reported_elsewhere: str
+    reported_to: list[str]
+    previous_incidents: str
+    legal_action: str
+    perpetrator_count: str
+    referred_from: str
 
     @staticmethod
     def resolve_area_code(obj: Incident) -> str | None:

@@ -378,6 +378,12 @@ class PerpetratorForm(PersonForm):
     victim = forms.ModelChoiceField(
         label=_("Victim"), queryset=CaseParty.objects.none(), required=False, empty_label=None
     )
+    # GBVIMS asks the perpetrator's main work; the national (SIMFONI) list serves both.
+    occupation = forms.ChoiceField(
+        label=_("Main work of the suspected perpetrator"),
+        choices=_blank(_("Not known")) + Occupation.choices,
+        required=False,
+    )
 
     def __init__(self, *args: Any, victims: QuerySet[CaseParty], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -392,7 +398,12 @@ class PerpetratorForm(PersonForm):
 
     def has_data(self) -> bool:
         data = self.cleaned_data
-        return bool(data.get("name") or data.get("relationship") or data.get("age") is not None)
+        return bool(
+            data.get("name")
+            or data.get("relationship")
+            or data.get("occupation")
+            or data.get("age") is not None
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -421,13 +432,23 @@ class PartyForm(PerpetratorForm):
         label=_("Role in the case"), choices=PERSON_ROLES_ADDED_LATER, widget=forms.RadioSelect
     )
 
-    field_order = ["role", "name", "sex", "age", "relationship", "relation_detail", "victim"]
+    field_order = [
+        "role",
+        "name",
+        "sex",
+        "age",
+        "relationship",
+        "relation_detail",
+        "victim",
+        "occupation",
+    ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") != PartyRole.PERPETRATOR:
             data["relationship"] = ""
             data["relation_detail"] = ""
+            data["occupation"] = ""
             self.errors.pop("relation_detail", None)
         elif not data.get("relationship"):
             self.add_error("relationship", _("Choose the relationship, or 'Unknown'."))

@@ -96,7 +96,8 @@ class ClassificationForm(forms.Form):
         return {
             "answers": self.answers,
             "goods_exchanged": data.get("goods_exchanged") == "yes",
-            "abduction": data.get("abduction") == "yes",
+            # Not on the page (no sexual violence): not asked, the record stays.
+            "abduction": data.get("abduction") == "yes" if "abduction" in self.fields else None,
             "tpks_offences": data.get("tpks_offences") or [],
         }
 

@@ -29,8 +29,17 @@ class CaseParty(models.Model):
     education = models.CharField(
         _("education"), max_length=24, choices=Education.choices, blank=True, default=""
     )
+    # Also a suspected perpetrator's main occupation (GBVIMS), from the same national list.
     occupation = models.CharField(
-        _("occupation"), max_length=24, choices=Occupation.choices, blank=True, default=""
+        _("occupation"),
+        max_length=24,
+        choices=Occupation.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "SIMFONI-PPA occupation of a victim, or the main occupation of a suspected "
+            "perpetrator (GBVIMS); blank when not known."
+        ),
     )
     marital_status = models.CharField(
         _("marital status"), max_length=16, choices=MaritalStatus.choices, blank=True, default=""

@@ -4,8 +4,9 @@ GBVIMS asks about the act only, in a fixed order, and the first "yes" decides th
 The type never changes which services are offered; it is for the statistics.
 """
 
-from collections.abc import Mapping, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,15 @@ from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.audit import services as audit
 
-from ..codes import GbvimsContext, GbvimsType, TpksOffence, is_intimate_partner
+from ..codes import (
+    ABDUCTED,
+    AbductionType,
+    GbvimsContext,
+    GbvimsType,
+    PartyRole,
+    TpksOffence,
+    is_intimate_partner,
+)
 from ..models import Case, Incident
 from .common import require_case_access
 from .deadlines import deadlines_on_trigger
@@ -121,36 +130,74 @@ def gbvims_context_from(
     return [str(context) for context in contexts]
 
 
+def context_inputs(
+    links: Iterable[tuple[str, str]], victim_ages: Iterable[int | None]
+) -> dict[str, Any]:
+    """The arguments of ``gbvims_context_from`` that come from the people in the case:
+    the (relationship, relation detail) of each perpetrator link, and the victims' ages
+    at the time. One place, so that a classification, an edit and the recompute of old
+    incidents (migration 0010) read the case the same way."""
+    pairs = list(links)
+    return {
+        "relationships": {relationship for relationship, _detail in pairs},
+        "relation_details": {detail for _relationship, detail in pairs if detail},
+        "victim_is_child": any(age is not None and age < 18 for age in victim_ages),
+    }
+
+
+def incident_context_refresh(incident: Incident) -> bool:
+    """Derive the incident's stored GBVIMS context again from its type and the case as it
+    is now (a relation or an abduction recorded after the classification). Whether it
+    changed; the caller saves and audits."""
+    case = incident.case
+    inputs = context_inputs(
+        case.perpetrator_links.values_list("relationship", "relation_detail"),
+        case.parties.filter(role=PartyRole.VICTIM).values_list("age_at_incident", flat=True),
+    )
+    contexts = (
+        gbvims_context_from(
+            gbvims_type=incident.gbvims_type,
+            goods_exchanged=incident.goods_exchanged,
+            abduction=incident.abduction,
+            **inputs,
+        )
+        if incident.gbvims_type
+        else []
+    )
+    changed = contexts != incident.gbvims_context
+    incident.gbvims_context = contexts
+    return changed
+
+
 def incident_classify(
     *,
     actor: Membership,
     case: Case,
     answers: Mapping[str, bool],
     goods_exchanged: bool = False,
-    abduction: bool = False,
+    abduction: bool | None = None,
     tpks_offences: list[str] | None = None,
 ) -> Incident:
+    """``abduction`` None: the question was not asked (it is asked for sexual violence
+    only), so what is recorded stays."""
     require_case_access(actor, case, WORK_ON_CASES)
     offences = list(dict.fromkeys(tpks_offences or []))
     unknown = [code for code in offences if code not in TpksOffence.values]
     if unknown:
         raise ValidationError({"tpks_offences": _("Choose the offences from the list.")})
     with transaction.atomic():
-        incident, _created = Incident.objects.get_or_create(case=case)
-        gbvims_type = gbvims_type_from(answers)
-        victims = [party for party in case.parties.all() if party.role == "VICTIM"]
-        links = list(case.perpetrator_links.values_list("relationship", "relation_detail"))
-        incident.gbvims_type = gbvims_type
+        incident, _created = Incident.objects.select_for_update().get_or_create(case=case)
+        incident.gbvims_type = gbvims_type_from(answers)
         incident.goods_exchanged = goods_exchanged
-        incident.abduction = abduction
-        incident.gbvims_context = gbvims_context_from(
-            gbvims_type=gbvims_type,
-            relationships={relationship for relationship, _detail in links},
-            relation_details={detail for _relationship, detail in links if detail},
-            victim_is_child=any(victim.is_child for victim in victims),
-            goods_exchanged=goods_exchanged,
-            abduction=abduction,
-        )
+        # The yes/no question and GBVIMS's type of abduction say one thing: "no" is type
+        # None; "yes" keeps a type already recorded, else the type is left to be asked.
+        if abduction is not None:
+            incident.abduction = abduction
+            if not abduction:
+                incident.abduction_type = AbductionType.NONE
+            elif incident.abduction_type not in ABDUCTED:
+                incident.abduction_type = ""
+        incident_context_refresh(incident)
         incident.tpks_offences = offences
         incident.save()
         audit.log(
@@ -162,6 +209,7 @@ def incident_classify(
                 "gbvims_context",
                 "goods_exchanged",
                 "abduction",
+                "abduction_type",
                 "tpks_offences",
             ],
         )

@@ -13,6 +13,7 @@ from sipakatau.areas.models import Area
 from ..codes import ConsentPurpose, PartyRole
 from ..models import Case, CaseParty, Consent, Incident
 from .consents import ConsentGiven, consents_record
+from .gbvims_details import IncidentDetails
 from .intake import NewPerson, case_intake_complete, incident_record, party_create
 
 
@@ -37,13 +38,16 @@ def incident_intake_record(
     outside_city: bool = False,
     narrative: str = "",
     violence_forms: list[str] | None = None,
+    details: IncidentDetails | None = None,
     perpetrator: NewPerson | None = None,
+    perpetrator_occupation: str = "",
     perpetrator_victim: CaseParty | None = None,
     relationship: str = "",
     relation_detail: str = "",
     consent: ConsentGiven | None = None,
 ) -> Incident:
-    """The consent, if given, is for every victim who has none for services yet."""
+    """The consent, if given, is for every victim who has none for services yet. A
+    refusal of the GBVIMS ``details`` is the incident's."""
     try:
         incident = incident_record(
             actor=actor,
@@ -55,6 +59,7 @@ def incident_intake_record(
             outside_city=outside_city,
             narrative=narrative,
             violence_forms=violence_forms,
+            details=details,
         )
     except ValidationError as error:
         raise PartRefused("incident", error) from error
@@ -68,6 +73,7 @@ def incident_intake_record(
                 victim=perpetrator_victim,
                 relationship=relationship,
                 relation_detail=relation_detail,
+                perpetrator_occupation=perpetrator_occupation,
             )
         except ValidationError as error:
             raise PartRefused("perpetrator", error) from error

@@ -44,8 +44,10 @@ from ..codes import (
     ViolenceForm,
 )
 from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
+from .classification import incident_context_refresh
 from .common import require_case_access, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
+from .gbvims_details import IncidentDetails, checked_details, details_apply
 
 # A unit's prefix in register numbers, from its short name ("LBK-KK Bahagia" → "BHG"),
 # followed by the unit's id: letters alone repeat across units ("Bunga" and "Bangun" are
@@ -219,7 +221,8 @@ PARTICULAR_CODES = {
 }
 
 
-def _checked_particulars(role: str, particulars: Particulars | None) -> dict[str, str]:
+def checked_particulars(role: str, particulars: Particulars | None) -> dict[str, str]:
+    """A victim's particulars to store, or a refusal per field (another role has none)."""
     values = asdict(particulars) if particulars is not None else {}
     given = {name: value for name, value in values.items() if value}
     if given and role != PartyRole.VICTIM:
@@ -235,6 +238,18 @@ def _checked_particulars(role: str, particulars: Particulars | None) -> dict[str
     return values
 
 
+def checked_perpetrator_occupation(role: str, occupation: str) -> str:
+    """A suspected perpetrator's main occupation (GBVIMS), from the national list that the
+    victims' particulars use; stored in the same column (``CaseParty.occupation``)."""
+    if occupation and role != PartyRole.PERPETRATOR:
+        raise ValidationError(
+            {"occupation": _("This is recorded for a suspected perpetrator only.")}
+        )
+    if occupation and occupation not in Occupation.values:
+        raise ValidationError({"occupation": _("Choose from the list.")})
+    return occupation
+
+
 def party_add(
     *,
     actor: Membership,
@@ -242,12 +257,15 @@ def party_add(
     person: Person,
     role: str,
     particulars: Particulars | None = None,
+    perpetrator_occupation: str = "",
 ) -> CaseParty:
     """Screen 2 (and later): put a person recorded through ``people`` into the case."""
     require_case_access(actor, case)
     if role not in PartyRole.values:
         raise ValidationError({"role": _("Choose the role from the list.")})
-    values = _checked_particulars(role, particulars)
+    values = checked_particulars(role, particulars)
+    if checked_perpetrator_occupation(role, perpetrator_occupation):
+        values["occupation"] = perpetrator_occupation
     incident = Incident.objects.filter(case=case).first()
     with transaction.atomic():
         party, created = CaseParty.objects.get_or_create(
@@ -321,6 +339,7 @@ def party_create(
     relationship: str = "",
     relation_detail: str = "",
     particulars: Particulars | None = None,
+    perpetrator_occupation: str = "",
 ) -> PartyCreated:
     """A new person recorded and put into the case in one step (screen 2, the case page,
     the API), with a profile, and for a suspected perpetrator how she or he relates to a
@@ -340,7 +359,12 @@ def party_create(
             contact_note=profile.contact_note,
         )
     party = party_add(
-        actor=actor, case=case, person=saved.person, role=role, particulars=particulars
+        actor=actor,
+        case=case,
+        person=saved.person,
+        role=role,
+        particulars=particulars,
+        perpetrator_occupation=perpetrator_occupation,
     )
     if relationship and victim is not None:
         perpetrator_link_set(
@@ -386,6 +410,12 @@ def perpetrator_link_set(
             defaults={"relationship": relationship, "relation_detail": relation_detail},
         )
         audit.log(actor, "case.relationship_set", link, fields=["relationship", "relation_detail"])
+        # The stored GBVIMS context is derived from the relations: derive it again, so a
+        # partner recorded (or a friend corrected) after the classification counts.
+        incident = Incident.objects.select_for_update().filter(case=case).first()
+        if incident is not None and incident_context_refresh(incident):
+            incident.save(update_fields=["gbvims_context", "updated_at"])
+            audit.log(actor, "incident.context_derived", incident, fields=["gbvims_context"])
     return link
 
 
@@ -400,10 +430,13 @@ def incident_record(
     outside_city: bool = False,
     narrative: str = "",
     violence_forms: list[str] | None = None,
+    details: IncidentDetails | None = None,
 ) -> Incident:
-    """Screen 3: what happened. The incident date is separate from the report date."""
+    """Screen 3: what happened. The incident date is separate from the report date.
+    ``details``, the GBVIMS intake fields, if they were asked (None keeps them)."""
     require_case_access(actor, case)
     forms = list(dict.fromkeys(violence_forms or []))
+    detail_values = checked_details(details) if details is not None else {}
     errors: dict[str, str] = {}
     today = unit_today(case.organisation)
     if occurred_on is not None and occurred_on > today:
@@ -430,6 +463,7 @@ def incident_record(
         incident.outside_city = outside_city
         incident.narrative = narrative.strip()
         incident.violence_forms = forms
+        changed_details = details_apply(incident, detail_values) if detail_values else []
         incident.save()
         # Ages are "at the time of the incident": recompute when the date is known.
         for party in case.parties.select_related("person"):
@@ -448,6 +482,7 @@ def incident_record(
                 "outside_city",
                 "narrative",
                 "violence_forms",
+                *changed_details,
             ],
         )
         if incident.is_sexual_violence:

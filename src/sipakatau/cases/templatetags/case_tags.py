@@ -21,6 +21,7 @@ CHOICES: dict[str, type[TextChoices]] = {
     "gbvims_type": codes.GbvimsType,
     "gbvims_context": codes.GbvimsContext,
     "tpks": codes.TpksOffence,
+    "reported_to": codes.ReportedTo,
     "immediate_need": codes.ImmediateNeed,
     "contact_channel": ContactChannel,
     "disability_kind": DisabilityKind,

@@ -53,6 +53,9 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "POST /cases/{case_id}/closures": {"reason": "SERVICES_COMPLETED", "summary": "x"},
     "POST /cases/closures/{closure_id}/decide": {"approve": False, "comment": "x"},
     "POST /cases/{case_id}/reopen": {"reason": "x"},
+    "PUT /cases/{case_id}/incident/details": {"time_of_day": "MORNING"},
+    "PUT /cases/parties/{party_id}/particulars": {"education": "SD"},
+    "PUT /cases/parties/{party_id}/perpetrator": {"occupation": "LAINNYA"},
 }
 
 
@@ -93,6 +96,7 @@ def bahagia_case(
         "item_id": case.plan_items.get().pk,
         "follow_up_id": follow_up.pk,
         "closure_id": closure.pk,
+        "party_id": case.parties.order_by("pk").first().pk,  # type: ignore[union-attr]
     }
 
 
@@ -104,6 +108,8 @@ def _send(client: Client, operation: str, ids: dict[str, int]) -> Any:
     if path.endswith("/attachments"):
         upload = SimpleUploadedFile("bukti.png", png(), "image/png")
         return client.post(url, {"title": "x", "file": upload})
+    if method == "PUT":
+        return client.put(url, json.dumps(BODIES[operation]), content_type="application/json")
     return post(client, url, BODIES[operation])
 
 

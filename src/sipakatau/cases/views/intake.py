@@ -7,6 +7,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .. import queries
 from ..codes import ConsentPurpose, PartyRole
 from ..forms.consent import ConsentForm
 from ..forms.disability import DisabilityForm, disability_initial
+from ..forms.edits import GbvimsDetailsForm, details_initial
 from ..forms.intake import (
     IncidentForm,
     IntakeStartForm,
@@ -34,6 +36,7 @@ from ..models import Case
 from ..services import intake
 from ..services.consents import ConsentGiven, NewGuardian, ProofFile
 from ..services.disability import party_set_disability
+from ..services.gbvims_details import IncidentDetails
 from ..services.incident_intake import PartRefused, incident_intake_record
 from ..services.intake import NewPerson, NewProfile, Particulars
 from .common import to_case
@@ -146,13 +149,14 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     incident_form = IncidentForm(data, organisation=case.organisation, initial=initial)
     perpetrator_form = PerpetratorForm(data, prefix="perp", victims=victims)
+    details_form = GbvimsDetailsForm(data, prefix="gbvims", initial=details_initial(incident))
     without_consent = [
         v for v in victims if not queries.has_active_consent(v, ConsentPurpose.SERVICES)
     ]
     consent_form = ConsentForm(
         data, files, prefix="consent", others=others, victims=without_consent, optional=True
     )
-    forms = [incident_form, perpetrator_form, consent_form]
+    forms = [incident_form, details_form, perpetrator_form, consent_form]
     if request.method == "POST" and all([form.is_valid() for form in forms]):
         values = incident_form.cleaned_data
         perpetrator = perpetrator_form.cleaned_data
@@ -167,7 +171,9 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
                 outside_city=values["outside_city"],
                 narrative=values["narrative"],
                 violence_forms=values["violence_forms"],
+                details=IncidentDetails(**details_form.detail_values()),
                 perpetrator=_new_person(perpetrator_form) if perpetrator_form.has_data() else None,
+                perpetrator_occupation=perpetrator.get("occupation") or "",
                 perpetrator_victim=perpetrator.get("victim"),
                 relationship=perpetrator.get("relationship") or "",
                 relation_detail=perpetrator.get("relation_detail") or "",
@@ -175,13 +181,17 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
             )
         except PartRefused as error:
             part = {"perpetrator": perpetrator_form, "consent": consent_form}
-            apply_service_errors(part.get(error.part, incident_form), error)
+            form = part.get(error.part, incident_form)
+            if form is incident_form and _concerns(error, details_form):
+                form = details_form
+            apply_service_errors(form, error)
         else:
             return redirect("cases:intake_done", pk=case.pk)
     context = {
         "case": case,
         "step": 3,
         "incident_form": incident_form,
+        "details_form": details_form,
         "perpetrator_form": perpetrator_form,
         "consent_form": consent_form,
         "victims": victims,
@@ -189,6 +199,12 @@ def intake_incident(request: HttpRequest, membership: Membership, pk: int) -> Ht
         "show_guardian": "guardian" in consent_form.fields,
     }
     return render(request, "cases/intake_incident.html", context)
+
+
+def _concerns(error: ValidationError, form: Form) -> bool:
+    """Whether a refusal names fields of ``form`` (the GBVIMS fields are the incident's
+    part of the service, but their own form on the page)."""
+    return hasattr(error, "error_dict") and any(name in form.fields for name in error.error_dict)
 
 
 def intake_resume(case: Case) -> HttpResponse:
@@ -253,6 +269,7 @@ def party_add(request: HttpRequest, membership: Membership, pk: int) -> HttpResp
                 victim=values.get("victim"),
                 relationship=values.get("relationship") or "",
                 relation_detail=values.get("relation_detail") or "",
+                perpetrator_occupation=values.get("occupation") or "",
             )
         except ValidationError as error:
             apply_service_errors(form, error)
