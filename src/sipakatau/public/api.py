@@ -20,11 +20,10 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from . import places, queries, services
-from .challenge import challenge_new
 from .models import ContactPreference, PublicReport, ReportStatus
 from .tracking import TrackingRefused
 from .urgency import CALL_NOW
-from .views import CHALLENGE_CODES, STATUS_WORDS, client_address
+from .views import STATUS_WORDS, client_address
 
 # A JSON body is held in memory whole, and Django refuses one over
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): base64 photos up to about 1.7 MB fit under it.
@@ -62,12 +61,20 @@ class ReportIn(Schema):
 
 
 class ChallengeOut(Schema):
-    question: str = Field(description="A sum in words, in the request's language")
+    question: str = Field(
+        description="A sum in words, in the request's language (empty when "
+        "answer_accepted is false)"
+    )
     token: str = Field(description="Send it back with the answer; good for one try")
     nonce: str = Field(description="For the proof of work")
     work_bits: int = Field(
         description="challenge_work: a decimal number n such that SHA-256 of "
-        "'<nonce>:<n>' (UTF-8) starts with this many zero bits"
+        "'<nonce>:<n>' (UTF-8) starts with this many zero bits. It grows with the rate "
+        "of reports from the address and for the kelurahan in the last minutes"
+    )
+    answer_accepted: bool = Field(
+        description="Whether the answer to the question is accepted; during a flood only "
+        "the proof of work is"
     )
 
 
@@ -154,7 +161,10 @@ class TrackOut(Schema):
         "number) in the body, or in the `X-Challenge-Token` and `X-Challenge-Answer` "
         "headers — or, instead of the answer, a proof of work in `challenge_work` / "
         "`X-Challenge-Work` (see `work_bits`). A wrong, expired or reused token answers "
-        "429 `challenge_failed` with a new challenge; nothing is stored. A kelurahan "
+        "429 `challenge_failed` with a new challenge; nothing is stored. The work asked "
+        "(`work_bits`) grows with the rate of reports from the address and for the "
+        "kelurahan in the last minutes, and during a flood only the work is accepted "
+        "(`answer_accepted` false). A kelurahan "
         "that no unit or agency on this site serves answers 422 with `code` `not_served` "
         "and the `hotlines` to call instead; nothing is stored (GET /places lists the "
         "places served)."
@@ -173,9 +183,9 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
         code = getattr(error, "code", None)  # a dict of field errors has none
         if code == "not_served":
             return Status(422, _not_served(error))
-        if code not in CHALLENGE_CODES:
+        if not isinstance(error, services.ChallengeRefused):
             raise
-        challenge = challenge_new()
+        challenge = error.challenge
         return Status(
             429,
             {
@@ -186,6 +196,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[object]:
                     "token": challenge.token,
                     "nonce": challenge.nonce,
                     "work_bits": challenge.work_bits,
+                    "answer_accepted": challenge.answer_accepted,
                 },
             },
         )

@@ -141,3 +141,24 @@ class CloseForm(forms.Form):
 
 class LinkForm(forms.Form):
     case = forms.IntegerField(label=_("Case"))
+
+
+class _ReportIds(forms.Field):
+    """The ticked reports' ids (``<input type=checkbox name=report value=id>``)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        values = value if isinstance(value, (list, tuple)) else ([value] if value else [])
+        if not all(str(item).isdigit() and len(str(item)) <= 12 for item in values):
+            raise forms.ValidationError(_("Choose reports from the list."))
+        return [int(str(item)) for item in values]
+
+
+class FloodForm(forms.Form):
+    """Mark the ticked reports as flood, or (``undo``) take the mark off."""
+
+    report = _ReportIds(
+        required=True, error_messages={"required": _("Tick at least one report first.")}
+    )
+    undo = forms.BooleanField(required=False)

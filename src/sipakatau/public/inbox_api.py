@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -86,10 +87,62 @@ class PromotedOut(Schema):
     case_id: int
 
 
-@router.get("", response=list[InboxRowOut], summary="The unit's public reports, urgent first")
+@router.get(
+    "",
+    response=list[InboxRowOut],
+    summary="The unit's public reports, urgent first",
+    description="Reports marked as flood are left out; `flood=true` lists only those.",
+)
 @paginate(Pages, page_size=50)
-def inbox(request: HttpRequest) -> QuerySet[PublicReport]:
-    return queries.public_inbox(acting(request))
+def inbox(request: HttpRequest, flood: bool = False) -> QuerySet[PublicReport]:
+    return queries.public_inbox(acting(request), flood=flood)
+
+
+class FloodIn(Schema):
+    report_ids: list[int] = Field(min_length=1, max_length=decisions.MAX_BULK)
+    flood: bool = Field(True, description="false takes the mark off (back to received)")
+
+
+class FloodOut(Schema):
+    changed: list[int] = Field(description="Marked now (or unmarked with flood=false)")
+    unchanged: list[int] = Field(description="Already as asked: nothing to do")
+    kept: list[int] = Field(description="Part of a case: never marked as flood")
+
+
+class NotFoundIdsOut(Schema):
+    detail: str
+    code: str = Field(description="not_found")
+    report_ids: list[int] = Field(description="Not reports of the unit (or no such report)")
+
+
+@router.post(
+    "/flood",
+    response={200: FloodOut, 422: NotFoundIdsOut},
+    summary="Mark reports as flood, in bulk",
+    description=(
+        "Marks the unit's reports in `report_ids` as flood (fake reports sent in bulk): "
+        "they are kept, but left out of the inbox list and the statistics. Reports that "
+        "are part of a case are kept as they are; marking twice is harmless; "
+        "`flood: false` puts them back. When any id is not a report of the unit, answers "
+        "422 `not_found` with those ids (whether they exist elsewhere is not told) and "
+        "nothing changes. One audit event per report changed."
+    ),
+)
+def inbox_flood(request: HttpRequest, payload: FloodIn) -> Status[object]:
+    try:
+        done = decisions.public_reports_mark_flood(
+            actor=acting(request), report_ids=payload.report_ids, flood=payload.flood
+        )
+    except decisions.ReportsNotFound as missing:
+        return Status(
+            422,
+            {
+                "detail": _("Some of these reports were not found."),
+                "code": "not_found",
+                "report_ids": missing.ids,
+            },
+        )
+    return Status(200, {"changed": done.changed, "unchanged": done.unchanged, "kept": done.kept})
 
 
 @router.get("/{report_id}", response=InboxReportOut, summary="One report, with its messages")

@@ -21,6 +21,9 @@ class ReportStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
     NOT_OURS = "not_ours", _("Not for this unit")
     SPAM = "spam", _("Spam")
+    # One of many fake reports sent by a script (issue 18): kept, never deleted, but out of
+    # the inbox's default list and out of the statistics. Marked in bulk by the unit.
+    FLOOD = "flood", _("Flood")
 
 
 class ContactPreference(models.TextChoices):
@@ -141,6 +144,10 @@ class SubmissionMark(models.Model):
 
     key = models.CharField(max_length=80, db_index=True)
     at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        # flood.rate_of counts one key's marks since a moment, on every report sent.
+        indexes = [models.Index(fields=["key", "at"], name="public_submark_key_at")]
 
     def __str__(self) -> str:
         return f"submission mark #{self.pk}"

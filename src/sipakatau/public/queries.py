@@ -44,13 +44,34 @@ def _waiting_urgent() -> Q:
     return Q(danger_now=True, status=ReportStatus.RECEIVED)
 
 
-def public_inbox(membership: Membership) -> QuerySet[PublicReport]:
+def public_inbox(membership: Membership, *, flood: bool = False) -> QuerySet[PublicReport]:
     """The inbox: urgent reports still waiting first, then every report by arrival (the
-    newest first). One query, however many rows."""
+    newest first). One query, however many rows. Reports marked as flood are left out;
+    with ``flood`` they are the only ones shown (they are never deleted)."""
+    reports = public_reports_visible_to(membership)
+    if flood:
+        reports = reports.filter(status=ReportStatus.FLOOD)
+    else:
+        reports = reports.exclude(status=ReportStatus.FLOOD)
+    return reports.annotate(
+        urgent_rank=CaseWhen(When(_waiting_urgent(), then=0), default=1)
+    ).order_by("urgent_rank", "-created_at", "-pk")
+
+
+def flood_marked_count(membership: Membership) -> int:
+    """How many of the unit's reports are marked as flood (the inbox's filter link)."""
+    return public_reports_visible_to(membership).filter(status=ReportStatus.FLOOD).count()
+
+
+def reports_to_mark(membership: Membership, pks: list[int]) -> QuerySet[PublicReport]:
+    """The unit's reports among ``pks``, locked for a bulk change (inside the service's
+    transaction); reports of other units are simply not there."""
     return (
         public_reports_visible_to(membership)
-        .annotate(urgent_rank=CaseWhen(When(_waiting_urgent(), then=0), default=1))
-        .order_by("urgent_rank", "-created_at", "-pk")
+        .select_related(None)
+        .select_for_update()
+        .filter(pk__in=pks)
+        .order_by("pk")
     )
 
 
@@ -119,7 +140,12 @@ def tracking_status(report: PublicReport) -> ReportStatus:
     the case the report became, so the page follows the work without anyone updating
     the report by hand; nothing of the case itself is shown."""
     status = ReportStatus(report.status)
-    if status in (ReportStatus.CLOSED, ReportStatus.NOT_OURS, ReportStatus.SPAM):
+    if status in (
+        ReportStatus.CLOSED,
+        ReportStatus.NOT_OURS,
+        ReportStatus.SPAM,
+        ReportStatus.FLOOD,
+    ):
         return status
     case = report.case
     if case is None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lacak/pesan/", views.track_message, name="track_message"),
     path("lacak/keluar/", views.track_forget, name="track_forget"),
     path("laporan-masuk/", views.inbox, name="inbox"),
+    path("laporan-masuk/banjir/", views.inbox_flood, name="inbox_flood"),
     path("laporan-masuk/<int:pk>/", views.inbox_detail, name="inbox_detail"),
     path("laporan-masuk/<int:pk>/foto/", views.inbox_photo, name="inbox_photo"),
     path("laporan-masuk/<int:pk>/kasus/", views.inbox_promote, name="inbox_promote"),

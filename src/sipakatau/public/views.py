@@ -9,10 +9,11 @@ import base64
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sipakatau.accounts.models import Membership
@@ -22,8 +23,16 @@ from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from . import places, queries, services
-from .challenge import Challenge, challenge_new
-from .forms import CloseForm, EasyReportForm, LinkForm, MessageForm, ReportForm, TrackForm
+from .challenge import Challenge
+from .forms import (
+    CloseForm,
+    EasyReportForm,
+    FloodForm,
+    LinkForm,
+    MessageForm,
+    ReportForm,
+    TrackForm,
+)
 from .models import ContactPreference, PublicReport, ReportStatus
 from .services import decisions
 from .tracking import TrackingRefused
@@ -31,7 +40,6 @@ from .urgency import CALL_NOW
 
 SESSION_DONE = "public_report_done"
 SESSION_TRACKED = "public_report_tracked"
-CHALLENGE_CODES = ("rate_limited", "challenge_failed")
 
 # What a reporter reads about her report: plain words, and nothing that tells whoever
 # looks over her shoulder more than she already knows.
@@ -44,6 +52,7 @@ STATUS_WORDS = {
         "This report is not for this service. Please call SAPA 129 for help."
     ),
     ReportStatus.SPAM: gettext_lazy("The work on your report is finished."),
+    ReportStatus.FLOOD: gettext_lazy("The work on your report is finished."),
 }
 
 
@@ -144,9 +153,9 @@ def _report_page(
                 refused = {"hotlines": CALL_NOW, "refusal": " ".join(error.messages), "easy": easy}
                 return render(request, "public/hotlines.html", refused, status=400)
             apply_service_errors(form, error)
-            if getattr(error, "code", None) in CHALLENGE_CODES:
+            if isinstance(error, services.ChallengeRefused):
                 # Over a flood limit: a fresh question, whatever was posted before.
-                challenge = challenge_new()
+                challenge = error.challenge
         else:
             request.session[SESSION_DONE] = {
                 "code": submitted.report.tracking_code,
@@ -246,11 +255,72 @@ def track_forget(request: HttpRequest) -> HttpResponse:
 # --- The unit's inbox -----------------------------------------------------------------------
 
 
+# The inbox's filter: ``?tampil=banjir`` lists the reports marked as flood; ``?pilih=semua``
+# ticks every box (no JavaScript needed to select a whole flood at once).
+SHOW_FLOOD = "banjir"
+TICK_ALL = "semua"
+
+
 @staff_view(*HANDLE_PUBLIC_REPORTS)
 @require_GET
 def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
-    reports = list(queries.public_inbox(membership))
-    return render(request, "public/inbox.html", {"reports": reports})
+    flood = request.GET.get("tampil") == SHOW_FLOOD
+    reports = list(queries.public_inbox(membership, flood=flood))
+    context = {
+        "reports": reports,
+        "flood": flood,
+        "flood_count": None if flood else queries.flood_marked_count(membership),
+        "tick_all": request.GET.get("pilih") == TICK_ALL,
+    }
+    return render(request, "public/inbox.html", context)
+
+
+@staff_view(*HANDLE_PUBLIC_REPORTS)
+@require_POST
+def inbox_flood(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Mark the ticked reports as flood (or take the mark off). A report of another unit
+    among them answers 404, as if it did not exist; nothing is changed then."""
+    form = FloodForm(request.POST)
+    undo = bool(request.POST.get("undo"))
+    back = reverse("public:inbox") + (f"?tampil={SHOW_FLOOD}" if undo else "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect(back)
+    try:
+        done = decisions.public_reports_mark_flood(
+            actor=membership, report_ids=form.cleaned_data["report"], flood=not undo
+        )
+    except decisions.ReportsNotFound:
+        raise Http404 from None
+    except ValidationError as error:
+        show_refusal(request, error)
+        return redirect(back)
+    count = len(done.changed) + len(done.unchanged)
+    if undo:
+        text = ngettext(
+            "%(count)s report is back in the inbox.",
+            "%(count)s reports are back in the inbox.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)s report was marked as flood. It is kept, out of the inbox list.",
+            "%(count)s reports were marked as flood. They are kept, out of the inbox list.",
+            count,
+        )
+    messages.success(request, text % {"count": count})
+    if done.kept:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s report is part of a case and was left as it is.",
+                "%(count)s reports are part of a case and were left as they are.",
+                len(done.kept),
+            )
+            % {"count": len(done.kept)},
+        )
+    return redirect(back)
 
 
 @staff_view()

@@ -13,7 +13,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,8 +30,15 @@ from sipakatau.audit import services as audit
 from sipakatau.lib.uploads import UploadError, clean_upload
 from sipakatau.notifications.services import notify
 
-from .. import places
-from ..challenge import ChallengeFailed, challenge_check
+from .. import flood, places
+from ..challenge import (
+    Challenge,
+    ChallengeFailed,
+    challenge_new,
+    challenge_spend,
+    challenge_verify,
+    work_refused,
+)
 from ..models import (
     ContactPreference,
     PublicMessage,
@@ -139,11 +145,23 @@ def public_report_submit(
     connection dropped is never refused for trying again. Over a flood limit the report
     is refused with code ``rate_limited`` unless a challenge token comes with the right
     answer (``challenge``); a wrong, old or reused one is refused with code
-    ``challenge_failed``. A kelurahan that nobody here serves (``route_report``) is
+    ``challenge_failed``; both raise ``ChallengeRefused``, which carries the fresh
+    challenge to send back. A kelurahan that nobody here serves (``route_report``) is
     refused with code ``not_served`` before anything is counted or stored.
+
+    The work asked grows with the rate of reports (``flood``). A false proof of work is
+    refused before the database is read at all; any other refusal reads a few rows and
+    writes none (only a wrong answer to the sum spends its token, so it cannot be
+    guessed). See bench/public_flood_bench.py for what each side pays.
     """
     if not _KEY.match(idempotency_key or ""):
         raise ValidationError(_("The form is out of date. Please open it again."))
+    if challenge_token and challenge_work and not challenge_answer:
+        # No need to look further when the work is false: one HMAC, one SHA-256. (A retry
+        # of a stored report carries the same true work, so it is never refused here.)
+        asked = work_refused(token=challenge_token, work=challenge_work)
+        if asked is not None:
+            raise _challenge_refusal(ChallengeFailed("work" if asked else "wrong"), asked)
     existing = PublicReport.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return Submitted(report=existing, pin=None)
@@ -180,21 +198,29 @@ def public_report_submit(
         )
     if contact == ContactPreference.NONE:
         phone, contact_times, contact_safe = "", "", False
+    if errors:
+        raise ValidationError(errors)
+    assert kelurahan is not None and organisation is not None
+    marks = _marks(address, kelurahan.code)
+    # The challenge is checked before anything costly (the photo, the PIN's hash, any
+    # write): a refused report costs the server a few reads, one HMAC and one SHA-256.
+    bits = flood.required_bits(address_key=marks[0], kelurahan_key=marks[1])
+    nonce = (
+        _pass_challenge(challenge_token, challenge_answer, challenge_work, bits) if bits else None
+    )
     photo, photo_type = "", ""
     if photo_data:
         try:
             cleaned = clean_upload(filename=photo_name, data=photo_data)
         except UploadError as error:
-            errors["photo"] = str(error)
-        else:
-            photo = base64.b64encode(cleaned.data).decode("ascii")
-            photo_type = cleaned.content_type
-    if errors:
-        raise ValidationError(errors)
-    assert kelurahan is not None and organisation is not None
-    marks = [address_key(address), f"kel:{kelurahan.code}"]
-    if _over_submission_limits(marks):
-        _pass_challenge(challenge_token, challenge_answer, challenge_work)
+            raise ValidationError({"photo": str(error)}) from None
+        photo = base64.b64encode(cleaned.data).decode("ascii")
+        photo_type = cleaned.content_type
+    if nonce is not None:
+        try:
+            challenge_spend(nonce)
+        except ChallengeFailed:
+            raise _challenge_refusal(ChallengeFailed(), bits) from None
     pin = _new_pin()
     # Hashed before the transaction: the slow hash must not hold SQLite's write lock,
     # which every other report (and every other write) waits for.
@@ -226,6 +252,8 @@ def public_report_submit(
             )
             now = timezone.now()
             SubmissionMark.objects.bulk_create(SubmissionMark(key=key, at=now) for key in marks)
+            # Forgotten once they no longer count; done here, so a refusal writes nothing.
+            SubmissionMark.objects.filter(at__lt=now - SUBMISSION_WINDOW).delete()
             audit.log(
                 audit.PUBLIC,
                 "public_report.submitted",
@@ -252,26 +280,81 @@ def public_report_submit(
     return Submitted(report=report, pin=pin)
 
 
-def _pass_challenge(token: str, answer: str, work: str) -> None:
-    """Over a flood limit: let the report through only with a right, fresh answer."""
+def _pass_challenge(token: str, answer: str, work: str, bits: int) -> str | None:
+    """Over a flood limit: let the report through only with a fresh answer or enough
+    work (``bits``). Answers the nonce of a proof of work, to be spent once the report is
+    about to be stored."""
     if not token:
-        raise ValidationError(
+        raise ChallengeRefused(
             _(
                 "Many reports came from here in a short time. To send yours, please answer "
                 "the short question below. If someone is in danger, call SAPA 129 or 112 now."
             ),
             code="rate_limited",
+            challenge=_challenge_at(bits),
         )
     try:
-        challenge_check(token=token, answer=answer, work=work)
-    except ChallengeFailed:
-        raise ValidationError(
-            _(
-                "The answer was not right, or the question was too old. Nothing was sent. "
-                "Please answer the new question below."
-            ),
-            code="challenge_failed",
-        ) from None
+        return challenge_verify(
+            token=token,
+            answer=answer,
+            work=work,
+            bits=bits,
+            answer_accepted=flood.sum_accepted(bits),
+        )
+    except ChallengeFailed as failure:
+        raise _challenge_refusal(failure, bits) from None
+
+
+_REFUSALS = {
+    "harder": gettext_lazy(
+        "Many reports arrived in the last minutes, so a longer check is needed now. Nothing "
+        "was sent. Please wait for the new check below, then press the button again."
+    ),
+    "work": gettext_lazy(
+        "The check was not finished: it was easier than the one asked. Nothing was sent. "
+        "Please wait for the new check below, then press the button again."
+    ),
+    "no_answer": gettext_lazy(
+        "Very many reports are arriving now, so the question cannot be used. Nothing was "
+        "sent. A phone with JavaScript can do the check below by itself; or try again "
+        "later. If someone is in danger, call SAPA 129 or 112 now."
+    ),
+}
+_WRONG = gettext_lazy(
+    "The answer was not right, or the question was too old. Nothing was sent. "
+    "Please answer the new question below."
+)
+
+
+class ChallengeRefused(ValidationError):
+    """A report refused over a flood limit (code ``rate_limited`` or ``challenge_failed``),
+    with the fresh challenge that the page or the API sends back: it asks the work needed
+    now, worked out once for the refusal."""
+
+    def __init__(self, message: str, *, code: str, challenge: Challenge) -> None:
+        super().__init__(message, code=code)
+        self.challenge = challenge
+
+
+def _challenge_at(bits: int) -> Challenge:
+    return challenge_new(bits, answer_accepted=flood.sum_accepted(bits))
+
+
+def _challenge_refusal(failure: ChallengeFailed, bits: int) -> ChallengeRefused:
+    message = _REFUSALS.get(failure.reason, _WRONG)
+    return ChallengeRefused(str(message), code="challenge_failed", challenge=_challenge_at(bits))
+
+
+def _marks(address: str, kelurahan_code: str) -> list[str]:
+    """The keys a report is counted under: its address (an IPv6 address's /64, as for
+    tracking, so a script cannot step through its network) and its kelurahan."""
+    return [address_key(client_network(address)), f"kel:{kelurahan_code}"]
+
+
+def public_report_challenge(*, address: str, kelurahan_code: str) -> Challenge:
+    """A challenge asking the work needed now from this address for this kelurahan."""
+    marks = _marks(address, kelurahan_code)
+    return _challenge_at(flood.required_bits(address_key=marks[0], kelurahan_key=marks[1]))
 
 
 def _unused_code() -> str:
@@ -285,20 +368,6 @@ def address_key(address: str) -> str:
     """The address as a keyed hash: enough to count failures, useless to anyone else."""
     digest = salted_hmac("sipakatau.public.address", address or "unknown").hexdigest()
     return f"addr:{digest[:40]}"
-
-
-def _over_submission_limits(keys: list[str]) -> bool:
-    """Per address and per kelurahan within the last hour (settings say how many)."""
-    since = timezone.now() - SUBMISSION_WINDOW
-    limits = {
-        "addr": settings.PUBLIC_REPORTS_PER_ADDRESS,
-        "kel": settings.PUBLIC_REPORTS_PER_KELURAHAN,
-    }
-    SubmissionMark.objects.filter(at__lt=since).delete()
-    return any(
-        SubmissionMark.objects.filter(key=key, at__gte=since).count() >= limits[key.split(":")[0]]
-        for key in keys
-    )
 
 
 @functools.cache

@@ -4,6 +4,7 @@ of the unit it was routed to (the same rule as ``queries.public_reports_visible_
 checked again here at the write)."""
 
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from sipakatau.cases.models import Case
 from sipakatau.cases.services.intake import case_open, incident_record
 
 from ..models import PublicMessage, PublicReport, ReportStatus
-from ..queries import may_handle_report
+from ..queries import may_handle_report, reports_to_mark
 from . import format_code, message_text
 from .contact import reporter_tell
 
@@ -41,13 +42,17 @@ def public_reply_add(*, actor: Membership, report: PublicReport, body: str) -> P
     return message
 
 
+# Closed as no report of the unit's (another unit's, spam, a flood): never part of a case.
+CLOSED_AS_NO_REPORT = (ReportStatus.NOT_OURS, ReportStatus.SPAM, ReportStatus.FLOOD)
+
+
 def public_report_promote(*, actor: Membership, report: PublicReport) -> Case:
     """Open a case from the report (never done automatically). Promoting twice opens
     one case: the report's own key is the case's intake key."""
     _require_unit_staff(actor, report)
     if report.case_id is not None:
         return report.case  # type: ignore[return-value]
-    if report.status in (ReportStatus.NOT_OURS, ReportStatus.SPAM):
+    if report.status in CLOSED_AS_NO_REPORT:
         raise ValidationError(_("This report was closed. It cannot become a case."))
     with transaction.atomic():
         case = case_open(
@@ -88,6 +93,14 @@ def public_report_link(*, actor: Membership, report: PublicReport, case: Case) -
         # An intake not yet completed is no case of the register yet.
         raise ValidationError(_("Choose a case of your unit."))
     with transaction.atomic():
+        # Read again under a lock: a colleague may have closed or linked it meanwhile.
+        report = PublicReport.objects.select_for_update().get(pk=report.pk)
+        if report.case_id == case.pk:
+            return report
+        if report.case_id is not None:
+            raise ValidationError(_("This report is part of another case already."))
+        if report.status in CLOSED_AS_NO_REPORT:
+            raise ValidationError(_("This report was closed. It cannot become part of a case."))
         report.case = case
         report.status = ReportStatus.HANDLING
         report.save(update_fields=["case", "status", "updated_at"])
@@ -106,3 +119,65 @@ def public_report_close(*, actor: Membership, report: PublicReport, status: str)
         report.save(update_fields=["status", "updated_at"])
         audit.log(actor, "public_report.closed", report, fields=["status"])
     return report
+
+
+# At most this many reports in one bulk action (a day of a heavy flood fits).
+MAX_BULK = 1000
+
+
+class ReportsNotFound(Exception):
+    """Some of the reports asked for are not the unit's (or do not exist): nothing was
+    changed. ``ids`` are those, whichever the reason, so the answer tells nothing more."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(ids)
+        self.ids = ids
+
+
+@dataclass
+class FloodMarked:
+    changed: list[int] = field(default_factory=list)
+    # Already as asked: marking twice is harmless.
+    unchanged: list[int] = field(default_factory=list)
+    # Part of a case already: real work, never marked as flood.
+    kept: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def public_reports_mark_flood(
+    *, actor: Membership, report_ids: list[int], flood: bool = True
+) -> FloodMarked:
+    """Mark the unit's reports as flood (fake reports sent in bulk), or take the mark off
+    again (``flood=False``: back to "received"). A report is never deleted; marked, it
+    leaves the inbox's default list and the statistics. A report that is part of a case
+    is kept as it is. One audit event per report changed ("public_report.flood_marked" /
+    "public_report.flood_unmarked"). All or nothing: when any id is not one of the unit's
+    reports, ``ReportsNotFound`` and nothing changes."""
+    ids = sorted(set(report_ids))
+    if not ids:
+        raise ValidationError(_("Choose at least one report."))
+    if len(ids) > MAX_BULK:
+        raise ValidationError(
+            _("Choose at most %(count)s reports at a time.") % {"count": MAX_BULK}
+        )
+    reports = list(reports_to_mark(actor, ids))
+    missing = sorted(set(ids) - {report.pk for report in reports})
+    if missing:
+        raise ReportsNotFound(missing)
+    result = FloodMarked()
+    for report in reports:
+        _require_unit_staff(actor, report)
+        if report.case_id is not None:
+            result.kept.append(report.pk)
+            continue
+        is_flood = report.status == ReportStatus.FLOOD
+        if is_flood == flood:
+            result.unchanged.append(report.pk)
+            continue
+        report.status = ReportStatus.FLOOD if flood else ReportStatus.RECEIVED
+        # save(), not a bulk update: the statistics' months are marked stale by its signal.
+        report.save(update_fields=["status", "updated_at"])
+        action = "public_report.flood_marked" if flood else "public_report.flood_unmarked"
+        audit.log(actor, action, report, fields=["status"])
+        result.changed.append(report.pk)
+    return result

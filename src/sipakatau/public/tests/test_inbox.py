@@ -101,6 +101,41 @@ def test_a_report_is_linked_to_an_existing_case(
     assert report.case == case
 
 
+@pytest.mark.parametrize("status", [ReportStatus.SPAM, ReportStatus.NOT_OURS, ReportStatus.FLOOD])
+def test_a_report_closed_as_no_report_is_never_linked_to_a_case(
+    bahagia: Organisation, bahagia_caseworker: Persona, status: str
+) -> None:
+    case = case_open(actor=bahagia_caseworker.membership, channel="WALK_IN")
+    report = submit().report
+    PublicReport.objects.filter(pk=report.pk).update(status=status)
+
+    page = bahagia_caseworker.client.post(
+        reverse("public:inbox_link", args=[report.pk]), {"case": str(case.pk)}, follow=True
+    )
+
+    report.refresh_from_db()
+    assert (report.case, report.status) == (None, status)
+    assertContains(page, "tidak bisa menjadi bagian kasus")
+    assert not AuditEvent.objects.filter(action="public_report.linked").exists()
+
+
+def test_a_report_of_one_case_is_not_moved_to_another(
+    bahagia: Organisation, bahagia_caseworker: Persona
+) -> None:
+    first = case_open(actor=bahagia_caseworker.membership, channel="WALK_IN")
+    second = case_open(actor=bahagia_caseworker.membership, channel="WALK_IN")
+    report = submit().report
+    url = reverse("public:inbox_link", args=[report.pk])
+    bahagia_caseworker.client.post(url, {"case": str(first.pk)})
+
+    bahagia_caseworker.client.post(url, {"case": str(first.pk)})  # again: harmless
+    bahagia_caseworker.client.post(url, {"case": str(second.pk)})
+
+    report.refresh_from_db()
+    assert report.case == first
+    assert AuditEvent.objects.filter(action="public_report.linked").count() == 1
+
+
 def test_a_reply_reaches_the_thread(bahagia: Organisation, bahagia_caseworker: Persona) -> None:
     report = submit().report
 

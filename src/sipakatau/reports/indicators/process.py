@@ -263,18 +263,21 @@ def closure_table(units: QuerySet[Organisation], start: datetime, end: datetime)
 def public_report_tables(
     units: QuerySet[Organisation], start: datetime, end: datetime
 ) -> tuple[Table, Table]:
+    # A flood (reports a script sent, marked by the unit's staff) is no one's report: it is
+    # kept, never counted.
     reports = PublicReport.objects.filter(
         organisation__in=units, created_at__gte=start, created_at__lt=end
-    )
+    ).exclude(status=ReportStatus.FLOOD)
+    statuses = [(code, label) for code, label in ReportStatus.choices if code != ReportStatus.FLOOD]
     aggregates = {"all": Count("pk"), "promoted": Count("pk", filter=Q(case__isnull=False))}
-    for code in ReportStatus.values:
+    for code, _label in statuses:
         aggregates[code] = Count("pk", filter=Q(status=code))
     row = reports.aggregate(**aggregates)
     by_status = Table(
         "public_reports_by_status",
         _("Reports from the public, by status"),
         "reports",
-        [Row(code, label, row[code]) for code, label in ReportStatus.choices],
+        [Row(code, label, row[code]) for code, label in statuses],
         row["all"],
     )
     promoted = Table(
