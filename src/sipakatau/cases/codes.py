@@ -108,6 +108,22 @@ INTIMATE_PARTNER_DETAILS = frozenset(
 )
 
 
+def is_household_violence(relationship: str, relation_detail: str, place_type: str) -> bool:
+    """SIMFONI-PPA's KDRT flag: the violence is within a household in the sense of UU 23/2004
+    PKDRT Pasal 2 — by a husband or wife (not a former one) or a parent, wherever it
+    happened (ayat 1 a: suami, isteri, anak); by a relative or an employer only when it
+    happened in the home, the record's sign that they live in the household (ayat 1 b and
+    c: kin and domestic workers "yang menetap dalam rumah tangga")."""
+    if relationship == Relationship.SUAMI_ISTRI:
+        return relation_detail != RelationDetail.MANTAN_SUAMI_ISTRI
+    if relationship == Relationship.ORANG_TUA:
+        return True
+    return (
+        relationship in (Relationship.KELUARGA_SAUDARA, Relationship.MAJIKAN)
+        and place_type == PlaceType.RUMAH_TANGGA
+    )
+
+
 def is_intimate_partner(relationship: str, relation_detail: str = "") -> bool:
     """Whether one perpetrator link is an intimate partner's, for GBVIMS."""
     return relationship in INTIMATE_PARTNER or relation_detail in INTIMATE_PARTNER_DETAILS

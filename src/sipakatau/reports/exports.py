@@ -38,6 +38,7 @@ from sipakatau.cases.codes import (
     TimeOfDay,
     ViolenceForm,
     YesNoUnknown,
+    is_household_violence,
     is_intimate_partner,
     perpetrator_band,
 )
@@ -121,6 +122,7 @@ def _code_list_sheet() -> tuple[str, list[str], list[list[object]]]:
         ("PEKERJAAN", Occupation.choices),
         ("STATUS_PERKAWINAN", MaritalStatus.choices),
         ("KEWARGANEGARAAN", Citizenship.choices),
+        ("KDRT", [("YA", "Ya"), ("TIDAK", "Tidak")]),
     ):
         rows += [[name, code, str(label)] for code, label in choices]
     rows += [["KELOMPOK_UMUR", code, code] for code, _low, _high in AGE_BANDS]
@@ -162,6 +164,18 @@ def _with_victims(cases: QuerySet[Case], victims: QuerySet[CaseParty]) -> QueryS
 def _relationships(case: Case, victim: CaseParty) -> str:
     links = case.link_rows  # type: ignore[attr-defined]
     return ",".join(sorted({link.relationship for link in links if link.victim_id == victim.pk}))
+
+
+def _household_violence(case: Case, victim: CaseParty) -> str:
+    """SIMFONI-PPA's KDRT flag for this victim: YA when any of her links is within the
+    household of UU 23/2004 Pasal 2 (``cases.codes.is_household_violence``)."""
+    incident = getattr(case, "incident", None)
+    place = incident.place_type if incident is not None else ""
+    links = [link for link in case.link_rows if link.victim_id == victim.pk]  # type: ignore[attr-defined]
+    household = any(
+        is_household_violence(link.relationship, link.relation_detail, place) for link in links
+    )
+    return "YA" if household else "TIDAK"
 
 
 def _relation_details(case: Case, victim: CaseParty) -> str:
@@ -250,7 +264,7 @@ SIMFONI_HEADER = [
     "NO", "TANGGAL_LAPOR", "TANGGAL_KEJADIAN", "KODE_WILAYAH", "KELURAHAN", "TEMPAT_KEJADIAN",
     "BENTUK_KEKERASAN", "JENIS_KELAMIN", "KELOMPOK_UMUR", "DISABILITAS", "HUBUNGAN_PELAKU",
     "LAYANAN", "STATUS_KASUS", "PENDIDIKAN", "PEKERJAAN", "STATUS_PERKAWINAN",
-    "KEWARGANEGARAAN",
+    "KEWARGANEGARAAN", "KDRT",
 ]  # fmt: skip
 
 
@@ -282,6 +296,7 @@ def simfoni_xlsx(cases: QuerySet[Case], zone: tzinfo) -> bytes:
                     victim.occupation,
                     victim.marital_status,
                     victim.citizenship,
+                    _household_violence(case, victim),
                 ]
             )
     return _workbook([("SIMFONI", SIMFONI_HEADER, rows), _code_list_sheet()])

@@ -150,3 +150,40 @@ def test_simfoni_carries_the_victim_particulars_in_the_code_lists_it_ships(
         (name, row[i]) for row in rows[1:] for name, i in zip(names, columns, strict=True) if row[i]
     }
     assert used and used <= codes
+
+
+@pytest.mark.parametrize(
+    ("relationship", "detail", "place", "kdrt"),
+    [
+        ("SUAMI_ISTRI", "", "FASILITAS_UMUM", "YA"),  # a husband, wherever it happened
+        ("SUAMI_ISTRI", "MANTAN_SUAMI_ISTRI", "RUMAH_TANGGA", "TIDAK"),  # a former one
+        ("ORANG_TUA", "", "SEKOLAH", "YA"),  # a parent and a child
+        ("KELUARGA_SAUDARA", "", "RUMAH_TANGGA", "YA"),  # kin in the household
+        ("KELUARGA_SAUDARA", "", "FASILITAS_UMUM", "TIDAK"),
+        ("MAJIKAN", "", "RUMAH_TANGGA", "YA"),  # a live-in domestic worker's employer
+        ("MAJIKAN", "", "TEMPAT_KERJA", "TIDAK"),
+        ("PACAR_TEMAN", "PACAR", "RUMAH_TANGGA", "TIDAK"),  # a boyfriend: not a household
+        ("TETANGGA", "", "RUMAH_TANGGA", "TIDAK"),
+    ],
+)
+def test_simfoni_flags_household_violence_as_uu_23_2004_pasal_2_draws_the_household(
+    bahagia: Organisation,
+    coordinator: Persona,
+    relationship: str,
+    detail: str,
+    place: str,
+    kdrt: str,
+) -> None:
+    case = make_case(bahagia, coordinator.user, at(7), "WALK_IN", forms=["FISIK"])
+    victim = make_victim(case, coordinator.user, sex="P", age=30)
+    perpetrator = make_victim(case, coordinator.user, sex="L", age=40)
+    CaseParty.objects.filter(pk=perpetrator.pk).update(role=PartyRole.PERPETRATOR)
+    PerpetratorLink.objects.create(
+        case=case, victim=victim, perpetrator=perpetrator, relationship=relationship,
+        relation_detail=detail,
+    )  # fmt: skip
+    Incident.objects.filter(case=case).update(place_type=place)
+
+    rows = _book(coordinator, "simfoni")["SIMFONI"]
+
+    assert [row[SIMFONI_HEADER.index("KDRT")] for row in rows[1:]] == [kdrt]
