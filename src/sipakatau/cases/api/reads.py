@@ -8,7 +8,7 @@ from ninja import Query, Schema
 from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
-from sipakatau.lib.api_pagination import Pages
+from sipakatau.lib.api_pagination import KeysetPages, Pages
 from sipakatau.mechanisms.codes import Status as MechanismStatus
 from sipakatau.mechanisms.queries import version_for
 
@@ -35,12 +35,34 @@ from .schemas import (
 _EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+class CaseListPageOut(Schema):
+    """A page of the case list: ``count`` only on a numbered page, ``next`` the cursor to
+    the rows after it (``null`` on the last)."""
+
+    items: list[CaseListItemOut]
+    count: int | None
+    next: str | None
+
+
 @router.get(
     "",
-    response=list[CaseListItemOut],
+    response=CaseListPageOut,
     summary="Cases the user may see, with filters; no names in the list",
+    description=(
+        "Newest report first (then by id). Two ways through the list:\n\n"
+        "- **cursor** (for long lists): send `cursor=` (empty) for the first page, then "
+        "the `next` of each answer as `cursor`, until `next` is `null`. Each page costs "
+        "the same however many cases the unit holds; `count` is `null`. A cursor names a "
+        "position in the list (a report time and an id, signed), not a row number: cases "
+        "added or removed meanwhile never make the walk repeat or skip a case. A cursor "
+        "not given by this list answers 422.\n"
+        "- **page** (kept for existing clients): `page=N` gives the N-th page with "
+        "`count`, the number of cases matching, and `next`, a cursor to continue from.\n\n"
+        "The filters are sent again with every page (`cursor` wins over `page`); "
+        "`page_size` is at most 100."
+    ),
 )
-@paginate(Pages, page_size=50)
+@paginate(KeysetPages, page_size=50)
 def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Case]:
     if "search" in request.GET:
         # A name, NIK or phone in the address would be written to access logs.

@@ -70,6 +70,15 @@ class Case(models.Model):
             # A unit's list (newest first) and every statistic of a period filter by unit
             # and report time (reports.indicators; docs/benchmarks.md).
             models.Index(fields=["organisation", "reported_at"]),
+            # The unit's list in its order (keyset pages, queries.lists.LIST_ORDER) and the
+            # same filtered by status; docs/benchmarks.md.
+            models.Index(
+                fields=["organisation", "reported_at", "id"], name="case_unit_reported_id_idx"
+            ),
+            models.Index(
+                fields=["organisation", "status", "reported_at", "id"],
+                name="case_unit_status_reported_idx",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

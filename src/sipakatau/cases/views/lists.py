@@ -4,17 +4,23 @@ A list may be seen on a shared screen, so rows carry the register number, status
 and the next due action, never a name. What is typed in the search box is sent by POST
 and only the matching case numbers are kept (in the session), so no name or NIK ever
 travels in a URL, a browser history or a server log.
+
+The case list is walked by keyset ("Next"/"Previous" carry a signed cursor naming the last
+row's report time and id, nothing else), never by page number and never counted: a page
+reads its 25 rows through the unit's index, whether the unit holds 5,000 cases or 500,000.
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.api_pagination import BadCursor, keyset_window
 
 from .. import queries
 from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
@@ -29,6 +35,7 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     volunteer = membership.role == Role.VOLUNTEER
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("cursor", None)
     search_form = CaseSearchForm(request.POST or None)
     if request.method == "POST":
         if search_form.is_valid():
@@ -48,9 +55,14 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     case_ids = list(request.session[SEARCH_SESSION_KEY]) if searching else None
     filter_form = CaseFilterForm(request.GET, organisation=membership.organisation)
     cases = queries.cases_listed(membership, filter_form.case_filter(tab, case_ids))
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    cursor_refused = ""
+    try:
+        window = keyset_window(cases, request.GET.get("cursor"), PAGE_SIZE)
+    except BadCursor:
+        cursor_refused = _("That page link is no longer valid: here is the first page.")
+        window = keyset_window(cases, None, PAGE_SIZE)
     rows = []
-    for case in page:
+    for case in window.items:
         deadline = queries.next_deadline(case)
         rows.append((case, deadline, queries.lateness(deadline)))
     without_search = params.copy()
@@ -59,8 +71,11 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "tab": tab,
         "tabs": [] if volunteer else TABS,
         "volunteer": volunteer,
-        "page": page,
         "rows": rows,
+        "page_size": PAGE_SIZE,
+        "next_url": _at(params, window.next),
+        "previous_url": _at(params, window.previous),
+        "cursor_refused": cursor_refused,
         "filter_form": filter_form,
         "search_form": search_form,
         "searching": searching,
@@ -68,6 +83,15 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "query_without_search": without_search.urlencode(),
     }
     return render(request, "cases/case_list.html", context)
+
+
+def _at(params: QueryDict, cursor: str | None) -> str:
+    """The list's address at ``cursor``, its tab, filters and search kept."""
+    if cursor is None:
+        return ""
+    query = params.copy()
+    query["cursor"] = cursor
+    return f"?{query.urlencode()}"
 
 
 @staff_view(*WORK_ON_CASES)
