@@ -35,3 +35,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+class RowSeal(models.Model):
+    """A keyed tag over the columns of one row that decide what happens to a survivor's
+    data (a case's unit and status, a consent, a referral's projection): an edit made in
+    the database, past the application, no longer matches it (``seals.verify_seals``).
+    Like the audit events, it names its row by label and id, never by a foreign key."""
+
+    label = models.CharField(_("model"), max_length=64)
+    object_id = models.BigIntegerField(_("row"))
+    tag = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["label", "object_id"], name="one_seal_per_row")
+        ]
+        verbose_name = _("row seal")
+        verbose_name_plural = _("row seals")
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.object_id}"

@@ -7,13 +7,18 @@ unproven anyway, and an operator needs one place to start looking.
 
 Dropping the newest events leaves a chain that is still consistent; only a copy of the
 head kept somewhere else (an "anchor", see ``audit_head``) can show that. Pass it as
-``anchor`` to catch that case too.
+``anchor`` to catch that case too. ``audit_verify`` and ``audit_head`` keep the newest
+head they saw in a file outside the database (``kept_anchor``), so every later check
+catches a cut tail by default.
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -196,3 +201,75 @@ def chain_head() -> Anchor | None:
     """The newest event as an anchor; one indexed lookup, no walk."""
     last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
     return _head_of(last)
+
+
+# --- The kept anchor ---------------------------------------------------------------------
+# A file, not a table: whoever can delete events from the database (triggers dropped) can
+# change any table too, but not a file the database server cannot write. Next to the
+# audit key by default, which must be kept apart from the database anyway.
+
+
+@dataclass(frozen=True)
+class KeptAnchor:
+    """The newest head seen, with the hash of the chain's first event: a head of another
+    chain (a new database, tests) says nothing about this one."""
+
+    head: Anchor
+    first_hash: str
+
+
+def anchor_file() -> Path:
+    configured = getattr(settings, "AUDIT_ANCHOR_FILE", None)
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "audit_anchor"
+
+
+def kept_anchor() -> KeptAnchor | None:
+    """The anchor kept by the last check, or None (never kept, or unreadable)."""
+    try:
+        head_line, first_line = anchor_file().read_text().split()[:2]
+        head = Anchor.parse(head_line)
+    except (OSError, ValueError):
+        return None
+    return KeptAnchor(head=head, first_hash=first_line.lower())
+
+
+def first_hash() -> str | None:
+    first = AuditEvent.objects.order_by("seq").only("hash").first()
+    return first.hash if first else None
+
+
+def applicable_anchor(kept: KeptAnchor | None) -> Anchor | None:
+    """The kept head if it belongs to this chain: its first event is the one the anchor
+    names (nobody can write another first event without the key), or the chain is empty
+    (every event deleted)."""
+    if kept is None:
+        return None
+    current_first = first_hash()
+    if current_first is None or current_first == kept.first_hash:
+        return kept.head
+    return None
+
+
+def keep_anchor(head: Anchor | None) -> bool:
+    """Keep ``head`` unless the kept one of this chain is newer; True when written."""
+    current_first = first_hash()
+    if head is None or current_first is None:
+        return False
+    kept = kept_anchor()
+    if kept is not None and kept.first_hash == current_first:
+        if kept.head.seq >= head.seq:
+            return False
+        # A tail cut and grown again past the kept head must not overwrite the evidence:
+        # move on only from a kept head that is still in the chain.
+        if not AuditEvent.objects.filter(seq=kept.head.seq, hash=kept.head.hash).exists():
+            return False
+    path = anchor_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(f"{head} {current_first}\n")
+    os.replace(partial, path)  # a crash leaves the old anchor or the new one, never half
+    return True
+
+
+def forget_anchor() -> None:
+    anchor_file().unlink(missing_ok=True)

@@ -20,3 +20,32 @@ class ReferralsConfig(AppConfig):
             workflow.open_referral_counters.append(open_referrals_of)
         if on_consent_withdrawn not in care.consent_withdrawal_hooks:
             care.consent_withdrawal_hooks.append(on_consent_withdrawn)
+
+        # Row seals (audit.seals): what is shared, with whom, on which consent, and where
+        # the referral stands. Not ``escalated_at``, which a queryset update claims.
+        from sipakatau.audit.seals import seal_model
+
+        from .models import Referral
+
+        seal_model(
+            Referral,
+            fields=[
+                "register_number",
+                "case",
+                "sender",
+                "subject",
+                "provider",
+                "recipient",
+                "recipient_type",
+                "service_type",
+                "shared_fields",
+                "projection",
+                "shared_needs",
+                "consent",
+                "override_legal_basis",
+                "status",
+                "due_at",
+                "created_by",
+                "answered_by",
+            ],
+        )

@@ -13,6 +13,7 @@ from sipakatau.lib import crypto
 from sipakatau.lib.crypto import DecryptionError, key_id_of, new_key_entry
 from sipakatau.lib.management.commands.rotate_keys import encrypted_tables
 from sipakatau.people.models import Person
+from tests.factories import Persona
 
 OLD = new_key_entry("k2024")
 NEW = new_key_entry("k2025")
@@ -134,3 +135,31 @@ def test_a_missing_key_stops_it_with_the_row_and_field_named(people: list[Person
         rotate()
     assert f"people.Person.name of row {people[0].pk}" in str(raised.value)
     assert "Orang" not in str(raised.value)
+
+
+def test_rotation_keeps_the_row_seals_of_the_rows_it_re_encrypts(
+    bahagia_caseworker: Persona,
+) -> None:
+    from sipakatau.audit.seals import verify_seals
+    from sipakatau.cases.codes import ConsentMethod, ConsentPurpose
+    from sipakatau.cases.services import care
+    from tests.builders import add_party, open_case
+
+    with override_settings(FIELD_KEYS=OLD):
+        worker = bahagia_caseworker.membership
+        case = open_case(worker)
+        victim = add_party(worker, case)
+        care.consent_record(
+            actor=worker,
+            case=case,
+            subject=victim,
+            purpose=ConsentPurpose.STATISTICS,
+            method=ConsentMethod.VERBAL_WITNESSED,
+            witness_name="Ibu RT",
+        )
+        assert verify_seals().mismatches == []
+
+    with override_settings(FIELD_KEYS=f"{NEW},{OLD}"):
+        rotate()
+        # The consent's witness name is stored anew under the new key, and still sealed.
+        assert verify_seals().mismatches == []
