@@ -37,7 +37,7 @@ from ..models import (
     Status,
 )
 from ..queries import may_be_given_follow_up, may_own_plan_item
-from .common import require_case_access, require_role
+from .common import closed_case_refusal, require_case_access, require_open, require_role
 from .deadlines import deadlines_meet, deadlines_on_trigger, deadlines_reset_for_risk
 
 FOLLOW_UP_EVERY = timedelta(days=14)
@@ -75,7 +75,7 @@ def assessment_record(
     if any(key not in NeedDomain.values for key in cleaned_needs):
         errors["needs"] = _("Unknown need.")
     if case.status == Status.CLOSED:
-        errors["risk_level"] = _("This case is closed. Reopen it first.")
+        errors["risk_level"] = closed_case_refusal()
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -84,7 +84,7 @@ def assessment_record(
         # closure approved meanwhile must not be undone.
         case.refresh_from_db(from_queryset=Case.objects.select_for_update())
         if case.status == Status.CLOSED:
-            raise ValidationError({"risk_level": _("This case is closed. Reopen it first.")})
+            raise ValidationError({"risk_level": closed_case_refusal()})
         assessment = Assessment.objects.create(
             case=case,
             risk_level=risk_level,
@@ -157,6 +157,7 @@ def consent_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        require_open(case)
         consent = Consent.objects.create(
             case=case,
             subject=subject,
@@ -246,10 +247,11 @@ def plan_item_add(
     if owner is not None and not may_own_plan_item(owner, case):
         errors["owner"] = _("Choose someone of this unit who can open this case.")
     if case.status == Status.CLOSED:
-        errors["service_type"] = _("This case is closed. Reopen it first.")
+        errors["service_type"] = closed_case_refusal()
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        require_open(case)
         item = ServicePlanItem.objects.create(
             case=case,
             service_type=service_type,
@@ -273,6 +275,7 @@ def plan_item_set_status(
     if status not in ServicePlanItem.ItemStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
     with transaction.atomic():
+        require_open(item.case)
         item.status = status
         item.done_at = timezone.now() if status == ServicePlanItem.ItemStatus.DONE else None
         item.save(update_fields=["status", "done_at"])
@@ -288,6 +291,7 @@ def follow_up_plan(*, actor: Membership, case: Case, assigned_to: User, due_on: 
         # would be done by nobody.
         raise ValidationError({"assigned_to": _("Choose someone of this unit who works on cases.")})
     with transaction.atomic():
+        require_open(case)
         follow_up = FollowUp.objects.create(
             case=case, assigned_to=assigned_to, due_on=due_on, created_by=actor.user
         )
@@ -312,6 +316,7 @@ def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) ->
         raise ValidationError(_("This follow-up is already recorded."))
     now = timezone.now()
     with transaction.atomic():
+        require_open(case)
         follow_up.done_at = now
         follow_up.summary = summary.strip()
         follow_up.save(update_fields=["done_at", "summary"])
@@ -327,6 +332,7 @@ def note_add(*, actor: Membership, case: Case, body: str) -> Note:
     if not body.strip():
         raise ValidationError({"body": _("The note is empty.")})
     with transaction.atomic():
+        require_open(case)
         note = Note.objects.create(case=case, author=actor.user, body=body.strip())
         audit.log(actor, "note.added", note, fields=["body"])
     return note
@@ -343,6 +349,7 @@ def attachment_add(
     except UploadError as error:
         raise ValidationError({"file": str(error)}) from error
     with transaction.atomic():
+        require_open(case)
         attachment = Attachment.objects.create(
             case=case,
             title=title.strip(),

@@ -27,7 +27,7 @@ from ..codes import (
     is_intimate_partner,
 )
 from ..models import Case, Incident
-from .common import require_case_access
+from .common import require_case_access, require_open
 from .deadlines import deadlines_on_trigger
 
 
@@ -186,6 +186,7 @@ def incident_classify(
     if unknown:
         raise ValidationError({"tpks_offences": _("Choose the offences from the list.")})
     with transaction.atomic():
+        require_open(case)
         incident, _created = Incident.objects.select_for_update().get_or_create(case=case)
         incident.gbvims_type = gbvims_type_from(answers)
         incident.goods_exchanged = goods_exchanged

@@ -1,17 +1,19 @@
-"""What every case service shares: who may act, and the unit's own calendar."""
+"""What every case service shares: who may act, whether the case is still open, and the
+unit's own calendar."""
 
 from collections.abc import Iterable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.areas.queries import area_time_zone
 
-from ..models import Case
+from ..models import Case, Status
 from ..queries import may_act_on
 
 
@@ -38,3 +40,24 @@ def require_case_access(
     caseworkers and coordinators, or the volunteer who took the intake."""
     if not may_act_on(actor, case, roles):
         raise PermissionDenied
+
+
+def closed_case_refusal() -> str:
+    """The one message for every write refused because the case is closed."""
+    return _("This case is closed. Reopen it first.")
+
+
+def require_open(case: Case) -> None:
+    """A closed case is read-only until a coordinator reopens it (``workflow.case_reopen``).
+
+    Call it inside the service's transaction, before its other locks: the status is read
+    on the case row locked until the commit, so a closure approved at the same moment
+    (``workflow.closure_decide`` locks the same row) is either seen here or waits for this
+    write. Not called by what must go on after closure: withdrawing a consent (the
+    survivor's right, UU 27/2022 PDP Pasal 40), the closure decision, reopening,
+    assignment, reading and the scheduled deadline jobs."""
+    status = (
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("status", flat=True).first()
+    )
+    if status == Status.CLOSED:
+        raise ValidationError(closed_case_refusal())

@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.people.services import person_create
 
 from ..codes import PartyRole
 from ..models import Attachment, Case, CaseParty, Consent
 from .care import attachment_add, consent_record
+from .common import require_case_access, require_open
 from .intake import party_add
 
 
@@ -75,6 +77,8 @@ def consents_record(
 ) -> list[Consent]:
     """The same consent for each victim given: with its proof, and for a child from a
     parent or guardian (``consent_record`` refuses one who is a suspected perpetrator)."""
+    require_case_access(actor, case, WORK_ON_CASES)
+    require_open(case)
     if not subjects:
         raise ValidationError({"method": _("Add the victim first, then record the consent.")})
     proof: Attachment | None = None

@@ -12,7 +12,7 @@ from sipakatau.people.models import Person
 from sipakatau.people.profile import person_set_profile
 
 from ..models import Case, CaseParty
-from .common import require_case_access
+from .common import require_case_access, require_open
 
 
 @transaction.atomic
@@ -32,6 +32,7 @@ def party_set_disability(
     require_case_access(actor, case)
     if party.case_id != case.pk:
         raise ValidationError(_("This person is not in this case."))
+    require_open(case)
     # The person's row only: PostgreSQL refuses FOR UPDATE across the outer join to a
     # nullable area, so the area is read after the lock is held.
     person = Person.objects.select_for_update().get(pk=party.person_id)

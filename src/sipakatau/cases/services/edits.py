@@ -14,6 +14,7 @@ from sipakatau.audit import services as audit
 
 from ..models import Case, CaseParty, Incident, PerpetratorLink
 from ..queries import may_manage
+from .common import require_open
 from .gbvims_details import IncidentDetails, checked_details, details_apply
 from .intake import (
     Particulars,
@@ -32,6 +33,7 @@ def _require_manage(actor: Membership, case: Case) -> None:
 def incident_details_set(*, actor: Membership, case: Case, details: IncidentDetails) -> Incident:
     """The GBVIMS intake fields, all at once (a blank field is "not asked")."""
     _require_manage(actor, case)
+    require_open(case)
     values = checked_details(details)
     incident = Incident.objects.select_for_update().filter(case=case).first()
     if incident is None:
@@ -49,6 +51,7 @@ def party_particulars_set(
 ) -> CaseParty:
     """A victim's SIMFONI-PPA particulars, all at once (blank: not known)."""
     _require_manage(actor, party.case)
+    require_open(party.case)
     values = checked_particulars(party.role, particulars)
     return _party_save(actor, party, values)
 
@@ -101,6 +104,7 @@ def perpetrator_edit(
     """A suspected perpetrator's main occupation, and the relation to ``victim`` if one is
     given. All or nothing."""
     _require_manage(actor, party.case)
+    require_open(party.case)
     values = {"occupation": checked_perpetrator_occupation(party.role, occupation)}
     _party_save(actor, party, values)
     if victim is not None and relationship:

@@ -45,7 +45,7 @@ from ..codes import (
 )
 from ..models import Case, CaseCounter, CaseParty, Incident, PerpetratorLink
 from .classification import incident_context_refresh
-from .common import require_case_access, require_role, unit_today, unit_zone
+from .common import require_case_access, require_open, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
 from .gbvims_details import IncidentDetails, checked_details, details_apply
 
@@ -188,6 +188,7 @@ def case_intake_complete(*, actor: Membership, case: Case) -> Case:
     (a resent form) changes nothing."""
     require_case_access(actor, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    require_open(locked)
     if locked.is_draft:
         _complete(actor, locked, was_draft=True)
     case.register_number = locked.register_number
@@ -266,8 +267,9 @@ def party_add(
     values = checked_particulars(role, particulars)
     if checked_perpetrator_occupation(role, perpetrator_occupation):
         values["occupation"] = perpetrator_occupation
-    incident = Incident.objects.filter(case=case).first()
     with transaction.atomic():
+        require_open(case)
+        incident = Incident.objects.filter(case=case).first()
         party, created = CaseParty.objects.get_or_create(
             case=case,
             person=person,
@@ -344,6 +346,8 @@ def party_create(
     """A new person recorded and put into the case in one step (screen 2, the case page,
     the API), with a profile, and for a suspected perpetrator how she or he relates to a
     victim. All or nothing: a refused profile leaves no half-recorded person behind."""
+    require_case_access(actor, case)
+    require_open(case)
     saved = person_create(actor=actor, **asdict(person))
     if profile is not None:
         person_set_profile(
@@ -403,6 +407,7 @@ def perpetrator_link_set(
     if victim.role != PartyRole.VICTIM or perpetrator.role != PartyRole.PERPETRATOR:
         raise ValidationError(_("Link a suspected perpetrator to a victim."))
     with transaction.atomic():
+        require_open(case)
         link, _created = PerpetratorLink.objects.update_or_create(
             case=case,
             victim=victim,
@@ -455,6 +460,7 @@ def incident_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        require_open(case)
         incident, _created = Incident.objects.get_or_create(case=case)
         incident.occurred_on = occurred_on
         incident.occurred_on_is_estimate = occurred_on_is_estimate
@@ -495,5 +501,6 @@ def police_forwarding_record(*, actor: Membership, case: Case) -> None:
     report to the police within 3x24 hours; recording it meets that deadline."""
     require_case_access(actor, case)
     with transaction.atomic():
+        require_open(case)
         deadlines_meet(case=case, codes=["police_forwarding"])
         audit.log(actor, "case.forwarded_to_police", case, fields=["police_forwarding"])

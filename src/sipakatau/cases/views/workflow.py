@@ -78,8 +78,12 @@ def case_status(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
 @require_POST
 def police_forwarding(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     case = queries.browsable_case_for(membership, pk)
-    intake.police_forwarding_record(actor=membership, case=case)
-    messages.success(request, _("Recorded: the report was forwarded to the police."))
+    try:
+        intake.police_forwarding_record(actor=membership, case=case)
+    except ValidationError as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("Recorded: the report was forwarded to the police."))
     return to_case(case, "deadlines")
 
 
