@@ -68,15 +68,41 @@ def events_matching(events: QuerySet[AuditEvent], search: EventFilter) -> QueryS
     return events
 
 
+ORGANISATION_OBJECT = "accounts.organisation"  # accounts.Organisation's label, spelled out
+
+
+def organisation_actors_q(organisation_id: int) -> Q:
+    """Events done by someone acting for the organisation (the organisation recorded on
+    the event when it was written). The breach-scope command's ``--organisation`` reads
+    the same events, so an auditor and the command agree on what one organisation did."""
+    return Q(organisation_id=organisation_id)
+
+
+def auditor_scope_q(organisation_id: int) -> Q:
+    """What an auditor of ``organisation_id`` may read of the trail: what its own people
+    did, and what was done to the organisation itself. Never another organisation's
+    events, whose object labels are that organisation's case and referral numbers. The
+    role is held in units as well as in offices (DESIGN.md section 5), so the scope is
+    the auditor's organisation, not the city."""
+    return organisation_actors_q(organisation_id) | Q(
+        object_type=ORGANISATION_OBJECT, object_id=str(organisation_id)
+    )
+
+
 def events_for_auditor(membership: HasRole, search: EventFilter) -> QuerySet[AuditEvent]:
-    """The events an auditor searches, newest first.
+    """The events an auditor searches, newest first: those of the auditor's own
+    organisation only (``auditor_scope_q``).
 
     The role is checked here as well as on the view, so that no future caller (an API
     endpoint, an export) can reach the trail by forgetting the decorator.
     """
     if membership.role != AUDITOR:
         raise PermissionDenied
-    return events_matching(AuditEvent.objects.order_by("-seq"), search)
+    organisation_id = getattr(membership, "organisation_id", None)
+    if organisation_id is None:
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.filter(auditor_scope_q(organisation_id)).order_by("-seq")
+    return events_matching(events, search)
 
 
 def events_for_breach_scope(
@@ -95,5 +121,5 @@ def events_for_breach_scope(
     if actor_ids is not None:
         events = events.filter(actor_id__in=actor_ids)
     if organisation_id is not None:
-        events = events.filter(organisation_id=organisation_id)
+        events = events.filter(organisation_actors_q(organisation_id))
     return events.order_by("seq")

@@ -22,10 +22,17 @@ EXPORT = reverse("audit:event_export")
 
 
 def _event(
-    action: str, *, label: str = "siti", user_id: int = 501, object_id: object = 1
+    auditor: Persona,
+    action: str,
+    *,
+    label: str = "siti",
+    user_id: int = 501,
+    object_id: object = 1,
 ) -> AuditEvent:
+    """An event of someone of the auditor's organisation: an auditor reads no other."""
+    organisation_id = auditor.organisation.pk
     return log(
-        Actor(user_id=user_id, label=label, organisation_id=9, role="caseworker"),
+        Actor(user_id=user_id, label=label, organisation_id=organisation_id, role="caseworker"),
         action,
         ("people.person", object_id),
         fields=["name", "nik"],
@@ -69,10 +76,10 @@ def test_the_menu_shows_the_audit_link_to_auditors_only(
 
 
 def test_it_filters_by_actor_action_and_object(auditor: Persona) -> None:
-    _event("person.viewed", label="siti", user_id=501, object_id=11)
-    _event("person.updated", label="siti", user_id=501, object_id=12)
-    _event("person.viewed", label="budi", user_id=502, object_id=13)
-    _event("case.viewed", label="budi", user_id=502, object_id=14)
+    _event(auditor, "person.viewed", label="siti", user_id=501, object_id=11)
+    _event(auditor, "person.updated", label="siti", user_id=501, object_id=12)
+    _event(auditor, "person.viewed", label="budi", user_id=502, object_id=13)
+    _event(auditor, "case.viewed", label="budi", user_id=502, object_id=14)
 
     def found(**query: str) -> set[str]:
         page = auditor.client.get(LIST, query).context["page"]
@@ -90,7 +97,7 @@ def test_it_finds_a_user_by_username_after_a_rename(
     auditor: Persona, bahagia_caseworker: Persona
 ) -> None:
     user = bahagia_caseworker.user
-    _event("person.viewed", label="old.name", user_id=user.pk, object_id=77)
+    _event(auditor, "person.viewed", label="old.name", user_id=user.pk, object_id=77)
 
     page = auditor.client.get(LIST, {"actor": user.username}).context["page"]
 
@@ -100,9 +107,9 @@ def test_it_finds_a_user_by_username_after_a_rename(
 def test_times_are_searched_and_shown_in_local_time(auditor: Persona) -> None:
     # Given events at 10:00 and 11:00 WITA (UTC+8)
     with clock(datetime(2026, 11, 27, 2, 0, 30, tzinfo=UTC)):
-        _event("person.viewed", object_id=1000)
+        _event(auditor, "person.viewed", object_id=1000)
     with clock(datetime(2026, 11, 27, 3, 0, tzinfo=UTC)):
-        _event("person.viewed", object_id=1100)
+        _event(auditor, "person.viewed", object_id=1100)
 
     # when the auditor searches 09:30 to 10:00 local time
     response = auditor.client.get(LIST, {"since": "2026-11-27T09:30", "until": "2026-11-27T10:00"})
@@ -114,7 +121,7 @@ def test_times_are_searched_and_shown_in_local_time(auditor: Persona) -> None:
 
 
 def test_an_unreadable_search_shows_an_error_and_no_events(auditor: Persona) -> None:
-    _event("person.viewed")
+    _event(auditor, "person.viewed")
 
     response = auditor.client.get(LIST, {"since": "not a time"})
 
@@ -125,7 +132,7 @@ def test_an_unreadable_search_shows_an_error_and_no_events(auditor: Persona) -> 
 
 def test_the_list_pages_and_keeps_the_search(auditor: Persona) -> None:
     for n in range(60):
-        _event("person.viewed", object_id=n)
+        _event(auditor, "person.viewed", object_id=n)
 
     response = auditor.client.get(LIST, {"action": "person."})
 
@@ -141,19 +148,19 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(auditor: Persona) -> 
         return len(captured)
 
     for n in range(5):
-        _event("person.viewed", object_id=n)
+        _event(auditor, "person.viewed", object_id=n)
     with_few = queries_for_list()
     for n in range(55):
-        _event("person.viewed", object_id=n)
+        _event(auditor, "person.viewed", object_id=n)
     with_many = queries_for_list()
 
     assert with_many == with_few
 
 
 def test_the_export_is_csv_with_a_bom_and_only_the_filtered_events(auditor: Persona) -> None:
-    _event("person.viewed", label="siti", object_id=21)
-    _event("case.viewed", label="siti", object_id=22)
-    _event("person.viewed", label="=HYPERLINK(1)", object_id=23)
+    _event(auditor, "person.viewed", label="siti", object_id=21)
+    _event(auditor, "case.viewed", label="siti", object_id=22)
+    _event(auditor, "person.viewed", label="=HYPERLINK(1)", object_id=23)
 
     response = english(auditor.client).get(EXPORT, {"action": "person."})
 
@@ -170,7 +177,7 @@ def test_the_export_is_csv_with_a_bom_and_only_the_filtered_events(auditor: Pers
 
 
 def test_the_export_writes_its_own_audit_event(auditor: Persona) -> None:
-    _event("person.viewed")
+    _event(auditor, "person.viewed")
 
     text = _text(auditor.client.get(EXPORT))
 
@@ -191,7 +198,13 @@ def test_an_unreadable_export_search_is_refused(auditor: Persona) -> None:
 
 
 def test_the_role_is_shown_by_its_name_not_its_code(auditor: Persona) -> None:
-    log(Actor(user_id=1, label="ws.lurah", role="village_officer"), "case.viewed")
+    lurah = Actor(
+        user_id=1,
+        label="ws.lurah",
+        organisation_id=auditor.organisation.pk,
+        role="village_officer",
+    )
+    log(lurah, "case.viewed")
 
     response = auditor.client.get(reverse("audit:event_list"), {"action": "case.viewed"})
 

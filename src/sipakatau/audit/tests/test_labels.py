@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from sipakatau.accounts.models import Organisation
+from sipakatau.accounts.models import Organisation, Role
 from sipakatau.audit.labels import ACTIONS, VERBS, describe, title
 from sipakatau.audit.models import AuditEvent
 from sipakatau.audit.services import SYSTEM, log
 from tests.builders import open_case
-from tests.factories import Persona, english
+from tests.factories import Persona, english, make_persona
 
 from .helpers import clock
 
@@ -103,14 +103,20 @@ def test_every_action_in_the_code_has_words(in_english: None) -> None:
     assert sorted(action for action in actions if not has_words(action)) == []
 
 
+@pytest.fixture
+def bahagia_auditor(bahagia_caseworker: Persona) -> Persona:
+    """An auditor reads their own organisation's trail only: the unit's own auditor."""
+    return make_persona(bahagia_caseworker.organisation, Role.AUDITOR)
+
+
 def test_the_page_shows_words_names_and_the_zone(
-    auditor: Persona, bahagia_caseworker: Persona
+    bahagia_auditor: Persona, bahagia_caseworker: Persona
 ) -> None:
     case = open_case(bahagia_caseworker.membership)
     with clock(datetime(2026, 12, 7, 8, 10, tzinfo=UTC)):
         log(bahagia_caseworker.membership, "case.viewed", case)
 
-    response = english(auditor.client).get(LIST, {"action": "case.viewed"})
+    response = english(bahagia_auditor.client).get(LIST, {"action": "case.viewed"})
 
     assertContains(response, f"Viewed case {case.register_number}")
     assertContains(response, "7 Dec 2026 16:10 WITA")
@@ -123,7 +129,7 @@ def test_an_outsider_does_not_see_the_trail(bahagia_caseworker: Persona) -> None
 
 
 def test_the_query_count_does_not_grow_with_rows_of_every_kind(
-    auditor: Persona, bahagia_caseworker: Persona, bahagia: Organisation
+    bahagia_auditor: Persona, bahagia_caseworker: Persona, bahagia: Organisation
 ) -> None:
     def add_rows(count: int) -> None:
         case = open_case(bahagia_caseworker.membership)
@@ -135,7 +141,7 @@ def test_the_query_count_does_not_grow_with_rows_of_every_kind(
 
     def queries_for_list() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert auditor.client.get(LIST).status_code == 200
+            assert bahagia_auditor.client.get(LIST).status_code == 200
         return len(captured)
 
     add_rows(1)
@@ -148,13 +154,13 @@ def test_the_query_count_does_not_grow_with_rows_of_every_kind(
 
 @pytest.mark.django_db
 def test_the_export_has_labels_next_to_ids_and_both_times(
-    auditor: Persona, bahagia_caseworker: Persona
+    bahagia_auditor: Persona, bahagia_caseworker: Persona
 ) -> None:
     case = open_case(bahagia_caseworker.membership)
     with clock(datetime(2026, 12, 7, 8, 10, tzinfo=UTC)):
         log(bahagia_caseworker.membership, "case.viewed", case)
 
-    response = english(auditor.client).get(EXPORT, {"action": "case.viewed"})
+    response = english(bahagia_auditor.client).get(EXPORT, {"action": "case.viewed"})
 
     text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     [row] = list(csv.DictReader(io.StringIO(text), delimiter=";"))

@@ -13,7 +13,14 @@ from sipakatau.accounts.models import Membership
 
 from ..codes import ReferralStatus
 from ..models import Referral
-from .common import move, require_answerer, sender_people, tell, unit_name
+from .common import (
+    move,
+    require_answerer,
+    sender_people,
+    shared_data_cleared,
+    tell,
+    unit_name,
+)
 
 
 def _tell_sender(referral: Referral, template: str) -> None:
@@ -40,6 +47,9 @@ def referral_accept(*, actor: Membership, referral: Referral) -> Referral:
 
 @transaction.atomic
 def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> Referral:
+    """The recipient will not serve her: the purpose of what was shared has ended (UU
+    27/2022 PDP Pasal 16 ayat (2)), so its copy goes as on a cancel. Both sides keep the
+    status and the reason; the sender keeps the record of which fields went."""
     require_answerer(actor, referral)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so the unit can find another service.")})
@@ -53,6 +63,7 @@ def referral_decline(*, actor: Membership, referral: Referral, reason: str) -> R
         decline_reason=reason.strip(),
         answered_by=actor.user,
         answered_at=timezone.now(),
+        **shared_data_cleared(),
     )
     _tell_sender(referral, "referral_declined")
     return referral

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from sipakatau.accounts.permissions import ANSWER_REFERRAL
@@ -102,6 +103,15 @@ def require_answerer(actor: Membership, referral: Referral) -> None:
     """See ``queries.may_answer_referral``."""
     if not may_answer_referral(actor, referral):
         raise PermissionDenied
+
+
+def shared_data_cleared() -> dict[str, object]:
+    """The changes that take the recipient's copy away when a referral's purpose ends:
+    the sender cancelled it, consent was withdrawn (UU 27/2022 PDP Pasal 40), or the
+    recipient declined it (Pasal 16 ayat (2): processing ends with its purpose). Passed
+    to ``move`` with the status, so one audit event names them. ``shared_fields`` and
+    ``shared_needs`` stay: the record still says what had been shared."""
+    return {"projection": {}, "ended_at": timezone.now()}
 
 
 def move(

@@ -2,7 +2,6 @@
 a consent that was withdrawn."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
@@ -12,13 +11,20 @@ from sipakatau.cases.services.care import has_consent
 
 from ..codes import OPEN_STATUSES, ReferralStatus
 from ..models import Referral
-from .common import agency_people, move, require_sender, tell, unit_name
+from .common import (
+    agency_people,
+    move,
+    require_sender,
+    shared_data_cleared,
+    tell,
+    unit_name,
+)
 
 
 def _end(actor: Membership, referral: Referral, status: str, action: str) -> Referral:
     # The recipient's copy goes: the purpose has ended (UU 27/2022 PDP Pasal 16 ayat (2))
     # or consent is withdrawn (Pasal 40). The field codes stay, so the record still says
-    # what had been shared.
+    # what had been shared (``common.shared_data_cleared``, which a decline uses too).
     move(
         actor,
         referral,
@@ -26,8 +32,7 @@ def _end(actor: Membership, referral: Referral, status: str, action: str) -> Ref
         OPEN_STATUSES,
         _("This referral is already finished."),
         status=status,
-        projection={},
-        ended_at=timezone.now(),
+        **shared_data_cleared(),
     )
     tell(
         agency_people(referral.recipient_id),
