@@ -1,0 +1,148 @@
+"""A wrong password takes as long to refuse for a real username as for one that does not
+exist (issue 18, hardening checks): otherwise the answer time tells an attacker which
+usernames to spray. Django's ModelBackend hashes the password for an unknown username
+too; these tests hold the sign-in page and the API's token endpoint to that.
+
+A shape test, not a performance target: medians of interleaved tries, each from its own
+address (no limit of accounts.lockout is ever reached), compared within
+max(30 % of the slower, 20 ms). The test settings use a fast MD5 hasher, against which
+no difference could show, so these tests put PBKDF2 back with fewer rounds: a hash of
+about 90 ms here, which a path that skipped it would lose at once (the last test checks that
+the measurement sees exactly that).
+"""
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from itertools import count
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.test import Client
+from django.urls import reverse
+
+from sipakatau.accounts.models import Organisation, Role, User
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+TOKEN_URL = "/api/v1/auth/token"
+TRIES = 15
+WARM_UP = 2
+KNOWN_USERS = 6  # at most 3 tries each: far under the 10 failures per username
+
+
+class TimingHasher(PBKDF2PasswordHasher):
+    """Production's algorithm with fewer rounds: costly enough to show, cheap enough to
+    run 60 times in a test."""
+
+    iterations = 100_000
+
+
+@pytest.fixture
+def real_hasher(settings: LazySettings) -> None:
+    settings.PASSWORD_HASHERS = [f"{__name__}.TimingHasher"]
+
+
+@pytest.fixture
+def known_usernames(real_hasher: None, bahagia: Organisation) -> list[str]:
+    users = [make_user(bahagia, Role.CASEWORKER) for _ in range(KNOWN_USERS)]
+    for user in users:
+        assert User.objects.get(pk=user.pk).password.startswith("pbkdf2_sha256$100000$")
+    return [user.username for user in users]
+
+
+_addresses = count(1)
+
+
+def _fresh_client() -> Client:
+    """A browser at an address of its own: the limits per address never come into play."""
+    n = next(_addresses)
+    return Client(REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
+
+
+def _page_try(username: str) -> float:
+    client = _fresh_client()
+    started = time.perf_counter()
+    response = client.post(LOGIN, {"username": username, "password": "wrong-password-1"})
+    elapsed = time.perf_counter() - started
+    # Refused as a wrong password: the form again, not a pause or the code form.
+    assert response.status_code == 200
+    assert b'name="token"' not in response.content
+    return elapsed
+
+
+def _token_try(username: str) -> float:
+    client = _fresh_client()
+    body = json.dumps({"username": username, "password": "wrong-password-1", "totp": "123456"})
+    started = time.perf_counter()
+    response = client.post(TOKEN_URL, body, content_type="application/json")
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_credentials"
+    return elapsed
+
+
+def _medians(attempt: Callable[[str], float], known: list[str]) -> tuple[float, float]:
+    """Median answer times (known, unknown), the two kinds interleaved so that a busy
+    machine slows both alike."""
+    known_cycle: Iterator[str] = iter(known * TRIES)
+    unknown = (f"nobody.{n}" for n in count())
+    for _ in range(WARM_UP):
+        attempt(next(known_cycle))
+        attempt(next(unknown))
+    known_times, unknown_times = [], []
+    for n in range(TRIES):
+        pair = [(known_times, next(known_cycle)), (unknown_times, next(unknown))]
+        for times, username in pair if n % 2 else reversed(pair):
+            times.append(attempt(username))
+    return statistics.median(known_times), statistics.median(unknown_times)
+
+
+def _close(known: float, unknown: float) -> bool:
+    return abs(known - unknown) < max(0.3 * max(known, unknown), 0.020)
+
+
+def _report(known: float, unknown: float) -> str:
+    return f"known {known * 1000:.1f} ms, unknown {unknown * 1000:.1f} ms"
+
+
+def test_the_sign_in_page_answers_as_fast_for_an_unknown_username(
+    known_usernames: list[str],
+) -> None:
+    known, unknown = _medians(_page_try, known_usernames)
+
+    assert _close(known, unknown), _report(known, unknown)
+
+
+def test_the_token_endpoint_answers_as_fast_for_an_unknown_username(
+    known_usernames: list[str],
+) -> None:
+    known, unknown = _medians(_token_try, known_usernames)
+
+    assert _close(known, unknown), _report(known, unknown)
+
+
+def test_the_measurement_sees_a_missing_hash(
+    known_usernames: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a backend that, like a naive one, skips the hash for an unknown username
+    # (ModelBackend's dummy hash is the set_password() of an unsaved user)
+    real_set_password = AbstractBaseUser.set_password
+
+    def skip_for_unsaved(self: AbstractBaseUser, raw_password: Any) -> None:
+        if self.pk is not None:
+            real_set_password(self, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "set_password", skip_for_unsaved)
+
+    # Then the same measurement tells the usernames apart
+    known, unknown = _medians(_page_try, known_usernames)
+
+    assert not _close(known, unknown), _report(known, unknown)
+    assert unknown < known
