@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from sipakatau.accounts.models import Organisation, Role
-from tests.builders import bearer
+from tests.builders import bearer, post
 from tests.factories import Persona, make_persona
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,63 @@ def test_text_that_cannot_be_stored_is_refused_with_a_structured_answer(
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_text"
     assert not case.notes.exists()
+
+
+# Found by tests/test_api_fuzz.py (schemathesis) --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body", [b"\x00", b"{not json", b"\xff\xfe"], ids=["NUL", "broken", "bytes"]
+)
+def test_a_body_that_is_not_json_is_a_structured_422(coordinator: Persona, body: bytes) -> None:
+    """ninja answered 400 ``{"detail": "Cannot parse request body"}``: no ``code``, and a
+    status the document did not declare."""
+    for client in (Client(), bearer(coordinator)):
+        response = client.post("/api/v1/cases", body, content_type="application/json")
+        if response.status_code == 401:  # anonymous: refused before the body is read
+            assert response.json()["code"] == "unauthorized"
+            continue
+        assert_structured(response, "POST /cases")
+        assert response.status_code == 422
+        assert response.json()["code"] == "invalid"
+
+    response = Client().post("/api/v1/auth/token", b"\x00", content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_body_naming_an_unknown_object_answers_a_documented_404(
+    coordinator: Persona,
+) -> None:
+    """POST /social/rules with an unknown programme answers 404, which the document did
+    not declare for operations without an id in the path."""
+    client = bearer(coordinator)
+    schema = client.get("/api/v1/openapi.json").json()
+    body = {"programme_code": "NOPE", "expression": "x", "description": "x"}
+    response = post(client, "/api/v1/social/rules", body)
+    declared = schema["paths"]["/api/v1/social/rules"]["post"]["responses"]
+    assert str(response.status_code) in declared, response.content[:200]
+
+
+def test_a_request_refused_before_the_api_answers_json_too() -> None:
+    """A host name not served (Django's DisallowedHost, answered by handler400) used to
+    answer the HTML 400 page on API routes."""
+    response = Client(HTTP_HOST="evil.example").get("/api/v1/cases")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "bad_request"
+
+
+def test_an_id_too_large_for_the_database_in_a_body_is_a_structured_422(
+    coordinator: Persona,
+) -> None:
+    """``report_ids: [2**70]`` reached SQLite, whose driver raised OverflowError: a 500
+    (found by the long fuzz run on POST /public/inbox/flood)."""
+    client = bearer(coordinator)
+    client.raise_request_exception = False
+
+    response = post(client, "/api/v1/public/inbox/flood", {"report_ids": [2**70]})
+
+    assert_structured(response, "POST /public/inbox/flood")
+    assert response.status_code == 422

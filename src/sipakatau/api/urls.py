@@ -1,11 +1,11 @@
 """The JSON API at /api/v1/. Each app keeps its endpoints in its own api.py."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sipakatau.accounts.api import auth_router, me_router
@@ -22,8 +22,9 @@ from sipakatau.reports.api import router as reports_router
 from sipakatau.social.api import router as social_router
 
 from .auth import BearerToken, BearerTokenUser, VerifiedSession, VerifiedSessionUser
+from .openapi import CompleteNinjaAPI
 
-api = NinjaAPI(
+api = CompleteNinjaAPI(
     title="Sipakatau API",
     version="1",
     description="Mekanisme penanganan korban kekerasan dan perlindungan sosial.",
@@ -71,6 +72,31 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         {"field": str(error["loc"][-1]) if error.get("loc") else None, "message": error["msg"]}
         for error in exc.errors
     ]
+    return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals (a body that is not JSON) in the API's shape: a body that
+    cannot be read is a malformed request like any other, 422."""
+    if exc.status_code == 400:
+        errors = [{"field": None, "message": _("The body is not valid JSON.")}]
+        return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
+    return api.create_response(
+        request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number the database cannot hold, in a list of ids or a filter that a schema left
+    unbounded: SQLite's driver refuses it (OverflowError), PostgreSQL answers
+    numeric_value_out_of_range (22003). The client's mistake, so a 422 like any other;
+    any other DataError stays a server error."""
+    if isinstance(exc, DataError) and getattr(exc.__cause__, "sqlstate", None) != "22003":
+        raise exc
+    errors = [{"field": None, "message": _("A number is too large.")}]
     return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
 
 

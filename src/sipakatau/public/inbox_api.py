@@ -3,6 +3,7 @@ reply, open a case from a report, link it to a case, close it. The same fetchers
 services as the inbox pages, so both record the same reads and refuse the same way."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -99,7 +100,9 @@ def inbox(request: HttpRequest, flood: bool = False) -> QuerySet[PublicReport]:
 
 
 class FloodIn(Schema):
-    report_ids: list[int] = Field(min_length=1, max_length=decisions.MAX_BULK)
+    report_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        min_length=1, max_length=decisions.MAX_BULK
+    )
     flood: bool = Field(True, description="false takes the mark off (back to received)")
 
 

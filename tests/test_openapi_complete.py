@@ -1,0 +1,125 @@
+"""The OpenAPI document declares every refusal an operation can give (issue 18): a client
+generated from it must know the 401, 403, 404 and 422 answers and their shape, and that
+the public report needs an Idempotency-Key."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ERROR_FIELDS = {"detail", "code"}
+
+
+@pytest.fixture
+def document() -> dict[str, Any]:
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The object schemas ``schema`` may be (following $ref and anyOf)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return resolve(document, document["components"]["schemas"][name])
+    if "anyOf" in schema:
+        return [found for part in schema["anyOf"] for found in resolve(document, part)]
+    return [schema]
+
+
+def error_shaped(document: dict[str, Any], answer: dict[str, Any]) -> bool:
+    schema = answer.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return False
+    return any(
+        set(option.get("required", [])) >= ERROR_FIELDS for option in resolve(document, schema)
+    )
+
+
+def expected_refusals(path: str, operation: dict[str, Any]) -> set[str]:
+    expected = set()
+    if operation.get("security"):
+        expected |= {"401", "403"}
+        if "{" in path:
+            expected.add("404")
+        takes_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+        if "requestBody" in operation or takes_query:
+            expected.add("422")
+    return expected
+
+
+def test_every_authenticated_operation_documents_its_refusals(document: dict[str, Any]) -> None:
+    missing = []
+    authenticated = 0
+    for method, path, operation in operations(document):
+        expected = expected_refusals(path, operation)
+        authenticated += bool(operation.get("security"))
+        for code in sorted(expected):
+            answer = operation["responses"].get(code)
+            if answer is None or not error_shaped(document, answer):
+                missing.append(f"{method.upper()} {path}: {code}")
+    assert authenticated > 90
+    assert missing == []
+
+
+def test_every_operation_documents_the_busy_answer(document: dict[str, Any]) -> None:
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations(document)
+        if not error_shaped(document, operation["responses"].get("503", {}))
+    ]
+    assert missing == []
+
+
+def idempotency_header(operation: dict[str, Any]) -> dict[str, Any] | None:
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "header" and parameter.get("name") == "Idempotency-Key":
+            return dict(parameter)
+    return None
+
+
+def test_the_public_report_declares_its_idempotency_key_required_and_needs_it(
+    document: dict[str, Any],
+) -> None:
+    operation = document["paths"]["/api/v1/public/reports"]["post"]
+    header = idempotency_header(operation)
+    assert header is not None and header["required"] is True
+
+    # The declaration matches what the operation does: without the key, no report.
+    report = {"kelurahan_code": "73.72.03.1003", "what_happened": "Ada pemukulan."}
+    response = Client().post("/api/v1/public/reports", report, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "key_required"
+
+
+def test_an_operation_that_says_the_key_is_required_declares_it_so(
+    document: dict[str, Any],
+) -> None:
+    optional = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations(document)
+        if "Idempotency-Key header required" in operation.get("summary", "")
+        and not (idempotency_header(operation) or {}).get("required")
+    ]
+    assert optional == []
+
+
+def test_token_writes_declare_the_optional_idempotency_key(document: dict[str, Any]) -> None:
+    undeclared = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations(document)
+        if method in ("post", "put", "patch", "delete")
+        and operation.get("security")
+        and idempotency_header(operation) is None
+    ]
+    assert undeclared == []
