@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps fuzz-parsers clean
+.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps fuzz fuzz-parsers clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,14 @@ load: $(STAMP)
 ## when a package cannot be looked up, so "nothing found" always means "all checked"
 audit-deps: $(STAMP)
 	$(BIN)/pip-audit --requirement requirements.lock --service pypi --strict --progress-spinner off
+
+## fuzz: schemathesis against the API, every pass under every role, more examples (long);
+## the short run is part of make test (tests/test_api_fuzz.py)
+fuzz: export SIPAKATAU_ENV = test
+fuzz: export SIPAKATAU_FUZZ_FULL = 1
+fuzz: export SIPAKATAU_FUZZ_EXAMPLES ?= 25
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/test_api_fuzz.py -s $(PYTEST_ARGS)
 
 ## fuzz-parsers: the parser fuzzing with many examples (FUZZ_EXAMPLES, default 5000)
 fuzz-parsers: export SIPAKATAU_ENV = test
