@@ -80,6 +80,23 @@ class Responsible(models.TextChoices):
     LEGAL_AID = "legal_aid", _("Legal aid")
 
 
+# A desa's own names for the village's parties (documents/labels.py DESA_RESPONSIBLE has the
+# decree's words), for the pages in the reader's language.
+DESA_PARTY: dict[str, object] = {
+    Responsible.LURAH: _("Kepala Desa"),
+    Responsible.SEKRETARIS_LURAH: _("Desa secretary"),
+    Responsible.LPMK: _("LPM (desa)"),
+}
+
+
+def responsible_choices(*, desa: bool) -> list[tuple[str, object]]:
+    """The parties a step or duty may name, as the village calls them."""
+    return [
+        (code, DESA_PARTY.get(code, label) if desa else label)
+        for code, label in Responsible.choices
+    ]
+
+
 class Section(models.TextChoices):
     """The parts of a version a comment can be about."""
 

@@ -14,7 +14,16 @@ from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.models import Provider
 
 from . import numbering, services
-from .codes import DeadlineUnit, Gender, Responsible, RiskLevel, Section, TrackedAction, Trigger
+from .codes import (
+    DeadlineUnit,
+    Gender,
+    Responsible,
+    RiskLevel,
+    Section,
+    TrackedAction,
+    Trigger,
+    responsible_choices,
+)
 from .documents import labels
 from .models import Step
 from .services.drafting import DEFAULT_CLASSIFICATION
@@ -193,8 +202,11 @@ class StepForm(OnceForm):
         help_text=_("Empty: at the end (or where it is)."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, desa: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        parties = responsible_choices(desa=desa)
+        self.fields["responsible"].choices = parties  # type: ignore[attr-defined]
+        self.fields["escalate_to"].choices = BLANK + parties  # type: ignore[attr-defined]
         for key, risk in RISK_KEYS:
             label = RiskLevel(risk).label
             self.fields[f"amount_{key}"] = forms.IntegerField(
@@ -282,6 +294,10 @@ class PathwayForm(OnceForm):
 class DutyForm(OnceForm):
     party = forms.ChoiceField(label=_("Party"), choices=Responsible.choices)
     duties = _text(_("Duties"), rows=6, required=True)
+
+    def __init__(self, *args: Any, desa: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = responsible_choices(desa=desa)  # type: ignore[attr-defined]
 
 
 class CommentForm(OnceForm):

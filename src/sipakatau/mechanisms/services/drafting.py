@@ -109,6 +109,12 @@ def _from_template(version: MechanismVersion, area: Area) -> None:
             )
 
 
+def _already_started(area: Area) -> str:
+    if labels.is_desa(area):
+        return _("This desa already has a mechanism: open it and make a new version.")
+    return _("This kelurahan already has a mechanism: open it and make a new version.")
+
+
 def mechanism_start(
     *,
     actor: Membership,
@@ -123,9 +129,7 @@ def mechanism_start(
     if not queries.may_start_mechanism(actor, area):
         raise PermissionDenied
     if Mechanism.objects.filter(area=area).exists():
-        raise ValidationError(
-            _("This kelurahan already has a mechanism: open it and make a new version.")
-        )
+        raise ValidationError(_already_started(area))
     classification_code = (
         clean_text(classification_code, "classification_code", required=False, limit=40)
         or DEFAULT_CLASSIFICATION
@@ -160,9 +164,7 @@ def mechanism_start(
             audit.log(actor, "mechanism_version.created", version, fields=VERSION_FIELDS)
     except IntegrityError:
         # Two officers pressed "start" at the same moment: the first one's draft stands.
-        raise ValidationError(
-            _("This kelurahan already has a mechanism: open it and make a new version.")
-        ) from None
+        raise ValidationError(_already_started(area)) from None
     return version
 
 

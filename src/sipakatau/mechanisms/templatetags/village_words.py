@@ -2,11 +2,10 @@
 (documents/labels.py ``is_desa``), so a desa's pages say "Desa" and "Kepala Desa"."""
 
 from django import template
-from django.utils.translation import gettext_lazy as _
 
 from sipakatau.areas.models import Area
 
-from ..codes import Responsible
+from ..codes import DESA_PARTY, Responsible
 from ..documents import labels
 
 register = template.Library()
@@ -15,15 +14,6 @@ register = template.Library()
 @register.filter
 def is_desa(area: Area | None) -> bool:
     return area is not None and labels.is_desa(area)
-
-
-# A desa's own names for the village's parties (documents/labels.py ``DESA_RESPONSIBLE``,
-# the decree's words), on the pages in the reader's language.
-DESA_PARTY: dict[str, object] = {
-    Responsible.LURAH: _("Kepala Desa"),
-    Responsible.SEKRETARIS_LURAH: _("Desa secretary"),
-    Responsible.LPMK: _("LPM (desa)"),
-}
 
 
 @register.filter

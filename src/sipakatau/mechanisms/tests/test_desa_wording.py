@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -279,3 +280,32 @@ def test_a_case_under_a_desa_decree_records_the_kepala_desa_s_decree_as_its_basi
 
     assert bases(desa) == {f"SK Kepala Desa {desa.decree.number}"}
     assert bases(kelurahan) == {f"SK Lurah {kelurahan.decree.number}"}
+
+
+def test_a_desa_drafts_its_steps_and_duties_with_its_own_parties(
+    desa_office: Organisation,
+    kepala_desa: Persona,
+    kelurahan_ws: Organisation,
+    lurah_ws: Persona,
+) -> None:
+    desa = builders.draft_version(desa_office)
+    kelurahan = builders.draft_version(kelurahan_ws)
+
+    for name in ("mechanisms:step_add", "mechanisms:duty_add"):
+        texts = read(kepala_desa.client, reverse(name, args=[desa.pk]))
+        assert "Kepala Desa" in texts["en"] and "Desa secretary" in texts["en"], name
+        assert not LURAH.search(texts["en"]), (name, LURAH.findall(texts["en"]))
+
+    texts = read(lurah_ws.client, reverse("mechanisms:step_add", args=[kelurahan.pk]))
+    assert "Lurah" in texts["en"] and "Kelurahan secretary" in texts["en"]
+
+
+def test_a_desa_that_started_its_mechanism_is_told_in_its_own_words(
+    desa_office: Organisation, kepala_desa: Persona
+) -> None:
+    builders.draft_version(desa_office)
+
+    with pytest.raises(ValidationError) as refused:
+        services.mechanism_start(actor=kepala_desa.membership, area=desa_office.area)
+
+    assert "Desa ini sudah punya mekanisme" in " ".join(refused.value.messages)

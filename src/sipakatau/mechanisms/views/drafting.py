@@ -238,7 +238,8 @@ def _save_step(
     if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     initial = StepForm.initial_for(step) if step else {}
-    form = StepForm(request.POST or None, initial=initial)
+    desa = labels.is_desa(version.mechanism.area)
+    form = StepForm(request.POST or None, initial=initial, desa=desa)
     if request.method == "POST" and form.is_valid():
 
         def save() -> HttpResponse:
@@ -328,7 +329,8 @@ def _save_duty(
     if (refused := _not_editable(request, membership, version)) is not None:
         return refused
     initial = {"party": duty.party, "duties": duty.duties} if duty else {}
-    form = DutyForm(request.POST or None, initial=initial)
+    desa = labels.is_desa(version.mechanism.area)
+    form = DutyForm(request.POST or None, initial=initial, desa=desa)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
