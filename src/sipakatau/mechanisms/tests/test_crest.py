@@ -223,12 +223,14 @@ def test_the_page_lets_the_office_upload_and_shows_the_crest(
     response = client.post(url, {"file": _named(picture("PNG"), "lambang.png")})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("mechanisms:mechanism_settings", args=[draft.pk])
+    assert response["Location"] == reverse(
+        "mechanisms:mechanism_settings", args=[draft.mechanism_id]
+    )
     assert RegionalCrest.objects.get().area.code == CITY
     page = client.get(url).content.decode()
     assert 'src="data:image/png;base64,' in page and "Replace the crest" in page
     # The settings page leads to it
-    settings_page = client.get(reverse("mechanisms:mechanism_settings", args=[draft.pk]))
+    settings_page = client.get(reverse("mechanisms:mechanism_settings", args=[draft.mechanism_id]))
     assert url in settings_page.content.decode()
 
 
