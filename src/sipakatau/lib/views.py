@@ -53,7 +53,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     must never echo data from the failed request."""
     exc = sys.exc_info()[1]
     if exc is not None and is_unavailable(exc):
-        logger.warning("Answered 503 for %s: %s", request.path, exc)
+        # The kind of failure only: a database's message may quote the values it held.
+        logger.warning("Answered 503 for %s: %s", request.path, type(exc).__name__)
         response = _error_answer(
             request,
             503,
