@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from sipakatau.accounts.models import Role, User
 from sipakatau.cases.models import Case, Closure, Status
@@ -75,7 +76,7 @@ def test_a_case_from_report_to_closure_on_a_phone(
     phone.shot("intake-1-untouched")
     assert not page.locator(".hotlines-when-ticked").is_visible()
     page.locator("#id_danger_now").check()
-    assert page.locator(".hotlines-when-ticked").is_visible()
+    expect(page.locator(".hotlines-when-ticked")).to_be_visible()
     page.locator("input[name=immediate_needs][value=SAFETY]").check()
     phone.shot("intake-1")
     phone.submit()

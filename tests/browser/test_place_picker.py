@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from sipakatau.accounts.models import OrganisationType
 from sipakatau.public.models import PublicReport
@@ -41,7 +42,7 @@ def test_without_javascript_she_walks_to_her_kelurahan_and_reports(
     page.locator("main").get_by_role("link", name="Lumpue").click()
 
     # Then the form names the place, and her report reaches DP3A Parepare
-    assert page.get_by_text("Lumpue — Kec. Bacukiki Barat, Kota Parepare").is_visible()
+    expect(page.get_by_text("Lumpue — Kec. Bacukiki Barat, Kota Parepare")).to_be_visible()
     page.get_by_label("What happened?").fill("Anak tetangga dipukul.")
     page.get_by_role("button", name="Send the report").click()
     assert "Your report code:" in page.content()

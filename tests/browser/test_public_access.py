@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.public.models import PublicReport
@@ -104,7 +105,7 @@ def test_a_draft_survives_a_reload_and_is_gone_once_sent(live_server: Any, brows
     # Given she has typed part of her story when the page is reloaded (a dropped network)
     page.goto(f"{live_server.url}/lapor/")
     page.get_by_role("link", name="Watang Soreang").click()
-    assert page.locator("#keep-note").is_visible()
+    expect(page.locator("#keep-note")).to_be_visible()  # shown by the script once loaded
     page.get_by_label("What happened?").fill("Suami saya memukul saya semalam.")
     page.get_by_label("When did it happen?").fill("semalam")
     key = page.locator("input[name=idempotency_key]").input_value()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from sipakatau.public.models import PublicReport
 from tests.factories import WATANG_SOREANG, make_organisation
@@ -264,7 +265,7 @@ def test_a_report_followed_on_this_phone_is_hidden_by_quick_exit(
     phone.get_by_role("link", name="Follow a report").first.click()
     phone.wait_for_load_state()
     assert phone.get_by_role("heading", name="Your report").count() == 0
-    assert phone.get_by_label("Report code").is_visible()
+    expect(phone.get_by_label("Report code")).to_be_visible()
     assert "memukul" not in phone.content()
 
 
