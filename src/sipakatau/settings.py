@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.http import is_same_domain
 from django.utils.translation import gettext_lazy as _
 
+from sipakatau.lib.client_address import parse_trusted_proxies
 from sipakatau.lib.crypto import check_rings_apart, local_key_file, parse_key_ring
 from sipakatau.lib.env import (
     env_bool,
@@ -230,9 +231,19 @@ SIPAKATAU_DEVICE_COOKIE_DAYS = env_int("SIPAKATAU_DEVICE_COOKIE_DAYS", 90, minim
 # next one is even checked (1 s, 2 s, 4 s ...), per authenticator and per backup code set.
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
-# The address is REMOTE_ADDR: axes reads the proxy count only through django-ipware, which
-# is not installed. Behind a reverse proxy every visitor shares one address (issue 20).
-AXES_IPWARE_PROXY_COUNT = env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0)
+# The visitor's address, for axes as for every other limit: REMOTE_ADDR, or behind one of
+# the SIPAKATAU_TRUSTED_PROXIES the X-Forwarded-For hop that proxy vouches for
+# (lib/client_address.py; docs/security.md, "Behind a reverse proxy").
+AXES_CLIENT_IP_CALLABLE = "sipakatau.lib.client_address.client_address"
+SIPAKATAU_TRUSTED_PROXIES = env_list("SIPAKATAU_TRUSTED_PROXIES", [])
+parse_trusted_proxies(SIPAKATAU_TRUSTED_PROXIES, setting="SIPAKATAU_TRUSTED_PROXIES")
+# A count of proxies trusts the header from whoever connects, the proxy or not: replaced
+# by the list of the proxies' addresses above, and refused so that it is not set in vain.
+if env_int("SIPAKATAU_PROXY_COUNT", 0, minimum=0):
+    raise ImproperlyConfigured(
+        "SIPAKATAU_PROXY_COUNT is replaced by SIPAKATAU_TRUSTED_PROXIES: list the reverse "
+        "proxy's addresses (e.g. 127.0.0.1) instead. See docs/operator.md."
+    )
 
 # An account refused this many times (403/404 on case data) within the window is reported
 # to its administrators, once per window (audit.refusals).

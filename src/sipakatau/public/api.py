@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from sipakatau.lib.client_address import client_address
+
 from . import places, queries, services
 from .models import ContactPreference, PublicReport, ReportStatus
 from .tracking import TrackingRefused
 from .urgency import CALL_NOW
-from .views import STATUS_WORDS, client_address
+from .views import STATUS_WORDS
 
 # A JSON body is held in memory whole, and Django refuses one over
 # DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): base64 photos up to about 1.7 MB fit under it.

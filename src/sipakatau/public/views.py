@@ -20,6 +20,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import HANDLE_PUBLIC_REPORTS
 from sipakatau.directory.queries import public_providers
 from sipakatau.lib.access import staff_view
+from sipakatau.lib.client_address import client_address
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from . import places, queries, services
@@ -54,10 +55,6 @@ STATUS_WORDS = {
     ReportStatus.SPAM: gettext_lazy("The work on your report is finished."),
     ReportStatus.FLOOD: gettext_lazy("The work on your report is finished."),
 }
-
-
-def client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 # --- Public pages ---------------------------------------------------------------------------
