@@ -36,7 +36,7 @@ def production_environ(env_file: Path, **extra: str) -> dict[str, str]:
 
 
 def manage(env_file: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (this interpreter, manage.py, fixed arguments)
         [sys.executable, str(REPO / "manage.py"), *args],
         env=production_environ(env_file, **extra),
         cwd=REPO,

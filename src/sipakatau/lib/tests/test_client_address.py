@@ -84,7 +84,7 @@ def test_a_missing_or_odd_connection_address_is_kept_as_it_is() -> None:
 
 
 def test_a_trusted_proxy_that_is_not_an_address_stops_the_start() -> None:
-    with pytest.raises(ImproperlyConfigured, match="'proxy.local' is not an IP address"):
+    with pytest.raises(ImproperlyConfigured, match=r"'proxy\.local' is not an IP address"):
         parse_trusted_proxies(["127.0.0.1", "proxy.local"], setting="SIPAKATAU_TRUSTED_PROXIES")
     assert [str(n) for n in parse_trusted_proxies(["10.1.2.3/8", "::1"], setting="x")] == [
         "10.0.0.0/8",

@@ -112,7 +112,7 @@ class Command(BaseCommand):
         _make_private_dir(directory)
         _make_private_dir(keys_dir)
         _make_private_dir(var_dir)
-        for (setting, file_name, make, _purpose), path in zip(SECRETS, key_files, strict=True):
+        for (_setting, _name, make, _purpose), path in zip(SECRETS, key_files, strict=True):
             _write_private(path, make() + "\n")
         _write_private(env_file, self._environment(directory, host, options))
 
@@ -132,7 +132,7 @@ class Command(BaseCommand):
             f"SIPAKATAU_VAR_DIR={directory / 'var'}",
             f"SIPAKATAU_BACKUP_DIR={directory / 'var' / 'backups'}",
             f"SIPAKATAU_STATIC_ROOT={directory / 'static'}",
-            "# The reverse proxy in front (deploy/): its X-Forwarded-For is believed, no one else's.",
+            "# The reverse proxy in front (deploy/): only its X-Forwarded-For is believed.",
             f"SIPAKATAU_TRUSTED_PROXIES={options['trusted_proxies']}",
         ]
         if options["database_url"]:
