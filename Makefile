@@ -8,7 +8,7 @@ PORT ?= 8000
 export PYTHONPATH := src
 export DJANGO_SETTINGS_MODULE := sipakatau.settings
 
-.PHONY: run test lint typecheck e2e venv migrate demo lock messages bench crash load audit-deps fuzz fuzz-parsers clean
+.PHONY: run test lint typecheck e2e venv migrate demo upgrade lock messages bench crash load audit-deps fuzz fuzz-parsers clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ demo: migrate
 run: migrate
 	$(BIN)/python manage.py demo --print-accounts
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+## upgrade: after `git pull`: a backup, the migrations, then a restart of the site (systemctl
+## when deploy/systemd's units run it, else it says what to restart); deploy/upgrade.sh.
+## ENV_FILE=/var/lib/sipakatau/sipakatau.env for a production set-up (init_production)
+upgrade: $(STAMP)
+	ENV_FILE="$(ENV_FILE)" PYTHON=$(BIN)/python bash deploy/upgrade.sh
 
 ## test: the whole suite (unit, integration, browser) on DATABASE_URL or SQLite
 test: export SIPAKATAU_ENV = test
