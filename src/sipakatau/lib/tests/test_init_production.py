@@ -2,6 +2,8 @@
 starts the production settings cleanly, and never an overwrite."""
 
 import io
+import os
+import pwd
 import stat
 from pathlib import Path
 
@@ -109,6 +111,22 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Refusing to overwrite"):
         init(site)
     assert {name: (site / "keys" / name).read_text() for name in KEY_FILES} == keys
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving files to another account needs root")
+def test_run_as_root_it_gives_everything_to_the_sites_account(tmp_path: Path) -> None:
+    nobody = pwd.getpwnam("nobody")
+    site = tmp_path / "site"
+    init(site, "--owner", "nobody")
+    written = [site, site / "keys", site / "var", site / "sipakatau.env"]
+    written += [site / "keys" / name for name in KEY_FILES]
+    assert {(p.stat().st_uid, p.stat().st_gid) for p in written} == {(nobody.pw_uid, nobody.pw_gid)}
+
+
+def test_an_unknown_owner_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no account 'no-such-account-here'"):
+        init(tmp_path / "site", "--owner", "no-such-account-here")
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_host_that_is_not_a_name_is_refused(tmp_path: Path) -> None:

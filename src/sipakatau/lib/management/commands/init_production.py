@@ -4,13 +4,15 @@ environment file that points at them (docs/operator.md, "Production in two comma
     manage.py init_production /srv/sipakatau --host layanan.parepare.go.id
     manage.py serve --env-file /srv/sipakatau/sipakatau.env
 
-Run it as the account that will run the site: the files belong to whoever makes them. It
-never overwrites anything: a second run would replace the keys, and every encrypted name,
-the audit chain and every backup would become unreadable.
+Run it as the account that will run the site (the files belong to whoever makes them), or
+as root with ``--owner sipakatau``. It never overwrites anything: a second run would
+replace the keys, and every encrypted name, the audit chain and every backup would become
+unreadable.
 """
 
 import base64
 import os
+import pwd
 import secrets
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,11 @@ class Command(BaseCommand):
             help="PostgreSQL for a hub (postgres://user@host/name); SQLite in DIR/var otherwise",
         )
         parser.add_argument(
+            "--owner",
+            default="",
+            help="run as root: give everything written to this account (e.g. sipakatau)",
+        )
+        parser.add_argument(
             "--trusted-proxies",
             default="127.0.0.1,::1",
             help="the reverse proxy's addresses (default: this machine, as in deploy/)",
@@ -108,6 +115,12 @@ class Command(BaseCommand):
             )
         if directory.exists() and not directory.is_dir():
             raise CommandError(f"{directory} exists and is not a directory.")
+        owner = None
+        if options["owner"]:
+            try:
+                owner = pwd.getpwnam(options["owner"])
+            except KeyError as exc:
+                raise CommandError(f"--owner: there is no account {options['owner']!r}.") from exc
 
         _make_private_dir(directory)
         _make_private_dir(keys_dir)
@@ -115,6 +128,9 @@ class Command(BaseCommand):
         for (_setting, _name, make, _purpose), path in zip(SECRETS, key_files, strict=True):
             _write_private(path, make() + "\n")
         _write_private(env_file, self._environment(directory, host, options))
+        if owner is not None:
+            for path in (directory, keys_dir, var_dir, env_file, *key_files):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
 
         self._report(directory, env_file, keys_dir, host, options["host"].strip())
 
@@ -141,6 +157,7 @@ class Command(BaseCommand):
             lines.append(
                 f"# DATABASE_URL unset: SQLite in {directory / 'var' / 'sipakatau.sqlite3'}"
             )
+        lines.append("# A hub's job broker: SIPAKATAU_REDIS_URL=redis://127.0.0.1:6379/0")
         lines.append("# The keys: each in its own file, readable only by the site's account.")
         for setting, file_name, _, _ in SECRETS:
             lines.append(f"{setting}_FILE={keys_dir / file_name}")
