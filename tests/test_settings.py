@@ -96,3 +96,16 @@ def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
         assert env_str("SIPAKATAU_TEST_SECRET") == "from-a-file"
     finally:
         del os.environ["SIPAKATAU_TEST_SECRET_FILE"]
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_the_start() -> None:
+    result = _manage("check", SIPAKATAU_TRUSTED_PROXIES="127.0.0.1,proxy.local")
+    assert result.returncode != 0
+    assert "SIPAKATAU_TRUSTED_PROXIES: 'proxy.local' is not an IP address" in result.stderr
+
+
+def test_the_old_proxy_count_stops_the_start_and_names_its_replacement() -> None:
+    result = _manage("check", SIPAKATAU_PROXY_COUNT="1")
+    assert result.returncode != 0
+    assert "replaced by SIPAKATAU_TRUSTED_PROXIES" in result.stderr
+    assert _manage("check", SIPAKATAU_PROXY_COUNT="0").returncode == 0
