@@ -14,11 +14,14 @@ import base64
 import os
 import pwd
 import secrets
+import textwrap
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sipakatau.lib.crypto import new_key_entry
 
@@ -37,16 +40,26 @@ def _base64_key() -> str:
 
 # (setting, file name, maker, what it is for): the settings read each through <setting>_FILE.
 SECRETS = (
-    ("SIPAKATAU_SECRET_KEY", "secret_key", _django_secret, "signs sessions and links"),
-    ("SIPAKATAU_AUDIT_KEY", "audit_key", _django_secret, "seals the audit trail"),
-    ("SIPAKATAU_BACKUP_KEY", "backup_key", _base64_key, "opens the backups"),
+    (
+        "SIPAKATAU_SECRET_KEY",
+        "secret_key",
+        _django_secret,
+        gettext_lazy("signs sessions and links"),
+    ),
+    ("SIPAKATAU_AUDIT_KEY", "audit_key", _django_secret, gettext_lazy("seals the audit trail")),
+    ("SIPAKATAU_BACKUP_KEY", "backup_key", _base64_key, gettext_lazy("opens the backups")),
     (
         "SIPAKATAU_FIELD_KEYS",
         "field_keys",
         lambda: new_key_entry("k1"),
-        "opens names, NIKs and addresses",
+        gettext_lazy("opens names, NIKs and addresses"),
     ),
-    ("SIPAKATAU_INDEX_KEY", "index_key", lambda: new_key_entry("i1"), "finds people by name"),
+    (
+        "SIPAKATAU_INDEX_KEY",
+        "index_key",
+        lambda: new_key_entry("i1"),
+        gettext_lazy("finds people by name"),
+    ),
 )
 
 
@@ -100,27 +113,32 @@ class Command(BaseCommand):
         var_dir = directory / "var"
         if any(character.isspace() or character in ",/:@" for character in host):
             raise CommandError(
-                f"--host={host!r}: give the site's name only (layanan.example.go.id)."
+                _("--host %(host)s: give the site's name only, e.g. layanan.example.go.id.")
+                % {"host": host}
             )
-        key_files = [keys_dir / file_name for _, file_name, _, _ in SECRETS]
+        key_files = [keys_dir / secret[1] for secret in SECRETS]
 
         # Everything is checked before anything is written: a refusal leaves no trace.
         existing = [path for path in (env_file, keys_dir, *key_files) if path.exists()]
         if existing:
             raise CommandError(
-                "Refusing to overwrite: "
-                + ", ".join(str(path) for path in existing)
-                + ". Replacing keys makes every encrypted record, the audit trail and every "
-                "backup unreadable. Choose another directory, or move these away yourself."
+                _(
+                    "Refusing to overwrite: %(paths)s. New keys would make every encrypted "
+                    "record, the audit trail and every backup unreadable. Choose another "
+                    "directory, or move these away yourself."
+                )
+                % {"paths": ", ".join(str(path) for path in existing)}
             )
         if directory.exists() and not directory.is_dir():
-            raise CommandError(f"{directory} exists and is not a directory.")
+            raise CommandError(_("%(path)s exists and is not a directory.") % {"path": directory})
         owner = None
         if options["owner"]:
             try:
                 owner = pwd.getpwnam(options["owner"])
             except KeyError as exc:
-                raise CommandError(f"--owner: there is no account {options['owner']!r}.") from exc
+                raise CommandError(
+                    _("--owner: there is no account %(owner)s.") % {"owner": options["owner"]}
+                ) from exc
 
         _make_private_dir(directory)
         _make_private_dir(keys_dir)
@@ -159,29 +177,45 @@ class Command(BaseCommand):
             )
         lines.append("# A hub's job broker: SIPAKATAU_REDIS_URL=redis://127.0.0.1:6379/0")
         lines.append("# The keys: each in its own file, readable only by the site's account.")
-        for setting, file_name, _, _ in SECRETS:
+        for setting, file_name, _make, _purpose in SECRETS:
             lines.append(f"{setting}_FILE={keys_dir / file_name}")
         return "\n".join(lines) + "\n"
 
     def _report(
         self, directory: Path, env_file: Path, keys_dir: Path, host: str, given_host: str
     ) -> None:
-        out = self.stdout.write
-        out(self.style.SUCCESS(f"Production set-up written to {directory}"))
-        out(f"  environment file: {env_file}")
-        for _, file_name, _, purpose in SECRETS:
+        def out(text: str, style: Any = str) -> None:
+            for line in textwrap.wrap(text, 88, subsequent_indent="  ") or [""]:
+                self.stdout.write(style(line))
+
+        out(_("Production set-up written to %(path)s") % {"path": directory}, self.style.SUCCESS)
+        out("  " + _("environment file: %(path)s") % {"path": env_file})
+        for _setting, file_name, _make, purpose in SECRETS:
             out(f"  {keys_dir / file_name}  ({purpose})")
         out("")
-        out(self.style.WARNING("Back up these files now, once, by hand:"))
-        out(f"  {keys_dir}/ (all five keys) and {env_file}")
-        out("  Without them no backup can be opened and no encrypted name can be read again.")
-        out(self.style.WARNING("Never keep them beside the backups:"))
-        out(f"  not in {directory / 'var' / 'backups'}, not on the backup disk or server, not in")
-        out("  the same cloud folder or email: whoever holds a backup and its key holds every")
-        out("  survivor's record. Keep them apart: a USB stick in the office safe, a password")
-        out("  manager, a sealed envelope with the lurah.")
+        out(_("Back up these files now, once, by hand:"), self.style.WARNING)
+        out("  " + _("%(keys)s/ (all five keys) and %(env)s") % {"keys": keys_dir, "env": env_file})
+        out(
+            "  "
+            + _("Without them no backup can be opened and no encrypted name can be read again.")
+        )
+        out(_("Never keep them beside the backups:"), self.style.WARNING)
+        out(
+            "  "
+            + _(
+                "not in %(backups)s, not on the backup disk or server, not in the same cloud "
+                "folder or email: whoever holds a backup and its key holds every survivor's "
+                "record. Keep them apart: a USB stick in the office safe, a password manager, "
+                "a sealed envelope with the lurah."
+            )
+            % {"backups": directory / "var" / "backups"}
+        )
         out("")
         if not given_host:
-            out(self.style.WARNING(f"Put the site's name in place of {host} in {env_file}."))
-        out("Next:")
+            out(
+                _("Put the site's name in place of %(host)s in %(path)s.")
+                % {"host": host, "path": env_file},
+                self.style.WARNING,
+            )
+        out(_("Next:"))
         out(f"  manage.py serve --env-file {env_file}")
