@@ -8,6 +8,7 @@ only its ports, certificate and upstream changed (``render_nginx``).
 import http.client
 import io
 import json
+import os
 import re
 import shutil
 import socket
@@ -29,6 +30,8 @@ HOST = "layanan.example.go.id"
 HTTPS_PORT = 8201
 HTTP_PORT = 8202
 APP_PORT = 8203
+CADDY_HTTPS_PORT = 8204
+CADDY_HTTP_PORT = 8205
 TOKEN_URL = "/api/v1/auth/token"
 
 
@@ -189,6 +192,47 @@ def nginx(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
         )
     try:
         wait_for_port(HTTPS_PORT, process, log)
+        yield process
+    finally:
+        stop(process)
+
+
+def render_caddy(directory: Path, cert: Path, key: Path) -> Path:
+    """deploy/caddy/Caddyfile on this test's ports and certificate, on loopback only, with
+    Caddy's state kept in ``directory``."""
+    site = (REPO / "deploy" / "caddy" / "Caddyfile").read_text()
+    replacements = [
+        (rf"\n{re.escape(HOST)} {{\n", f"\n{HOST} {{\n\ttls {cert} {key}\n\tbind 127.0.0.1\n"),
+        (r"reverse_proxy 127\.0\.0\.1:8000", f"reverse_proxy 127.0.0.1:{APP_PORT}"),
+    ]
+    for pattern, replacement in replacements:
+        site, count = re.subn(pattern, replacement, site)
+        assert count, f"deploy/caddy/Caddyfile no longer has {pattern!r}"
+    config = directory / "Caddyfile"
+    config.write_text(
+        "{\n\tadmin off\n"
+        f"\tstorage file_system {directory}/caddy\n\tdefault_sni {HOST}\n"
+        f"\thttp_port {CADDY_HTTP_PORT}\n\thttps_port {CADDY_HTTPS_PORT}\n}}\n" + site
+    )
+    return config
+
+
+@contextmanager
+def caddy(directory: Path) -> Iterator[subprocess.Popen[bytes]]:
+    cert, key = self_signed_certificate(directory)
+    config = render_caddy(directory, cert, key)
+    binary = shutil.which("caddy") or "/usr/bin/caddy"
+    log = directory / "caddy.out"
+    home = {"HOME": str(directory), "XDG_DATA_HOME": str(directory)}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (a fixed program, a config of our own)
+            [binary, "run", "--adapter", "caddyfile", "--config", str(config)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **home, "XDG_CONFIG_HOME": str(directory)},
+        )
+    try:
+        wait_for_port(CADDY_HTTPS_PORT, process, log)
         yield process
     finally:
         stop(process)
