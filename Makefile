@@ -24,10 +24,11 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py demo
 
-## run: set up, migrate, load the Parepare demo and serve http://$(HOST):$(PORT)
+## run: set up, migrate, load the Parepare demo and serve http://$(HOST):$(PORT) with gunicorn
+## and the jobs (outbox, escalations, reports, backups: docs/operator.md); Ctrl-C stops all
 run: migrate
 	$(BIN)/python manage.py demo --print-accounts
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(BIN)/python manage.py serve --bind $(HOST):$(PORT)
 
 ## upgrade: after `git pull`: a backup, the migrations, then a restart of the site (systemctl
 ## when deploy/systemd's units run it, else it says what to restart); deploy/upgrade.sh.

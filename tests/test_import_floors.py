@@ -22,7 +22,7 @@ FLOORS = [
     {"cases"},
     {"referrals", "social", "public"},
     {"reports"},
-    {"api", "demo"},
+    {"api", "demo", "jobs"},
 ]
 FLOOR = {app: level for level, apps in enumerate(FLOORS) for app in apps}
 

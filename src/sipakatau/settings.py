@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "ninja",
+    "django_q",
     "sipakatau.lib",
     "sipakatau.areas",
     "sipakatau.audit",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "sipakatau.reports",
     "sipakatau.api",
     "sipakatau.demo",
+    "sipakatau.jobs",
 ]
 
 MIDDLEWARE = [
@@ -394,6 +396,31 @@ if SIPAKATAU_SMS_GATEWAY_URL:
     if PRODUCTION and _gateway.scheme != "https" and not _loopback:
         raise ImproperlyConfigured("SIPAKATAU_SMS_GATEWAY_URL must use https in production.")
 
+# --- Jobs (django-q2; docs/operator.md, "One command runs everything") -------------------
+# The queue lives in the app's own database (SQLite or PostgreSQL) unless a hub names a
+# Redis server; the schedules and the results are always in the database. Two workers and
+# one web process per CPU fit a 1 GB server; a job that runs longer than ``timeout`` is
+# stopped, and ``retry`` (longer) is when the database queue hands an unfinished job to
+# another worker. Schedules missed while the system was down run once, not once per miss.
+SIPAKATAU_REDIS_URL = env_str("SIPAKATAU_REDIS_URL") or ""
+Q_CLUSTER: dict[str, object] = {
+    "name": "sipakatau",
+    "workers": env_int("SIPAKATAU_JOB_WORKERS", 2, minimum=1),
+    "recycle": 200,
+    "timeout": env_int("SIPAKATAU_JOB_TIMEOUT", 1800, minimum=10),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 200,
+    "label": "Jobs",
+}
+Q_CLUSTER["retry"] = int(str(Q_CLUSTER["timeout"])) + 60
+if SIPAKATAU_REDIS_URL:
+    Q_CLUSTER["redis"] = SIPAKATAU_REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    # The database queue is read by polling: once a second is light on SQLite.
+    Q_CLUSTER["poll"] = 1
+
 # --- Logging: never personal data; request bodies and query strings are not logged --------
 LOGGING = {
     "version": 1,
@@ -434,6 +461,12 @@ if not BACKUP_KEY:
         )
     BACKUP_KEY = local_key(VAR_DIR / "backup_key")
 BACKUP_DIR = Path(env_str("SIPAKATAU_BACKUP_DIR") or VAR_DIR / "backups")
+# The daily backup job (sipakatau.jobs) writes one only where backups are configured: in
+# production (where the key is given) or where SIPAKATAU_BACKUP_DIR names a place for them.
+# A development machine's backups would lie beside the key generated under var/.
+BACKUP_SCHEDULED = env_bool(
+    "SIPAKATAU_BACKUP_SCHEDULED", PRODUCTION or bool(env_str("SIPAKATAU_BACKUP_DIR"))
+)
 
 # Field keys encrypt names, NIKs, addresses (AES-256-GCM); index keys make the blind indexes
 # used to search them. Both stay out of the database and its backups, so a stolen copy
