@@ -404,7 +404,8 @@ if SIPAKATAU_SMS_GATEWAY_URL:
 # another worker. Schedules missed while the system was down run once, not once per miss.
 SIPAKATAU_REDIS_URL = env_str("SIPAKATAU_REDIS_URL") or ""
 Q_CLUSTER: dict[str, object] = {
-    "name": "sipakatau",
+    # The queue's name: two installations on one Redis server need different ones.
+    "name": env_str("SIPAKATAU_JOB_QUEUE", "sipakatau") or "sipakatau",
     "workers": env_int("SIPAKATAU_JOB_WORKERS", 2, minimum=1),
     "recycle": 200,
     "timeout": env_int("SIPAKATAU_JOB_TIMEOUT", 1800, minimum=10),

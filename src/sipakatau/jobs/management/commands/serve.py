@@ -121,7 +121,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["env_file"] and not os.environ.get("SIPAKATAU_ENV_FILE"):
+        if options["env_file"] and not os.environ.get("SIPAKATAU_ENV_FILE_LOADED"):
             raise CommandError("--env-file is read by manage.py: give it on manage.py's line.")
         self.check(display_num_errors=False)
         collect = options["collectstatic"]
