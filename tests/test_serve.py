@@ -94,7 +94,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.messages.append((list(envelope.rcpt_tos), bytes(envelope.content or b"")))
         return "250 OK"
 
@@ -130,6 +130,14 @@ class Serve:
                     return
             time.sleep(0.2)
         raise AssertionError(f"serve did not answer within 60 s; see {self.log}")
+
+
+def cmdline(process: psutil.Process) -> list[str]:
+    """Its command line; none for one that died and is not yet reaped (a zombie)."""
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
 
 
 def write_env_file(path: Path, values: dict[str, str]) -> None:
@@ -232,6 +240,25 @@ def test_serve_escalates_and_mails_within_a_minute_without_cron(
             assert state["sent"] >= 1
             everything = tree(process.pid)
             assert len(everything) >= 4, "serve, gunicorn and its worker, the cluster"
+
+            # A child that dies is started again: kill the cluster, a new one comes.
+            cluster = next(
+                p for p in psutil.Process(process.pid).children() if "qcluster" in cmdline(p)
+            )
+            cluster_tree = tree(cluster.pid)
+            cluster.kill()
+            deadline = time.monotonic() + 30
+            replaced = False
+            while time.monotonic() < deadline and not replaced:
+                replaced = any(
+                    "qcluster" in cmdline(child) and child.pid != cluster.pid
+                    for child in psutil.Process(process.pid).children()
+                )
+                time.sleep(0.2)
+            assert replaced, f"the cluster was not started again; see {log}"
+            assert still_running(cluster_tree) == [], "what the dead cluster started is stopped"
+            assert "exited with code -9; starting it again" in log.read_text(encoding="utf-8")
+            everything += tree(process.pid)
         finally:
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(signal.SIGINT)
