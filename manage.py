@@ -20,7 +20,7 @@ def main() -> None:
             load_env_file(env_file)
         except EnvFileError as exc:
             sys.exit(f"--env-file: {exc}")
-        os.environ["SIPAKATAU_ENV_FILE"] = str(env_file.resolve())
+        os.environ["SIPAKATAU_ENV_FILE_LOADED"] = str(env_file.resolve())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sipakatau.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,8 +1,8 @@
 """Escalate overdue case deadlines to the coordinators of their unit.
 
-Meant for cron every 15 minutes (docs/operator.md, "Scheduled jobs"). Each overdue
-deadline is escalated once; running it again, or twice at the same time, tells nobody
-twice.
+Run by `manage.py serve` every 30 s (sipakatau.jobs.schedule), or from cron every minute
+(docs/operator.md, "Scheduled jobs"). Each overdue deadline is escalated once; running it
+again, or twice at the same time, tells nobody twice.
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ from sipakatau.cases.services.deadlines import deadlines_escalate
 
 
 class Command(BaseCommand):
-    help = "Tell unit coordinators about overdue case deadlines (run every 15 minutes)."
+    help = "Tell unit coordinators about overdue case deadlines (serve runs it every 30 s; from cron, every minute)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = deadlines_escalate()

@@ -1,9 +1,9 @@
 """Escalate referrals still unanswered after their deadline to both sides: the sending
 unit's coordinators and the recipient's agency officers and managers.
 
-Meant for cron every 15 minutes (docs/operator.md, "Scheduled jobs"). Each overdue
-referral is escalated once; running it again, or twice at the same time, tells nobody
-twice.
+Run by `manage.py serve` every 30 s (sipakatau.jobs.schedule), or from cron every minute
+(docs/operator.md, "Scheduled jobs"). Each overdue referral is escalated once; running it
+again, or twice at the same time, tells nobody twice.
 """
 
 from typing import Any
@@ -14,7 +14,7 @@ from sipakatau.referrals.services.escalation import referrals_escalate
 
 
 class Command(BaseCommand):
-    help = "Tell both sides about referrals not answered in time (run every 15 minutes)."
+    help = "Tell both sides about referrals not answered in time (serve runs it every 30 s; from cron, every minute)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = referrals_escalate()
