@@ -13,7 +13,7 @@ from sipakatau.cases.services.deadlines import deadlines_escalate
 
 
 class Command(BaseCommand):
-    help = "Tell unit coordinators about overdue case deadlines (serve runs it every 30 s; from cron, every minute)."
+    help = "Tell unit coordinators about overdue case deadlines (every minute or more often)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = deadlines_escalate()

@@ -14,7 +14,7 @@ from sipakatau.referrals.services.escalation import referrals_escalate
 
 
 class Command(BaseCommand):
-    help = "Tell both sides about referrals not answered in time (serve runs it every 30 s; from cron, every minute)."
+    help = "Tell both sides about referrals not answered in time (every minute or more often)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = referrals_escalate()
