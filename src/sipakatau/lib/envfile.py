@@ -57,11 +57,13 @@ def load_env_file(path: Path, environ: MutableMapping[str, str] | None = None) -
     return added
 
 
-def env_file_argument(argv: Sequence[str]) -> Path | None:
-    """The FILE of ``--env-file FILE`` or ``--env-file=FILE`` on a command line."""
-    for index, argument in enumerate(argv):
-        if argument == OPTION and index + 1 < len(argv):
-            return Path(argv[index + 1])
+def split_env_file_argument(argv: Sequence[str]) -> tuple[Path | None, list[str]]:
+    """The FILE of ``--env-file FILE`` or ``--env-file=FILE`` on a command line, and the
+    command line without it (so that every command accepts it, not only ``serve``)."""
+    rest = list(argv)
+    for index, argument in enumerate(rest):
+        if argument == OPTION and index + 1 < len(rest):
+            return Path(rest[index + 1]), rest[:index] + rest[index + 2 :]
         if argument.startswith(OPTION + "="):
-            return Path(argument[len(OPTION) + 1 :])
-    return None
+            return Path(argument[len(OPTION) + 1 :]), rest[:index] + rest[index + 1 :]
+    return None, rest

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from sipakatau.lib.envfile import EnvFileError, env_file_argument, load_env_file, read_env_file
+from sipakatau.lib.envfile import (
+    EnvFileError,
+    load_env_file,
+    read_env_file,
+    split_env_file_argument,
+)
 
 
 def test_lines_comments_quotes_and_export(tmp_path: Path) -> None:
@@ -47,7 +52,11 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
         read_env_file(tmp_path / "absent")
 
 
-def test_the_option_on_a_command_line() -> None:
-    assert env_file_argument(["manage.py", "serve", "--env-file", "/e"]) == Path("/e")
-    assert env_file_argument(["manage.py", "serve", "--env-file=/e"]) == Path("/e")
-    assert env_file_argument(["manage.py", "serve"]) is None
+def test_the_option_on_a_command_line_is_taken_off_it() -> None:
+    line = ["manage.py", "serve", "--env-file", "/e", "--bind", "x"]
+    assert split_env_file_argument(line) == (Path("/e"), ["manage.py", "serve", "--bind", "x"])
+    assert split_env_file_argument(["manage.py", "migrate", "--env-file=/e"]) == (
+        Path("/e"),
+        ["manage.py", "migrate"],
+    )
+    assert split_env_file_argument(["manage.py", "serve"]) == (None, ["manage.py", "serve"])

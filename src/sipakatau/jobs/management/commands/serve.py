@@ -47,6 +47,23 @@ def web_workers() -> int:
     return min(max((os.cpu_count() or 1) + 1, 2), 8)
 
 
+def static_files_stale() -> bool:
+    """Whether STATIC_ROOT lacks WhiteNoise's manifest, or a source file is newer than it
+    (a new release). Collecting compresses every file: minutes on a small server, so a
+    restart of the same release skips it."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.is_file():
+        return True
+    collected = manifest.stat().st_mtime
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > collected:
+                return True
+    return False
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Linux: the child gets SIGTERM if serve itself is killed (SIGKILL), so no server
     is left behind holding the port."""
@@ -109,25 +126,27 @@ class Command(BaseCommand):
             "--env-file",
             metavar="FILE",
             help="KEY=VALUE lines read into the environment before the settings (manage.py "
-            "reads it; variables already set win)",
+            "reads it, for every command; variables already set win)",
         )
         parser.add_argument("--no-jobs", action="store_true", help="the web server only")
         parser.add_argument(
             "--collectstatic",
             action=argparse.BooleanOptionalAction,
             default=None,
-            help="collect the static files first (default: in production, where they are "
-            "served from STATIC_ROOT)",
+            help="collect the static files first (default: in production, when a source "
+            "file is newer than the collected ones)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["env_file"] and not os.environ.get("SIPAKATAU_ENV_FILE_LOADED"):
+        if options["env_file"]:
+            # manage.py takes it off its command line; here only through call_command().
             raise CommandError("--env-file is read by manage.py: give it on manage.py's line.")
         self.check(display_num_errors=False)
         collect = options["collectstatic"]
         if collect is None:
-            collect = settings.PRODUCTION
+            collect = settings.PRODUCTION and static_files_stale()
         if collect:
+            logger.info("Collecting the static files (compressed: this can take minutes)")
             call_command("collectstatic", interactive=False, verbosity=0)
         else:
             # WhiteNoise serves from the source folders outside production, and warns
@@ -162,7 +181,8 @@ class Command(BaseCommand):
         try:
             for child in children:
                 child.start()
-            self.stdout.write(f"Serving http://{bind}/ with the jobs; Ctrl-C stops everything.")
+            what = "with the jobs" if len(children) > 1 else "without the jobs"
+            self.stdout.write(f"Serving http://{bind}/ {what}; Ctrl-C stops everything.")
             while not stop.wait(0.5):
                 for child in children:
                     self._look_after(child)
