@@ -130,6 +130,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-jobs", action="store_true", help="the web server only")
         parser.add_argument(
+            "--migrate",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="apply the migrations first (default: in production; a hub with several "
+            "app servers migrates once, from one of them, and starts the others --no-migrate)",
+        )
+        parser.add_argument(
             "--collectstatic",
             action=argparse.BooleanOptionalAction,
             default=None,
@@ -142,6 +149,12 @@ class Command(BaseCommand):
             # manage.py takes it off its command line; here only through call_command().
             raise CommandError("--env-file is read by manage.py: give it on manage.py's line.")
         self.check(display_num_errors=False)
+        migrate = options["migrate"]
+        if migrate is None:
+            migrate = settings.PRODUCTION
+        if migrate:
+            logger.info("Applying the migrations")
+            call_command("migrate", interactive=False, verbosity=0)
         collect = options["collectstatic"]
         if collect is None:
             collect = settings.PRODUCTION and static_files_stale()
