@@ -25,7 +25,9 @@ from sipakatau.lib.env import (
     env_int,
     env_key,
     env_list,
+    env_networks,
     env_str,
+    key_file,
     local_key,
     local_secret,
 )
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "ninja",
+    # Request, response and database metrics at /metrics (lib.observability).
+    "django_prometheus",
+    # The job queue; its OrmQ table is the ORM broker's queue (the health check reads it).
     "django_q",
     "sipakatau.lib",
     "sipakatau.areas",
@@ -95,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: the metrics time the whole request, every other middleware included.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sipakatau.lib.middleware.no_store",
@@ -121,6 +128,7 @@ MIDDLEWARE = [
     "sipakatau.lib.idempotency.api_idempotency",
     # Axes must be last: it turns a locked-out login attempt into the lockout answer.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "sipakatau.urls"
@@ -178,6 +186,21 @@ else:
             "TEST": {"NAME": env_str("SIPAKATAU_TEST_SQLITE") or None},
         }
     }
+# A read replica for the statistics (reports.queries): their reads may lag the primary by
+# a moment, and take the load of the city's or province's dashboards off it. Writes, and
+# every other read, stay on "default" (lib.replica).
+REPLICA_DATABASE_URL = env_str("SIPAKATAU_REPLICA_DATABASE_URL")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
+    # Tests read the test database through this alias (the replica test makes a real one).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["sipakatau.lib.replica.ReplicaRouter"]
+# The same databases through django-prometheus' wrappers: query counts, errors and
+# durations by alias and vendor, never the SQL or its values.
+for _database in DATABASES.values():
+    _database["ENGINE"] = _database["ENGINE"].replace(
+        "django.db.backends.", "django_prometheus.db.backends.", 1
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in ---------------------------------------------------------------
@@ -296,6 +319,11 @@ CONTENT_SECURITY_POLICY = {
 }
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SIPAKATAU_SSL_REDIRECT", True)
+    # A monitor on the machine itself asks the app directly over plain HTTP (the proxy
+    # holds the certificate): a redirect to https://127.0.0.1 would only break it. Neither
+    # answer carries a cookie or personal data, and /metrics answers only to
+    # SIPAKATAU_METRICS_ALLOWED.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SIPAKATAU_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -423,10 +451,20 @@ else:
     Q_CLUSTER["poll"] = 1
 
 # --- Logging: never personal data; request bodies and query strings are not logged --------
+# SIPAKATAU_LOG_FORMAT=json writes one JSON object a line, for a hub's log collector.
+LOG_FORMAT = env_choice("SIPAKATAU_LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "asctime": "time"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("SIPAKATAU_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
@@ -437,6 +475,21 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# --- Health and metrics (docs/operator.md, "Health, metrics and logs") -------------------
+# /healthz fails when a watched disk has less free space than this.
+SIPAKATAU_HEALTH_DISK_FREE_MB = env_int("SIPAKATAU_HEALTH_DISK_FREE_MB", 1024, minimum=0)
+# The PostgreSQL data directory, when the database runs on this machine (its disk is
+# watched too); a SQLite database's directory is watched without being named.
+SIPAKATAU_DATABASE_DIR = env_str("SIPAKATAU_DATABASE_DIR") or ""
+# A daily backup plus slack: older than this, the last successful backup fails /healthz.
+SIPAKATAU_HEALTH_BACKUP_MAX_HOURS = env_int("SIPAKATAU_HEALTH_BACKUP_MAX_HOURS", 26, minimum=1)
+# A job waiting longer than this in the ORM queue means no worker takes jobs.
+SIPAKATAU_HEALTH_QUEUE_MAX_MINUTES = env_int("SIPAKATAU_HEALTH_QUEUE_MAX_MINUTES", 30, minimum=1)
+# One answer serves every /healthz request for this long: a flood of them costs nothing.
+SIPAKATAU_HEALTH_CACHE_SECONDS = env_int("SIPAKATAU_HEALTH_CACHE_SECONDS", 10, minimum=0)
+# Who may read /metrics (addresses or networks); everyone else gets a 404.
+SIPAKATAU_METRICS_ALLOWED = env_networks("SIPAKATAU_METRICS_ALLOWED", ["127.0.0.1", "::1"])
 
 if SIPAKATAU_ENV == "test":
     # Tests create hundreds of users; a slow hash only slows the suite, it protects nothing.
@@ -494,4 +547,13 @@ check_rings_apart(
     parse_key_ring(INDEX_KEYS, setting="SIPAKATAU_INDEX_KEY", max_bytes=None),
     settings_names="SIPAKATAU_FIELD_KEYS and SIPAKATAU_INDEX_KEY",
 )
+# The files the secrets above were read from (None: given in the environment itself).
+# /healthz checks they can still be read: the next restart needs them.
+SIPAKATAU_KEY_FILES = {
+    "secret": key_file("SIPAKATAU_SECRET_KEY", VAR_DIR / "secret_key"),
+    "audit": key_file("SIPAKATAU_AUDIT_KEY", VAR_DIR / "audit_key"),
+    "backup": key_file("SIPAKATAU_BACKUP_KEY", VAR_DIR / "backup_key"),
+    "field": key_file("SIPAKATAU_FIELD_KEYS", VAR_DIR / "field_keys"),
+    "index": key_file("SIPAKATAU_INDEX_KEY", VAR_DIR / "index_key"),
+}
 CSRF_FAILURE_VIEW = "sipakatau.lib.views.csrf_failure"

@@ -9,6 +9,7 @@ urlpatterns = [
     # The public portal's home; staff sign in at /akun/masuk/.
     path("", public_views.home, name="root"),
     path("healthz", lib_views.healthz, name="healthz"),
+    path("metrics", lib_views.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sipakatau.accounts.urls")),
     path("", include("sipakatau.notifications.urls")),

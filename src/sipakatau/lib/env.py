@@ -67,6 +67,32 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Addresses or networks (``10.0.0.0/8``), each checked now, kept as written."""
+    import ipaddress
+
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an address or network (e.g. 10.0.0.0/8)."
+            ) from exc
+    return values
+
+
+def key_file(name: str, local: Path) -> str | None:
+    """The file a secret was read from: ``<name>_FILE``, or the local file made under var/
+    when the variable is not set at all; None when the value came in the environment."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return file_name
+    if name in os.environ:
+        return None
+    return str(local)
+
+
 def local_secret(path: Path, nbytes: int = 50) -> str:
     """A random secret kept in a 0600 file under var/, created on first use.
 

@@ -63,7 +63,7 @@ def method_not_allowed(get_response: Handler) -> Handler:
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
-        if response.status_code != 405:
+        if response.status_code != 405 or response.get("Content-Type") == "application/json":
             return response
         answer: HttpResponse
         if request.path.startswith("/api/"):

@@ -3,26 +3,46 @@
 import logging
 import sys
 
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from .api_errors import api_error
+from .health import health
+from .observability import metrics_allowed
 from .unavailable import RETRY_AFTER_SECONDS, is_unavailable
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer and the operator: the app answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the load balancer, the monitor and the operator: 200 when every check passes,
+    503 when one fails, JSON either way (lib.health). No sign-in, no personal data."""
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"detail": "Use GET."}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    checks = health()
+    healthy = all(check.ok for check in checks)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "failing",
+            "checks": [check.as_data() for check in checks],
+        },
+        status=200 if healthy else 503,
+    )
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The Prometheus metrics, for the addresses in SIPAKATAU_METRICS_ALLOWED only; a 404
+    for everyone else, as if there were nothing here."""
+    if not metrics_allowed(request):
+        raise Http404
+    from django_prometheus.exports import ExportToDjangoView
+
+    return ExportToDjangoView(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
