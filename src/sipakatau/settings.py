@@ -459,7 +459,7 @@ LOGGING = {
     "formatters": {
         "text": {"format": "%(message)s"},
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "sipakatau.lib.logs.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"levelname": "level", "name": "logger", "asctime": "time"},
         },
