@@ -30,6 +30,7 @@ from sipakatau.accounts.permissions import (
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_time_zone
 from sipakatau.cases.models import Case
+from sipakatau.lib.replica import reading_reports
 
 from . import rollup
 from .indicators import Indicators
@@ -137,9 +138,11 @@ def statistics_for(
     if scope is None:
         raise Http404
     scope = narrowed(scope, area_code=area_code, unit_id=unit_id)
-    figures = rollup.figures(
-        units=units_of(scope), period=period, zone=scope.zone, scope_label=scope.label, now=now
-    )
+    # Aggregates over many units and months: from the read replica when there is one.
+    with reading_reports():
+        figures = rollup.figures(
+            units=units_of(scope), period=period, zone=scope.zone, scope_label=scope.label, now=now
+        )
     return figures if scope.exact else suppress(figures)
 
 

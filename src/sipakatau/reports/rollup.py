@@ -31,6 +31,7 @@ from django.utils import timezone
 from sipakatau.accounts.models import Organisation, OrganisationType
 from sipakatau.cases.models import CaseDeadline, Status
 from sipakatau.cases.services.common import unit_zone
+from sipakatau.lib.replica import reading_primary
 from sipakatau.public.models import PublicReport
 
 from .indicators import Indicators, Row, Table, case_figures, with_area_tables
@@ -131,7 +132,10 @@ def rollup_compute(unit: Organisation, month: date, zone: tzinfo, now: datetime)
     """Counts one unit's month again and keeps it; returns the figures. Two readers
     counting the same month at once both write the same figures: the later one stays."""
     started = timezone.now()
-    figures = unit_month_data(unit, month, zone, now)
+    # Counted on the primary even under ``reading_reports``: a change the replica has not
+    # received yet would be missing from figures stamped as counted after it.
+    with reading_primary():
+        figures = unit_month_data(unit, month, zone, now)
     StatisticsRollup.objects.bulk_create(
         [
             StatisticsRollup(
