@@ -46,9 +46,16 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def _in_transaction() -> bool:
+    """Inside a transaction of the code's own on the primary. A test case's wrapping
+    transaction is not one (Django's own check of ``durable`` skips it the same way)."""
+    blocks = connections["default"].atomic_blocks
+    return any(not getattr(block, "_from_testcase", False) for block in blocks)
+
+
 class ReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str | None:
-        if _reports.get() and replica_configured() and not connections["default"].in_atomic_block:
+        if _reports.get() and replica_configured() and not _in_transaction():
             return REPLICA
         return None
 
