@@ -2,19 +2,22 @@
 stay on the primary. Against a real second PostgreSQL database, a copy of the test
 database, in which a row is changed that the primary does not have."""
 
+import io
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from django.db import connection, connections, transaction
+from openpyxl import load_workbook
 
-from sipakatau.accounts.models import Organisation
+from sipakatau.accounts.models import Organisation, Role
 from sipakatau.areas.models import Area
 from sipakatau.lib.replica import REPLICA, reading_reports
 from sipakatau.reports import queries
 from sipakatau.reports.models import StatisticsRollup
 from sipakatau.reports.periods import Period
-from tests.factories import Persona
+from sipakatau.reports.services.exports import cases_export
+from tests.factories import Persona, make_persona
 
 from .dataset import NOW, build
 
@@ -108,3 +111,30 @@ def test_the_statistics_are_read_from_the_replica(
     assert again.tables["cases_by_channel"].total == 103
     primary = StatisticsRollup.objects.using("default").get(pk=kept.pk)
     assert primary.figures["tables"]["cases_by_channel"]["total"] == 3
+
+
+@both
+def test_an_anonymised_export_reads_its_rows_from_the_replica(
+    replica: str,
+    bahagia: Organisation,
+    ikhlas: Organisation,
+    coordinator: Persona,
+    dp3a: Organisation,
+) -> None:
+    # Given the month's cases on the primary, which the replica has not received yet
+    build(bahagia, ikhlas, coordinator.user)
+    manager = make_persona(dp3a, Role.AGENCY_MANAGER)
+
+    # When DP3A exports the month, from the primary and then from the replica
+    with transaction.atomic():
+        primary, _name = cases_export(actor=manager.membership, kind="gbvims", period=NOVEMBER)
+    lagging, _name = cases_export(actor=manager.membership, kind="gbvims", period=NOVEMBER)
+
+    # Then the primary's file holds four victims and the replica's none yet
+    assert len(rows_of(primary)) == 5
+    assert len(rows_of(lagging)) == 1  # the header only
+
+
+def rows_of(content: bytes) -> list[tuple[object, ...]]:
+    workbook = load_workbook(io.BytesIO(content))
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
