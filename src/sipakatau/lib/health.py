@@ -207,3 +207,10 @@ def health() -> list[Check]:
         checks = [found for name, check in CHECKS for found in _run(name, check)]
         _cached = (time.monotonic(), checks)
         return checks
+
+
+def forget() -> None:
+    """Drop the kept answer (tests)."""
+    global _cached
+    with _lock:
+        _cached = None

@@ -12,6 +12,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from sipakatau.lib import health
 from tests.factories import Persona
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +165,7 @@ def test_another_method_is_refused_in_json() -> None:
 def test_one_answer_serves_the_requests_of_a_few_seconds(backup_dir: Path) -> None:
     # Given an answer computed while the backup was fresh
     path = backup_made(backup_dir, hours_ago=1)
+    health.forget()
     with override_settings(SIPAKATAU_HEALTH_CACHE_SECONDS=3600):
         assert Client().get("/healthz").status_code == 200
         # When the backup disappears, the cached answer still serves a flood of requests
