@@ -187,3 +187,21 @@ def test_a_loopback_monitor_over_plain_http_is_not_redirected() -> None:
 
     assert response.status_code in (200, 503)
     assert Client().get("/akun/masuk/").status_code == 301
+
+
+def test_a_load_balancer_may_ask_for_the_database_only(backup_dir: Path) -> None:
+    backup_made(backup_dir, hours_ago=settings.SIPAKATAU_HEALTH_BACKUP_MAX_HOURS + 3)
+    assert Client().get("/healthz").status_code == 503
+
+    response = Client().get("/healthz", {"only": "database"})
+
+    assert response.status_code == 200
+    assert [check["name"] for check in response.json()["checks"]] == ["database"]
+
+
+def test_an_unknown_check_is_a_json_400() -> None:
+    with override_settings(**FRESH):
+        response = Client().get("/healthz", {"only": "nothing"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
