@@ -3,6 +3,7 @@ every visitor keeps her own address, so one visitor's failures never lock out an
 and the address a client writes in X-Forwarded-For is never believed."""
 
 import http.client
+import json
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -137,3 +138,21 @@ def test_a_forged_header_sent_straight_to_the_app_is_ignored(site: Site) -> None
     status = sign_in_fails(name, source="127.0.0.4", forged="127.0.0.9", port=APP_PORT, tls=False)
     assert status == 401
     assert site.addresses_seen(name) == ["127.0.0.4"]
+
+
+def test_the_site_started_by_init_production_and_serve_is_healthy(site: Site) -> None:
+    # Given the site started by the two commands (the site fixture), when a monitor on
+    # the server asks /healthz over plain HTTP
+    connection = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+    connection.request("GET", "/healthz", headers={"Host": HOST})
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+
+    # Then every check is green: the database serve migrated, the job queue serve
+    # started, the disks, the key files init_production wrote, and the backup (none yet
+    # on a new installation, which is not a failure on its first day)
+    assert response.status == 200, answer
+    checks = {check["name"]: check["ok"] for check in answer["checks"]}
+    assert {"database", "queue", "key_files", "backup"} <= set(checks), checks
+    assert all(checks.values()), answer

@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,6 +63,16 @@ def static_files_stale() -> bool:
             if Path(storage.path(path)).stat().st_mtime > collected:
                 return True
     return False
+
+
+def metrics_dir() -> Path:
+    """An empty folder where every child counts its metrics, so that one scrape of
+    /metrics sums the workers and the jobs (docs/operator.md, "Health, metrics and
+    logs"); emptied at each start, before anything is forked."""
+    folder = Path(settings.VAR_DIR) / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700, parents=True)
+    return folder
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -169,6 +180,7 @@ class Command(BaseCommand):
         source = str(Path(settings.PACKAGE_DIR).parent)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
         env.setdefault("DJANGO_SETTINGS_MODULE", "sipakatau.settings")
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir()))
         web = [sys.executable, "-m", "gunicorn", "sipakatau.wsgi:application"]
         web += ["--bind", options["bind"], "--workers", str(max(options["workers"], 1))]
         web += ["--worker-class", "gthread", "--threads", "4", "--timeout", "60"]
