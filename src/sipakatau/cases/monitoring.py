@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from sipakatau.mechanisms.codes import Trigger
 from sipakatau.mechanisms.models import MechanismVersion
 
-from .models import CaseDeadline, Status
+from .deadline_tally import CASES
+from .models import CaseDeadline, DeadlineTally, Status
 
 # A step that only some kinds of violence start (police forwarding: sexual violence, UU
 # 12/2022 Pasal 41) counts those cases in one kelurahan. With one or two, whoever saw a
@@ -52,22 +53,34 @@ def mechanism_compliance(
     version: MechanismVersion, now: datetime | None = None
 ) -> tuple[int, list[StepCompliance]]:
     """The number of cases the version governs, and per timed step its deadlines. Two
-    queries however many cases there are."""
+    queries however many cases there are, each reading few rows: the counts kept by the
+    writers (``deadline_tally``), and the open deadlines not yet due, which are pending;
+    the other open ones are overdue."""
     now = now or timezone.now()
-    deadlines = CaseDeadline.objects.filter(case__rule_set=version.rule_set)
-    open_ = Q(met_at__isnull=True)
-    rows = {
-        row["code"]: row
-        for row in deadlines.values("code").annotate(
-            total=Count("pk"),
-            on_time=Count("pk", filter=Q(met_at__lte=F("due_at"))),
-            late=Count("pk", filter=Q(met_at__gt=F("due_at"))),
-            overdue=Count("pk", filter=open_ & Q(due_at__lt=now) & ~Q(case__status=Status.CLOSED)),
-            pending=Count("pk", filter=open_ & Q(due_at__gte=now) & ~Q(case__status=Status.CLOSED)),
-            closed_unmet=Count("pk", filter=open_ & Q(case__status=Status.CLOSED)),
-        )
+    tallies = {
+        tally.code: tally for tally in DeadlineTally.objects.filter(rule_set=version.rule_set)
     }
-    cases = deadlines.values("case").distinct().count()
+    pending = dict(
+        CaseDeadline.objects.filter(
+            case__rule_set=version.rule_set, met_at__isnull=True, due_at__gte=now
+        )
+        .exclude(case__status=Status.CLOSED)
+        .values("code")
+        .annotate(pending=Count("pk"))
+        .values_list("code", "pending")
+    )
+    rows: dict[str, dict[str, int]] = {}
+    for code, tally in tallies.items():
+        waiting = pending.get(code, 0)
+        rows[code] = {
+            "total": tally.total,
+            "on_time": tally.on_time,
+            "late": tally.late,
+            "overdue": tally.open - waiting,
+            "pending": waiting,
+            "closed_unmet": tally.closed_unmet,
+        }
+    cases = tallies[CASES].total if CASES in tallies else 0
     steps = []
     for step in version.steps.exclude(action="").order_by("position"):
         row: dict[str, Any] = dict(rows.get(step.action) or {})

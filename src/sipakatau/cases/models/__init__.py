@@ -1,7 +1,7 @@
 """Case records, split by concept. Import models from here."""
 
 from .case import Case, CaseCounter, Status
-from .deadlines import CaseDeadline, DeadlineRule
+from .deadlines import CaseDeadline, DeadlineRule, DeadlineTally
 from .incident import Incident
 from .parties import CaseParty, PerpetratorLink
 from .records import Assessment, Attachment, Closure, Consent, FollowUp, Note, ServicePlanItem
@@ -16,6 +16,7 @@ __all__ = [
     "Closure",
     "Consent",
     "DeadlineRule",
+    "DeadlineTally",
     "FollowUp",
     "Incident",
     "Note",

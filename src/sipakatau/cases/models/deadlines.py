@@ -58,3 +58,30 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineTally(models.Model):
+    """How the deadlines of one step of a rule set stand, kept current by the services
+    that write them (``cases.deadline_tally``), so that a mechanism's monitoring page reads
+    a few rows instead of counting every deadline it ever governed.
+
+    What does not change with the clock is counted here; whether an open deadline is still
+    pending or already overdue changes with it, and is counted when read, over the open
+    deadlines not yet due (an index range, as few as the deadlines falling due from now
+    on). The row with an empty ``code`` counts in ``total`` the cases with any deadline."""
+
+    rule_set = models.CharField(max_length=64)
+    code = models.CharField(max_length=48, blank=True)
+    total = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)  # not met, the case not closed
+    closed_unmet = models.IntegerField(default=0)  # not met, the case closed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="one_tally_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set}:{self.code or '*'}"

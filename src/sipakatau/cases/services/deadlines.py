@@ -17,6 +17,7 @@ from sipakatau.mechanisms.codes import Responsible
 from sipakatau.mechanisms.queries import escalation_of, rules_of, version_by_rule_set
 from sipakatau.notifications.services import notify
 
+from ..deadline_tally import tally_kept
 from ..models import Case, CaseDeadline, DeadlineRule
 from ..signals import deadlines_changed
 from .common import unit_zone
@@ -86,26 +87,31 @@ def deadlines_on_trigger(
     # someone classified it, so both "opened" and "sexual violence" start at the report.
     from_report = {DeadlineRule.Trigger.CASE_OPENED, DeadlineRule.Trigger.SEXUAL_VIOLENCE_RECORDED}
     start = start or (case.reported_at if trigger in from_report else timezone.now())
-    created = []
+    created: list[CaseDeadline] = []
     zone = unit_zone(case.organisation)
-    for rule in _rules(case, trigger):
-        if case.deadlines.filter(code=rule.code, met_at__isnull=True).exists():
-            continue
-        repeats = again or trigger == DeadlineRule.Trigger.CASE_ACTIVE
-        if not repeats and case.deadlines.filter(code=rule.code).exists():
-            continue
-        created.append(
-            CaseDeadline.objects.create(
-                case=case, code=rule.code, label=rule.label, due_at=due_from(rule, start, zone)
+    rules = _rules(case, trigger)
+    if not rules:
+        return created
+    with transaction.atomic(), tally_kept(case):
+        for rule in rules:
+            if case.deadlines.filter(code=rule.code, met_at__isnull=True).exists():
+                continue
+            repeats = again or trigger == DeadlineRule.Trigger.CASE_ACTIVE
+            if not repeats and case.deadlines.filter(code=rule.code).exists():
+                continue
+            created.append(
+                CaseDeadline.objects.create(
+                    case=case, code=rule.code, label=rule.label, due_at=due_from(rule, start, zone)
+                )
             )
-        )
     return created
 
 
 def deadlines_meet(*, case: Case, codes: list[str], at: datetime | None = None) -> int:
-    met = case.deadlines.filter(code__in=codes, met_at__isnull=True).update(
-        met_at=at or timezone.now()
-    )
+    with transaction.atomic(), tally_kept(case):
+        met = case.deadlines.filter(code__in=codes, met_at__isnull=True).update(
+            met_at=at or timezone.now()
+        )
     if met:
         deadlines_changed.send(sender=CaseDeadline, case=case)
     return met

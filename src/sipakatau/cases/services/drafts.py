@@ -17,6 +17,7 @@ from django.utils import timezone
 from sipakatau.audit import services as audit
 from sipakatau.people.models import Person
 
+from ..deadline_tally import tally_kept
 from ..models import Case, CaseParty
 
 DEFAULT_DRAFT_DAYS = 14
@@ -59,7 +60,8 @@ def intake_draft_remove(*, case_id: int) -> DraftRemoved | None:
     people = list(Person.objects.filter(case_parties__case=case).distinct().order_by("pk"))
     leaving = [person for person in people if _recorded_only_for(person, case)]
     audit.log(None, "case.draft_deleted", case, fields=["parties", "incident"])
-    case.delete()
+    with tally_kept(case):
+        case.delete()
     removed = 0
     for person in leaving:
         person_id = person.pk

@@ -24,6 +24,7 @@ from sipakatau.audit import services as audit
 from sipakatau.notifications.services import notify
 
 from ..codes import CLOSURE_REASONS_FORBIDDEN_FOR_SEXUAL_VIOLENCE, ClosureReason, ConsentPurpose
+from ..deadline_tally import tally_kept
 from ..models import Case, Closure, Incident, Status
 from ..queries import may_activate, may_assign, may_monitor, may_take
 from .care import has_consent, note_add
@@ -50,7 +51,8 @@ def _lock(case: Case) -> None:
 
 def _set_status(actor: Membership, case: Case, status: str, action: str) -> Case:
     case.status = status
-    case.save(update_fields=["status", "closed_at", "updated_at"])
+    with tally_kept(case):  # a closed case's open deadlines count as "closed without it"
+        case.save(update_fields=["status", "closed_at", "updated_at"])
     audit.log(actor, action, case, fields=["status"])
     return case
 

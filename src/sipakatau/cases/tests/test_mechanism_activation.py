@@ -135,6 +135,7 @@ def test_monitoring_counts_each_steps_deadlines_met_late_and_open(
 
     from sipakatau.cases.models import CaseDeadline
     from sipakatau.cases.monitoring import mechanism_compliance
+    from sipakatau.cases.services.deadlines import deadlines_meet
     from tests.factories import english
 
     version = mechanism_builders.issued_version(kelurahan_ws)
@@ -145,9 +146,8 @@ def test_monitoring_counts_each_steps_deadlines_met_late_and_open(
     cases = [
         open_case(worker, reported_at=now - timedelta(hours=5), danger_now=True) for _ in range(3)
     ]
-    first_contact = CaseDeadline.objects.filter(code="first_contact")
-    first_contact.filter(case=cases[0]).update(met_at=now - timedelta(hours=4))
-    first_contact.filter(case=cases[1]).update(met_at=now - timedelta(hours=1))
+    deadlines_meet(case=cases[0], codes=["first_contact"], at=now - timedelta(hours=4))
+    deadlines_meet(case=cases[1], codes=["first_contact"], at=now - timedelta(hours=1))
     open_case(worker, danger_now=True)  # just reported: not yet due
     default_case = CaseDeadline.objects.exclude(case__rule_set=version.rule_set)
     assert not default_case.exists()
@@ -237,8 +237,8 @@ def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
 ) -> None:
     from django.urls import reverse
 
-    from sipakatau.cases.models import CaseDeadline
     from sipakatau.cases.monitoring import mechanism_compliance
+    from sipakatau.cases.services.deadlines import deadlines_on_trigger
     from tests.factories import english
 
     version = mechanism_builders.issued_version(kelurahan_ws)
@@ -246,9 +246,7 @@ def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
 
     def forwarded_case() -> None:
         case = open_case(bahagia_caseworker.membership)
-        CaseDeadline.objects.create(
-            case=case, code="police_forwarding", label="Penerusan", due_at=timezone.now()
-        )
+        assert deadlines_on_trigger(case=case, trigger="sexual_violence")
 
     # Given two cases of sexual violence in the kelurahan: the police forwarding step
     # would tell who reported what to anyone who saw them go to the posko
