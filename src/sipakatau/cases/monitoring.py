@@ -49,38 +49,39 @@ class StepCompliance:
         return round(100 * self.on_time / self.decided) if self.decided else None
 
 
-def mechanism_compliance(
-    version: MechanismVersion, now: datetime | None = None
-) -> tuple[int, list[StepCompliance]]:
-    """The number of cases the version governs, and per timed step its deadlines. Two
-    queries however many cases there are, each reading few rows: the counts kept by the
-    writers (``deadline_tally``), and the open deadlines not yet due, which are pending;
-    the other open ones are overdue."""
-    now = now or timezone.now()
-    tallies = {
-        tally.code: tally for tally in DeadlineTally.objects.filter(rule_set=version.rule_set)
-    }
+def step_counts(rule_set: str, now: datetime) -> tuple[int, dict[str, dict[str, int]]]:
+    """The cases with deadlines under ``rule_set``, and per step its deadlines by outcome.
+    Two queries, each reading few rows however many cases there are: the counts kept by
+    the writers (``deadline_tally``), and the open deadlines not yet due (the pending
+    ones, through the index on ``(met_at, due_at)``); the other open ones are overdue."""
+    tallies = {tally.code: tally for tally in DeadlineTally.objects.filter(rule_set=rule_set)}
     pending = dict(
-        CaseDeadline.objects.filter(
-            case__rule_set=version.rule_set, met_at__isnull=True, due_at__gte=now
-        )
+        CaseDeadline.objects.filter(case__rule_set=rule_set, met_at__isnull=True, due_at__gte=now)
         .exclude(case__status=Status.CLOSED)
         .values("code")
         .annotate(pending=Count("pk"))
         .values_list("code", "pending")
     )
-    rows: dict[str, dict[str, int]] = {}
-    for code, tally in tallies.items():
-        waiting = pending.get(code, 0)
-        rows[code] = {
+    rows = {
+        code: {
             "total": tally.total,
             "on_time": tally.on_time,
             "late": tally.late,
-            "overdue": tally.open - waiting,
-            "pending": waiting,
+            "overdue": tally.open - pending.get(code, 0),
+            "pending": pending.get(code, 0),
             "closed_unmet": tally.closed_unmet,
         }
-    cases = tallies[CASES].total if CASES in tallies else 0
+        for code, tally in tallies.items()
+        if code != CASES
+    }
+    return (tallies[CASES].total if CASES in tallies else 0), rows
+
+
+def mechanism_compliance(
+    version: MechanismVersion, now: datetime | None = None
+) -> tuple[int, list[StepCompliance]]:
+    """The number of cases the version governs, and per timed step its deadlines."""
+    cases, rows = step_counts(version.rule_set, now or timezone.now())
     steps = []
     for step in version.steps.exclude(action="").order_by("position"):
         row: dict[str, Any] = dict(rows.get(step.action) or {})

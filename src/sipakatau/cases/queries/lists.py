@@ -182,6 +182,14 @@ def follow_ups_assigned_to(membership: Membership) -> QuerySet[FollowUp]:
     )
 
 
+def follow_ups_listed(membership: Membership, *, done: bool) -> QuerySet[FollowUp]:
+    """A person's follow-ups to do (the earliest planned first) or done (the latest
+    first), in keyset order: each list reads its page through its own partial index on
+    ``(assigned_to, due_on, id)``, however many follow-ups she ever did."""
+    follow_ups = follow_ups_assigned_to(membership).filter(done_at__isnull=not done)
+    return follow_ups.order_by(*(("-due_on", "-id") if done else ("due_on", "id")))
+
+
 def next_deadline(case: Case) -> CaseDeadline | None:
     """The first open deadline of a case; none for a closed case, which has nothing due."""
     if case.status == Status.CLOSED:

@@ -10,7 +10,6 @@ row's report time and id, nothing else), never by page number and never counted:
 reads its 25 rows through the unit's index, whether the unit holds 5,000 cases or 500,000.
 """
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.api_pagination import BadCursor, keyset_window
+from sipakatau.lib.keyset_pages import keyset_page
 
 from .. import queries
 from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
@@ -97,7 +97,8 @@ def _at(params: QueryDict, cursor: str | None) -> str:
 @staff_view(*WORK_ON_CASES)
 @require_GET
 def follow_up_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    page = Paginator(queries.follow_ups_assigned_to(membership), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "cases/follow_up_list.html", {"page": page, "query": ""})
+    # Those to do, or those done: two keyset lists, so that neither is counted or skipped
+    # through by page number however many follow-ups a volunteer has done over the years.
+    done = request.GET.get("tab") == "done"
+    page = keyset_page(request, queries.follow_ups_listed(membership, done=done), PAGE_SIZE)
+    return render(request, "cases/follow_up_list.html", {"done": done, **page.context()})
