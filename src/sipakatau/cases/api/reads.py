@@ -8,7 +8,7 @@ from ninja import Query, Schema
 from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
-from sipakatau.lib.api_pagination import KeysetPages, Pages
+from sipakatau.lib.api_pagination import KeysetPages
 from sipakatau.mechanisms.codes import Status as MechanismStatus
 from sipakatau.mechanisms.queries import version_for
 
@@ -75,10 +75,12 @@ def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Ca
 
 @router.post(
     "/search",
-    response=list[CaseListItemOut],
+    response=CaseListPageOut,
     summary="Cases the user may see, found by register number, name, NIK or phone",
+    description="Paged as the case list is: with `cursor` (empty for the first page) the "
+    "rows after that position and no `count`; with `page` the numbered page and `count`.",
 )
-@paginate(Pages, page_size=50)
+@paginate(KeysetPages, page_size=50)
 def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
     membership = acting(request)
     return queries.cases_listed(membership, queries.CaseFilter(**payload.dict()))

@@ -118,6 +118,21 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        # A person's follow-ups to do and done, each in its list's order (keyset pages,
+        # ``queries.follow_ups_listed``): a page is read from the index, however many
+        # follow-ups she has done.
+        indexes = [
+            models.Index(
+                fields=["assigned_to", "due_on", "id"],
+                condition=models.Q(done_at__isnull=True),
+                name="follow_up_to_do_idx",
+            ),
+            models.Index(
+                fields=["assigned_to", "due_on", "id"],
+                condition=models.Q(done_at__isnull=False),
+                name="follow_up_done_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"follow-up #{self.pk}"
