@@ -94,6 +94,16 @@ class Referral(models.Model):
             models.Index(fields=["status", "due_at"]),
             # The statistics: a unit's referrals sent in a month.
             models.Index(fields=["sender", "created_at"]),
+            # The inbox's tabs in their keyset order (queries.inbox_listed): every
+            # referral and those done, the new and overdue, the accepted and in service.
+            models.Index(fields=["recipient", "created_at", "id"], name="referral_inbox_idx"),
+            models.Index(
+                fields=["recipient", "status", "due_at", "id"], name="referral_inbox_due_idx"
+            ),
+            models.Index(
+                fields=["recipient", "status", "created_at", "id"],
+                name="referral_inbox_status_idx",
+            ),
         ]
         constraints = [
             # UU 27/2022 PDP Pasal 20: a referral rests on consent, or on another lawful

@@ -133,17 +133,11 @@ def referral_received_for(membership: Membership, pk: int) -> Referral:
     return referral
 
 
-def inbox_referrals(
-    membership: Membership, *, show: str = "new", search: str = "", record_read: bool = False
-) -> list[Referral]:
-    """The inbox, filtered. Search looks at the register number and at the shared values
-    only — the same projection the recipient may read, never the case.
-
-    A search that finds anything is recorded ("referral.searched"), whoever asks: it ran
-    over every referral's shared details, whether or not the caller shows them (the inbox
-    page shows only the rows). ``record_read`` is for a caller that hands the list over
-    with each referral's shared details (the API): without a search, the list is recorded
-    ("referral.listed"). An empty list showed nothing: no event."""
+def inbox_listed(membership: Membership, *, show: str = "new") -> QuerySet[Referral]:
+    """The inbox's tab in keyset order: the new and the overdue by due time (the earliest
+    first), the others the latest sent first; the id breaks ties. Each is read a page at a
+    time through an index of the recipient (migration 0006), however many referrals the
+    organisation has received."""
     referrals = received_referrals_visible_to(membership)
     if show == "new":
         referrals = referrals.filter(status=ReferralStatus.SENT)
@@ -155,7 +149,29 @@ def inbox_referrals(
         referrals = referrals.filter(Referral.overdue_q())
     elif show == "done":
         referrals = referrals.exclude(status__in=OPEN_STATUSES)
-    found = list(referrals.order_by("due_at" if show in {"new", "overdue"} else "-created_at"))
+    if show in {"new", "overdue"}:
+        return referrals.order_by("due_at", "id")
+    return referrals.order_by("-created_at", "-id")
+
+
+def inbox_listed_recorded(membership: Membership, shown: list[Referral]) -> None:
+    """A page of the inbox handed over with each referral's shared details (the API)."""
+    if shown:
+        _record_received(membership, "referral.listed")
+
+
+def inbox_referrals(
+    membership: Membership, *, show: str = "new", search: str = "", record_read: bool = False
+) -> list[Referral]:
+    """The inbox, filtered, whole. Search looks at the register number and at the shared
+    values only — the same projection the recipient may read, never the case.
+
+    A search that finds anything is recorded ("referral.searched"), whoever asks: it ran
+    over every referral's shared details, whether or not the caller shows them (the inbox
+    page shows only the rows). ``record_read`` is for a caller that hands the list over
+    with each referral's shared details (the API): without a search, the list is recorded
+    ("referral.listed"). An empty list showed nothing: no event."""
+    found = list(inbox_listed(membership, show=show))
     text = search.strip().casefold()
     if text:
         # The projection is encrypted, so the search runs here, over one organisation's

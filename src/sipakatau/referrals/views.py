@@ -27,6 +27,7 @@ from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.csv_response import csv_response
 from sipakatau.lib.forms import apply_service_errors, show_refusal
+from sipakatau.lib.keyset_pages import keyset_page
 from sipakatau.mechanisms.queries import pathway_providers
 
 from . import queries
@@ -35,6 +36,8 @@ from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceCh
 from .models import Referral
 from .projection import projection_items
 from .services import answering, creating, ending
+
+PAGE_SIZE = 25  # referrals a page of the inbox shows
 
 
 def _to_detail(referral: Referral) -> HttpResponse:
@@ -266,9 +269,17 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     if search:
         show = "all"
     # The rows carry no shared details; a search that found any is recorded by the query.
-    referrals = queries.inbox_referrals(membership, show=show, search=search)
+    # A tab is walked by keyset, a page at a time; a search reads the organisation's
+    # referrals (their shared details are encrypted, so it cannot be an index).
+    page: dict[str, object] = {}
+    if search:
+        referrals = queries.inbox_referrals(membership, show=show, search=search)
+    else:
+        keyset = keyset_page(request, queries.inbox_listed(membership, show=show), PAGE_SIZE)
+        referrals, page = keyset.rows, keyset.context()
     now = timezone.now()
     context = {
+        **page,
         "form": form,
         "show": show,
         "search": search,

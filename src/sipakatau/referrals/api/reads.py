@@ -3,14 +3,17 @@ referrals received (projection only), one referral and its letter."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from ninja import Schema
 from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
-from sipakatau.lib.api_pagination import Pages
+from sipakatau.lib.api_pagination import KeysetPages
 
 from .. import queries
 from ..codes import SharedField
+from ..models import Referral
 from ..projection import NeedItem
 from .common import referral_and_side, referral_out, router
 from .schemas import NeedItemOut, ReferralOut, SearchIn, SharedFieldOut
@@ -45,17 +48,41 @@ def referrals_of_case(request: HttpRequest, case_id: int) -> list[dict[str, Any]
     return result
 
 
+class ReceivedPageOut(Schema):
+    """A page of the inbox: ``count`` only on a numbered page, ``next`` the cursor to the
+    rows after it (``null`` on the last)."""
+
+    items: list[ReferralOut]
+    count: int | None
+    next: str | None
+
+
+class ReceivedPages(KeysetPages):
+    """Keyset pages of the inbox, each referral given as its projection; a page that
+    shows any is recorded ("referral.listed"), as the whole list was."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        queries.inbox_listed_recorded(acting(request), page["items"])
+        page["items"] = [referral_out(referral, sender_view=False) for referral in page["items"]]
+        return page
+
+
 @router.get(
     "/received",
-    response=list[ReferralOut],
+    response=ReceivedPageOut,
     summary="The referrals sent to the user's organisation (projection only)",
+    description="Paged as the case list is: with `cursor` (empty for the first page) the "
+    "rows after that position, read through the inbox's index, and no `count`; with "
+    "`page` the numbered page and `count`.",
 )
-@paginate(Pages, page_size=50)
-def referrals_received(request: HttpRequest, show: str = "all") -> list[dict[str, Any]]:
+@paginate(ReceivedPages, page_size=50)
+def referrals_received(request: HttpRequest, show: str = "all") -> QuerySet[Referral]:
     if show not in queries.INBOX_FILTERS:
         show = "all"
-    referrals = queries.inbox_referrals(acting(request), show=show, record_read=True)
-    return [referral_out(referral, sender_view=False) for referral in referrals]
+    return queries.inbox_listed(acting(request), show=show)
 
 
 @router.post(
