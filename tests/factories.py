@@ -4,9 +4,11 @@ import itertools
 from dataclasses import dataclass
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sipakatau.accounts.middleware import SESSION_SEEN
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role, User
 from sipakatau.accounts.services.setup import organisation_ensure, totp_device_install, user_ensure
 from sipakatau.areas.models import Area
@@ -84,6 +86,7 @@ def signed_in_client(user: User, client: Client | None = None) -> Client:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_SEEN] = int(timezone.now().timestamp())  # as a sign-in leaves it
     session.save()
     return client
 

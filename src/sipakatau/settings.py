@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sipakatau.lib.middleware.no_store",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sipakatau.accounts.middleware.idle_timeout",
     "sipakatau.lib.middleware.language_from_cookie",
     "sipakatau.lib.middleware.method_not_allowed",
     "sipakatau.lib.middleware.api_text_guard",
@@ -287,9 +288,11 @@ OTP_TOTP_ISSUER = "Sipakatau"
 # Bearer tokens of the API (POST /api/v1/auth/token) expire this many hours after issue.
 SIPAKATAU_API_TOKEN_HOURS = env_int("SIPAKATAU_API_TOKEN_HOURS", 12, minimum=1)
 
-# Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request.
+# Idle timeout: the session lives SESSION_COOKIE_AGE seconds after the last request. It is
+# saved when it changes, and at most once a minute to push its end further
+# (accounts.middleware.idle_timeout), not on every request.
 SESSION_COOKIE_AGE = env_int("SIPAKATAU_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

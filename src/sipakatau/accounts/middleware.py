@@ -15,10 +15,38 @@ from .queries import has_authenticator, membership_for_user
 
 Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_MEMBERSHIP = "active_membership_id"
+SESSION_SEEN = "_seen"  # when the session was last marked alive (epoch seconds)
 
 # Reachable with a password but before the second factor.
 _OPEN_PREFIXES = ("/static/", "/i18n/")
 _OPEN_NAMES = ("accounts:login", "accounts:verify", "accounts:setup", "accounts:logout")
+
+
+def idle_timeout(get_response: Handler) -> Handler:
+    """Keep a session alive while it is used, without writing it on every request.
+
+    The session store ends a session ``SESSION_COOKIE_AGE`` seconds after it was last
+    saved. Saving it on every request (``SESSION_SAVE_EVERY_REQUEST``) made every page a
+    write (on SQLite, one that waits for every other writer). Here the session is saved
+    only when its data changed or when its last mark is older than a tenth of the idle
+    window (at most a minute): the session then ends between the idle window minus that
+    step and the full idle window after the last request, never later.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        step = min(60, settings.SESSION_COOKIE_AGE // 10)
+        session = request.session
+        seen = session.get(SESSION_SEEN, 0)  # loads the session; an expired one is empty
+        now = int(timezone.now().timestamp())
+        if not session.is_empty() and now - seen >= step:
+            session[SESSION_SEEN] = now  # modified: SessionMiddleware saves a new expiry
+        response = get_response(request)
+        if session.modified and not session.is_empty():
+            # Saved anyway (a sign-in, a choice kept in the session): mark it at no cost.
+            session[SESSION_SEEN] = now
+        return response
+
+    return middleware
 
 
 def active_membership(get_response: Handler) -> Handler:
