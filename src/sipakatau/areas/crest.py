@@ -12,7 +12,6 @@ import io
 import math
 
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from sipakatau.lib.uploads import UploadError, clean_upload, max_upload_bytes
 
@@ -43,6 +42,8 @@ def clean_crest(*, filename: str, data: bytes) -> tuple[bytes, int, int]:
     cleaned = clean_upload(filename=filename, data=data)
     if not cleaned.content_type.startswith("image/"):
         raise UploadError(_("The crest must be a picture: a PNG or JPG file."))
+    from PIL import Image  # only here: a worker that never takes a crest stays small
+
     with Image.open(io.BytesIO(cleaned.data)) as image:
         image.load()
         picture = image.convert("RGBA" if "A" in image.getbands() else "RGB")

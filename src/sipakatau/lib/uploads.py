@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIGNATURES = {
     "application/pdf": (b"%PDF-",),
@@ -68,6 +67,9 @@ def _detect(data: bytes) -> str | None:
 
 
 def _clean_image(data: bytes, content_type: str) -> bytes:
+    # Imported here: Pillow is needed by an upload, not by every page of every worker.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
     try:
         with warnings.catch_warnings():

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import rule_engine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,40 +28,44 @@ from .codes import DocumentKind, DocumentStatus, DtsenStatus, EnrolmentStatus, R
 from .models import CivilDocument, DtsenRecord, Enrolment, HouseholdMember, Programme
 
 if TYPE_CHECKING:
+    import rule_engine
     from django_stubs_ext import StrOrPromise
 
 CHILD_UNDER = 18  # UU 35/2014
 ADULT_FROM = 17  # a KTP-el is due at 17 (UU 24/2013 art. 63)
 ELDERLY_FROM = 60  # UU 13/1998
 
-T = rule_engine.DataType
+# The type of a fact, by the name of rule_engine's DataType. Names, not the types
+# themselves: rule_engine takes a second and several MB to import, which a worker that
+# never screens a household should not pay (it is imported when a rule is compiled).
+FLOAT, BOOLEAN = "FLOAT", "BOOLEAN"
 
 # The facts every rule can use, with their types and what they mean (shown on the rule page).
-BASE_FACTS: dict[str, tuple[Any, "StrOrPromise"]] = {
-    "desil": (T.FLOAT, gettext_lazy("DTSEN desil 1-10; empty when not known")),
-    "in_dtsen": (T.BOOLEAN, gettext_lazy("the household is in DTSEN")),
-    "dtsen_known": (T.BOOLEAN, gettext_lazy("something is known of DTSEN")),
-    "members": (T.FLOAT, gettext_lazy("number of current members")),
-    "children": (T.FLOAT, gettext_lazy("members under 18")),
-    "elderly": (T.FLOAT, gettext_lazy("members aged 60 or more")),
-    "has_child": (T.BOOLEAN, gettext_lazy("a member under 18")),
-    "has_elderly": (T.BOOLEAN, gettext_lazy("a member aged 60 or more")),
-    "lives_alone_elderly": (T.BOOLEAN, gettext_lazy("one member, aged 60 or more")),
-    "head_is_woman": (T.BOOLEAN, gettext_lazy("the head of the family is a woman")),
-    "has_disability": (T.BOOLEAN, gettext_lazy("a member with a disability")),
+BASE_FACTS: dict[str, tuple[str, "StrOrPromise"]] = {
+    "desil": (FLOAT, gettext_lazy("DTSEN desil 1-10; empty when not known")),
+    "in_dtsen": (BOOLEAN, gettext_lazy("the household is in DTSEN")),
+    "dtsen_known": (BOOLEAN, gettext_lazy("something is known of DTSEN")),
+    "members": (FLOAT, gettext_lazy("number of current members")),
+    "children": (FLOAT, gettext_lazy("members under 18")),
+    "elderly": (FLOAT, gettext_lazy("members aged 60 or more")),
+    "has_child": (BOOLEAN, gettext_lazy("a member under 18")),
+    "has_elderly": (BOOLEAN, gettext_lazy("a member aged 60 or more")),
+    "lives_alone_elderly": (BOOLEAN, gettext_lazy("one member, aged 60 or more")),
+    "head_is_woman": (BOOLEAN, gettext_lazy("the head of the family is a woman")),
+    "has_disability": (BOOLEAN, gettext_lazy("a member with a disability")),
     "has_severe_disability": (
-        T.BOOLEAN,
+        BOOLEAN,
         gettext_lazy("a member who cannot do an activity at all (WG-SS)"),
     ),
-    "has_pbi": (T.BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is paid by the state")),
+    "has_pbi": (BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is paid by the state")),
     "has_member_without_bpjs": (
-        T.BOOLEAN,
+        BOOLEAN,
         gettext_lazy("a member with no BPJS Kesehatan or an inactive one"),
     ),
-    "has_inactive_bpjs": (T.BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is inactive")),
-    "has_child_without_akta": (T.BOOLEAN, gettext_lazy("a child without a birth certificate")),
-    "has_adult_without_ktp": (T.BOOLEAN, gettext_lazy("a member aged 17 or more without a KTP-el")),
-    "has_member_without_kk": (T.BOOLEAN, gettext_lazy("a member not on a family card")),
+    "has_inactive_bpjs": (BOOLEAN, gettext_lazy("a member whose BPJS Kesehatan is inactive")),
+    "has_child_without_akta": (BOOLEAN, gettext_lazy("a child without a birth certificate")),
+    "has_adult_without_ktp": (BOOLEAN, gettext_lazy("a member aged 17 or more without a KTP-el")),
+    "has_member_without_kk": (BOOLEAN, gettext_lazy("a member not on a family card")),
 }
 
 
@@ -71,25 +74,30 @@ def programme_fact(code: str) -> str:
     return "in_" + code.lower()
 
 
-def fact_types() -> dict[str, Any]:
+def fact_types() -> dict[str, str]:
     types = {name: kind for name, (kind, _help) in BASE_FACTS.items()}
     for code in Programme.objects.values_list("code", flat=True):
-        types[programme_fact(code)] = T.BOOLEAN
+        types[programme_fact(code)] = BOOLEAN
     return types
 
 
-def _context(types: dict[str, Any]) -> rule_engine.Context:
-    return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(types))
+def _context(types: dict[str, str]) -> "rule_engine.Context":
+    import rule_engine
+
+    resolved = {name: getattr(rule_engine.DataType, kind) for name, kind in types.items()}
+    return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(resolved))
 
 
 @dataclass(frozen=True)
 class CompiledRule:
     expression: str
-    rule: rule_engine.Rule
+    rule: "rule_engine.Rule"
     names: tuple[str, ...]  # the facts it reads, for the "why"
 
     def evaluate(self, facts: dict[str, Any]) -> bool | None:
         """True or False; None when a fact it needs is not known (an empty desil)."""
+        import rule_engine
+
         try:
             return bool(self.rule.matches(facts))
         except rule_engine.errors.EvaluationError:
@@ -112,9 +120,11 @@ def _show(value: Any) -> str:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def compile_rule(expression: str, types: dict[str, Any] | None = None) -> CompiledRule:
+def compile_rule(expression: str, types: dict[str, str] | None = None) -> CompiledRule:
     """Compile ``expression`` against the facts, or raise ValidationError saying what is
     wrong in words a Dinsos officer can act on."""
+    import rule_engine
+
     types = types if types is not None else fact_types()
     text = " ".join(expression.split())
     if not text:
@@ -160,7 +170,7 @@ def household_facts(
     facts: dict[int, dict[str, Any]] = {}
     for pk in ids:
         row: dict[str, Any] = {
-            name: False for name, (kind, _h) in BASE_FACTS.items() if kind == T.BOOLEAN
+            name: False for name, (kind, _h) in BASE_FACTS.items() if kind == BOOLEAN
         }
         row.update(desil=None, members=0.0, children=0.0, elderly=0.0)
         row.update({programme_fact(code): False for code in programme_codes.values()})

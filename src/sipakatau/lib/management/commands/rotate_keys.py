@@ -19,7 +19,6 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
-from tqdm import tqdm
 
 from sipakatau.lib.crypto import VERSION, DecryptionError, KeyRing, field_key_ring
 from sipakatau.lib.fields import EncryptedMixin
@@ -132,6 +131,8 @@ class Command(BaseCommand):
         rewritten = 0
         batches = 0
         stopped_early = False
+        from tqdm import tqdm  # here: the audit app imports this module in every worker
+
         progress = tqdm(
             total=total,
             unit="value",
