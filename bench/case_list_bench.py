@@ -72,7 +72,7 @@ def explain(
     active: Any,
 ) -> None:
     """The plans of the list's queries, as the database will run them."""
-    from sipakatau.lib.api_pagination import _beyond, _decode, _key_fields
+    from sipakatau.lib.keyset import _beyond, _decode, _key_fields
 
     fields = _key_fields(listed)
     _key, values, _backwards = _decode(fields, deep_cursor)
@@ -101,7 +101,7 @@ def measure(membership: Any, unit_id: int, size: int, runs: int, plans: bool) ->
     from django.db import connection
 
     from sipakatau.cases import queries
-    from sipakatau.lib.api_pagination import _encode, _key_fields, keyset_window
+    from sipakatau.lib.keyset import _encode, _key_fields, keyset_window
 
     listed = queries.cases_listed(membership, queries.CaseFilter())
     active = queries.cases_listed(membership, queries.CaseFilter(status="active"))

@@ -8,6 +8,7 @@ SIPAKATAU_ENV selects the safety level:
 """
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,7 +76,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
-    "ninja",
     # Request, response and database metrics at /metrics (lib.observability).
     "django_prometheus",
     # The job queue; its OrmQ table is the ORM broker's queue (the health check reads it).
@@ -132,13 +132,19 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+# django-ninja is not an installed app: that would import it, with pydantic and the test
+# client, in every worker at start-up, API or no API (issue 19). The API imports it on its
+# first request (sipakatau/urls.py); its templates and static files (the API's docs page,
+# served from here, as the CSP allows no CDN) are found by path, without importing it.
+NINJA_DIR = Path(find_spec("ninja").origin or "").parent  # type: ignore[union-attr]
+
 ROOT_URLCONF = "sipakatau.urls"
 WSGI_APPLICATION = "sipakatau.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -375,7 +381,7 @@ DEFAULT_AREA_TIME_ZONE = env_str("SIPAKATAU_DEFAULT_TIME_ZONE", "Asia/Makassar")
 
 # --- Static files -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 STATIC_ROOT = Path(env_str("SIPAKATAU_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

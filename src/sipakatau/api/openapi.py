@@ -10,9 +10,13 @@ reads are declared here too: ``Idempotency-Key``, required where a write refuses
 without it, optional on every other write a token makes.
 """
 
+import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.openapi.schema import OpenAPISchema
 
 ERROR = "ApiError"
@@ -169,3 +173,18 @@ class CompleteNinjaAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         prefix = path_prefix if path_prefix is not None else self.get_root_path(path_params or {})
         return complete(schema, prefix)
+
+
+class SelfHostedSwagger(Swagger):
+    """The docs page with this server's copy of Swagger UI, as ninja serves it when it is an
+    installed app (it is not: see NINJA_DIR in the settings); otherwise ninja would link the
+    scripts from a CDN, which the Content Security Policy refuses."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)

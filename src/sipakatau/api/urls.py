@@ -3,7 +3,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import path
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,7 +21,7 @@ from sipakatau.reports.api import router as reports_router
 from sipakatau.social.api import router as social_router
 
 from .auth import BearerToken, BearerTokenUser, VerifiedSession, VerifiedSessionUser
-from .openapi import CompleteNinjaAPI
+from .openapi import CompleteNinjaAPI, SelfHostedSwagger
 
 api = CompleteNinjaAPI(
     title="Sipakatau API",
@@ -32,6 +31,7 @@ api = CompleteNinjaAPI(
     auth=[VerifiedSession(), BearerToken()],
     urls_namespace="api",
     docs_url="/docs",
+    docs=SelfHostedSwagger(),
 )
 # Issuing a token needs no auth (the endpoint says auth=None); revoking one needs that
 # very token.
@@ -119,4 +119,7 @@ def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse
     return api.create_response(request, {"detail": detail, "code": "unauthorized"}, status=401)
 
 
-urlpatterns = [path("api/v1/", api.urls)]
+# The API's own routes, mounted at /api/v1/ under the namespace "api" by sipakatau/urls.py,
+# which imports this module on the first request to the API (or the first reverse of an
+# "api:" name), not when a worker starts.
+urlpatterns, APP_NAME, NAMESPACE = api.urls

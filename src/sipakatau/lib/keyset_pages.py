@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
-from .api_pagination import BadCursor, Window, keyset_window
+from .keyset import BadCursor, Window, keyset_window
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ..models import Case, CaseDeadline, CaseParty, FollowUp, Status
 from .scope import cases_visible_to
 
 # Newest report first; the id breaks ties, so that each case has one place in the list and
-# a page can start after a given case (keyset pages, ``lib.api_pagination.keyset_window``).
+# a page can start after a given case (keyset pages, ``lib.keyset.keyset_window``).
 # The index ``(organisation, reported_at, id)`` serves it (migration 0011).
 LIST_ORDER = ("-reported_at", "-id")
 

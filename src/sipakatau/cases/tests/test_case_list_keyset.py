@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sipakatau.cases.codes import Channel
 from sipakatau.cases.models import Case, Status
-from sipakatau.lib.api_pagination import CURSOR_SALT
+from sipakatau.lib.keyset import CURSOR_SALT
 from tests.builders import API, bearer, open_case, post
 from tests.factories import Persona, english
 
@@ -347,7 +347,7 @@ def test_the_page_is_read_through_the_units_index(bahagia_caseworker: Persona) -
     """The first page and a deep page are read in the index's order: no sort of the unit's
     cases (PostgreSQL ``Sort``, SQLite ``TEMP B-TREE``), no scan of the whole table."""
     from sipakatau.cases import queries
-    from sipakatau.lib.api_pagination import _beyond, _decode, _key_fields, keyset_window
+    from sipakatau.lib.keyset import _beyond, _decode, _key_fields, keyset_window
 
     _many(bahagia_caseworker, 3000)
     with connection.cursor() as cursor:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.api_pagination import BadCursor, keyset_window
+from sipakatau.lib.keyset import BadCursor, keyset_window
 from sipakatau.lib.keyset_pages import keyset_page
 
 from .. import queries
