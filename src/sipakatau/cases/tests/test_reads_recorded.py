@@ -4,7 +4,9 @@ that show the same thing record the same thing (field names, never values)."""
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -108,3 +110,25 @@ def test_identity_numbers_of_a_case_out_of_scope_are_404_and_unrecorded(
         "nik": "7372034505900001"
     }
     assert AuditEvent.objects.get(action="person.identity_viewed").fields == ["nik"]
+
+
+def test_opening_a_case_writes_its_read_event_and_nothing_else(
+    bahagia_caseworker: Persona,
+) -> None:
+    """One write per case read (issue 19): the audit event. The session is not saved again
+    on a page that changes nothing (accounts.middleware.idle_timeout)."""
+    case = full_case(bahagia_caseworker.membership)
+    client = bahagia_caseworker.client
+    url = reverse("cases:case_detail", args=[case.pk])
+    assert client.get(url).status_code == 200
+
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(url).status_code == 200
+
+    writes = [
+        query["sql"]
+        for query in page.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert len(writes) == 1
+    assert "audit_auditevent" in writes[0]
