@@ -123,3 +123,13 @@ def test_token_writes_declare_the_optional_idempotency_key(document: dict[str, A
         and idempotency_header(operation) is None
     ]
     assert undeclared == []
+
+
+def test_the_docs_page_uses_this_servers_copy_of_swagger_ui() -> None:
+    """django-ninja is not an installed app (so that workers serving pages never import it);
+    the docs page must still come with its scripts from here, which the CSP allows, not
+    from a CDN, which it refuses."""
+    page = Client().get("/api/v1/docs").content.decode()
+
+    assert '<script src="/static/ninja/swagger-ui-bundle.js">' in page
+    assert "cdn" not in page.lower()
