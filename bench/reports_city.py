@@ -13,10 +13,11 @@ generated database instead (SQLite: that file; PostgreSQL: that database on the
 DATABASE_URL server, replaced if it exists), and ``--reuse PATH_OR_NAME`` skips the
 generation and times against a kept one (after applying any newer migrations to it).
 
-The generator (``reports_data``) loads Parepare's areas, makes one LBK-KK unit per
+The generator (``sipakatau.demo.generate``, also behind ``manage.py
+generate_demo_data``) loads Parepare's areas, makes one LBK-KK unit per
 kelurahan, and generates cases spread over ``--years`` years with one or two victims
-each (80 % with consent for statistics), an incident with forms and a place, a suspected
-perpetrator, a first-contact deadline and an assessment for most, referrals for about
+each (80 % with consent for statistics), an incident with forms and a place, suspected
+perpetrators for most, a first-contact deadline and an assessment for most, referrals for about
 30 %, an approved closure for the closed ones, and reports from the public (10 % of the
 cases count); rows go in with raw bulk inserts (the services would take days, and are
 not what is measured). Then it times, for the city (DP3A's scope) and for one unit: the
@@ -31,7 +32,6 @@ import argparse
 import importlib
 import importlib.util
 import os
-import random
 import sys
 import tempfile
 import time
@@ -41,9 +41,10 @@ from typing import Any
 
 import django
 
+from sipakatau.demo.generate import generate
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audit_bench import machine
-from reports_data import generate
 
 
 def timed(label: str, run: object, repeat: int = 3) -> object:
@@ -161,17 +162,15 @@ def main() -> None:
         print(f"Database: {connection.settings_dict['NAME']}")
         if generating:
             started = time.perf_counter()
-            counts = generate(args.cases, args.years, end, random.Random(args.seed))
+            made = generate(args.cases, seed=args.seed, years=args.years, end=end)
+            counts = made.counts
             print(
                 f"generated {counts['cases']:,} cases, {counts['victims']:,} victims, "
                 f"{counts['referrals']:,} referrals, {counts['closures']:,} closures, "
                 f"{counts['public_reports']:,} public reports in {counts['units']} units "
                 f"over {args.years} years: {time.perf_counter() - started:.0f} s"
             )
-            print(
-                "  rows: "
-                + ", ".join(f"{k[5:]} {v:,}" for k, v in counts.items() if k[:5] == "rows ")
-            )
+            print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in made.rows.items()))
         else:
             print(f"reusing {Case.objects.count():,} cases")
         if generating and args.generate_only:

@@ -1,0 +1,108 @@
+"""Generate many cases for a demo or a benchmark:
+``manage.py generate_demo_data --cases N [--kelurahan K | --one-unit CODE] [--seed S]``."""
+
+import time
+from datetime import datetime
+from datetime import time as day_time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from sipakatau.demo.generate import REGISTER_PREFIX, generate
+
+
+def real_data_present() -> bool:
+    """Whether the database holds cases the generator did not make (the demo's own cases
+    count as real unless the installation is in demo mode)."""
+    from sipakatau.cases.models import Case
+
+    return Case.objects.exclude(register_number__startswith=f"{REGISTER_PREFIX}/").exists()
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate N cases with their people (encrypted, with blind indexes), incidents, "
+        "consents, referrals, follow-ups, closures, public reports and audit events, "
+        "spread over one LBK-KK unit per kelurahan (or piled in one). Refused in "
+        "production, and on a database holding cases it did not generate unless the "
+        "installation is in demo mode (SIPAKATAU_DEMO) or --force is given."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--cases", type=int, required=True, help="how many cases")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument(
+            "--kelurahan",
+            type=int,
+            help="spread the cases over the units of this many kelurahan (default: every "
+            "loaded kelurahan)",
+        )
+        where.add_argument(
+            "--one-unit",
+            metavar="KELURAHAN_CODE",
+            help="pile every case in the LBK-KK unit of this kelurahan (e.g. 73.72.03.1003)",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="same seed, same data")
+        parser.add_argument("--years", type=int, default=3, help="years the cases span")
+        parser.add_argument(
+            "--end",
+            type=lambda text: datetime.strptime(text, "%Y-%m-%d").date(),
+            help="the day the data runs up to (default: today)",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="generate even though the database holds other cases (never in production)",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Generated data is refused in production (SIPAKATAU_ENV).")
+        if options["cases"] < 1:
+            raise CommandError("--cases must be at least 1")
+        if not settings.DEMO_MODE and not options["force"] and real_data_present():
+            raise CommandError(
+                "This database holds cases that were not generated: refused. Use a demo "
+                "installation (SIPAKATAU_DEMO=true) or a database of its own, or --force."
+            )
+        zone = ZoneInfo(settings.DEFAULT_AREA_TIME_ZONE)
+        end_day = options["end"] or timezone.now().astimezone(zone).date()
+        end = datetime.combine(end_day, day_time(0), tzinfo=zone)
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=options["cases"],
+            unit="case",
+            disable=options["no_progress"],
+            file=self.stderr._out,  # type: ignore[attr-defined]
+        )
+        started = time.perf_counter()
+        try:
+            made = generate(
+                options["cases"],
+                seed=options["seed"],
+                kelurahan=options["kelurahan"],
+                one_unit=options["one_unit"],
+                years=options["years"],
+                end=end,
+                progress=bar.update,
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        finally:
+            bar.close()
+        seconds = time.perf_counter() - started
+        counts = made.counts
+        self.stdout.write(
+            f"Generated {counts['cases']:,} cases in {counts['units']} units in {seconds:.0f} s: "
+            f"{counts['people']:,} people ({counts['victims']:,} victims, "
+            f"{counts['perpetrators']:,} perpetrators), {counts['referrals']:,} referrals, "
+            f"{counts['follow_ups']:,} follow-ups, {counts['closures']:,} closures, "
+            f"{counts['public_reports']:,} public reports, "
+            f"{counts['audit_events']:,} audit events."
+        )
