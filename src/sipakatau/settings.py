@@ -45,6 +45,9 @@ if PRODUCTION and DEMO_MODE:
         "SIPAKATAU_DEMO cannot be on in production: demo passwords are public."
     )
 
+# bench/http_bench.py mounts a minimal signed-in page at /bench-floor/ (its floor).
+BENCH_FLOOR = env_bool("SIPAKATAU_BENCH_FLOOR", False) and not PRODUCTION
+
 DEBUG = env_bool("SIPAKATAU_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("SIPAKATAU_DEBUG cannot be on in production: error pages show data.")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -27,6 +28,10 @@ urlpatterns = [
     # of its routes. A worker that only serves pages stays ~15 MB smaller (issue 19).
     DeferredResolver("api/v1/", "sipakatau.api.urls", app_name="ninja", namespace="api"),
 ]
+
+if settings.BENCH_FLOOR:
+    # bench/http_bench.py's floor: a minimal signed-in page, never mounted in production.
+    urlpatterns.append(path("bench-floor/", lib_views.bench_floor, name="bench_floor"))
 
 handler400 = "sipakatau.lib.views.bad_request"
 handler403 = "sipakatau.lib.views.permission_denied"

@@ -47,7 +47,7 @@ REGISTER_PREFIX = "GEN"  # generated register numbers: GEN/<case id>
 # perpetrators (fewer than the cases: many are not known). The shares below are rounded
 # from SIMFONI-PPA's public dashboard for 2024 (victims by form, place, age band and the
 # perpetrator's relationship); a form is multi-select, so the weights are per form ticked.
-SIMFONI = {
+SIMFONI: dict[str, list[tuple[Any, int]]] = {
     "victim_sex": [("P", 80), ("L", 20)],
     "forms": [
         ("SEKSUAL", 38),
@@ -373,10 +373,13 @@ def generate(
         for unit in units
     ]
     city = Area.objects.filter(level="city").order_by("code").first() or units[0].area
-    recipient, _made = Organisation.objects.get_or_create(
+    recipient = Organisation.objects.filter(type=OrganisationType.UPTD_PPA, area=city).order_by(
+        "pk"
+    ).first() or Organisation.objects.create(
+        name=f"UPTD PPA {city.name}",
+        short_name="UPTD PPA",
         type=OrganisationType.UPTD_PPA,
         area=city,
-        defaults={"name": f"UPTD PPA {city.name}", "short_name": "UPTD PPA"},
     )
     provider = Provider.objects.filter(organisation=recipient).first()
     if provider is None:
@@ -725,9 +728,9 @@ def generate(
                 party_id += 1
             counts["victims"] += len(victims)
             for _perpetrator in range(choice(n_perpetrators)):
-                age = randint(15, 70) if random_() < 0.7 else None
-                accused = person(choice(perpetrator_sexes), age, reported, area, code)
-                parties.add(party_id, case_id, accused, "PERPETRATOR", age)
+                known_age = randint(15, 70) if random_() < 0.7 else None
+                accused = person(choice(perpetrator_sexes), known_age, reported, area, code)
+                parties.add(party_id, case_id, accused, "PERPETRATOR", known_age)
                 for victim, _consent in victims:
                     links.add(case_id, victim, party_id, choice(relationships))
                 party_id += 1

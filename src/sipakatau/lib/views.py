@@ -52,6 +52,19 @@ def metrics(request: HttpRequest) -> HttpResponse:
     return ExportToDjangoView(request)
 
 
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' floor (bench/http_bench.py): a signed-in staff request through the
+    whole middleware stack and the staff check, doing nothing else. Mounted only when
+    SIPAKATAU_BENCH_FLOOR is on (never in production)."""
+    from .access import staff_view
+
+    @staff_view()
+    def floor(request: HttpRequest, membership: object) -> HttpResponse:
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    return floor(request)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return api_error(400, "bad_request", _("The request could not be read."))

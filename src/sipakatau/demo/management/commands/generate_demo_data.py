@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 "This database holds cases that were not generated: refused. Use a demo "
                 "installation (SIPAKATAU_DEMO=true) or a database of its own, or --force."
             )
-        zone = ZoneInfo(settings.DEFAULT_AREA_TIME_ZONE)
+        zone = ZoneInfo(settings.DEFAULT_AREA_TIME_ZONE or "Asia/Makassar")
         end_day = options["end"] or timezone.now().astimezone(zone).date()
         end = datetime.combine(end_day, day_time(0), tzinfo=zone)
         from tqdm import tqdm
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             total=options["cases"],
             unit="case",
             disable=options["no_progress"],
-            file=self.stderr._out,  # type: ignore[attr-defined]
+            file=self.stderr._out,
         )
         started = time.perf_counter()
         try:
