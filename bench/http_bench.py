@@ -40,6 +40,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,6 +62,7 @@ PILOT = "73.72.03.1003"  # Watang Soreang: LBK-KK Bahagia, the demo's pilot unit
 COORDINATOR = "bahagia.koordinator"
 CITY_HEAD = "dp3a.kepala"
 RECIPIENT = "uptd.petugas"  # UPTD PPA: every generated referral goes to it
+MIN_TIMED = 5
 MARK_START, MARK_END = "<!-- http_bench:start -->", "<!-- http_bench:end -->"
 PAGES = [
     "floor",
@@ -182,8 +184,10 @@ def sign_in(base: str, username: str) -> requests.Session:
     return session
 
 
-def timed(call: object, n: int, warm: int = 3) -> list[float]:
-    timings = []
+def timed(call: object, n: int, budget: float, warm: int = 1) -> list[float]:
+    """``n`` timings in ms, or fewer (at least ``MIN_TIMED``) once they add up to
+    ``budget`` seconds: an export of every referral of the city takes seconds each."""
+    timings: list[float] = []
     for i in range(n + warm):
         started = time.perf_counter()
         answer = call(i)  # type: ignore[operator]
@@ -192,6 +196,8 @@ def timed(call: object, n: int, warm: int = 3) -> list[float]:
             raise RuntimeError(f"{answer.request.method} {answer.url}: {answer.status_code}")
         if i >= warm:
             timings.append(elapsed)
+            if len(timings) >= MIN_TIMED and sum(timings) > budget * 1000:
+                break
     return timings
 
 
@@ -206,7 +212,13 @@ def worker_rss(server: Server) -> list[float]:
     return sorted(child.memory_info().rss / 2**20 for child in master.children(recursive=True))
 
 
-def measure(env: dict[str, str], setup: dict, generated: dict, requests_n: int) -> dict:  # type: ignore[type-arg]
+def measure(
+    env: dict[str, str],
+    setup: dict,
+    generated: dict,
+    requests_n: int,
+    budget: float,  # type: ignore[type-arg]
+) -> dict:  # type: ignore[type-arg]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()[0]
@@ -266,12 +278,13 @@ def measure(env: dict[str, str], setup: dict, generated: dict, requests_n: int) 
         }
         # Warm both workers up: every page a few times.
         for call in pages.values():
-            for i in range(4):
+            for i in range(2):
                 call(i)
         rss_warm = worker_rss(server)
         for name, call in pages.items():
             try:
-                results[name] = timed(call, requests_n, warm=1)
+                results[name] = timed(call, requests_n, budget)
+                print(f"  {name}: {len(results[name])} requests", flush=True)
             except (RuntimeError, requests.RequestException) as error:
                 print(f"  {name}: FAILED {error}", flush=True)
         rss_after = worker_rss(server)
@@ -295,8 +308,16 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="cases, comma-separated")
     parser.add_argument("--layouts", default="spread,piled", help="spread, piled or both")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=20,
+        help="seconds per page: stop timing it there (after at least 5 requests)",
+    )
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
+    # A SIGTERM ends the run through the cleanup below (gunicorn, scratch databases).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sizes = [int(size) for size in args.sizes.split(",")]
     layouts = args.layouts.split(",")
 
@@ -362,7 +383,7 @@ def main() -> int:
                     f"{generated['in_unit']:,} cases in the pilot unit",
                     flush=True,
                 )
-                result = measure(run_env, setup, generated, args.requests)
+                result = measure(run_env, setup, generated, args.requests, args.budget)
                 result["generated"] = generated
                 results[(layout, size)] = result
                 print(table(database, {(layout, size): result}, sizes), flush=True)
@@ -396,9 +417,10 @@ def table(
         )
         lines.append("")
     lines.append(
-        "| layout | cases (in the unit) | page | median ms | p95 ms | x floor (p95) | growth p95 |"
+        "| layout | cases (in the unit) | page | n | median ms | p95 ms | x floor (p95) "
+        "| growth p95 |"
     )
-    lines.append("|---|---|---|---:|---:|---:|---:|")
+    lines.append("|---|---|---|---:|---:|---:|---:|---:|")
     for (layout, size), result in results.items():
         pages = result["pages"]
         floor = p95(pages["floor"]) if "floor" in pages else None
@@ -406,7 +428,7 @@ def table(
         for page in PAGES:
             timings = pages.get(page)
             if not timings:
-                lines.append(f"| {layout} | {size:,} | {page} | failed | | | |")
+                lines.append(f"| {layout} | {size:,} | {page} | | failed | | | |")
                 continue
             ratio = (
                 "" if floor is None or page.startswith("floor") else f"{p95(timings) / floor:.1f}"
@@ -416,7 +438,7 @@ def table(
                 growth = f"{p95(timings) / p95(smallest['pages'][page]):.2f}"
             in_unit = result["generated"]["in_unit"]
             lines.append(
-                f"| {layout} | {size:,} ({in_unit:,}) | {page} | "
+                f"| {layout} | {size:,} ({in_unit:,}) | {page} | {len(timings)} | "
                 f"{statistics.median(timings):.1f} | {p95(timings):.1f} | {ratio} | {growth} |"
             )
     lines.append("")
