@@ -826,6 +826,10 @@ def generate(
         {Case: first["case"], CaseParty: first["party"], Consent: first["consent"]}
         | {Referral: first["referral"]}
     )
+    # The deadlines went in around the services, which keep the monitoring counts.
+    from sipakatau.cases.deadline_tally import tally_rebuild
+
+    tally_rebuild()
     return Generated(
         counts=counts,
         units=[unit.pk for unit in units],

@@ -9,7 +9,16 @@ from django.test import override_settings
 
 from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.audit.models import AuditEvent
-from sipakatau.cases.models import Case, CaseParty, Consent, FollowUp, Incident
+from sipakatau.cases.deadline_tally import FIELDS, counted
+from sipakatau.cases.models import (
+    Case,
+    CaseDeadline,
+    CaseParty,
+    Consent,
+    DeadlineTally,
+    FollowUp,
+    Incident,
+)
 from sipakatau.cases.queries import case_ids_matching
 from sipakatau.demo.generate import simple_words
 from sipakatau.people.models import Person, PersonNameToken
@@ -68,6 +77,15 @@ def test_generated_cases_are_spread_over_units_with_their_people_and_records() -
     assert 0 < Consent.objects.count() <= victims
     assert Referral.objects.exists() and FollowUp.objects.exists()
     assert AuditEvent.objects.filter(action="case.created").count() == 60
+    # The monitoring counts, which the services keep, are counted for the generated rows
+    kept = {
+        (row.rule_set, row.code): {field: getattr(row, field) for field in FIELDS}
+        for row in DeadlineTally.objects.all()
+    }
+    assert kept and kept == {
+        key: {field: values.get(field, 0) for field in FIELDS}
+        for key, values in counted(CaseDeadline.objects.all()).items()
+    }
 
 
 @pytest.mark.django_db
