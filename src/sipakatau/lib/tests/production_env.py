@@ -27,7 +27,8 @@ def production_environ(env_file: Path, **extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SIPAKATAU_")
-        and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        # (the browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for this process)
+        and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ.update(read_env_file(env_file))
     environ.update(PYTHONPATH=str(REPO / "src"), DJANGO_SETTINGS_MODULE="sipakatau.settings")
