@@ -1,5 +1,5 @@
 """Keyset pages for HTML lists: the rows after a signed cursor, read through the list's
-index, never a page number and never a count (``api_pagination.keyset_window``). The
+index, never a page number and never a count (``lib.keyset.keyset_window``). The
 template ``includes/keyset_pagination.html`` shows the "Previous" and "Next" links."""
 
 from dataclasses import dataclass

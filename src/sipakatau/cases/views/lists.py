@@ -10,16 +10,14 @@ row's report time and id, nothing else), never by page number and never counted:
 reads its 25 rows through the unit's index, whether the unit holds 5,000 cases or 500,000.
 """
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import WORK_ON_CASES
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.keyset import BadCursor, keyset_window
 from sipakatau.lib.keyset_pages import keyset_page
 
 from .. import queries
@@ -55,14 +53,9 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     case_ids = list(request.session[SEARCH_SESSION_KEY]) if searching else None
     filter_form = CaseFilterForm(request.GET, organisation=membership.organisation)
     cases = queries.cases_listed(membership, filter_form.case_filter(tab, case_ids))
-    cursor_refused = ""
-    try:
-        window = keyset_window(cases, request.GET.get("cursor"), PAGE_SIZE)
-    except BadCursor:
-        cursor_refused = _("That page link is no longer valid: here is the first page.")
-        window = keyset_window(cases, None, PAGE_SIZE)
+    page = keyset_page(request, cases, PAGE_SIZE)
     rows = []
-    for case in window.items:
+    for case in page.rows:
         deadline = queries.next_deadline(case)
         rows.append((case, deadline, queries.lateness(deadline)))
     without_search = params.copy()
@@ -73,9 +66,9 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "volunteer": volunteer,
         "rows": rows,
         "page_size": PAGE_SIZE,
-        "next_url": _at(params, window.next),
-        "previous_url": _at(params, window.previous),
-        "cursor_refused": cursor_refused,
+        "next_url": page.next_url,
+        "previous_url": page.previous_url,
+        "cursor_refused": page.cursor_refused,
         "filter_form": filter_form,
         "search_form": search_form,
         "searching": searching,
@@ -83,15 +76,6 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "query_without_search": without_search.urlencode(),
     }
     return render(request, "cases/case_list.html", context)
-
-
-def _at(params: QueryDict, cursor: str | None) -> str:
-    """The list's address at ``cursor``, its tab, filters and search kept."""
-    if cursor is None:
-        return ""
-    query = params.copy()
-    query["cursor"] = cursor
-    return f"?{query.urlencode()}"
 
 
 @staff_view(*WORK_ON_CASES)
