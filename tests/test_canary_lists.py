@@ -130,12 +130,13 @@ def _mapping_submission(unit: Organisation) -> None:
 
     questionnaire = active_questionnaire(unit)
     data = f"_uuid,prioritas/catatan\ncanary-1,{CANARY.name} {CANARY.phone}\n".encode()
-    mapping.submissions_import(
+    run = mapping.submissions_import(
         actor=_member(unit, Role.COORDINATOR),
         questionnaire=questionnaire,
         data=data,
         file_name="kanari.csv",
     )
+    mapping.submissions_import_run(run.pk)  # the job, as the queue runs it after the commit
     from sipakatau.mapping.models import Submission
 
     # The planted text was kept (free text goes to the encrypted ``private``).

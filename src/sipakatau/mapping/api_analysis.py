@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema, Status, UploadedFile
 
@@ -64,10 +65,15 @@ def _questionnaire(q: Questionnaire, *, with_questions: bool = False) -> dict[st
 def _run(run: ImportRun) -> dict[str, Any]:
     return {
         "id": run.pk,
+        "url": reverse("api:mapping_import_detail", args=[run.pk]),
         "questionnaire": run.questionnaire_id,
         "file_name": run.file_name,
         "source": run.source,
         "imported_at": run.imported_at,
+        "status": run.status,
+        "failure": run.failure,
+        "finished_at": run.finished_at,
+        "rows_done": run.rows_done,
         "rows_total": run.rows_total,
         "rows_created": run.rows_created,
         "rows_duplicate": run.rows_duplicate,
@@ -133,9 +139,11 @@ def questionnaire_export(request: HttpRequest, questionnaire_id: int) -> HttpRes
 
 @router.post(
     "/questionnaires/{questionnaire_id}/imports",
-    response={201: dict[str, Any]},
-    summary="Import submissions exported from KoBoToolbox / ODK Central (CSV or XLSX); "
-    "rows already imported are not added again, refused rows are listed with reasons",
+    response={202: dict[str, Any]},
+    summary="Import submissions exported from KoBoToolbox / ODK Central (CSV or XLSX): "
+    "the file is checked and queued (202); GET its url for the status and progress "
+    "(QUEUED, RUNNING, DONE, FAILED). Rows already imported are not added again, refused "
+    "rows are listed with reasons",
 )
 def submissions_import(
     request: HttpRequest, questionnaire_id: int, file: File[UploadedFile]
@@ -145,10 +153,14 @@ def submissions_import(
     run = services.submissions_import(
         actor=membership, questionnaire=questionnaire, data=_read(file), file_name=file.name or ""
     )
-    return Status(201, _run(run))
+    return Status(202, _run(run))
 
 
-@router.get("/imports/{import_id}", summary="One import and its refused rows")
+@router.get(
+    "/imports/{import_id}",
+    url_name="mapping_import_detail",
+    summary="One import: its status, progress and refused rows",
+)
 def import_detail(request: HttpRequest, import_id: int) -> dict[str, Any]:
     return _run(queries.import_run_for(acting(request), import_id))
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.areas.models import Area
-from sipakatau.lib.fields import EncryptedJSONField
+from sipakatau.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
 class QuestionnaireStatus(models.TextChoices):
@@ -95,9 +95,25 @@ class Question(models.Model):
         return self.path
 
 
+class ImportStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("Waiting to start")
+    RUNNING = "RUNNING", _("Importing")
+    DONE = "DONE", _("Finished")
+    FAILED = "FAILED", _("Stopped")
+
+
+class ImportFailure(models.TextChoices):
+    """Why a run stopped, in words that name no value of the file."""
+
+    UNREADABLE = "UNREADABLE", _("The file could not be read again.")
+    MISSING = "MISSING", _("The uploaded file was no longer there.")
+    ERROR = "ERROR", _("An unexpected error stopped the import.")
+
+
 class ImportRun(models.Model):
     """One file of submissions imported; ``rejected`` names rows and reasons, never the
-    values found in them."""
+    values found in them. The rows are imported by a job (``mapping.tasks``): the run is
+    QUEUED, then RUNNING with ``rows_done`` of ``rows_total`` counted, then DONE or FAILED."""
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="import_runs"
@@ -114,12 +130,34 @@ class ImportRun(models.Model):
     rows_duplicate = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     rejected = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    failure = models.CharField(max_length=12, choices=ImportFailure.choices, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class ImportFile(models.Model):
+    """The uploaded file of a run until its job has read it: survey answers can name
+    people, so it is kept encrypted (base64 in an encrypted text) and deleted when the run
+    is finished, done or failed."""
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, related_name="upload")
+    content = EncryptedTextField()
+
+    def __str__(self) -> str:
+        return f"{self.run_id}"
 
 
 class Submission(models.Model):

@@ -78,6 +78,14 @@ TEMPLATES: dict[str, Any] = {
         "The needs mapping of %(unit_name)s found %(count)s needs with no service in reach. "
         "Please look for providers for the directory."
     ),
+    # mapping.services.submissions: an uploaded file of needs-mapping answers was imported
+    # by its job (or stopped); the uploader is told. The kelurahan and a count, no answer.
+    "submissions_import_done": _(
+        "The needs-mapping answers of %(unit_name)s are imported: %(count)s rows added."
+    ),
+    "submissions_import_failed": _(
+        "The import of needs-mapping answers of %(unit_name)s stopped. See why on its page."
+    ),
     "monthly_report_late": _(
         "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet."
     ),

@@ -1,84 +1,186 @@
 """Submissions: imported from KoBoToolbox / ODK Central, or entered in the app."""
 
+import base64
 import hashlib
+import itertools
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
+from sipakatau.notifications.services import notify
 
 from .. import kobo
 from ..answers import coerce
-from ..models import ImportRun, Questionnaire, Submission, SubmissionSource
+from ..models import (
+    ImportFailure,
+    ImportFile,
+    ImportRun,
+    ImportStatus,
+    Questionnaire,
+    Submission,
+    SubmissionSource,
+)
 from ..queries import may_enter_response, may_import_submissions
 from .common import lists_of, require, specs_of
 
 # The report keeps at most this many rejected rows: enough to fix a file, not a copy of it.
 MAX_REJECTED_LISTED = 500
 
+logger = logging.getLogger(__name__)
 
-@transaction.atomic
+
+# The job that imports a run (mapping.tasks.import_submissions).
+IMPORT_TASK = "sipakatau.mapping.tasks.import_submissions"
+# Rows written per transaction: the run page sees the count move between two of them.
+IMPORT_BATCH = 200
+
+
 def submissions_import(
     *, actor: Membership, questionnaire: Questionnaire, data: bytes, file_name: str
 ) -> ImportRun:
-    """Every acceptable row of the file as a submission; rows already imported (same key)
-    are counted, not duplicated; rejected rows listed with their reasons."""
+    """A file of submissions queued for import: read here (a file that is no table of the
+    form is refused at once, and nothing is kept), stored encrypted until the job has
+    imported it (``submissions_import_run``), the job started when this transaction
+    commits. Returns the QUEUED run, whose page shows the progress."""
     require(may_import_submissions(actor, questionnaire))
     try:
         table = kobo.read_table(data, file_name)
     except kobo.ImportFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
-    questions = specs_of(questionnaire)
-    known = set(
-        Submission.objects.filter(questionnaire=questionnaire)
-        .exclude(source_key="")
-        .values_list("source_key", flat=True)
-    )
-    run = ImportRun.objects.create(
-        questionnaire=questionnaire,
-        file_name=file_name[:255],
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        source=table.source,
-        imported_by=actor.user,
-    )
-    new: list[Submission] = []
-    rejected: list[dict[str, Any]] = []
-    duplicates = 0
-    now = timezone.now()
-    for row in kobo.rows(table, questions, lists_of(questionnaire)):
-        if row.reasons:
-            rejected.append({"row": row.number, "reasons": row.reasons})
-            continue
-        if row.key in known:
-            duplicates += 1
-            continue
-        known.add(row.key)
-        new.append(
-            Submission(
-                questionnaire=questionnaire,
-                rw=row.rw,
-                rt=row.rt,
-                submitted_at=row.submitted_at or now,
-                source=table.source,
-                source_key=row.key,
-                import_run=run,
-                answers=row.answers,
-                private=row.private,
-            )
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            questionnaire=questionnaire,
+            file_name=file_name[:255],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            source=table.source,
+            imported_by=actor.user,
+            status=ImportStatus.QUEUED,
+            rows_total=len(table.rows),
         )
-    Submission.objects.bulk_create(new, batch_size=500)
-    run.rows_total = len(table.rows)
-    run.rows_created = len(new)
-    run.rows_duplicate = duplicates
-    run.rows_rejected = len(rejected)
-    run.rejected = rejected[:MAX_REJECTED_LISTED]
-    run.save()
-    audit.log(actor, "mapping.submissions_imported", run, fields=["answers", "private"])
+        ImportFile.objects.create(run=run, content=base64.b64encode(data).decode("ascii"))
+        audit.log(actor, "mapping.submissions_imported", run, fields=["answers", "private"])
+        pk = run.pk
+        transaction.on_commit(lambda: async_task(IMPORT_TASK, pk, group="mapping import"))
     return run
+
+
+def submissions_import_run(run_pk: int) -> str:
+    """Import the rows of a QUEUED run, IMPORT_BATCH at a time, each batch in its own
+    transaction; then DONE (or FAILED, with a reason naming no value), the stored file
+    deleted and the uploader told. A run already claimed (the job sent twice) is left
+    alone: returns the run's status as it found or left it."""
+    with transaction.atomic():
+        run = (
+            ImportRun.objects.select_for_update()
+            .select_related("questionnaire__kelurahan", "imported_by")
+            .filter(pk=run_pk)
+            .first()
+        )
+        if run is None or run.status != ImportStatus.QUEUED:
+            return run.status if run is not None else "MISSING"
+        run.status = ImportStatus.RUNNING
+        run.save(update_fields=["status"])
+    try:
+        _import_rows(run)
+    except kobo.ImportFileError:
+        _finish(run, ImportFailure.UNREADABLE)
+    except _NoFile:
+        _finish(run, ImportFailure.MISSING)
+    except Exception as exc:  # the reason is kept as a code; the message may hold values
+        logger.error("Import run %s stopped: %s", run.pk, type(exc).__name__)
+        _finish(run, ImportFailure.ERROR)
+    else:
+        _finish(run, "")
+    return run.status
+
+
+class _NoFile(Exception):
+    pass
+
+
+def _import_rows(run: ImportRun) -> None:
+    upload = ImportFile.objects.filter(run=run).first()
+    if upload is None:
+        raise _NoFile
+    data = base64.b64decode(upload.content)
+    table = kobo.read_table(data, run.file_name)
+    del data, upload
+    questionnaire = run.questionnaire
+    rows = kobo.rows(table, specs_of(questionnaire), lists_of(questionnaire))
+    run.rows_total = len(table.rows)
+    rejected: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    while batch := list(itertools.islice(rows, IMPORT_BATCH)):
+        with transaction.atomic():
+            # One import of a form at a time between the check of its keys and the insert.
+            Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+            keys = {row.key for row in batch if not row.reasons}
+            known = set(
+                Submission.objects.filter(questionnaire=questionnaire, source_key__in=keys)
+                .exclude(source_key="")
+                .values_list("source_key", flat=True)
+            )
+            new: list[Submission] = []
+            now = timezone.now()
+            for row in batch:
+                if row.reasons:
+                    rejected.append({"row": row.number, "reasons": row.reasons})
+                    run.rows_rejected += 1
+                    continue
+                if row.key in known or row.key in seen:
+                    run.rows_duplicate += 1
+                    continue
+                seen.add(row.key)
+                new.append(
+                    Submission(
+                        questionnaire=questionnaire,
+                        rw=row.rw,
+                        rt=row.rt,
+                        submitted_at=row.submitted_at or now,
+                        source=run.source,
+                        source_key=row.key,
+                        import_run=run,
+                        answers=row.answers,
+                        private=row.private,
+                    )
+                )
+            Submission.objects.bulk_create(new)
+            run.rows_created += len(new)
+            run.rows_done += len(batch)
+            run.rejected = rejected[:MAX_REJECTED_LISTED]
+            run.save(update_fields=[*_COUNTS, "rejected"])
+
+
+_COUNTS = ["rows_total", "rows_done", "rows_created", "rows_duplicate", "rows_rejected"]
+
+
+def _finish(run: ImportRun, failure: str) -> None:
+    """DONE or FAILED, the file gone, the uploader told: all or nothing."""
+    questionnaire = run.questionnaire
+    with transaction.atomic():
+        ImportFile.objects.filter(run=run).delete()
+        run.status = ImportStatus.FAILED if failure else ImportStatus.DONE
+        run.failure = failure
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "failure", "finished_at"])
+        audit.log(None, f"mapping.submissions_import_{run.status.lower()}", run)
+        notify(
+            users=[run.imported_by],
+            template="submissions_import_failed" if failure else "submissions_import_done",
+            context={
+                "unit_name": questionnaire.kelurahan.name,
+                "count": run.rows_created,
+                "link": reverse("mapping:import_run_detail", args=[run.pk]),
+            },
+        )
 
 
 @transaction.atomic

@@ -2,10 +2,13 @@
 LBK-KK Bahagia (Watang Soreang), the kelurahan officer there, and the coordinator of
 LBK-KK Ikhlas (Watang Bacukiki), who must see nothing of Watang Soreang's mapping."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 from django.utils import translation
+from django_q.conf import Conf
 
 from sipakatau.accounts.models import Membership, Organisation, OrganisationType, Role
 from sipakatau.mapping import services
@@ -19,6 +22,17 @@ from .forms import workbook
 def _in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def jobs_at_once(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> Callable[[], AbstractContextManager[Any]]:
+    """django-q2's sync mode (the cluster does not run in tests): a job queued on commit
+    runs in this process, through django-q2's worker, when the on-commit callbacks of the
+    block ``with jobs_at_once():`` run at its end."""
+    monkeypatch.setattr(Conf, "SYNC", True)
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def member(organisation: Organisation, role: str) -> Membership:

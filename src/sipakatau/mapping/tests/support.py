@@ -4,7 +4,7 @@ made through the real services, in the kelurahan of ``organisation``."""
 from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.mapping import services
 from sipakatau.mapping.forms.needs_template import FORM_ID
-from sipakatau.mapping.models import Questionnaire, QuestionnaireStatus
+from sipakatau.mapping.models import ImportRun, Questionnaire, QuestionnaireStatus
 from tests.factories import make_user
 
 KINDS = {"mapping_questionnaire", "mapping_draft"}
@@ -37,3 +37,16 @@ def policy_target(kind: str, organisation: Organisation) -> int:
         return questionnaire.pk
     kader = _member(organisation, Role.VOLUNTEER)
     return services.draft_start(actor=kader, questionnaire=questionnaire, rw="1", rt="1").pk
+
+
+def imported(
+    *, actor: Membership, questionnaire: Questionnaire, data: bytes, file_name: str
+) -> ImportRun:
+    """An upload (``services.submissions_import``) and its job run at once, as the queue
+    would after the commit: the finished run. (test_import_job.py tests the job itself.)"""
+    run = services.submissions_import(
+        actor=actor, questionnaire=questionnaire, data=data, file_name=file_name
+    )
+    services.submissions_import_run(run.pk)
+    run.refresh_from_db()
+    return run

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sipakatau.accounts.models import Membership
 from sipakatau.mapping import services
 from sipakatau.mapping.models import Questionnaire, Submission
+from sipakatau.mapping.tests.support import imported
 from tests.factories import signed_in_client
 
 from .answered import answered_template
@@ -56,7 +57,7 @@ def test_a_refused_form_answers_422_with_the_reason(analyst: Membership) -> None
 
 
 def test_publishing_and_importing_twice_adds_nothing_the_second_time(
-    analyst: Membership,
+    analyst: Membership, jobs_at_once: Any
 ) -> None:
     client = api(analyst)
     draft = services.questionnaire_import(actor=analyst, data=workbook())
@@ -66,16 +67,24 @@ def test_publishing_and_importing_twice_adds_nothing_the_second_time(
         {"status": "ACTIVE"},
         content_type="application/json",
     )
-    first = client.post(
-        f"{API}/questionnaires/{draft.pk}/imports",
-        {"file": SimpleUploadedFile("kobo.csv", kobo_csv())},
-    ).json()
-    second = client.post(
-        f"{API}/questionnaires/{draft.pk}/imports",
-        {"file": SimpleUploadedFile("kobo.csv", kobo_csv())},
-    ).json()
+    with jobs_at_once():
+        queued = client.post(
+            f"{API}/questionnaires/{draft.pk}/imports",
+            {"file": SimpleUploadedFile("kobo.csv", kobo_csv())},
+        )
+    first = client.get(queued.json()["url"]).json()
+    with jobs_at_once():
+        again = client.post(
+            f"{API}/questionnaires/{draft.pk}/imports",
+            {"file": SimpleUploadedFile("kobo.csv", kobo_csv())},
+        )
+    second = client.get(again.json()["url"]).json()
 
     assert opened.json()["status"] == "ACTIVE"
+    assert queued.status_code == 202 and queued.json()["status"] == "QUEUED"
+    assert queued.json()["rows_done"] == 0 and queued.json()["rows_created"] == 0
+    assert first["status"] == second["status"] == "DONE"
+    assert first["rows_done"] == first["rows_total"] > 0
     assert first["rows_created"] > 0 and first["rows_rejected"] > 0
     assert all(item["reasons"] for item in first["rejected"])
     assert second["rows_created"] == 0
@@ -120,7 +129,7 @@ def test_the_outsider_gets_404_and_the_kader_reads_only_the_analysis(
     analyst: Membership, enumerator: Membership, outsider: Membership
 ) -> None:
     questionnaire = answered_template(analyst, enumerator)
-    run = services.submissions_import(
+    run = imported(
         actor=analyst, questionnaire=questionnaire, data=b"_uuid\nx\n", file_name="a.csv"
     )
     paths = [

@@ -11,6 +11,7 @@ from sipakatau.accounts.models import Membership
 from sipakatau.audit.models import AuditEvent
 from sipakatau.mapping import services
 from sipakatau.mapping.models import Questionnaire, Submission
+from sipakatau.mapping.tests.support import imported
 
 KOBO_HEADER = [
     "start",
@@ -118,7 +119,7 @@ def kobo_csv(delimiter: str = ",") -> bytes:
 def test_a_kobo_export_is_imported_with_its_bad_rows_reported(
     analyst: Membership, questionnaire: Questionnaire
 ) -> None:
-    run = services.submissions_import(
+    run = imported(
         actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv"
     )
 
@@ -157,9 +158,7 @@ def test_the_free_text_is_stored_encrypted(
 ) -> None:
     from django.db import connection
 
-    services.submissions_import(
-        actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv"
-    )
+    imported(actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv")
     with connection.cursor() as cursor:
         cursor.execute("SELECT private, answers FROM mapping_submission")
         stored = " ".join(str(c) for row in cursor.fetchall() for c in row)
@@ -170,10 +169,8 @@ def test_the_free_text_is_stored_encrypted(
 def test_re_importing_the_same_file_duplicates_nothing(
     analyst: Membership, questionnaire: Questionnaire
 ) -> None:
-    services.submissions_import(
-        actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv"
-    )
-    again = services.submissions_import(
+    imported(actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv")
+    again = imported(
         actor=analyst, questionnaire=questionnaire, data=kobo_csv(";"), file_name="kobo.csv"
     )
 
@@ -204,7 +201,7 @@ def test_an_odk_central_xlsx_with_dashes_and_key_is_imported(
     out = io.BytesIO()
     book.save(out)
 
-    run = services.submissions_import(
+    run = imported(
         actor=analyst, questionnaire=questionnaire, data=out.getvalue(), file_name="odk.xlsx"
     )
 

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from sipakatau.accounts.models import Membership
 from sipakatau.mapping import services, xlsform
 from sipakatau.mapping.models import QuestionnaireStatus, Submission
+from sipakatau.mapping.tests.support import imported
 
 FORMS = Path(__file__).parent / "xlsforms"
 SUPPORTED = [
@@ -216,7 +217,7 @@ def test_an_other_answer_to_an_or_other_question_is_imported(analyst: Membership
     )
     export = "fav_color,fav_pastel,rw,rt,_uuid\nother,,1,1,u-1\npurple,,1,1,u-2\n"
 
-    run = services.submissions_import(
+    run = imported(
         actor=analyst, questionnaire=questionnaire, data=export.encode(), file_name="kobo.csv"
     )
 

@@ -170,6 +170,7 @@ def submissions_upload(request: HttpRequest, membership: Membership, pk: int) ->
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            messages.success(request, _("The file is in. Its rows are imported in the background."))
             return redirect("mapping:import_run_detail", pk=run.pk)
     return render(
         request,
@@ -181,9 +182,15 @@ def submissions_upload(request: HttpRequest, membership: Membership, pk: int) ->
 @staff_view(*queries.WORK_ON_MAPPING)
 @require_GET
 def import_run_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The result of an import, or while its job runs, a progress bar on a page that
+    reloads itself every few seconds (no JavaScript) until the run is finished."""
     run = queries.import_run_for(membership, pk)
     return render(
         request,
         "mapping/import_run_detail.html",
-        {"run": run, "questionnaire": run.questionnaire},
+        {"run": run, "questionnaire": run.questionnaire, "refresh_seconds": REFRESH_SECONDS},
     )
+
+
+# How often the page of an unfinished import reloads itself.
+REFRESH_SECONDS = 3

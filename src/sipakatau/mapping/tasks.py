@@ -1,0 +1,9 @@
+"""Jobs of the needs mapping, run by the queue (django-q2, ``manage.py serve``)."""
+
+from . import services
+
+
+def import_submissions(run_pk: int) -> str:
+    """The rows of an uploaded file of submissions, imported in batches with progress
+    (``services.submissions_import_run``); a second run of the same job imports nothing."""
+    return services.submissions_import_run(run_pk)
