@@ -81,6 +81,9 @@ ACTIONS: dict[str, Promise] = {
     "reports.exported_case_list": _("Exported the case list of the unit"),
     "reports.exported_simfoni": _("Exported the SIMFONI-PPA workbook"),
     "mapping.gaps_reported": _("Asked the directory's keepers to fill the gaps of %(object)s"),
+    # The job of an upload (mapping.tasks.import_submissions), by the system.
+    "mapping.submissions_import_done": _("Finished importing %(object)s"),
+    "mapping.submissions_import_failed": _("The import %(object)s stopped"),
 }
 
 # The action's last word (``"case.viewed"`` → ``viewed``) as a verb before the object.

@@ -171,7 +171,10 @@ def _finish(run: ImportRun, failure: str) -> None:
         run.failure = failure
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "failure", "finished_at"])
-        audit.log(None, f"mapping.submissions_import_{run.status.lower()}", run)
+        if failure:
+            audit.log(None, "mapping.submissions_import_failed", run)
+        else:
+            audit.log(None, "mapping.submissions_import_done", run)
         notify(
             users=[run.imported_by],
             template="submissions_import_failed" if failure else "submissions_import_done",

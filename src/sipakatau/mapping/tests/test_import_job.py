@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_q.models import OrmQ
 
 from sipakatau.accounts.models import Membership
+from sipakatau.audit.models import AuditEvent
 from sipakatau.mapping import kobo, services
 from sipakatau.mapping.models import (
     ImportFile,
@@ -120,6 +121,7 @@ def test_progress_moves_batch_by_batch_and_the_uploader_is_told(
     assert (run.rows_created, run.rows_duplicate, run.rows_rejected) == (3, 1, 4)
     assert run.finished_at is not None and run.failure == ""
     assert notice.template == "submissions_import_done"
+    assert AuditEvent.objects.filter(action="mapping.submissions_import_done").count() == 1
     assert set(notice.context) == {"unit_name", "count", "link"}
     assert notice.context["link"] == reverse("mapping:import_run_detail", args=[run.pk])
     stored = json.dumps(notice.context)
@@ -240,3 +242,4 @@ def test_a_run_whose_file_is_gone_fails_with_a_reason_and_says_so(
     assert "The uploaded file was no longer there." in page.content.decode()
     assert REFRESH not in page.content.decode()
     assert notice.template == "submissions_import_failed"
+    assert AuditEvent.objects.filter(action="mapping.submissions_import_failed").count() == 1
