@@ -43,8 +43,11 @@ def test_the_upload_answers_with_the_run_page_and_queues_the_job_on_commit(
 ) -> None:
     client = client_of(analyst)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = _upload(client, questionnaire, kobo_csv(), "kobo.csv")
+    waiting_before_commit = OrmQ.objects.count()
+    for callback in callbacks:
+        callback()
     run = ImportRun.objects.get()
     page = client.get(response["Location"]).content.decode()
 
@@ -56,7 +59,9 @@ def test_the_upload_answers_with_the_run_page_and_queues_the_job_on_commit(
         8,
         analyst.user,
     )
-    # The job waits in django-q2's queue (the database broker of the tests), not yet run.
+    # Queued only once the upload is committed; then it waits in django-q2's queue (the
+    # database broker of the tests), not yet run.
+    assert waiting_before_commit == 0 and len(callbacks) == 1
     assert OrmQ.objects.count() == 1
     assert not Submission.objects.exists()
     assert "<progress" in page and "0 of 8 rows" in page and REFRESH in page
