@@ -8,8 +8,9 @@ person and must wrap these candidates in its own scoped query before showing any
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from sipakatau.lib import blind_index
 from sipakatau.lib.nik import clean_number
@@ -39,12 +40,20 @@ def people_matching(
     kk: str | None = None,
     phone: str | None = None,
     name: str | None = None,
+    among: QuerySet[Any] | None = None,
 ) -> list[Candidate]:
     """People who share any given identifier or resemble the given name, best first.
 
+    ``among`` (a query of person ids) limits the search to the people of the caller's
+    scope *before* the best are chosen: ranked over a whole city, the many people
+    elsewhere who share a common name would push the caller's own out of the list.
     An identifier that cannot be normalised (a malformed telephone number) matches nobody.
     """
     candidates: dict[int, Candidate] = {}
+    in_scope = Person.objects.all() if among is None else Person.objects.filter(pk__in=among)
+    tokens = PersonNameToken.objects.all()
+    if among is not None:
+        tokens = tokens.filter(person_id__in=among)
 
     def add(person_ids: list[int], reason: str) -> None:
         for pk in person_ids:
@@ -58,7 +67,7 @@ def people_matching(
     for reason, column, value in exact:
         lookups = blind_index.indexes_for_lookup(reason, value)
         add(
-            list(Person.objects.filter(**{f"{column}__in": lookups}).values_list("pk", flat=True)),
+            list(in_scope.filter(**{f"{column}__in": lookups}).values_list("pk", flat=True)),
             reason,
         )
     if phone:
@@ -69,14 +78,14 @@ def people_matching(
         if normalised:
             lookups = blind_index.indexes_for_lookup("phone", normalised)
             add(
-                list(Person.objects.filter(phone_index__in=lookups).values_list("pk", flat=True)),
+                list(in_scope.filter(phone_index__in=lookups).values_list("pk", flat=True)),
                 "phone",
             )
 
     if name:
         hashes = blind_index.name_indexes_for_lookup(name)
         scores = (
-            PersonNameToken.objects.filter(token_hash__in=hashes)
+            tokens.filter(token_hash__in=hashes)
             .values("person_id")
             .annotate(score=Count("token_hash", distinct=True))
             .order_by("-score", "person_id")[: MAX_CANDIDATES * 2]

@@ -110,6 +110,7 @@ def case_ids_matching(membership: Membership, text: str) -> list[int]:
         nik=digits if len(digits) == 16 else None,
         phone=text if 8 <= len(digits) <= 15 else None,
         name=text if any(ch.isalpha() for ch in text) else None,
+        among=CaseParty.objects.filter(case__in=visible).values("person_id"),
     )
     person_ids = [candidate.person.pk for candidate in candidates]
     by_person = (
@@ -149,7 +150,12 @@ def possible_duplicates(
     if name and birth_year and kelurahan_code:
         ids = [
             candidate.person.pk
-            for candidate in people_matching(name=name)
+            for candidate in people_matching(
+                name=name,
+                among=CaseParty.objects.filter(case__in=visible, role=PartyRole.VICTIM).values(
+                    "person_id"
+                ),
+            )
             if candidate.name_score >= 2
         ]
         parties = CaseParty.objects.filter(

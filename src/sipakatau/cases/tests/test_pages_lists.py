@@ -117,3 +117,25 @@ def test_a_volunteer_lists_her_follow_ups(
 
     assertContains(page, reverse("cases:follow_up_detail", args=[follow_up.pk]))
     assertContains(page, case.register_number)
+
+
+def test_search_by_name_finds_our_case_however_many_people_elsewhere_share_the_name(
+    bahagia_caseworker: Persona, ikhlas_caseworker: Persona
+) -> None:
+    # Given more people named Siti Aminah in another unit than a search ranks (a city hub)
+    from sipakatau.people.queries import MAX_CANDIDATES
+    from sipakatau.people.services import person_create
+
+    for _ in range(MAX_CANDIDATES * 2 + 1):
+        person_create(actor=ikhlas_caseworker.membership, name="Siti Aminah")
+    # and then one in ours, written last
+    ours = open_case(bahagia_caseworker.membership)
+    add_party(bahagia_caseworker.membership, ours, name="Siti Aminah")
+
+    # When the unit searches for her
+    found = bahagia_caseworker.client.post(
+        reverse("cases:case_list") + "?tab=unit", {"q": "siti aminah"}, follow=True
+    )
+
+    # Then her case is found: the people elsewhere are never ranked against ours
+    assertContains(found, ours.register_number)
