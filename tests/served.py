@@ -113,6 +113,17 @@ def django(env: dict[str, str], code: str, *, log: Path) -> object:
     return json.loads(out_lines[-1][len("RESULT ") :])
 
 
+def migrate(env: dict[str, str], *, log: Path) -> None:
+    """Apply the migrations to ``env``'s (scratch) database in a fresh Python."""
+    django(
+        env,
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
+        "result = True",
+        log=log,
+    )
+
+
 def tree(pid: int) -> list[psutil.Process]:
     """The process and every process under it."""
     try:

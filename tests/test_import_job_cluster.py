@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.served import MANAGE, PYTHON, ROOT, base_env, django, scratch_database
+from tests.served import MANAGE, PYTHON, ROOT, base_env, django, migrate, scratch_database
 
 UPLOAD = """
 from django_q.models import OrmQ
@@ -63,13 +63,7 @@ def test_the_cluster_picks_up_the_import_and_finishes_it(tmp_path: Path, backend
         env = base_env(folder)
         if database_url:
             env["DATABASE_URL"] = database_url
-        django(
-            env,
-            "from django.core.management import call_command\n"
-            "call_command('migrate', interactive=False, verbosity=0)\n"
-            "result = True",
-            log=log,
-        )
+        migrate(env, log=log)
         queued = django(env, UPLOAD, log=log)
         assert isinstance(queued, dict)
         assert (queued["status"], queued["queued"]) == ("QUEUED", 1)

@@ -25,6 +25,7 @@ from tests.served import (
     ROOT,
     base_env,
     django,
+    migrate,
     scratch_database,
     still_running,
     tree,
@@ -84,13 +85,7 @@ def test_two_clusters_on_redis_run_each_job_once(tmp_path: Path, backend: str) -
         env["SIPAKATAU_JOB_WORKERS"] = "2"
         if database_url:
             env["DATABASE_URL"] = database_url
-        django(
-            env,
-            "from django.core.management import call_command\n"
-            "call_command('migrate', interactive=False, verbosity=0)\n"
-            "result = True",
-            log=folder / "setup.log",
-        )
+        migrate(env, log=folder / "setup.log")
         django(env, f"sys.argv[1:] = [{str(record)!r}]\n" + SCHEDULE, log=folder / "setup.log")
         clusters: list[subprocess.Popen[bytes]] = []
         logs = [folder / f"cluster{n}.log" for n in (1, 2)]
