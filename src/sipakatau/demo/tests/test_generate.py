@@ -21,8 +21,13 @@ from sipakatau.cases.models import (
 )
 from sipakatau.cases.queries import case_ids_matching
 from sipakatau.demo.generate import simple_words
+from sipakatau.mapping.analysis import Analysis
+from sipakatau.mapping.models import Questionnaire, QuestionnaireStatus, Submission
+from sipakatau.mapping.services.common import lists_of, specs_of
 from sipakatau.people.models import Person, PersonNameToken
 from sipakatau.referrals.models import Referral
+from sipakatau.social.models import Household, ProposalBatch, ProposalItem
+from sipakatau.social.queries.pages import household_by_kk
 from tests.factories import make_user
 
 
@@ -63,7 +68,7 @@ def _snapshot(cases: list[Case]) -> list[tuple[object, ...]]:
 
 @pytest.mark.django_db
 def test_generated_cases_are_spread_over_units_with_their_people_and_records() -> None:
-    _generate(60, kelurahan=3, seed=7)
+    _generate(60, kelurahan=3, seed=7, households=0, responses=0)
 
     cases = Case.objects.all()
     assert cases.count() == 60
@@ -157,3 +162,51 @@ def test_a_database_with_real_cases_is_refused_outside_demo_mode() -> None:
 
 def test_the_names_words_are_plain_name_tokens() -> None:
     assert simple_words()
+
+
+@pytest.mark.django_db
+def test_households_proposals_and_mapping_responses_are_generated_in_the_units_kelurahan(
+    tmp_path: object,
+) -> None:
+    with override_settings(VAR_DIR=tmp_path):
+        _generate(30, kelurahan=2, seed=3, households=40, responses=50)
+        call_command("audit_verify")  # the households' events are chained on
+
+    units = list(Organisation.objects.filter(cases__isnull=False).distinct())
+    kelurahan = {unit.area_id for unit in units}
+    homes = Household.objects.all()
+    assert homes.count() == 40
+    assert set(homes.values_list("kelurahan", flat=True)) <= kelurahan
+    assert AuditEvent.objects.filter(action="household.created").count() == 40
+    for home in homes:
+        heads = home.members.filter(relationship="KEPALA")
+        assert heads.count() == 1 and heads.get().person.name  # encrypted, and it opens
+    # A kelurahan's own officer finds a household by its KK; another kelurahan's does not.
+    home = homes.select_related("organisation").first()
+    assert home is not None
+    own = _coordinator(home.organisation)
+    other_unit = next(unit for unit in units if unit.area_id != home.kelurahan_id)
+    assert household_by_kk(own, home.kk_number) == home
+    assert household_by_kk(_coordinator(other_unit), home.kk_number) is None
+    # Twelve monthly proposals per kelurahan: decided, in SIKS-NG, this month's a draft.
+    batches = ProposalBatch.objects.all()
+    assert batches.count() == 12 * len(kelurahan)
+    states = set(batches.values_list("state", flat=True))
+    assert states == {"DRAFT", "INPUT_SIKS", "DITETAPKAN"}
+    assert ProposalItem.objects.filter(batch__state="DITETAPKAN", outcome="PENDING").count() == 0
+    # Each kelurahan's open questionnaire holds responses its analysis can count: every
+    # coded answer is one of the question's choices.
+    questionnaires = Questionnaire.objects.filter(status=QuestionnaireStatus.ACTIVE)
+    assert {q.kelurahan_id for q in questionnaires} == kelurahan
+    assert Submission.objects.count() == 50
+    for questionnaire in questionnaires:
+        records = [(s.rw, s.answers) for s in questionnaire.submissions.all()]
+        analysis = Analysis(specs_of(questionnaire), lists_of(questionnaire), records)
+        for frequency in analysis.frequencies():
+            counted = sum(count for _value, _label, count in frequency.counts)
+            if frequency.multiple:
+                assert counted >= frequency.answered
+            else:
+                assert counted == frequency.answered
+            assert frequency.answered + frequency.missing == len(records)
+        assert any(f.answered for f in analysis.frequencies()) or not records

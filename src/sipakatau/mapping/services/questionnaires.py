@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sipakatau.accounts.models import Membership
+from sipakatau.accounts.models import Membership, Organisation, User
+from sipakatau.areas.models import Area
 from sipakatau.audit import services as audit
 
 from ..models import Question, Questionnaire, QuestionnaireStatus
 from ..queries import kelurahan_of, may_manage_questionnaires
-from ..xlsform import FormError, parse
+from ..xlsform import FormDefinition, FormError, QuestionSpec, parse
 from .common import require
 
 # Which status may follow which: a draft is opened, an open one closed, a closed one
@@ -49,14 +50,64 @@ def questionnaire_import(
                 ]
             }
         )
-    questionnaire = Questionnaire.objects.create(
-        title=(title or definition.title or form_id)[:200],
+    questionnaire = _questionnaire_create(
         kelurahan=kelurahan,
         organisation=actor.organisation,
+        user=actor.user,
+        definition=definition,
+        questions=questions,
+        title=(title or definition.title or form_id),
+        form_id=form_id,
+    )
+    audit.log(actor, "questionnaire.imported", questionnaire, fields=["definition"])
+    return questionnaire
+
+
+def questionnaire_load_template(*, actor: Membership) -> Questionnaire:
+    """The ready needs-mapping questionnaire (forms/needs_template.py) for the kelurahan."""
+    from ..forms.needs_template import build_xlsx
+
+    return questionnaire_import(actor=actor, data=build_xlsx(), file_name="pemetaan.xlsx")
+
+
+def questionnaire_from_xlsform(
+    *, kelurahan: Area, organisation: Organisation, user: User, data: bytes
+) -> Questionnaire:
+    """A draft questionnaire of ``kelurahan`` from an XLSForm the caller trusts, with no
+    permission check and no audit event: for generated demo and benchmark data only
+    (``sipakatau.demo.generate_community``); people's forms go through
+    ``questionnaire_import``."""
+    definition, questions, _warnings = parse(data)
+    form_id = definition.form_id or "form"
+    return _questionnaire_create(
+        kelurahan=kelurahan,
+        organisation=organisation,
+        user=user,
+        definition=definition,
+        questions=questions,
+        title=definition.title or form_id,
+        form_id=form_id,
+    )
+
+
+def _questionnaire_create(
+    *,
+    kelurahan: Area,
+    organisation: Organisation,
+    user: User,
+    definition: FormDefinition,
+    questions: list[QuestionSpec],
+    title: str,
+    form_id: str,
+) -> Questionnaire:
+    questionnaire = Questionnaire.objects.create(
+        title=title[:200],
+        kelurahan=kelurahan,
+        organisation=organisation,
         form_id=form_id[:100],
         version=definition.version[:50],
         definition=definition.as_json(),
-        created_by=actor.user,
+        created_by=user,
     )
     Question.objects.bulk_create(
         Question(
@@ -76,15 +127,7 @@ def questionnaire_import(
         )
         for q in questions
     )
-    audit.log(actor, "questionnaire.imported", questionnaire, fields=["definition"])
     return questionnaire
-
-
-def questionnaire_load_template(*, actor: Membership) -> Questionnaire:
-    """The ready needs-mapping questionnaire (forms/needs_template.py) for the kelurahan."""
-    from ..forms.needs_template import build_xlsx
-
-    return questionnaire_import(actor=actor, data=build_xlsx(), file_name="pemetaan.xlsx")
 
 
 @transaction.atomic

@@ -58,6 +58,17 @@ class Command(BaseCommand):
             action="store_true",
             help="generate even though the database holds other cases (never in production)",
         )
+        parser.add_argument(
+            "--households",
+            type=int,
+            help="households of the social-protection register, with their members and "
+            "12 months of proposals (default: one for every 10 cases; 0 for none)",
+        )
+        parser.add_argument(
+            "--responses",
+            type=int,
+            help="needs-mapping responses (default: one for every 20 cases; 0 for none)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -65,6 +76,12 @@ class Command(BaseCommand):
             raise CommandError("Generated data is refused in production (SIPAKATAU_ENV).")
         if options["cases"] < 1:
             raise CommandError("--cases must be at least 1")
+        households = options["households"]
+        households = options["cases"] // 10 if households is None else households
+        responses = options["responses"]
+        responses = options["cases"] // 20 if responses is None else responses
+        if households < 0 or responses < 0:
+            raise CommandError("--households and --responses cannot be negative")
         if not settings.DEMO_MODE and not options["force"] and real_data_present():
             raise CommandError(
                 "This database holds cases that were not generated: refused. Use a demo "
@@ -106,3 +123,34 @@ class Command(BaseCommand):
             f"{counts['public_reports']:,} public reports, "
             f"{counts['audit_events']:,} audit events."
         )
+        self._community(made, households, responses, end, options)
+
+    def _community(
+        self, made: Any, households: int, responses: int, end: datetime, options: Any
+    ) -> None:
+        """Households, proposals and needs-mapping responses in the units' kelurahan."""
+        from tqdm import tqdm
+
+        from sipakatau.accounts.models import Organisation, User
+        from sipakatau.demo.generate_community import generate_households, generate_responses
+
+        units = list(Organisation.objects.filter(pk__in=made.units).select_related("area"))
+        user = User.objects.get(username="generator.koordinator")
+        for kind, total, function in (
+            ("household", households, generate_households),
+            ("response", responses, generate_responses),
+        ):
+            if not total:
+                continue
+            started = time.perf_counter()
+            with tqdm(
+                total=total, unit=kind, disable=options["no_progress"], file=self.stderr._out
+            ) as bar:
+                counts = function(
+                    total, units=units, user=user, seed=options["seed"], end=end,
+                    progress=bar.update,
+                )  # fmt: skip
+            written = ", ".join(
+                f"{value:,} {name.replace('_', ' ')}" for name, value in counts.items()
+            )
+            self.stdout.write(f"Generated {written} in {time.perf_counter() - started:.0f} s.")
