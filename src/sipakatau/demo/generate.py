@@ -228,6 +228,21 @@ class Table:
         return len(rows)
 
 
+def database_forms(connection: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    """How ``Table`` gives the database a datetime and a date: as they are to PostgreSQL,
+    as UTC text to SQLite (whose adapters ``executemany`` on the raw cursor skips)."""
+    if connection.vendor == "postgresql":
+        return (lambda value: value), (lambda value: value)
+
+    def when(value: datetime | None) -> Any:
+        return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
+
+    def day(value: date | None) -> Any:
+        return None if value is None else str(value)
+
+    return when, day
+
+
 def next_id(connection: Any, model: Any) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {model._meta.db_table}")  # noqa: S608
@@ -387,22 +402,7 @@ def generate(
     for service in REFERRAL_SERVICES:
         ProviderService.objects.get_or_create(provider=provider, service_type=service)
 
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-
-        def when(value: datetime | None) -> Any:
-            return value
-
-        def day(value: date | None) -> Any:
-            return value
-    else:
-
-        def when(value: datetime | None) -> Any:
-            return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
-
-        def day(value: date | None) -> Any:
-            return None if value is None else str(value)
-
+    when, day = database_forms(connection)
     end = (end or timezone.now()).astimezone(UTC)
     start = end - timedelta(days=365 * years)
     span = (end - start).total_seconds()

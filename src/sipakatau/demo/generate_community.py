@@ -23,7 +23,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .generate import FAMILY, FEMALE, MALE, Table, _Chain, fast_load, next_id, normal_load
+from .generate import (
+    FAMILY,
+    FEMALE,
+    MALE,
+    Table,
+    _Chain,
+    database_forms,
+    fast_load,
+    next_id,
+    normal_load,
+)
 
 # Shares of the generated households (see the module's docstring).
 DTSEN_KNOWN = 0.7
@@ -32,17 +42,6 @@ IN_PKH = 0.2
 PROPOSED_A_MONTH = 0.02
 PROPOSAL_MONTHS = 12
 ACCEPTED = 0.6
-
-
-def _database_forms(connection: Any) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
-    """How a datetime and a date are given to the database by ``Table``."""
-    if connection.vendor == "postgresql":
-        return (lambda value: value), (lambda value: value)
-
-    def when(value: datetime | None) -> Any:
-        return None if value is None else str(value.astimezone(UTC).replace(tzinfo=None))
-
-    return when, (lambda value: None if value is None else str(value))
 
 
 def generate_households(
@@ -73,7 +72,7 @@ def generate_households(
     )
 
     rng = random.Random(seed * 7919)  # noqa: S311  (made-up data, repeatable by seed)
-    when, day = _database_forms(connection)
+    when, day = database_forms(connection)
     end = end.astimezone(UTC)
     today = end.date()
     pkh = Programme.objects.get(code="PKH")
@@ -337,7 +336,7 @@ def generate_responses(
     from sipakatau.mapping.xlsform import ASKED
 
     rng = random.Random(seed * 104729)  # noqa: S311  (made-up data, repeatable by seed)
-    when, _day = _database_forms(connection)
+    when, _day = database_forms(connection)
     end = end.astimezone(UTC)
     forms = []
     for unit in {unit.area_id: unit for unit in units}.values():
