@@ -20,9 +20,7 @@ audit chain intact. Exit status 1 on any failure.
 
 import argparse
 import json
-import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -38,7 +36,16 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_crash_bench import PYTHON, ROOT, Server, django_run, free_port, psql
+from public_crash_bench import (
+    PYTHON,
+    ROOT,
+    Server,
+    django_run,
+    drop_databases,
+    free_port,
+    scratch_databases,
+    server_env,
+)
 
 SETUP = """
 import json
@@ -160,34 +167,13 @@ def main() -> int:
     rng = random.Random(args.seed)
 
     scratch = Path(tempfile.mkdtemp(prefix="sipakatau-casework-crash-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
-            "SIPAKATAU_ENV": "development",
-            "SIPAKATAU_DEBUG": "false",
-            "SIPAKATAU_VAR_DIR": str(scratch / "var"),
-        }
-    )
+    env = server_env(scratch / "var")
     (scratch / "var").mkdir()
-    pg_url = os.environ.get("DATABASE_URL", "")
-    databases: list[str] = []
-    if pg_url:
-        name = urlsplit(pg_url).path.strip("/") or "sipakatau"
-        if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
-            parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
-        databases = [f"{name}_casework", f"{name}_casework_restore"]
-        for database in databases:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}")
-        env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{databases[0]}"))
-    else:
-        env.pop("DATABASE_URL", None)
+    databases = scratch_databases(env, "casework", "casework_restore")
     try:
         return run(args, rng, env, scratch, databases)
     finally:
-        for database in databases:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        drop_databases(databases)
 
 
 def manage(env: dict[str, str], *arguments: str) -> str:

@@ -57,7 +57,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_crash_bench import PYTHON, ROOT, Server, psql
+from public_crash_bench import PYTHON, ROOT, Server, psql, server_env
 
 PILOT = "73.72.03.1003"  # Watang Soreang: LBK-KK Bahagia, the demo's pilot unit
 COORDINATOR = "bahagia.koordinator"
@@ -348,17 +348,7 @@ def main() -> int:
     layouts = args.layouts.split(",")
 
     scratch = Path(tempfile.mkdtemp(prefix="sipakatau-http-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
-            "SIPAKATAU_ENV": "development",
-            "SIPAKATAU_DEBUG": "false",
-            "SIPAKATAU_DEMO": "true",
-            "SIPAKATAU_BENCH_FLOOR": "1",
-        }
-    )
+    env = server_env(scratch, SIPAKATAU_DEMO="true", SIPAKATAU_BENCH_FLOOR="1")
     pg_url = os.environ.get("DATABASE_URL", "")
     database = "SQLite"
     if pg_url:
@@ -367,8 +357,6 @@ def main() -> int:
             parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
         template, run_db = f"{name}_http_t", f"{name}_http"
         database = "PostgreSQL"
-    else:
-        env.pop("DATABASE_URL", None)
     template_var = scratch / "template"
     template_var.mkdir()
     results: dict[tuple[str, int], dict] = {}  # type: ignore[type-arg]

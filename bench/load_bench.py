@@ -16,18 +16,25 @@ on any failed request or any "database is locked" in the server's log.
 import argparse
 import csv
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_crash_bench import PYTHON, ROOT, Server, django_run, free_port, psql
+from public_crash_bench import (
+    PYTHON,
+    ROOT,
+    Server,
+    django_run,
+    drop_databases,
+    free_port,
+    scratch_databases,
+    server_env,
+)
 
 SETUP = """
 import json
@@ -67,36 +74,18 @@ def main() -> int:
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="sipakatau-load-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
-            "SIPAKATAU_ENV": "development",
-            "SIPAKATAU_DEBUG": "false",
-            "SIPAKATAU_VAR_DIR": str(scratch),
-            # Every simulated neighbour comes from 127.0.0.1: the flood limits would turn
-            # the public reports into challenges, which is not what this measures.
-            "SIPAKATAU_REPORTS_PER_ADDRESS_HOUR": "100000",
-            "SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR": "100000",
-        }
+    # Every simulated neighbour comes from 127.0.0.1: the flood limits would turn the
+    # public reports into challenges, which is not what this measures.
+    env = server_env(
+        scratch,
+        SIPAKATAU_REPORTS_PER_ADDRESS_HOUR="100000",
+        SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR="100000",
     )
-    pg_url = os.environ.get("DATABASE_URL", "")
-    load_db = ""
-    if pg_url:
-        name = urlsplit(pg_url).path.strip("/") or "sipakatau"
-        if not re.fullmatch(r"[a-z0-9_]{1,50}", name):
-            parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
-        load_db = f"{name}_load"
-        psql(pg_url, f"DROP DATABASE IF EXISTS {load_db}", f"CREATE DATABASE {load_db}")
-        env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{load_db}"))
-    else:
-        env.pop("DATABASE_URL", None)
+    databases = scratch_databases(env, "load")
     try:
-        return run(args, env, scratch, load_db or "sqlite")
+        return run(args, env, scratch, databases[0] if databases else "sqlite")
     finally:
-        if load_db:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {load_db} WITH (FORCE)")
+        drop_databases(databases)
 
 
 def run(args: argparse.Namespace, env: dict[str, str], scratch: Path, database: str) -> int:

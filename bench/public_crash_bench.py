@@ -97,6 +97,48 @@ def psql(url: str, *sql: str) -> None:
         )
 
 
+def server_env(var_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a bench's server and its manage.py runs: this process's, with
+    the source on the path, development settings without DEBUG (production's but for
+    TLS), its own var folder, and ``settings`` (SIPAKATAU_... values) on top; SQLite
+    unless ``scratch_databases`` points it at PostgreSQL."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT / "src"),
+            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
+            "SIPAKATAU_ENV": "development",
+            "SIPAKATAU_DEBUG": "false",
+            "SIPAKATAU_VAR_DIR": str(var_dir),
+            **settings,
+        }
+    )
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def scratch_databases(env: dict[str, str], *suffixes: str) -> list[str]:
+    """With DATABASE_URL set, fresh PostgreSQL databases beside its database, named
+    ``<name>_<suffix>`` (dropped first if left by an earlier run), ``env`` pointed at the
+    first; their names (none on SQLite). ``drop_databases`` removes them."""
+    pg_url = os.environ.get("DATABASE_URL", "")
+    if not pg_url:
+        return []
+    name = urlsplit(pg_url).path.strip("/") or "sipakatau"
+    if not re.fullmatch(r"[a-z0-9_]{1,40}", name):
+        raise SystemExit("DATABASE_URL's database name must be lower-case letters, digits, _")
+    names = [f"{name}_{suffix}" for suffix in suffixes]
+    for database in names:
+        psql(pg_url, f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database}")
+    env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{names[0]}"))
+    return names
+
+
+def drop_databases(names: list[str]) -> None:
+    for database in names:
+        psql(os.environ["DATABASE_URL"], f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
 class Server:
     """gunicorn in its own process group, so one SIGKILL takes the master and workers."""
 
@@ -183,38 +225,20 @@ def main() -> int:
     rng = random.Random(args.seed)
 
     scratch = Path(tempfile.mkdtemp(prefix="sipakatau-crash-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
-            "SIPAKATAU_ENV": "development",
-            "SIPAKATAU_DEBUG": "false",
-            "SIPAKATAU_VAR_DIR": str(scratch),
-            # Every report comes from 127.0.0.1 for one kelurahan: the flood limits would
-            # stop the bench after five, which is not what it measures.
-            "SIPAKATAU_REPORTS_PER_ADDRESS_HOUR": str(10 * args.reports + 100),
-            "SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR": str(10 * args.reports + 100),
-        }
+    # Every report comes from 127.0.0.1 for one kelurahan: the flood limits would stop the
+    # bench after five, which is not what it measures.
+    env = server_env(
+        scratch,
+        SIPAKATAU_REPORTS_PER_ADDRESS_HOUR=str(10 * args.reports + 100),
+        SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR=str(10 * args.reports + 100),
     )
-    database = "sqlite"
-    pg_url = os.environ.get("DATABASE_URL", "")
-    crash_db = ""
-    if pg_url:
-        name = urlsplit(pg_url).path.strip("/") or "sipakatau"
-        if not re.fullmatch(r"[a-z0-9_]{1,50}", name):
-            parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
-        crash_db = f"{name}_crash"
-        psql(pg_url, f"DROP DATABASE IF EXISTS {crash_db}", f"CREATE DATABASE {crash_db}")
-        env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{crash_db}"))
-        database = f"postgresql ({crash_db})"
-    else:
-        env.pop("DATABASE_URL", None)
+    databases = scratch_databases(env, "crash")
     try:
-        return run(args, rng, env, scratch, database)
+        return run(
+            args, rng, env, scratch, f"postgresql ({databases[0]})" if databases else "sqlite"
+        )
     finally:
-        if crash_db:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {crash_db} WITH (FORCE)")
+        drop_databases(databases)
 
 
 def run(

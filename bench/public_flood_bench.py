@@ -27,8 +27,6 @@ import contextlib
 import hashlib
 import http.client
 import json
-import os
-import re
 import statistics
 import subprocess
 import sys
@@ -38,12 +36,19 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from public_crash_bench import SETUP, Server, django_run, free_port, psql  # noqa: E402
+from public_crash_bench import (  # noqa: E402
+    SETUP,
+    Server,
+    django_run,
+    drop_databases,
+    free_port,
+    scratch_databases,
+    server_env,
+)
 
 KELURAHAN = "73.72.03.1003"  # Watang Soreang, covered by LBK-KK Bahagia
 PATH = "/api/v1/public/reports"
@@ -237,31 +242,11 @@ def main() -> int:
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="sipakatau-flood-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT / "src"),
-            "DJANGO_SETTINGS_MODULE": "sipakatau.settings",
-            "SIPAKATAU_ENV": "development",
-            "SIPAKATAU_DEBUG": "false",
-            "SIPAKATAU_VAR_DIR": str(scratch),
-        }
-    )
+    env = server_env(scratch)
     for name in ("SIPAKATAU_REPORTS_PER_ADDRESS_HOUR", "SIPAKATAU_REPORTS_PER_KELURAHAN_HOUR"):
         env.pop(name, None)  # the project's defaults: what a real flood meets
-    database = "sqlite"
-    pg_url = os.environ.get("DATABASE_URL", "")
-    flood_db = ""
-    if pg_url:
-        name = urlsplit(pg_url).path.strip("/") or "sipakatau"
-        if not re.fullmatch(r"[a-z0-9_]{1,50}", name):
-            parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
-        flood_db = f"{name}_flood"
-        psql(pg_url, f"DROP DATABASE IF EXISTS {flood_db}", f"CREATE DATABASE {flood_db}")
-        env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{flood_db}"))
-        database = f"postgresql ({flood_db})"
-    else:
-        env.pop("DATABASE_URL", None)
+    databases = scratch_databases(env, "flood")
+    database = f"postgresql ({databases[0]})" if databases else "sqlite"
     server: Server | None = None
     try:
         subprocess.run(
@@ -280,8 +265,7 @@ def main() -> int:
     finally:
         if server is not None:
             server.kill()
-        if flood_db:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {flood_db} WITH (FORCE)")
+        drop_databases(databases)
         with contextlib.suppress(OSError):
             subprocess.run(["rm", "-rf", str(scratch)], check=False)  # noqa: S603,S607
     return 0
