@@ -83,3 +83,54 @@ def test_the_demo_has_the_two_pilot_drafts_of_the_mechanism() -> None:
     meeting = Meeting.objects.get()
     assert meeting.attendees.count() == 10
     assert versions[1].pathway.exists()  # filled from the demo directory
+
+
+@pytest.mark.django_db
+def test_the_demo_decree_once_issued_reads_as_an_office_would_sign_it() -> None:
+    """The Done-when of issue 17: the demo's decree, issued as the Lurah would, has its
+    whole number, no signature alone on a page and no cell that runs into the next; its
+    pages are kept under test-artifacts/mechanisms/ for a person to look at."""
+    from datetime import date
+
+    from sipakatau.mechanisms import services
+    from sipakatau.mechanisms.codes import CommentStatus, Status
+    from sipakatau.mechanisms.models import MechanismVersion
+    from sipakatau.mechanisms.tests.docsupport import keep_pages, pdf_text_raw
+    from sipakatau.mechanisms.tests.test_decree_fidelity import (
+        assert_no_word_overprints_another,
+    )
+
+    # Given the demo, its Watang Soreang draft approved by the Lurah after the discussion
+    demo_load()
+    staff = Membership.objects.get(user__username="ws.staf")
+    lurah = Membership.objects.get(user__username="ws.lurah")
+    version = MechanismVersion.objects.get(mechanism__area=staff.organisation.area)
+    for comment in version.comments.filter(
+        reply_to__isnull=True, status__in=[CommentStatus.OPEN, CommentStatus.ANSWERED]
+    ):
+        services.comment_resolve(actor=staff, comment=comment)
+    services.version_transition(actor=lurah, version=version, to=Status.APPROVED)
+    # When the Lurah issues it
+    decree = services.decree_issue(
+        actor=lurah,
+        version=version,
+        issued_on=date(2026, 12, 7),
+        signer_name="Andi Makkasau, S.Sos., M.Si.",
+        signer_nip="197805122006041012",
+        signer_rank="Penata Tingkat I (III/d)",
+        base_url="http://testserver",
+    )
+    pdf = bytes(decree.pdf)
+    keep_pages(pdf, "demo-decree")
+    # Then the number is whole, and the sealed PDF says so
+    assert decree.number == "400.2.2/01/Kel-WS/2026"
+    pages = pdf_text_raw(pdf).split("\f")
+    text = " ".join(" ".join(pages).split())
+    assert "NOMOR 400.2.2/01/Kel-WS/2026" in text and "400.x" not in text
+    # and each signature shares its page with the text before it: the body's with the
+    # last diktum, the Lampiran's with the last rows of its tables
+    signed = [i for i, page in enumerate(pages) if "NIP. 19780512 200604 1 012" in page]
+    assert len(signed) == 2
+    assert "Keputusan ini mulai berlaku" in pages[signed[0]]
+    assert "Narahubung" in pages[signed[1]], pages[signed[1]][:300]
+    assert_no_word_overprints_another(pdf)

@@ -101,6 +101,12 @@ def test_a_kelurahan_decree_has_every_part_in_order(kelurahan_ws: Organisation) 
             "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah",
             "diubah terakhir dengan Undang-Undang Nomor 6 Tahun 2023",
             "Peraturan Pemerintah Nomor 73 Tahun 2005 tentang Kelurahan",
+            "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan (Lembaran Negara "
+            "Republik Indonesia Tahun 2018 Nomor 73, Tambahan Lembaran Negara Republik "
+            "Indonesia Nomor 6206)",
+            "Nomor 4 Tahun 2018 tentang Pedoman Pembentukan Unit Pelaksana Teknis Daerah "
+            "Perlindungan Perempuan dan Anak (Berita Negara Republik Indonesia Tahun 2018 "
+            "Nomor 532)",
             "MEMUTUSKAN:",
             "Menetapkan : KEPUTUSAN LURAH WATANG SOREANG TENTANG",
             "KESATU :",
@@ -259,3 +265,38 @@ def test_a_malformed_contact_is_refused(kelurahan_ws: Organisation, field: str, 
     mechanism = builders.draft_version(kelurahan_ws).mechanism
     mechanism.refresh_from_db()
     assert getattr(mechanism, field) == ""
+
+
+def words_by_page(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (xMin, yMin, xMax, yMax), from ``pdftotext -bbox``."""
+    out = subprocess.run(  # noqa: S603 (a fixed program, the PDF on stdin)
+        [PDFTOTEXT, "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    pages = []
+    for page in re.findall(r"<page .*?</page>", out, re.DOTALL):
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            page,
+        )
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in words])
+    return pages
+
+
+def assert_no_word_overprints_another(pdf: bytes) -> None:
+    """No two words on one printed line overlap: each table cell keeps its text."""
+    for number, words in enumerate(words_by_page(pdf), start=1):
+        for left in words:
+            for right in words:
+                same_line = abs(left[1] - right[1]) < 1 and abs(left[3] - right[3]) < 1
+                if left is right or not same_line or not left[0] < right[0]:
+                    continue
+                assert left[2] <= right[0] + 0.5, (
+                    f"page {number}: {left[4]!r} runs into {right[4]!r}"
+                )
+
+
+def test_no_word_of_the_lampiran_runs_into_the_next_cell(kelurahan_ws: Organisation) -> None:
+    # Given the template's steps, whose titles are long single words in a narrow column
+    # ("Pendampingan korban", bold): a word wider than its cell overprinted its neighbour.
+    version = builders.issued_version(kelurahan_ws)
+    assert_no_word_overprints_another(bytes(version.decree.pdf))
