@@ -40,6 +40,14 @@ def _ln(year: int, number: int, supplement: int) -> str:
     return f" ({LN.format(year=year, n=number)}, {TLN.format(n=supplement)})"
 
 
+# A minister's regulation is promulgated in the Berita Negara, not the Lembaran Negara.
+BN = "Berita Negara Republik Indonesia Tahun {year} Nomor {n}"
+
+
+def _bn(year: int, number: int) -> str:
+    return f" ({BN.format(year=year, n=number)})"
+
+
 # The law that formed the city or regency, by its area code: known for the pilot's city.
 REGION_LAWS = {
     "73.72": "Undang-Undang Nomor 29 Tahun 1959 tentang Pembentukan Daerah-daerah Tingkat II "
@@ -83,7 +91,7 @@ LAWS_AFTER = [
 ]
 KELURAHAN_REGULATIONS = [
     "Peraturan Pemerintah Nomor 73 Tahun 2005 tentang Kelurahan" + _ln(2005, 159, 4588) + ";",
-    "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan;",
+    "Peraturan Pemerintah Nomor 17 Tahun 2018 tentang Kecamatan" + _ln(2018, 73, 6206) + ";",
 ]
 DESA_REGULATIONS = [
     "Peraturan Pemerintah Nomor 43 Tahun 2014 tentang Peraturan Pelaksanaan Undang-Undang "
@@ -105,7 +113,7 @@ DESA_MINISTERIAL = [
 MINISTERIAL = [
     "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 4 Tahun 2018 "
     "tentang Pedoman Pembentukan Unit Pelaksana Teknis Daerah Perlindungan Perempuan dan "
-    "Anak;",
+    "Anak" + _bn(2018, 532) + ";",
     "Peraturan Menteri Pemberdayaan Perempuan dan Perlindungan Anak Nomor 2 Tahun 2022 "
     "tentang Standar Layanan Perlindungan Perempuan dan Anak;",
 ]
