@@ -309,3 +309,42 @@ def test_a_desa_that_started_its_mechanism_is_told_in_its_own_words(
         services.mechanism_start(actor=kepala_desa.membership, area=desa_office.area)
 
     assert "Desa ini sudah punya mekanisme" in " ".join(refused.value.messages)
+
+
+def test_the_desa_meeting_records_never_say_lurah_or_kelurahan(
+    desa_office: Organisation, kepala_desa: Persona
+) -> None:
+    # Given a discussion meeting of the desa's draft, recorded by its office
+    from sipakatau.mechanisms.tests.docsupport import keep_pages, pdf_text
+
+    version = builders.draft_version(desa_office)
+    meeting = services.meeting_record(
+        actor=kepala_desa.membership,
+        version=version,
+        held_on=date(2026, 11, 2),
+        place="Kantor Desa Lompo Riaja",
+        agenda="Pembahasan draf mekanisme",
+        minutes="Peserta membahas langkah-langkah penanganan.",
+        decisions="Draf disepakati untuk diajukan kepada Kepala Desa.",
+        attendees=[
+            services.AttendeeInput(
+                name="Hasnah", organisation="LBK-KK Sipakainge", gender="P", position="Kader"
+            ),
+        ],
+    )
+    client = kepala_desa.client
+    # When the office opens the meeting's page and prints its two records
+    page = read(client, reverse("mechanisms:meeting_detail", args=[meeting.pk]))
+    documents = {
+        name: client.get(reverse(f"mechanisms:meeting_{name}_pdf", args=[meeting.pk]))
+        for name in ("attendance", "minutes")
+    }
+    # Then the kop and the text speak of the desa, in the page, the PDFs and their names
+    for name, response in documents.items():
+        keep_pages(response.content, f"desa-meeting-{name}")
+        text = pdf_text(response.content)
+        assert "PEMERINTAH KABUPATEN BARRU KECAMATAN TANETE RIAJA DESA LOMPO RIAJA" in text
+        assert not LURAH.search(text), re.findall(r".{40}lurah.{40}", text, re.IGNORECASE)
+        assert not LURAH.search(disposition(response))
+    for language, text in page.items():
+        assert not LURAH.search(text), (language, re.findall(r".{40}lurah.{20}", text, re.I))
