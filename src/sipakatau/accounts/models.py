@@ -128,6 +128,14 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
+    @property
+    def role_label(self) -> str:
+        """The role's name as its holder reads it: the officer of a desa's office is a desa
+        officer, never a kelurahan's (the area's code decides, ``Area.is_desa``)."""
+        if self.role == Role.VILLAGE_OFFICER and self.organisation.area.is_desa:
+            return str(_("Desa officer"))
+        return str(self.get_role_display())
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API, bound to one membership and short-lived.

@@ -58,6 +58,16 @@ class Area(models.Model):
     def depth(self) -> int:
         return list(Level.values).index(self.level)
 
+    @property
+    def is_desa(self) -> bool:
+        """Whether this village is a desa rather than a kelurahan. In the Kemendagri codes
+        the village part (the fourth segment, 73.72.03.1003) starts with 1 for a kelurahan
+        and with 2 for a desa (11.01.01.2001). Every page, decree and letter follows: a desa
+        is led by a Kepala Desa (UU 6/2014 tentang Desa), a kelurahan by a Lurah (PP
+        73/2005)."""
+        parts = self.code.split(".")
+        return self.level == Level.KELURAHAN and len(parts) >= 4 and parts[3].startswith("2")
+
 
 class RegionalCrest(models.Model):
     """The regional crest (lambang daerah) of a city or regency, printed at the left of the

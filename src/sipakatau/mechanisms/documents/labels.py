@@ -170,8 +170,7 @@ def is_desa(village: Area) -> bool:
     the village part (the fourth segment, 73.72.03.1003) starts with 1 for a kelurahan and
     with 2 for a desa (11.01.01.2001). The wording of every document follows: a desa is
     led by a Kepala Desa (UU 6/2014 tentang Desa), a kelurahan by a Lurah (PP 73/2005)."""
-    parts = village.code.split(".")
-    return village.level == Level.KELURAHAN and len(parts) >= 4 and parts[3].startswith("2")
+    return village.is_desa
 
 
 def village_unit(village: Area) -> str:

@@ -348,3 +348,43 @@ def test_the_desa_meeting_records_never_say_lurah_or_kelurahan(
         assert not LURAH.search(disposition(response))
     for language, text in page.items():
         assert not LURAH.search(text), (language, re.findall(r".{40}lurah.{20}", text, re.I))
+
+
+def whole_text(response: object) -> str:
+    """Everything the reader sees on the page, its header and menu included."""
+    assert response.status_code == 200, response.status_code  # type: ignore[attr-defined]
+    page = response.content.decode()  # type: ignore[attr-defined]
+    body = page[page.index("<body") :]
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", body).split()))
+
+
+def test_the_desa_officer_is_never_called_a_kelurahan_officer_on_any_page(
+    desa_office: Organisation, kepala_desa: Persona
+) -> None:
+    # Given the Kepala Desa, who also works in a kelurahan's office (to switch to it)
+    version = issued(desa_office, kepala_desa)
+    from django.conf import settings
+
+    urls = [reverse("accounts:home"), *pages(kepala_desa, version).values()]
+    for language in ("id", "en"):
+        kepala_desa.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for url in urls:
+            # When she opens the home page or a page of the desa's mechanism
+            text = whole_text(kepala_desa.client.get(url))
+            # Then the header names her role in the desa's words, never a kelurahan's
+            found = re.findall(r".{40}lurah.{20}", text, re.I)
+            assert not LURAH.search(text), (url, language, found)
+    english(kepala_desa.client)
+    home = whole_text(kepala_desa.client.get(reverse("accounts:home")))
+    assert "Lompo Riaja · Desa officer" in home
+    assert "SK Kepala Desa" in home and "Desa figures" in home
+
+
+def test_a_kelurahan_officer_keeps_her_role_name(
+    kelurahan_ws: Organisation, lurah_ws: Persona
+) -> None:
+    builders.issued_version(kelurahan_ws)
+    english(lurah_ws.client)
+    home = whole_text(lurah_ws.client.get(reverse("accounts:home")))
+    assert "Watang Soreang · Kelurahan officer" in home
+    assert "SK Lurah" in home and "Kelurahan figures" in home
