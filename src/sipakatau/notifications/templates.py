@@ -33,6 +33,11 @@ TEMPLATES: dict[str, Any] = {
         "A step of the kelurahan's mechanism is late in case %(register_number)s at "
         "%(unit_name)s (due %(due_at)s)."
     ),
+    # The same for a desa's office: its Kepala Desa is never told of a "kelurahan".
+    "deadline_overdue_desa": _(
+        "A step of the desa's mechanism is late in case %(register_number)s at "
+        "%(unit_name)s (due %(due_at)s)."
+    ),
     "case_assigned": _("Case %(register_number)s at %(unit_name)s is now assigned to you."),
     "closure_requested": _(
         "Case %(register_number)s at %(unit_name)s waits for your closure approval."
@@ -118,6 +123,7 @@ URGENT_TEMPLATES = frozenset(
         "public_report_urgent",
         "deadline_overdue",
         "deadline_overdue_kelurahan",
+        "deadline_overdue_desa",
         "referral_overdue",
         "referral_withdrawn",
         "access_probing",

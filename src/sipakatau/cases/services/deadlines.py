@@ -170,7 +170,9 @@ def _escalate_to_kelurahan(case: Case, deadline: CaseDeadline) -> None:
     if users:
         notify(
             users=users,
-            template="deadline_overdue_kelurahan",
+            template="deadline_overdue_desa"
+            if version.mechanism.area.is_desa
+            else "deadline_overdue_kelurahan",
             context={
                 "register_number": case.number_label,
                 "link": reverse("cases:mechanism_monitoring", args=[version.pk]),

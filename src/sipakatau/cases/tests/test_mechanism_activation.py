@@ -232,6 +232,61 @@ def test_a_late_step_the_decree_sends_to_the_lurah_reaches_the_lurah(
     assert not Notification.objects.filter(recipient=staff.user).exists()
 
 
+def test_a_late_step_of_a_desa_s_decree_tells_the_kepala_desa_in_the_desa_s_words() -> None:
+    from sipakatau.accounts.models import OrganisationType, Role
+    from sipakatau.cases.models import CaseDeadline
+    from sipakatau.cases.services.deadlines import deadlines_escalate
+    from sipakatau.mechanisms.tests.villagesupport import DESA, desa_office_make
+    from sipakatau.notifications.models import Notification
+    from sipakatau.notifications.templates import TEMPLATES
+    from tests.factories import make_organisation, make_persona
+
+    # Given an LBK-KK in a desa whose Kepala Desa issued the mechanism
+    office = desa_office_make()
+    unit = make_organisation(
+        "LBK-KK Sipakainge Desa Lompo Riaja", type=OrganisationType.LBK_KK, area_code=DESA
+    )
+    make_persona(unit, Role.COORDINATOR)
+    caseworker = make_persona(unit, Role.CASEWORKER)
+    kepala_desa = make_persona(office, Role.VILLAGE_OFFICER, is_signatory=True)
+    mechanism_builders.issued_version(office)
+    case = open_case(caseworker.membership, danger_now=True)
+    # When the police forwarding, which the decree sends to the village head, is late
+    CaseDeadline.objects.create(
+        case=case,
+        code="police_forwarding",
+        label="Penerusan",
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+    deadlines_escalate()
+    # Then the Kepala Desa hears of the desa's mechanism, not of a kelurahan's
+    note = Notification.objects.get(recipient=kepala_desa.user)
+    assert note.template == "deadline_overdue_desa"
+    assert "desa's mechanism" in str(TEMPLATES[note.template])
+    assert "kelurahan" not in str(TEMPLATES[note.template]).lower()
+
+
+def test_a_desa_case_under_the_default_rules_says_the_desa_had_no_decree() -> None:
+    from django.urls import reverse
+
+    from sipakatau.accounts.models import OrganisationType, Role
+    from sipakatau.mechanisms.tests.villagesupport import DESA, desa_office_make
+    from tests.factories import english, make_organisation, make_persona
+
+    # Given an LBK-KK in a desa that has issued no mechanism yet
+    desa_office_make()
+    unit = make_organisation(
+        "LBK-KK Sipakainge Desa Lompo Riaja", type=OrganisationType.LBK_KK, area_code=DESA
+    )
+    caseworker = make_persona(unit, Role.CASEWORKER)
+    case = open_case(caseworker.membership, danger_now=True)
+    # When its caseworker opens the case
+    page = english(caseworker.client).get(reverse("cases:case_detail", args=[case.pk]))
+    # Then the deadlines' basis names the desa
+    assertContains(page, "the desa had no issued mechanism")
+    assertNotContains(page, "the kelurahan had no issued mechanism")
+
+
 def test_monitoring_hides_the_figures_of_fewer_than_three_sexual_violence_cases(
     bahagia_caseworker: Persona, kelurahan_ws: Organisation, lurah: Persona
 ) -> None:
