@@ -22,6 +22,15 @@ class NarrativeForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, desa: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if desa:  # a desa unit reports to its Kepala Desa, never to a Lurah
+            self.fields["narrative"].help_text = _(
+                "For the Kepala Desa, DP3A and Dinsos: what happened this month, what went "
+                "well, what is needed. Write no name, address or detail that could show who "
+                "a victim is."
+            )
+
 
 class ExportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("File"), choices=ExportKind.choices)

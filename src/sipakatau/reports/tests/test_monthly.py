@@ -218,3 +218,42 @@ def test_without_suppression_the_xlsx_holds_the_hand_counted_figures(
         ("Total", 3),
         ("Left out (no consent for statistics)", 2),
     ]
+
+
+@pytest.mark.django_db
+def test_a_desa_units_report_goes_to_its_kepala_desa_under_the_sk_kepala_desa() -> None:
+    import re
+
+    from django.urls import reverse
+
+    from sipakatau.accounts.models import OrganisationType, Role
+    from sipakatau.mechanisms.tests.villagesupport import DESA, desa_office_make
+    from tests.factories import english, make_organisation, make_persona
+
+    # Given an LBK-KK in a desa, and its report of November
+    desa_office_make()
+    unit = make_organisation(
+        "LBK-KK Sipakainge Desa Lompo Riaja", type=OrganisationType.LBK_KK, area_code=DESA
+    )
+    coordinator = make_persona(unit, Role.COORDINATOR)
+    monthly_report_generate(now=FIRST_OF_DECEMBER)
+    report = MonthlyReport.objects.get(organisation=unit, month=NOVEMBER)
+    # When it is printed, shown, listed and sent
+    with translation.override("en"):
+        pdf = monthly_pdf(report, queries.monthly_report_figures(report))
+    printed = subprocess.run(  # noqa: S603 (a fixed program, the PDF on stdin)
+        [PDFTOTEXT, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    client = english(coordinator.client)
+    shown = client.get(reverse("reports:monthly_detail", args=[report.pk])).content.decode()
+    listed = client.get(reverse("reports:monthly_list")).content.decode()
+    sent = client.post(
+        reverse("reports:monthly_send", args=[report.pk]), follow=True
+    ).content.decode()
+    # Then each names the Kepala Desa and the SK Kepala Desa, never a Lurah
+    assert "Kepala Desa" in printed and "SK Kepala Desa" in printed
+    assert "SK Kepala Desa" in shown and "SK Kepala Desa" in listed
+    assert "sent to the Kepala Desa" in sent
+    for text in (printed, shown, listed, sent):
+        found = re.findall(r".{40}lurah.{20}", text, re.I)
+        assert not re.search("lurah", text, re.IGNORECASE), found

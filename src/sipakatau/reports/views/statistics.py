@@ -107,7 +107,13 @@ def monthly_detail(request: HttpRequest, membership: Membership, pk: int) -> Htt
         request,
         "reports/monthly_detail.html",
         _detail_context(
-            membership, report, figures, NarrativeForm(initial={"narrative": report.narrative})
+            membership,
+            report,
+            figures,
+            NarrativeForm(
+                initial={"narrative": report.narrative},
+                desa=report.organisation.area.is_desa,
+            ),
         ),
     )
 
@@ -136,7 +142,7 @@ def monthly_write(request: HttpRequest, membership: Membership, pk: int) -> Http
     report = queries.monthly_report_for(membership, pk)
     if not queries.may_write_monthly_report(membership, report):
         raise PermissionDenied
-    form = NarrativeForm(request.POST)
+    form = NarrativeForm(request.POST, desa=report.organisation.area.is_desa)
     if form.is_valid():
         try:
             monthly.monthly_report_write(
@@ -165,7 +171,10 @@ def _send(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse
         show_refusal(request, error)
     else:
         messages.success(
-            request, _("The report was sent to the Lurah, DP3A and Dinsos. Thank you.")
+            request,
+            _("The report was sent to the Kepala Desa, DP3A and Dinsos. Thank you.")
+            if membership.organisation.area.is_desa
+            else _("The report was sent to the Lurah, DP3A and Dinsos. Thank you."),
         )
     return redirect("reports:monthly_detail", pk=pk)
 
