@@ -120,6 +120,14 @@ class BatchState(models.TextChoices):
     DITOLAK = "DITOLAK", _("Decided: refused")
 
 
+def batch_state_label(state: str, *, desa: bool) -> str:
+    """The step's name as the village says it: a desa holds a musyawarah desa, never a
+    musyawarah kelurahan (``Area.is_desa``)."""
+    if desa and state == BatchState.MUSYAWARAH:
+        return str(_("Musyawarah desa"))
+    return str(BatchState(state).label)
+
+
 # Before SIKS-NG entry the kelurahan still works on the batch; past the cut-off it is late.
 BEFORE_CUTOFF_STATES = frozenset({BatchState.DRAFT, BatchState.MUSYAWARAH, BatchState.VERVAL})
 FINAL_STATES = frozenset({BatchState.DITETAPKAN, BatchState.DITOLAK})

@@ -10,7 +10,7 @@ from sipakatau.areas.models import Area
 from sipakatau.lib.fields import EncryptedTextField
 from sipakatau.people.models import Person
 
-from ..codes import BatchState, ItemOutcome, VerificationResult
+from ..codes import BatchState, ItemOutcome, VerificationResult, batch_state_label
 from .households import Household
 from .programmes import Programme, WorklistEntry
 
@@ -60,6 +60,11 @@ class ProposalBatch(models.Model):
 
     def __str__(self) -> str:
         return f"usulan {self.kelurahan_id} {self.month:%Y-%m}"
+
+    @property
+    def state_label(self) -> str:
+        """The step in the village's own words (a desa's musyawarah is a musyawarah desa)."""
+        return batch_state_label(self.state, desa=self.kelurahan.is_desa)
 
 
 class ProposalItem(models.Model):

@@ -264,7 +264,11 @@ def _guard(batch: ProposalBatch, to_state: str) -> None:
         if not eligible.exists():
             raise ValidationError(_("No household was found eligible: there is nothing to enter."))
     if to_state == BatchState.DISAHKAN_DINSOS and batch.signed_at is None:
-        raise ValidationError(_("The Lurah has not signed yet."))
+        raise ValidationError(
+            _("The Kepala Desa has not signed yet.")
+            if batch.kelurahan.is_desa
+            else _("The Lurah has not signed yet.")
+        )
     if to_state in {BatchState.DITETAPKAN, BatchState.DITOLAK}:
         if eligible.filter(outcome=ItemOutcome.PENDING).exists():
             raise ValidationError(_("Decide every household first."))

@@ -117,3 +117,60 @@ def test_the_bnba_pdf_and_the_minutes_read_back(
     minutes = pdf_text(minutes_pdf(batch))
     assert "Aula Kantor Lurah" in minutes and "Ibu Nur — Ketua RW 002" in minutes
     assert "Tiga usulan disetujui" in minutes
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_a_desa_proposal_names_the_kepala_desa_and_the_musyawarah_desa(db: None) -> None:
+    import re
+
+    from django.urls import reverse
+
+    from sipakatau.accounts.models import OrganisationType, Role
+    from sipakatau.areas.models import Area
+    from sipakatau.mechanisms.tests.villagesupport import DESA, REGENCY, desa_office_make
+    from sipakatau.referrals.tests.support import pdf_text
+    from tests.factories import english, make_organisation, make_persona
+
+    # Given a desa's LBK-KK that proposed one household and held the musyawarah desa
+    desa_office_make()
+    desa = Area.objects.get(code=DESA)
+    unit = make_organisation(
+        "LBK-KK Sipakainge Desa Lompo Riaja", type=OrganisationType.LBK_KK, area_code=DESA
+    )
+    dinsos = make_organisation("Dinsos Barru", type=OrganisationType.DINSOS, area_code=REGENCY)
+    coordinator = make_persona(unit, Role.COORDINATOR)
+    actor = coordinator.membership
+    batch = new_batch(coordinator, desa, dinsos)
+    services.batch_add_item(
+        actor=actor,
+        batch=batch,
+        household=household(actor, desa, number="7311012001000111"),
+        programme=programme("PKH"),
+    )
+    services.batch_advance(actor=actor, batch=batch, to_state="MUSYAWARAH")
+    services.musyawarah_record(
+        actor=actor,
+        batch=batch,
+        held_on=timezone.localdate(),
+        place="Aula Kantor Desa",
+        attendance="H. Baso — Kepala Desa",
+        decisions="Satu usulan disetujui",
+    )
+    batch.refresh_from_db()
+    # When the proposal's page and its two documents are read
+    page = english(coordinator.client).get(reverse("social:batch_detail", args=[batch.pk]))
+    shown = page.content.decode()
+    main = shown[shown.index("<main") : shown.index("</main>")]
+    from django.utils import translation
+
+    with translation.override("en"):
+        minutes, bnba = pdf_text(minutes_pdf(batch)), pdf_text(bnba_pdf(batch))
+    # Then they speak of the desa and its Kepala Desa, never of a kelurahan or a Lurah
+    assert "Musyawarah desa" in main
+    assert "MINUTES OF THE DESA MUSYAWARAH" in minutes and "Kepala Desa Lompo Riaja" in minutes
+    assert "Desa Lompo Riaja, proposal of" in bnba and "Kepala Desa Lompo Riaja" in bnba
+    # (The BNBA's column headers are SIKS-NG's fixed format, its "Kelurahan" column too.)
+    bnba = bnba.replace("RT RW Kelurahan Kecamatan", "RT RW - Kecamatan")
+    for text in (main, minutes, bnba):
+        found = re.findall(r".{40}lurah.{20}", text, re.IGNORECASE)
+        assert not re.search("lurah", text, re.IGNORECASE), found

@@ -18,7 +18,7 @@ from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries, services
-from ..codes import BatchState, ItemOutcome, VerificationResult
+from ..codes import BatchState, ItemOutcome, VerificationResult, batch_state_label
 from ..forms import AdvanceForm, BatchCreateForm, MusyawarahForm, OutcomeForm, VerifyForm
 from ..models import ProposalBatch
 from ..services.deadlines import is_late
@@ -139,7 +139,7 @@ def _batch_page(
         "path": [
             (
                 state,
-                BatchState(state).label,
+                batch_state_label(state, desa=batch.kelurahan.is_desa),
                 ORDER.index(state) <= ORDER.index(batch.state) if batch.state in ORDER else True,
             )
             for state in ORDER
