@@ -206,9 +206,16 @@ def consent_withdraw(*, actor: Membership, consent: Consent, reason: str = "") -
     """Withdrawal takes effect at once; what the consent allowed stops (referrals built on
     it are withdrawn by the referrals module, through ``consent_withdrawal_hooks``)."""
     require_case_access(actor, consent.case, WORK_ON_CASES)
-    if consent.withdrawn_at is not None:
-        return consent
     with transaction.atomic():
+        # The case row first, as ``referral_create`` locks it before it reads the consent:
+        # a referral being made on this consent at the same moment either commits first
+        # (and the hook below withdraws it) or waits and finds the consent withdrawn. Then
+        # the consent itself, re-read: of two withdrawals at once the second sees the
+        # first and changes nothing. A closed case takes a withdrawal too (no require_open).
+        list(Case.objects.select_for_update().filter(pk=consent.case_id).values_list("pk"))
+        consent.refresh_from_db(from_queryset=Consent.objects.select_for_update())
+        if consent.withdrawn_at is not None:
+            return consent
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_reason = reason.strip()
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason"])
@@ -276,6 +283,8 @@ def plan_item_set_status(
         raise ValidationError({"status": _("Choose a status from the list.")})
     with transaction.atomic():
         require_open(item.case)
+        # Re-read under the lock, so the audit event and the answer show the row as it is.
+        item.refresh_from_db(from_queryset=ServicePlanItem.objects.select_for_update())
         item.status = status
         item.done_at = timezone.now() if status == ServicePlanItem.ItemStatus.DONE else None
         item.save(update_fields=["status", "done_at"])
@@ -312,11 +321,14 @@ def follow_up_record(*, actor: Membership, follow_up: FollowUp, summary: str) ->
         raise ValidationError(_("This follow-up belongs to another unit."))
     if not summary.strip():
         raise ValidationError({"summary": _("Write what happened in a few words.")})
-    if follow_up.done_at is not None:
-        raise ValidationError(_("This follow-up is already recorded."))
     now = timezone.now()
     with transaction.atomic():
         require_open(case)
+        # Re-read under the lock before the guard: of two records sent at once (a phone
+        # and a laptop) the second sees the first and is refused, never overwriting it.
+        follow_up.refresh_from_db(from_queryset=FollowUp.objects.select_for_update())
+        if follow_up.done_at is not None:
+            raise ValidationError(_("This follow-up is already recorded."))
         follow_up.done_at = now
         follow_up.summary = summary.strip()
         follow_up.save(update_fields=["done_at", "summary"])
