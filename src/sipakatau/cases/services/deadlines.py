@@ -213,11 +213,11 @@ def deadlines_escalate(*, now: datetime | None = None) -> int:
             )
             continue
         with transaction.atomic():
-            claimed = CaseDeadline.objects.filter(pk=deadline.pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            )
+            # The claim repeats the whole condition: a deadline met since the list was
+            # read (or escalated by another worker) is left alone.
+            claimed = overdue_deadlines(now).filter(pk=deadline.pk).update(escalated_at=now)
             if not claimed:
-                continue  # another worker escalated it meanwhile
+                continue  # met or escalated meanwhile
             notify(
                 users=coordinators,
                 template="deadline_overdue",

@@ -34,11 +34,11 @@ def referrals_escalate(*, now: datetime | None = None) -> int:
             logger.warning("Overdue referral %s: nobody to tell on either side", referral.pk)
             continue
         with transaction.atomic():
-            claimed = Referral.objects.filter(pk=referral.pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            )
+            # The claim repeats the whole condition: a referral answered since the list
+            # was read (or escalated by another worker) is left alone.
+            claimed = overdue_referrals(now).filter(pk=referral.pk).update(escalated_at=now)
             if not claimed:
-                continue  # another worker escalated it meanwhile
+                continue  # answered or escalated meanwhile
             tell(
                 senders,
                 "referral_overdue",
