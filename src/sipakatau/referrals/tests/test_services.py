@@ -348,6 +348,31 @@ def test_an_answered_referral_is_not_escalated(
     assert escalation.referrals_escalate() == 0
 
 
+def test_a_referral_answered_while_the_escalation_runs_is_not_escalated(
+    sent: Referral,
+    coordinator: Persona,
+    dinsos_officer: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given an overdue referral that the job has already listed
+    Referral.objects.filter(pk=sent.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    find_coordinators = escalation.coordinators_of
+
+    def answered_meanwhile(organisation_id: int, **kwargs: object) -> object:
+        # when the recipient accepts it between the list and the claim (another request)
+        fresh = Referral.objects.get(pk=sent.pk)
+        if fresh.status == ReferralStatus.SENT:
+            answering.referral_accept(actor=dinsos_officer.membership, referral=fresh)
+        return find_coordinators(organisation_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(escalation, "coordinators_of", answered_meanwhile)
+
+    # then nobody is told it is overdue, and it is not marked escalated
+    assert escalation.referrals_escalate() == 0
+    assert Referral.objects.get(pk=sent.pk).escalated_at is None
+    assert not Notification.objects.filter(template="referral_overdue").exists()
+
+
 def test_a_closed_case_cannot_be_referred(
     sent: Referral, bahagia_caseworker: Persona, dinsos: Organisation
 ) -> None:
