@@ -16,8 +16,15 @@ from django.db import connection
 from django.utils import timezone
 
 _migration = importlib.import_module("sipakatau.audit.migrations.0002_append_only")
-_CREATE = {"sqlite": _migration.SQLITE, "postgresql": _migration.POSTGRESQL}
-_DROP = {"sqlite": _migration.SQLITE_REVERSE, "postgresql": _migration.POSTGRESQL_REVERSE}
+_no_replace = importlib.import_module("sipakatau.audit.migrations.0005_refuse_replace")
+_CREATE = {
+    "sqlite": [*_migration.SQLITE, *_no_replace.SQLITE],
+    "postgresql": _migration.POSTGRESQL,
+}
+_DROP = {
+    "sqlite": [*_migration.SQLITE_REVERSE, *_no_replace.SQLITE_REVERSE],
+    "postgresql": _migration.POSTGRESQL_REVERSE,
+}
 TABLE = "audit_auditevent"
 
 

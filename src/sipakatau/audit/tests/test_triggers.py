@@ -71,3 +71,33 @@ def test_it_refuses_a_replace_of_an_event() -> None:
 
     assert AuditEvent.objects.get(pk=event.pk).action == "case.viewed"
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize("key", ["id", "seq"])
+def test_a_replace_is_refused_even_on_a_connection_without_recursive_triggers(key: str) -> None:
+    """The app's connections turn SQLite's recursive triggers on, so the delete trigger
+    sees an INSERT OR REPLACE; the ``sqlite3`` shell or another program does not. A
+    trigger before the insert refuses an event whose id or sequence number is taken, on
+    any connection. (PostgreSQL: ON CONFLICT DO UPDATE fires the update trigger, above.)"""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's INSERT OR REPLACE")
+    first, second = log(SYSTEM, "case.viewed"), log(SYSTEM, "case.closed")
+    columns = [field.column for field in AuditEvent._meta.concrete_fields]
+    # A copy of the second event that takes the first's id, or (new id) its sequence number.
+    chosen = ", ".join(
+        "%s" if column == key else "NULL" if column == "id" else column for column in columns
+    )
+    statement = (
+        f"INSERT OR REPLACE INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {chosen} FROM {TABLE} WHERE id = %s"
+    )
+    sql("PRAGMA recursive_triggers = OFF")
+    try:
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            sql(statement, [getattr(first, key), second.pk])
+    finally:
+        sql("PRAGMA recursive_triggers = ON")
+
+    assert AuditEvent.objects.get(pk=first.pk).action == "case.viewed"
+    assert AuditEvent.objects.count() == 2
+    assert verify_chain().ok
