@@ -137,3 +137,42 @@ def test_an_id_too_large_for_the_database_in_a_body_is_a_structured_422(
 
     assert_structured(response, "POST /public/inbox/flood")
     assert response.status_code == 422
+
+
+def test_a_nul_in_a_multipart_form_is_refused_too(coordinator: Persona) -> None:
+    """The JSON guard read JSON bodies only; an upload's title comes in a multipart form
+    (PostgreSQL refuses a NUL in text outright, SQLite kept it). A lone surrogate cannot
+    travel in a form: its bytes arrive as broken UTF-8, which Django replaces."""
+    import io
+
+    from PIL import Image
+
+    from tests.builders import open_case
+
+    case = open_case(coordinator.membership)
+    picture = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(picture, format="PNG")
+    picture.seek(0)
+    picture.name = "foto.png"
+    client = bearer(coordinator)
+    client.raise_request_exception = False
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/attachments", {"title": "ab\x00cd", "file": picture}
+    )
+    assert_structured(response, "POST attachments")
+    assert response.status_code == 422, response.content[:200]
+    assert not case.attachments.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/directory/providers", "/api/v1/public/places"])
+def test_a_nul_in_the_address_is_refused_with_a_structured_answer(
+    coordinator: Persona, path: str
+) -> None:
+    client = bearer(coordinator)
+    client.raise_request_exception = False
+
+    response = client.get(path, {"q": "ab\x00cd"})
+
+    assert_structured(response, path)
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_text"

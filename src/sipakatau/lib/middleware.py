@@ -108,22 +108,30 @@ def api_text_guard(get_response: Handler) -> Handler:
 
     from .api_errors import api_error
 
-    def middleware(request: HttpRequest) -> HttpResponse:
-        if (
-            request.path.startswith("/api/")
-            and request.method in ("POST", "PUT", "PATCH")
-            and request.content_type == "application/json"
-        ):
+    def bad_request_text(request: HttpRequest) -> bool:
+        # The address (filters, searches) and, for a write, its JSON body or the fields
+        # of its multipart form (an upload's title): a form refuses a NUL, so must the API.
+        if _bad_text(dict(request.GET.lists())):
+            return True
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return False
+        if request.content_type == "application/json":
             try:
                 body = json.loads(request.body or b"null")
             except (ValueError, UnicodeDecodeError):
-                body = None  # the API answers malformed JSON itself
-            if _bad_text(body):
-                return api_error(
-                    422,
-                    "invalid_text",
-                    _("The text holds a character that cannot be stored (a NUL or a broken one)."),
-                )
+                return False  # the API answers malformed JSON itself
+            return _bad_text(body)
+        if request.content_type == "multipart/form-data":
+            return _bad_text(dict(request.POST.lists()))
+        return False
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and bad_request_text(request):
+            return api_error(
+                422,
+                "invalid_text",
+                _("The text holds a character that cannot be stored (a NUL or a broken one)."),
+            )
         return get_response(request)
 
     return middleware
