@@ -133,3 +133,42 @@ def test_the_docs_page_uses_this_servers_copy_of_swagger_ui() -> None:
 
     assert '<script src="/static/ninja/swagger-ui-bundle.js">' in page
     assert "cdn" not in page.lower()
+
+
+# What an operation may take in its address (the query string lands in access logs and
+# proxies' logs): paging, filters by code, dates and places, never a person's name, NIK,
+# KK or telephone. A search by identity goes in a POST body (``POST /api/v1/cases/search``,
+# ``POST /api/v1/referrals/received/search``). A new query parameter must be added here on
+# purpose, after asking whether it can carry an identity.
+ADDRESS_PARAMETERS = {
+    "page", "page_size", "cursor",  # paging
+    "status", "show", "due", "mine", "flood", "risk_level", "violence_form", "service",
+    "service_type", "period", "reported_from", "reported_to",  # filters by code or date
+    "area", "parent", "unit", "kelurahan_code", "rw", "rt",  # places and units by code
+    "by", "other", "sha256", "token",  # analysis axis, version to compare, decree check
+}  # fmt: skip
+# Free text in the address only where it names a public place or service, never a person.
+FREE_TEXT_IN_ADDRESS = {
+    ("get", "/api/v1/directory/providers", "q"),  # a provider's name (public directory)
+    ("get", "/api/v1/public/places", "q"),  # a kelurahan's or desa's name
+    ("get", "/api/v1/mapping/questionnaires/{questionnaire_id}/analysis", "q"),  # a question
+}
+
+
+def test_no_operation_takes_a_persons_identity_in_its_address(document: dict[str, Any]) -> None:
+    found = {
+        (method, path, parameter["name"])
+        for method, path, operation in operations(document)
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") == "query"
+    }
+    unexpected = {
+        found_one
+        for found_one in found
+        if found_one[2] not in ADDRESS_PARAMETERS and found_one not in FREE_TEXT_IN_ADDRESS
+    }
+    assert not unexpected, f"query parameters that could carry an identity: {sorted(unexpected)}"
+    # The searches by identity are there, and take their words in the body.
+    for path in ("/api/v1/cases/search", "/api/v1/referrals/received/search"):
+        assert set(document["paths"][path]) == {"post"}, path
+        assert "requestBody" in document["paths"][path]["post"], path
