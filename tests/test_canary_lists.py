@@ -4,8 +4,9 @@ of another.
 The canary survivor (tests/canary.py) is planted in LBK-KK Ikhlas (Watang Bacukiki,
 "kelurahan B"): her case, a referral of it to a legal-aid agency ("agency C"), a public
 report about her, her household in the social-protection register and a mapping
-submission. Then every role of LBK-KK Bahagia (Watang Soreang, "kelurahan A") and of a
-health agency ("agency D"), and an anonymous visitor, open every page and every API list
+submission. Then every role of LBK-KK Bahagia (Watang Soreang, "kelurahan A"), of a
+health agency ("agency D") and the officers of the police's PPA unit ("agency E", a third
+agency), and an anonymous visitor, open every page and every API list
 that takes no object (walked from the URL resolver and the OpenAPI document, so a new
 list is covered the day it is added), search by her name, NIK, KK and telephone, and
 download the exports. Her name, NIK, KK, telephone, address and register numbers must
@@ -239,6 +240,7 @@ class Tenants:
     unit_b: Organisation
     agency_c: Organisation
     agency_d: Organisation
+    agency_e: Organisation
 
 
 @pytest.fixture
@@ -252,17 +254,23 @@ def tenants(db: None, deadline_rules: None, programmes: None) -> Tenants:
         agency_d=make_organisation(
             "Puskesmas Lakessi", type=OrganisationType.PUSKESMAS, area_code="73.72.03"
         ),
+        agency_e=make_organisation(
+            "Unit PPA Polres Parepare", type=OrganisationType.POLICE_PPA, area_code="73.72"
+        ),
     )
 
 
 def other_tenant_people(tenants: Tenants) -> dict[str, Client]:
-    """Every role of kelurahan A, the Lurah, every agency role of agency D, and nobody."""
+    """Every role of kelurahan A, the Lurah, every agency role of agency D, the officers
+    of a third agency (E, the police), and nobody."""
     people: dict[str, Client] = {"anonymous": Client()}
     for role in Role.values:
         people[f"A {role}"] = make_persona(tenants.unit_a, role).client
     people["A lurah"] = make_persona(tenants.unit_a, Role.VILLAGE_OFFICER, is_signatory=True).client
     for role in (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER, Role.ADMIN, Role.AUDITOR):
         people[f"D {role}"] = make_persona(tenants.agency_d, role).client
+    for role in (Role.AGENCY_OFFICER, Role.AGENCY_MANAGER):
+        people[f"E {role}"] = make_persona(tenants.agency_e, role).client
     return people
 
 
