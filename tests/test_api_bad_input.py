@@ -176,3 +176,16 @@ def test_a_nul_in_the_address_is_refused_with_a_structured_answer(
     assert_structured(response, path)
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_text"
+
+
+@pytest.mark.parametrize("parameter", ["tempat", "wilayah"])
+def test_a_nul_in_a_pages_address_is_a_400_page_not_a_server_error(parameter: str) -> None:
+    """``/lapor/?tempat=%00`` reached a query: a 500 on PostgreSQL, for anyone."""
+    from django.urls import reverse
+
+    client = Client(raise_request_exception=False)
+
+    response = client.get(reverse("public:report"), {parameter: "73\x00"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

@@ -101,7 +101,7 @@ def _bad_text(value: object) -> bool:
 
 def api_text_guard(get_response: Handler) -> Handler:
     """The forms refuse text that cannot be stored; the API refuses it too, with a
-    structured 422, before any view sees it."""
+    structured 422, before any view sees it; a page refuses it in its address (400)."""
     import json
 
     from django.utils.translation import gettext as _
@@ -126,12 +126,20 @@ def api_text_guard(get_response: Handler) -> Handler:
         return False
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and bad_request_text(request):
-            return api_error(
-                422,
-                "invalid_text",
-                _("The text holds a character that cannot be stored (a NUL or a broken one)."),
-            )
+        if request.path.startswith("/api/"):
+            if bad_request_text(request):
+                return api_error(
+                    422,
+                    "invalid_text",
+                    _("The text holds a character that cannot be stored (a NUL or a broken one)."),
+                )
+        elif _bad_text(dict(request.GET.lists())):
+            # A page reads its address outside any form (``?tempat=`` on the public report
+            # page): PostgreSQL refuses a NUL in a query, which was a 500. The 400 page;
+            # the log names the kind of problem only, never the value.
+            from django.core.exceptions import SuspiciousOperation
+
+            raise SuspiciousOperation("A NUL or a broken character in the address")
         return get_response(request)
 
     return middleware
