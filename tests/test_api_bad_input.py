@@ -140,9 +140,9 @@ def test_an_id_too_large_for_the_database_in_a_body_is_a_structured_422(
 
 
 def test_a_nul_in_a_multipart_form_is_refused_too(coordinator: Persona) -> None:
-    """The JSON guard read JSON bodies only; an upload's title comes in a multipart form
-    (PostgreSQL refuses a NUL in text outright, SQLite kept it). A lone surrogate cannot
-    travel in a form: its bytes arrive as broken UTF-8, which Django replaces."""
+    """The JSON guard reads JSON bodies only; an upload's title comes in a multipart form,
+    which the service checks (SQLite kept the NUL). A lone surrogate cannot travel in a
+    form: its bytes arrive as broken UTF-8, which Django replaces."""
     import io
 
     from PIL import Image
@@ -157,7 +157,9 @@ def test_a_nul_in_a_multipart_form_is_refused_too(coordinator: Persona) -> None:
     client = bearer(coordinator)
     client.raise_request_exception = False
     response = client.post(
-        f"/api/v1/cases/{case.pk}/attachments", {"title": "ab\x00cd", "file": picture}
+        f"/api/v1/cases/{case.pk}/attachments",
+        {"title": "ab\x00cd", "file": picture},
+        headers={"Idempotency-Key": "nul-title-1"},  # the layer that hashes the body
     )
     assert_structured(response, "POST attachments")
     assert response.status_code == 422, response.content[:200]

@@ -109,8 +109,8 @@ def api_text_guard(get_response: Handler) -> Handler:
     from .api_errors import api_error
 
     def bad_request_text(request: HttpRequest) -> bool:
-        # The address (filters, searches) and, for a write, its JSON body or the fields
-        # of its multipart form (an upload's title): a form refuses a NUL, so must the API.
+        # The address (filters, searches) and, for a write, its JSON body: a form refuses
+        # a NUL, so must the API.
         if _bad_text(dict(request.GET.lists())):
             return True
         if request.method not in ("POST", "PUT", "PATCH"):
@@ -121,8 +121,8 @@ def api_text_guard(get_response: Handler) -> Handler:
             except (ValueError, UnicodeDecodeError):
                 return False  # the API answers malformed JSON itself
             return _bad_text(body)
-        if request.content_type == "multipart/form-data":
-            return _bad_text(dict(request.POST.lists()))
+        # A multipart form's fields are left to the services (an upload's title): parsing
+        # them here would consume the stream that the idempotency layer hashes.
         return False
 
     def middleware(request: HttpRequest) -> HttpResponse:

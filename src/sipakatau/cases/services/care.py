@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -356,6 +357,11 @@ def attachment_add(
     """Only PDF, JPEG and PNG whose content matches; images are re-encoded without
     metadata (EXIF, GPS, camera serial); the file is stored encrypted."""
     require_case_access(actor, case, WORK_ON_CASES)
+    # The API's multipart form is no Django form: refuse a NUL as the page's form does.
+    try:
+        ProhibitNullCharactersValidator()(title)
+    except ValidationError as error:
+        raise ValidationError({"title": error.messages}) from error
     try:
         cleaned = clean_upload(filename=filename, data=data)
     except UploadError as error:

@@ -1,6 +1,7 @@
 """Questionnaires: import an XLSForm, load the template, open and close."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,13 @@ def questionnaire_import(
                 ]
             }
         )
+    # The title comes from the API's multipart form or from the file: no NUL (a page's
+    # form refuses one; PostgreSQL cannot store one).
+    try:
+        for text in (title, definition.title, form_id, definition.version):
+            ProhibitNullCharactersValidator()(text or "")
+    except ValidationError as error:
+        raise ValidationError({"title": error.messages}) from error
     questionnaire = _questionnaire_create(
         kelurahan=kelurahan,
         organisation=actor.organisation,
