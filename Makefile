@@ -74,7 +74,7 @@ load: $(STAMP)
 ## audit-deps: every pinned package against the PyPI advisory database; --strict fails
 ## when a package cannot be looked up, so "nothing found" always means "all checked"
 audit-deps: $(STAMP)
-	$(BIN)/pip-audit --requirement requirements.lock --service pypi --strict --progress-spinner off
+	$(BIN)/pip-audit -r requirements.lock -s pypi -S --progress-spinner off
 
 ## fuzz: schemathesis against the API, every pass under every role, more examples (long);
 ## the short run is part of make test (tests/test_api_fuzz.py)
