@@ -375,6 +375,21 @@ def _role_request_target(organisation: Organisation) -> int:
     return RoleRequest.objects.get(user=user).pk
 
 
+def _prepared_file_target(organisation: Organisation) -> int:
+    """A file asked for by another member of ``organisation``."""
+    from sipakatau.jobs.services import prepared_file_queue
+
+    asker = make_user(organisation, Role.AGENCY_OFFICER)
+    prepared = prepared_file_queue(
+        actor=Membership.objects.get(user=asker, organisation=organisation),
+        kind="test",
+        task="sipakatau.referrals.tasks.export_inbox",
+        file_name="rujukan.csv",
+        content_type="text/csv",
+    )
+    return prepared.pk
+
+
 def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: str) -> Any:
     organisation = actor_org if scope == "own" else other_org
     if kind == "organisation":
@@ -403,6 +418,8 @@ def _target(kind: str, actor_org: Organisation, other_org: Organisation, scope: 
         return mapping_analysis_target(kind, organisation)
     if kind == "role_request":
         return _role_request_target(organisation)
+    if kind == "prepared_file":
+        return _prepared_file_target(organisation)
     target = make_user(organisation, Role.VOLUNTEER)
     if kind == "user":
         return target.pk

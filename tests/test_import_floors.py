@@ -17,12 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "sipakatau"
 FLOORS = [
     {"lib", "areas", "audit"},
     {"accounts", "people"},
-    {"notifications", "directory"},
+    {"notifications", "directory", "jobs"},
     {"mechanisms", "mapping"},
     {"cases"},
     {"referrals", "social", "public"},
     {"reports"},
-    {"api", "demo", "jobs"},
+    {"api", "demo"},
 ]
 FLOOR = {app: level for level, apps in enumerate(FLOORS) for app in apps}
 

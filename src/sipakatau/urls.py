@@ -23,6 +23,7 @@ urlpatterns = [
     path("pemetaan/", include("sipakatau.mapping.urls")),
     path("", include("sipakatau.public.urls")),
     path("statistik/", include("sipakatau.reports.urls")),
+    path("berkas/", include("sipakatau.jobs.urls")),
     # The JSON API (sipakatau/api/urls.py), by the module's name: Django imports it, with its
     # hundreds of schemas, when a request first goes to /api/v1/ or a page first names one
     # of its routes. A worker that only serves pages stays ~15 MB smaller (issue 19).

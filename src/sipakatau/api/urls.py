@@ -12,6 +12,7 @@ from sipakatau.accounts.api import router as accounts_router
 from sipakatau.areas.api import router as areas_router
 from sipakatau.cases.api import router as cases_router
 from sipakatau.directory.api import router as directory_router
+from sipakatau.jobs.api import router as files_router
 from sipakatau.mapping.api import router as mapping_router
 from sipakatau.mechanisms.api import router as mechanisms_router
 from sipakatau.public.api import router as public_router
@@ -41,6 +42,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/areas", areas_router)
 api.add_router("/cases", cases_router)
 api.add_router("/directory", directory_router)
+api.add_router("/files", files_router)
 api.add_router("/mapping", mapping_router)
 api.add_router("/mechanisms", mechanisms_router)
 api.add_router("/referrals", referrals_router)

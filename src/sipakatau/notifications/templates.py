@@ -91,6 +91,14 @@ TEMPLATES: dict[str, Any] = {
     "submissions_import_failed": _(
         "The import of needs-mapping answers of %(unit_name)s stopped. See why on its page."
     ),
+    # jobs.services: a file someone asked for (an export) was prepared by its job, or
+    # stopped. Her organisation and the hours it is kept: never what the file holds.
+    "file_ready": _(
+        "The file you asked for at %(unit_name)s is ready. Download it within %(count)s hours."
+    ),
+    "file_failed": _(
+        "The file you asked for at %(unit_name)s could not be prepared. Please ask again."
+    ),
     "monthly_report_late": _(
         "The monthly report of %(unit_name)s was due %(due_at)s and is not sent yet."
     ),
