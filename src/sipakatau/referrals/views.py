@@ -25,17 +25,16 @@ from sipakatau.cases.queries import parties_of
 from sipakatau.directory.codes import ServiceType
 from sipakatau.directory.queries import providers_for_search
 from sipakatau.lib.access import staff_view
-from sipakatau.lib.csv_response import csv_response
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 from sipakatau.lib.keyset_pages import keyset_page
 from sipakatau.mechanisms.queries import pathway_providers
 
 from . import queries
-from .codes import OPEN_STATUSES, SharedField
+from .codes import OPEN_STATUSES
 from .forms import CompleteForm, DeclineForm, InboxForm, ReferralForm, ServiceChoiceForm
 from .models import Referral
 from .projection import projection_items
-from .services import answering, creating, ending
+from .services import answering, creating, ending, exporting
 
 PAGE_SIZE = 25  # referrals a page of the inbox shows
 
@@ -290,44 +289,10 @@ def inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @staff_view(*ANSWER_REFERRAL)
-@require_GET
+@require_POST
 def inbox_export(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Every referral the organisation received, with the shared fields only."""
-    referrals = queries.referrals_to_export(membership)
-    fields = list(SharedField.choices)
-    header = [
-        _("Referral number"),
-        _("Sent"),
-        _("From"),
-        _("Service"),
-        _("Urgency"),
-        _("Status"),
-        _("Answer due"),
-        *[str(label) for _code, label in fields],
-        _("Why declined"),
-        _("Service given"),
-        _("Feedback"),
-    ]
-    rows: list[list[object]] = []
-    for referral in referrals:
-        shared = {
-            item.field: item.text
-            for item in projection_items(referral.shared_fields, referral.projection)
-        }
-        rows.append(
-            [
-                referral.register_number,
-                timezone.localtime(referral.created_at).strftime("%Y-%m-%d %H:%M"),
-                referral.sender,
-                referral.get_service_type_display(),
-                referral.get_urgency_display(),
-                referral.get_status_display(),
-                timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M"),
-                *[shared.get(code, "") for code, _label in fields],
-                referral.decline_reason,
-                referral.service_given,
-                referral.feedback,
-            ]
-        )
-    stamp = timezone.localdate().isoformat()
-    return csv_response(filename=f"rujukan-{stamp}.csv", header=header, rows=rows)
+    """Every referral the organisation received, with the shared fields only: prepared by
+    a job (seconds for a large inbox); the officer waits on its page or comes back when
+    told."""
+    prepared = exporting.inbox_export_request(actor=membership)
+    return redirect("jobs:file_detail", pk=prepared.pk)

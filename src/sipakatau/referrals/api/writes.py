@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from ninja import Status
 
 from sipakatau.accounts.access import acting
+from sipakatau.jobs.api import file_out
 
 from .. import queries
-from ..services import answering, creating, ending
+from ..services import answering, creating, ending, exporting
 from ..services.common import consent_covers
 from .common import referral_and_side, referral_out, router
 from .schemas import CompleteIn, DeclineIn, PreviewIn, PreviewOut, ReferralIn, ReferralOut
@@ -127,3 +128,15 @@ def referral_cancel(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral, sender_view = referral_and_side(membership, referral_id)
     ending.referral_cancel(actor=membership, referral=referral)
     return referral_out(referral, sender_view=sender_view)
+
+
+@router.post(
+    "/received/export",
+    response={202: dict[str, Any]},
+    summary="Export every referral received (shared fields and answers only) as CSV: "
+    "prepared by a job (202); GET its url for the progress and, once DONE, the download url "
+    "(the file can be downloaded once, by you only, within 24 hours)",
+)
+def referrals_received_export(request: HttpRequest) -> Status[dict[str, Any]]:
+    prepared = exporting.inbox_export_request(actor=acting(request))
+    return Status(202, file_out(prepared))

@@ -152,3 +152,19 @@ def pdf_text(data: bytes) -> str:
         [PDFTOTEXT, "-layout", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
     return " ".join(out.split())
+
+
+def exported_inbox(client: Any) -> str:
+    """The inbox export as the officer gets it: asked for on the inbox page, prepared by its
+    job (run here, as the queue would), downloaded from its page."""
+    from django.urls import reverse
+
+    from sipakatau.referrals.tasks import export_inbox
+
+    asked = client.post(reverse("referrals:inbox_export"))
+    assert asked.status_code == 302, asked.status_code
+    pk = int(asked["Location"].rstrip("/").split("/")[-1])
+    export_inbox(pk)
+    downloaded = client.get(reverse("jobs:file_download", args=[pk]))
+    assert downloaded.status_code == 200, downloaded.status_code
+    return str(downloaded.content.decode("utf-8"))

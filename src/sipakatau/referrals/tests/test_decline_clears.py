@@ -17,7 +17,7 @@ from sipakatau.referrals.models import Referral
 from sipakatau.referrals.services import answering, ending
 from tests.factories import Persona
 
-from .support import consent_for_referral, pdf_text, provider_for, refer
+from .support import consent_for_referral, exported_inbox, pdf_text, provider_for, refer
 
 pytestmark = [pytest.mark.usefixtures("in_english"), pytest.mark.english]
 
@@ -94,7 +94,7 @@ def test_after_a_decline_the_recipient_sees_the_status_and_reason_but_not_her(
     inbox = client.get(reverse("referrals:inbox"), {"show": "all"})
     assertContains(inbox, sent.register_number)
     assert _hides_her(inbox.text)
-    assert _hides_her(client.get(reverse("referrals:inbox_export")).content.decode())
+    assert _hides_her(exported_inbox(client))
     assert _hides_her(client.get("/api/v1/referrals/received").text)
     # Her name no longer finds the referral in the recipient's search.
     found = client.post(reverse("referrals:inbox"), {"q": FIRST_NAME})

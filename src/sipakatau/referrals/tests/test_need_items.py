@@ -22,7 +22,7 @@ from sipakatau.referrals.models import Referral
 from sipakatau.referrals.services.creating import referral_create
 from tests.factories import CITY, Persona, make_organisation, make_persona
 
-from .support import case_with_victim, consent_for_referral, pdf_text, provider_for
+from .support import case_with_victim, consent_for_referral, exported_inbox, pdf_text, provider_for
 
 pytestmark = [pytest.mark.usefixtures("in_english"), pytest.mark.english]
 
@@ -188,7 +188,7 @@ def test_the_recipient_reads_the_ticked_need_and_not_the_other_anywhere(
         "api list": json.dumps(client.get("/api/v1/referrals/received").json(), ensure_ascii=False),
         "letter": pdf_text(client.get(reverse("referrals:referral_letter", args=[pk])).content),
         "api letter": pdf_text(client.get(f"/api/v1/referrals/{pk}/letter").content),
-        "export": client.get(reverse("referrals:inbox_export")).content.decode("utf-8"),
+        "export": exported_inbox(client),
     }
 
     # Then the psychological need is there and the economic one nowhere

@@ -19,6 +19,7 @@ from tests.factories import Persona
 from .support import (
     case_with_victim,
     consent_for_referral,
+    exported_inbox,
     pdf_text,
     provider_for,
     refer,
@@ -123,8 +124,7 @@ def test_the_letter_and_the_export_carry_the_shared_fields_only(
     text = pdf_text(letter.content)
     assert sent.register_number in text and "Wati" in text
     assert "Kusuma" not in text and "Perlu bantuan" not in text
-    export = dinsos_officer.client.get(reverse("referrals:inbox_export"))
-    body = export.content.decode("utf-8")
+    body = exported_inbox(dinsos_officer.client)
     assert body.startswith("\ufeff")
     assert sent.register_number in body and "Wati" in body and "Kusuma" not in body
 
@@ -150,7 +150,7 @@ def test_after_withdrawal_the_recipient_sees_a_notice_and_no_shared_data(
     data = client.get(f"/api/v1/referrals/{sent.pk}").json()
     assert data["status"] == "withdrawn" and data["shared"] == []
     assert client.get(f"/api/v1/referrals/{sent.pk}/letter").status_code == 404
-    assert "Wati" not in client.get(reverse("referrals:inbox_export")).content.decode()
+    assert "Wati" not in exported_inbox(client)
 
 
 def _pages(referral: Referral) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ from sipakatau.referrals.codes import SharedField as F
 from tests.canary import CANARY, scan
 from tests.factories import Persona
 
-from .support import pdf_text, provider_for, refer
+from .support import exported_inbox, pdf_text, provider_for, refer
 
 pytestmark = pytest.mark.usefixtures("in_english")
 
@@ -162,7 +162,7 @@ def recipient_reads(client: Any, pk: int, number: str) -> dict[str, str]:
         "api detail": json.dumps(client.get(f"/api/v1/referrals/{pk}").json(), ensure_ascii=False),
         "api list": json.dumps(client.get("/api/v1/referrals/received").json(), ensure_ascii=False),
         "letter": pdf_text(client.get(reverse("referrals:referral_letter", args=[pk])).content),
-        "export": client.get(reverse("referrals:inbox_export")).content.decode("utf-8"),
+        "export": exported_inbox(client),
     }
 
 
