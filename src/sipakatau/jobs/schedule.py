@@ -52,6 +52,8 @@ CASES = "sipakatau.cases.tasks."
 REPORTS = "sipakatau.reports.tasks."
 REFERRALS = "sipakatau.referrals.tasks."
 SOCIAL = "sipakatau.social.tasks."
+MAPPING = "sipakatau.mapping.tasks."
+FILES = "sipakatau.jobs.tasks."
 
 
 def every_minute(name: str, func: str, *, hook: str | None = None) -> tuple[Job, ...]:
@@ -83,6 +85,11 @@ JOBS: tuple[Job, ...] = (
     *twice_a_minute("deadline escalation", CASES + "escalate_deadlines", hook=DELIVER_AT_ONCE),
     *twice_a_minute("referral escalation", REFERRALS + "escalate_referrals", hook=DELIVER_AT_ONCE),
     Job("statistics refresh", REPORTS + "refresh_statistics", Schedule.MINUTES, minutes=15),
+    # A job whose worker died is queued again (jobs.services.stuck_after), and a prepared
+    # file nobody downloaded is deleted.
+    Job("stuck imports", MAPPING + "requeue_stuck_imports", Schedule.MINUTES, minutes=5),
+    Job("stuck files", FILES + "requeue_stuck_files", Schedule.MINUTES, minutes=5),
+    Job("expired files", FILES + "expire_files", Schedule.HOURLY),
     Job("stale intake drafts", CASES + "remove_stale_intake_drafts", Schedule.HOURLY),
     *daily("monthly reports", REPORTS + "monthly_reports", time(1, 0), hook=DELIVER_AT_ONCE),
     *daily("household screening", SOCIAL + "screen_households", time(2, 0)),

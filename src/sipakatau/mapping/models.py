@@ -135,6 +135,9 @@ class ImportRun(models.Model):
     )
     rows_done = models.PositiveIntegerField(default=0)
     failure = models.CharField(max_length=12, choices=ImportFailure.choices, blank=True)
+    # Set when the job claims the run and at every batch: a RUNNING run silent for long
+    # (its worker died) is queued again (services.submissions_import_requeue).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,3 +7,8 @@ def import_submissions(run_pk: int) -> str:
     """The rows of an uploaded file of submissions, imported in batches with progress
     (``services.submissions_import_run``); a second run of the same job imports nothing."""
     return services.submissions_import_run(run_pk)
+
+
+def requeue_stuck_imports() -> int:
+    """Runs whose worker died, queued again (``services.submissions_import_requeue``)."""
+    return services.submissions_import_requeue()

@@ -15,7 +15,12 @@ from .questionnaires import (
     questionnaire_load_template,
     questionnaire_set_status,
 )
-from .submissions import submission_record, submissions_import, submissions_import_run
+from .submissions import (
+    submission_record,
+    submissions_import,
+    submissions_import_requeue,
+    submissions_import_run,
+)
 
 __all__ = [
     "analysis_export",
@@ -32,5 +37,6 @@ __all__ = [
     "questionnaire_set_status",
     "submission_record",
     "submissions_import",
+    "submissions_import_requeue",
     "submissions_import_run",
 ]

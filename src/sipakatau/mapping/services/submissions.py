@@ -4,10 +4,13 @@ import base64
 import hashlib
 import itertools
 import logging
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +18,7 @@ from django_q.tasks import async_task
 
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
+from sipakatau.jobs.services import stuck_after
 from sipakatau.notifications.services import notify
 
 from .. import kobo
@@ -87,7 +91,8 @@ def submissions_import_run(run_pk: int) -> str:
         if run is None or run.status != ImportStatus.QUEUED:
             return run.status if run is not None else "MISSING"
         run.status = ImportStatus.RUNNING
-        run.save(update_fields=["status"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "heartbeat_at"])
     try:
         _import_rows(run)
     except kobo.ImportFileError:
@@ -123,10 +128,12 @@ def _import_rows(run: ImportRun) -> None:
             # One import of a form at a time between the check of its keys and the insert.
             Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
             keys = {row.key for row in batch if not row.reasons}
-            known = set(
+            # Key → the run that imported it: a run queued again after its worker died
+            # finds its own rows of the first attempt, and counts them as added.
+            known = dict(
                 Submission.objects.filter(questionnaire=questionnaire, source_key__in=keys)
                 .exclude(source_key="")
-                .values_list("source_key", flat=True)
+                .values_list("source_key", "import_run_id")
             )
             new: list[Submission] = []
             now = timezone.now()
@@ -134,6 +141,10 @@ def _import_rows(run: ImportRun) -> None:
                 if row.reasons:
                     rejected.append({"row": row.number, "reasons": row.reasons})
                     run.rows_rejected += 1
+                    continue
+                if row.key in known and known[row.key] == run.pk and row.key not in seen:
+                    seen.add(row.key)
+                    run.rows_created += 1
                     continue
                 if row.key in known or row.key in seen:
                     run.rows_duplicate += 1
@@ -156,7 +167,8 @@ def _import_rows(run: ImportRun) -> None:
             run.rows_created += len(new)
             run.rows_done += len(batch)
             run.rejected = rejected[:MAX_REJECTED_LISTED]
-            run.save(update_fields=[*_COUNTS, "rejected"])
+            run.heartbeat_at = timezone.now()
+            run.save(update_fields=[*_COUNTS, "rejected", "heartbeat_at"])
 
 
 _COUNTS = ["rows_total", "rows_done", "rows_created", "rows_duplicate", "rows_rejected"]
@@ -184,6 +196,38 @@ def _finish(run: ImportRun, failure: str) -> None:
                 "link": reverse("mapping:import_run_detail", args=[run.pk]),
             },
         )
+
+
+def submissions_import_requeue(now: datetime | None = None) -> int:
+    """Queue again the runs whose job died (``jobs.services.stuck_after``): RUNNING with no
+    batch for that long goes back to QUEUED with its counts from zero (the rows it added
+    stay and are counted again as added, never twice); QUEUED for that long is sent again
+    (the queue lost it; if not, the second job finds the run claimed and does nothing).
+    The stored file is still there: only a finished run deletes it. Returns how many."""
+    before = (now or timezone.now()) - stuck_after()
+    with transaction.atomic():
+        stuck = list(
+            ImportRun.objects.select_for_update().filter(
+                Q(status=ImportStatus.RUNNING, heartbeat_at__lt=before)
+                | (
+                    Q(status=ImportStatus.QUEUED, imported_at__lt=before)
+                    & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=before))
+                )
+            )
+        )
+        for run in stuck:
+            run.status = ImportStatus.QUEUED
+            for name in _COUNTS[1:]:
+                setattr(run, name, 0)
+            run.rejected = []
+            # Counted from now, so a run is not sent again at every pass of this job.
+            run.heartbeat_at = timezone.now()
+            run.save(update_fields=["status", *_COUNTS[1:], "rejected", "heartbeat_at"])
+            audit.log(None, "mapping.submissions_import_requeued", run)
+            transaction.on_commit(partial(async_task, IMPORT_TASK, run.pk, group="mapping import"))
+    if stuck:
+        logger.warning("Import runs queued again after a worker died: %s", len(stuck))
+    return len(stuck)
 
 
 @transaction.atomic
