@@ -6,6 +6,10 @@ One difference from the floors as DESIGN.md draws them: ``audit`` stands on the 
 beside ``lib``. It imports nothing but ``lib``, and every app below the old third floor must
 write audit events (a sign-in in ``accounts``, an area import in ``areas``, a reveal in
 ``people``: DESIGN.md §5), so the audit trail is a foundation, not a neighbour of ``directory``.
+
+``jobs`` (not yet in DESIGN.md's list) stands beside ``notifications``: its schedule names
+the other apps' jobs by dotted path only, and its prepared files (an export a job makes
+for the one who asked) are used by ``referrals`` and the apps above.
 """
 
 import ast
