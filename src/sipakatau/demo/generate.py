@@ -11,8 +11,9 @@ back. What the application would store is stored all the same:
 - every encrypted value goes through the model field's own ``get_db_prep_save`` (the
   production key ring and labels), so it opens like one the application wrote;
 - people get the blind indexes the services give them (``lib.blind_index``: the NIK's
-  index and one ``PersonNameToken`` per word and sound of the name), so the case list's
-  search finds a generated person by name and by NIK;
+  index and one ``PersonNameToken`` per word and sound of the name, and the same again
+  as ``ScopedNameToken`` rows of the case's unit), so the case list's search finds a
+  generated person by name and by NIK;
 - every case, victim, referral and follow-up has its audit event, chained onto the
   existing chain with the production ``chain_hash``, and the sealed rows (cases,
   parties, consents, referrals) get their row seals, so ``audit_verify`` passes.
@@ -372,7 +373,7 @@ def generate(
     from sipakatau.directory.models import Provider, ProviderService
     from sipakatau.lib import blind_index
     from sipakatau.mechanisms.queries import active_version_for_area
-    from sipakatau.people.models import Person, PersonNameToken
+    from sipakatau.people.models import Person, PersonNameToken, ScopedNameToken
     from sipakatau.public.models import PublicReport
     from sipakatau.referrals.models import Referral
 
@@ -426,6 +427,7 @@ def generate(
         made_at,
     )
     tokens = Table(connection, PersonNameToken, ["person", "token_hash"])
+    scoped_tokens = Table(connection, ScopedNameToken, ["scope", "token_hash", "person"])
     cases = Table(
         connection,
         Case,
@@ -554,6 +556,7 @@ def generate(
     tables = [
         people,
         tokens,
+        scoped_tokens,
         cases,
         incidents,
         parties,
@@ -638,7 +641,9 @@ def generate(
         terms |= {("name.sound", sound(a + b)) for a, b in pairwise(words)}
         return [index_term(purpose, value) for purpose, value in sorted(terms)]
 
-    def person(sex: str, age: int | None, reported: datetime, area: int, code: str) -> int:
+    def person(
+        sex: str, age: int | None, reported: datetime, unit: int, area: int, code: str
+    ) -> int:
         nonlocal person_id
         given = FEMALE if sex == "P" else MALE
         name = f"{choice(given)} {choice(given + FAMILY)} {choice(FAMILY)}"
@@ -665,6 +670,8 @@ def generate(
         )
         for token_hash in name_hashes(name):
             tokens.add(person_id, token_hash)
+            # Each generated person is in one case: found by name from its unit.
+            scoped_tokens.add(unit, token_hash, person_id)
         counts["people"] += 1
         person_id += 1
         return person_id - 1
@@ -717,7 +724,7 @@ def generate(
                 low, high = choice(age_bands)
                 age = randint(low, high)
                 sex = choice(sexes)
-                subject = person(sex, age, reported, area, code)
+                subject = person(sex, age, reported, unit, area, code)
                 parties.add(party_id, case_id, subject, "VICTIM", age)
                 consent = None
                 if random_() < 0.8:
@@ -729,7 +736,7 @@ def generate(
             counts["victims"] += len(victims)
             for _perpetrator in range(choice(n_perpetrators)):
                 known_age = randint(15, 70) if random_() < 0.7 else None
-                accused = person(choice(perpetrator_sexes), known_age, reported, area, code)
+                accused = person(choice(perpetrator_sexes), known_age, reported, unit, area, code)
                 parties.add(party_id, case_id, accused, "PERPETRATOR", known_age)
                 for victim, _consent in victims:
                     links.add(case_id, victim, party_id, choice(relationships))

@@ -90,6 +90,39 @@ class PersonNameToken(models.Model):
         return f"name token of person #{self.person_id}"
 
 
+class ScopedNameToken(models.Model):
+    """A name token of a person as seen from one organisation: one row per token and per
+    unit whose cases the person is part of (``services.person_scopes_set``, called by the
+    cases services whenever a party is added or a case goes).
+
+    The unit's search by name is an index range scan on ``(scope, token_hash)`` that reads
+    the matching tokens of that unit only, and never the unit's people or parties: its cost
+    follows the matches, not the size of the unit or of the city (issue 19). The rows are
+    the same keyed hashes as ``PersonNameToken``'s, kept in step with them in the same
+    transaction (``services._index_name``)."""
+
+    scope = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token_hash = models.CharField(max_length=INDEX_HEX_CHARS)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="scoped_name_tokens", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            # Also the lookup's index: (scope, token_hash) first, the person last, so that
+            # the score per person is counted from the index alone.
+            models.UniqueConstraint(
+                fields=["scope", "token_hash", "person"], name="one_scoped_name_token"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "scope"], name="people_scoped_token_person")]
+
+    def __str__(self) -> str:
+        return f"name token of person #{self.person_id} in organisation #{self.scope_id}"
+
+
 class WgDomain(models.TextChoices):
     """Washington Group Short Set domains."""
 

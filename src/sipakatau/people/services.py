@@ -23,7 +23,7 @@ from sipakatau.lib import blind_index
 from sipakatau.lib.nik import NikWarning, validate_kk, validate_nik
 from sipakatau.lib.phone import PhoneError, normalise_phone
 
-from .models import Person, PersonNameToken, Sex
+from .models import Person, PersonNameToken, ScopedNameToken, Sex
 
 MAX_AGE = 130
 
@@ -151,11 +151,31 @@ def _apply(person: Person, values: _Values) -> None:
 def _index_name(person: Person) -> None:
     wanted = blind_index.name_indexes(person.name)
     existing = set(person.name_tokens.values_list("token_hash", flat=True))
+    if wanted != existing:
+        person.name_tokens.exclude(token_hash__in=wanted).delete()
+        PersonNameToken.objects.bulk_create(
+            PersonNameToken(person=person, token_hash=token) for token in sorted(wanted - existing)
+        )
+    _index_scoped_name(person, wanted)
+
+
+def _index_scoped_name(person: Person, tokens: set[str], scopes: set[int] | None = None) -> None:
+    """The person's name tokens in each of ``scopes`` (by default the scopes she is in
+    already), and in no other: a new name, a new index key or a new scope changes the
+    rows in the same transaction as the change."""
+    existing = set(person.scoped_name_tokens.values_list("scope_id", "token_hash"))
+    if scopes is None:
+        scopes = {scope for scope, _token in existing}
+    wanted = {(scope, token) for scope in scopes for token in tokens}
     if wanted == existing:
         return
-    person.name_tokens.exclude(token_hash__in=wanted).delete()
-    PersonNameToken.objects.bulk_create(
-        PersonNameToken(person=person, token_hash=token) for token in sorted(wanted - existing)
+    if existing - wanted:
+        # A row is unwanted when its scope or its token is.
+        person.scoped_name_tokens.exclude(scope_id__in=scopes).delete()
+        person.scoped_name_tokens.exclude(token_hash__in=tokens).delete()
+    ScopedNameToken.objects.bulk_create(
+        ScopedNameToken(scope_id=scope, token_hash=token, person=person)
+        for scope, token in sorted(wanted - existing)
     )
 
 
@@ -277,3 +297,14 @@ def person_reindex(*, person: Person) -> None:
         _apply(person, _current(person))
         person.save(update_fields=["nik_index", "kk_index", "phone_index"])
         _index_name(person)
+
+
+def person_scopes_set(*, person: Person, scopes: set[int]) -> None:
+    """Make ``person`` findable by name from exactly these organisations (their ids).
+
+    The case services call it whenever the units a person is part of may change (a party
+    added to a case, a case removed); the scope says nothing new about the person, so no
+    audit event: the change that moved her has its own."""
+    with transaction.atomic():
+        tokens = set(person.name_tokens.values_list("token_hash", flat=True))
+        _index_scoped_name(person, tokens, scopes)

@@ -79,6 +79,13 @@ class Case(models.Model):
                 fields=["organisation", "status", "reported_at", "id"],
                 name="case_unit_status_reported_idx",
             ),
+            # The unit's drafts (few at any time), which a caseworker's search by name
+            # leaves out (queries.lists._people_seen_by) and the job removes when stale.
+            models.Index(
+                fields=["organisation"],
+                condition=models.Q(intake_completed_at__isnull=True),
+                name="case_unit_draft_idx",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

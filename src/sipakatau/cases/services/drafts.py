@@ -19,6 +19,7 @@ from sipakatau.people.models import Person
 
 from ..deadline_tally import tally_kept
 from ..models import Case, CaseParty
+from .search_scope import search_scopes_keep
 
 DEFAULT_DRAFT_DAYS = 14
 
@@ -63,15 +64,21 @@ def intake_draft_remove(*, case_id: int) -> DraftRemoved | None:
     with tally_kept(case):
         case.delete()
     removed = 0
-    for person in leaving:
-        person_id = person.pk
-        try:
-            with transaction.atomic():
-                person.delete()
-        except ProtectedError:
-            continue  # something recorded after the check holds the person: keep her
-        audit.log(None, "person.deleted", ("people.person", person_id))
-        removed += 1
+    for person in people:
+        if person in leaving:
+            person_id = person.pk
+            try:
+                with transaction.atomic():
+                    person.delete()
+            except ProtectedError:
+                pass  # something recorded after the check holds the person: keep her
+            else:
+                audit.log(None, "person.deleted", ("people.person", person_id))
+                removed += 1
+                continue
+        # Staying in the registry: no longer found by name from this unit unless another
+        # of its cases has her.
+        search_scopes_keep(person)
     return DraftRemoved(case_id=case_id, people=removed)
 
 

@@ -48,6 +48,7 @@ from .classification import incident_context_refresh
 from .common import require_case_access, require_open, require_role, unit_today, unit_zone
 from .deadlines import deadlines_meet, deadlines_on_trigger
 from .gbvims_details import IncidentDetails, checked_details, details_apply
+from .search_scope import search_scopes_keep
 
 # A unit's prefix in register numbers, from its short name ("LBK-KK Bahagia" → "BHG"),
 # followed by the unit's id: letters alone repeat across units ("Bunga" and "Bangun" are
@@ -284,6 +285,7 @@ def party_add(
             },
         )
         if created:
+            search_scopes_keep(person)
             audit.log(
                 actor,
                 "case.party_added",

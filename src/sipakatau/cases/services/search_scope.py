@@ -1,0 +1,21 @@
+"""Which units find a person by name: those whose cases she is part of.
+
+``people.ScopedNameToken`` holds a person's name tokens once per such unit, so that the
+unit's search by name reads an index range of its own (``queries.case_ids_matching``).
+Every service that changes the units a person is part of calls ``search_scopes_keep`` in
+its own transaction: a party added (``intake.party_add``), a case removed
+(``drafts.intake_draft_remove``); a service that moves a case to another unit or takes
+a party out of a case must call it too.
+"""
+
+from sipakatau.people.models import Person
+from sipakatau.people.services import person_scopes_set
+
+from ..models import CaseParty
+
+
+def search_scopes_keep(person: Person) -> None:
+    scopes = set(
+        CaseParty.objects.filter(person=person).values_list("case__organisation_id", flat=True)
+    )
+    person_scopes_set(person=person, scopes=scopes)
