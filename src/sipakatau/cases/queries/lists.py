@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -110,13 +111,38 @@ def case_ids_matching(membership: Membership, text: str) -> list[int]:
         nik=digits if len(digits) == 16 else None,
         phone=text if 8 <= len(digits) <= 15 else None,
         name=text if any(ch.isalpha() for ch in text) else None,
-        among=CaseParty.objects.filter(case__in=visible).values("person_id"),
+        **_people_seen_by(membership, visible),
     )
     person_ids = [candidate.person.pk for candidate in candidates]
     by_person = (
         visible.filter(parties__person_id__in=person_ids).values_list("pk", flat=True).distinct()
     )
     return by_number + [pk for pk in by_person if pk not in by_number]
+
+
+def _people_seen_by(membership: Membership, visible: QuerySet[Case]) -> dict[str, Any]:
+    """``people_matching``'s limits for the people of the cases ``membership`` sees.
+
+    The unit's own name index (``people.ScopedNameToken``) holds the people of every case
+    of the unit, which is what a coordinator sees. A caseworker sees them too but for the
+    people only in the drafts of others (``cases_visible_to``): few, since a draft is
+    completed or removed within days, so they are named and left out. A volunteer sees
+    only her own cases: the search is limited to their people, a join of a few rows."""
+    unit: dict[str, Any] = {"scope": membership.organisation_id}
+    if membership.role == Role.COORDINATOR:
+        return unit
+    if membership.role in BROWSE_CASES:
+        others_drafts = Case.objects.filter(
+            organisation_id=membership.organisation_id, intake_completed_at__isnull=True
+        ).exclude(created_by_id=membership.user_id)
+        in_drafts = set(
+            CaseParty.objects.filter(case__in=others_drafts).values_list("person_id", flat=True)
+        )
+        if not in_drafts:
+            return unit
+        seen = CaseParty.objects.filter(person_id__in=in_drafts, case__in=visible)
+        return unit | {"excluding": in_drafts - set(seen.values_list("person_id", flat=True))}
+    return unit | {"among": CaseParty.objects.filter(case__in=visible).values("person_id")}
 
 
 @dataclass
@@ -152,6 +178,7 @@ def possible_duplicates(
             candidate.person.pk
             for candidate in people_matching(
                 name=name,
+                scope=membership.organisation_id,
                 among=CaseParty.objects.filter(case__in=visible, role=PartyRole.VICTIM).values(
                     "person_id"
                 ),
