@@ -306,5 +306,8 @@ def person_scopes_set(*, person: Person, scopes: set[int]) -> None:
     added to a case, a case removed); the scope says nothing new about the person, so no
     audit event: the change that moved her has its own."""
     with transaction.atomic():
+        # The person's row is the lock: two cases taking her in at the same moment (or a
+        # new name) write her rows one after the other, never the same row twice.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
         tokens = set(person.name_tokens.values_list("token_hash", flat=True))
         _index_scoped_name(person, tokens, scopes)

@@ -8,6 +8,8 @@ its own transaction: a party added (``intake.party_add``), a case removed
 a party out of a case must call it too.
 """
 
+from django.db import transaction
+
 from sipakatau.people.models import Person
 from sipakatau.people.services import person_scopes_set
 
@@ -15,7 +17,11 @@ from ..models import CaseParty
 
 
 def search_scopes_keep(person: Person) -> None:
-    scopes = set(
-        CaseParty.objects.filter(person=person).values_list("case__organisation_id", flat=True)
-    )
-    person_scopes_set(person=person, scopes=scopes)
+    with transaction.atomic():
+        # Her units are read under the person's row lock: two cases of two units taking
+        # her in at the same moment would otherwise each write only its own unit.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+        scopes = set(
+            CaseParty.objects.filter(person=person).values_list("case__organisation_id", flat=True)
+        )
+        person_scopes_set(person=person, scopes=scopes)
