@@ -33,6 +33,11 @@ ACTIONS: dict[str, Promise] = {
     "access.refused": _("Was refused access to %(object)s"),
     "access.probing_alerted": _("Alert: many refused attempts by %(object)s"),
     "audit.exported": _("Exported the audit trail"),
+    "jobs.file_requested": _("Asked for a file to be prepared (%(object)s)"),
+    "jobs.file_requeued": _("Queued again a file whose job stopped (%(object)s)"),
+    "mapping.submissions_import_requeued": _(
+        "Queued again an import whose job stopped (%(object)s)"
+    ),
     "audit.breach_scoped": _("Looked up who read data (breach scope)"),
     "user.two_factor_enrolled": _("Set up an authenticator for %(object)s"),
     "user.two_factor_reset": _("Reset the authenticator of %(object)s"),
