@@ -36,6 +36,17 @@ def stuck_after() -> timedelta:
     return timedelta(seconds=int(str(settings.Q_CLUSTER["timeout"])) + 120)
 
 
+def stuck_rows(before: datetime, *, queued_at: str) -> Q:
+    """The rows of a job-backed model (a ``status`` of QUEUED/RUNNING and a
+    ``heartbeat_at``) whose job is dead: RUNNING with no step since ``before``, or QUEUED
+    since before it (``queued_at`` names the model's creation time) and not sent again
+    since. For ``PreparedFile`` and ``mapping.ImportRun`` alike."""
+    return Q(status="RUNNING", heartbeat_at__lt=before) | (
+        Q(status="QUEUED", **{f"{queued_at}__lt": before})
+        & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=before))
+    )
+
+
 def prepared_file_queue(
     *, actor: Membership, kind: str, task: str, file_name: str, content_type: str
 ) -> PreparedFile:
@@ -160,11 +171,7 @@ def prepared_files_requeue(now: datetime | None = None) -> int:
     with transaction.atomic():
         stuck = list(
             PreparedFile.objects.select_for_update().filter(
-                Q(status=FileStatus.RUNNING, heartbeat_at__lt=before)
-                | (
-                    Q(status=FileStatus.QUEUED, created_at__lt=before)
-                    & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=before))
-                )
+                stuck_rows(before, queued_at="created_at")
             )
         )
         for prepared in stuck:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django_q.tasks import async_task
 
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
-from sipakatau.jobs.services import stuck_after
+from sipakatau.jobs.services import stuck_after, stuck_rows
 from sipakatau.notifications.services import notify
 
 from .. import kobo
@@ -208,11 +207,7 @@ def submissions_import_requeue(now: datetime | None = None) -> int:
     with transaction.atomic():
         stuck = list(
             ImportRun.objects.select_for_update().filter(
-                Q(status=ImportStatus.RUNNING, heartbeat_at__lt=before)
-                | (
-                    Q(status=ImportStatus.QUEUED, imported_at__lt=before)
-                    & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=before))
-                )
+                stuck_rows(before, queued_at="imported_at")
             )
         )
         for run in stuck:
