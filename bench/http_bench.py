@@ -8,7 +8,12 @@ Run from the repository root (``make bench`` runs it with its defaults):
 
 On SQLite by default; with DATABASE_URL on PostgreSQL, in databases of their own beside
 it (its name + ``_http`` and ``_http_t``, dropped at the end). ``--sizes 10000,100000,1000000``
-adds the million (about 20 minutes of generating on this machine).
+adds the million (about 15 minutes of generating on this machine, per layout).
+``--keep DIR`` keeps what was generated (the var folders in DIR; on PostgreSQL the
+databases ``<name>_http_t`` and ``<name>_http_<layout>_<size>``, dropped by hand) and a
+later run with the same DIR migrates and reuses it: measure again after a change
+without generating again. Timed requests add rows (intake drafts, audit events), so a
+kept database drifts a little from run to run.
 
 For each size and layout (``spread``: the cases over one LBK-KK unit per kelurahan of
 Parepare, the city grows; ``piled``: all in the pilot unit of Watang Soreang, a unit
@@ -344,6 +349,12 @@ def main() -> int:
         default=10,
         help="seconds per page: stop timing it there (after at least 5 requests)",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the generated data in DIR (and PostgreSQL databases named after it) "
+        "and reuse it on the next run with the same DIR: migrated, not generated again",
+    )
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
     # A SIGTERM ends the run through the cleanup below (gunicorn, scratch databases).
@@ -351,7 +362,11 @@ def main() -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
     layouts = args.layouts.split(",")
 
-    scratch = Path(tempfile.mkdtemp(prefix="sipakatau-http-"))
+    if args.keep:
+        scratch = Path(args.keep).resolve()
+        scratch.mkdir(parents=True, exist_ok=True)
+    else:
+        scratch = Path(tempfile.mkdtemp(prefix="sipakatau-http-"))
     env = server_env(scratch, SIPAKATAU_DEMO="true", SIPAKATAU_BENCH_FLOOR="1")
     pg_url = os.environ.get("DATABASE_URL", "")
     database = "SQLite"
@@ -359,43 +374,68 @@ def main() -> int:
         name = urlsplit(pg_url).path.strip("/") or "sipakatau"
         if not re.fullmatch(r"[a-z0-9_]{1,50}", name):
             parser.error("DATABASE_URL's database name must be lower-case letters, digits, _")
-        template, run_db = f"{name}_http_t", f"{name}_http"
         database = "PostgreSQL"
+
+    def database_url(suffix: str) -> str:
+        return urlunsplit(urlsplit(pg_url)._replace(path=f"/{name}_{suffix}"))
+
     template_var = scratch / "template"
-    template_var.mkdir()
     results: dict[tuple[str, int], dict] = {}  # type: ignore[type-arg]
+    made: list[str] = []  # scratch databases to drop at the end
     try:
         base_env = {**env, "SIPAKATAU_VAR_DIR": str(template_var)}
         if pg_url:
-            psql(pg_url, f"DROP DATABASE IF EXISTS {template}", f"CREATE DATABASE {template}")
-            base_env["DATABASE_URL"] = urlunsplit(urlsplit(pg_url)._replace(path=f"/{template}"))
-        subprocess.run(  # noqa: S603
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"],
-            env=base_env,
-            cwd=ROOT,
-            check=True,
-        )
-        setup = run_django(base_env, f"PILOT = {PILOT!r}\n" + BASE)
+            base_env["DATABASE_URL"] = database_url("http_t")
+        setup_file = scratch / "template.json"
+        if args.keep and setup_file.exists():
+            setup = json.loads(setup_file.read_text())
+        else:
+            shutil.rmtree(template_var, ignore_errors=True)
+            template_var.mkdir()
+            if pg_url:
+                psql(
+                    pg_url,
+                    f"DROP DATABASE IF EXISTS {name}_http_t",
+                    f"CREATE DATABASE {name}_http_t",
+                )
+                if not args.keep:
+                    made.append(f"{name}_http_t")
+            migrate(base_env)
+            setup = run_django(base_env, f"PILOT = {PILOT!r}\n" + BASE)
+            if args.keep:
+                setup_file.write_text(json.dumps(setup))
         for layout in layouts:
             for size in sizes:
                 run_var = scratch / f"{layout}-{size}"
-                shutil.copytree(template_var, run_var)
                 run_env = {**env, "SIPAKATAU_VAR_DIR": str(run_var)}
+                run_db = f"http_{layout}_{size}" if args.keep else "http"
                 if pg_url:
-                    psql(
-                        pg_url,
-                        f"DROP DATABASE IF EXISTS {run_db} WITH (FORCE)",
-                        f"CREATE DATABASE {run_db} TEMPLATE {template}",
+                    run_env["DATABASE_URL"] = database_url(run_db)
+                kept = scratch / f"{layout}-{size}.json"
+                if args.keep and kept.exists():
+                    print(f"{database}, {layout}, {size:,} cases: kept in {run_var}", flush=True)
+                    migrate(run_env)
+                    generated = json.loads(kept.read_text())
+                else:
+                    shutil.rmtree(run_var, ignore_errors=True)
+                    shutil.copytree(template_var, run_var)
+                    if pg_url:
+                        psql(
+                            pg_url,
+                            f"DROP DATABASE IF EXISTS {name}_{run_db} WITH (FORCE)",
+                            f"CREATE DATABASE {name}_{run_db} TEMPLATE {name}_http_t",
+                        )
+                        if not args.keep:
+                            made.append(f"{name}_{run_db}")
+                    one_unit = PILOT if layout == "piled" else None
+                    print(f"{database}, {layout}, {size:,} cases: generating", flush=True)
+                    generated = run_django(
+                        run_env,
+                        f"CASES = {size}\nONE_UNIT = {one_unit!r}\nUNIT = {setup['unit']}\n"
+                        + GENERATE,
                     )
-                    run_env["DATABASE_URL"] = urlunsplit(
-                        urlsplit(pg_url)._replace(path=f"/{run_db}")
-                    )
-                one_unit = PILOT if layout == "piled" else None
-                print(f"{database}, {layout}, {size:,} cases: generating", flush=True)
-                generated = run_django(
-                    run_env,
-                    f"CASES = {size}\nONE_UNIT = {one_unit!r}\nUNIT = {setup['unit']}\n" + GENERATE,
-                )
+                    if args.keep:
+                        kept.write_text(json.dumps(generated))
                 print(
                     f"  generated in {generated['seconds']:.0f} s; "
                     f"{generated['in_unit']:,} cases in the pilot unit",
@@ -405,20 +445,24 @@ def main() -> int:
                 result["generated"] = generated
                 results[(layout, size)] = result
                 print(table(database, {(layout, size): result}, sizes), flush=True)
-                shutil.rmtree(run_var, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(run_var, ignore_errors=True)
     finally:
         if pg_url:
-            psql(
-                pg_url,
-                f"DROP DATABASE IF EXISTS {run_db} WITH (FORCE)",
-                f"DROP DATABASE IF EXISTS {template} WITH (FORCE)",
-            )
-        shutil.rmtree(scratch, ignore_errors=True)
+            psql(pg_url, *(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)" for db in made))
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
     text = table(database, results, sizes, header=f"sizes {args.sizes}, layouts {args.layouts}")
     print(text)
     if args.write:
         write(text)
     return 0
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT, check=True
+    )
 
 
 def table(
