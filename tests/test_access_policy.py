@@ -1,4 +1,4 @@
-"""The access policy (src/sipakatau/access_policy.yaml) is complete and true.
+"""The access policy (src/sipakatau/access_policy.yaml: routes and api) is complete and true.
 
 Every route Django can resolve and every operation in the OpenAPI document must have a
 row; every row is checked with real users: one per role in LBK-KK Bahagia, acting on
@@ -11,11 +11,9 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -31,24 +29,10 @@ from tests.factories import (
     make_persona,
     make_user,
 )
+from tests.policy_file import load_policy
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "sipakatau"
-POLICY_FILE = PACKAGE / "access_policy.yaml"
-
-
-def _load_policy() -> dict[str, dict[str, Any]]:
-    """The project's policy file, plus one ``access_policy.yaml`` per app that has routes."""
-    merged: dict[str, dict[str, Any]] = {"routes": {}, "api": {}}
-    for path in [POLICY_FILE, *sorted(PACKAGE.glob("*/access_policy*.yaml"))]:
-        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for section in ("routes", "api"):
-            duplicated = set(merged[section]) & set(part.get(section) or {})
-            assert not duplicated, f"{path}: rows already defined elsewhere: {duplicated}"
-            merged[section].update(part.get(section) or {})
-    return merged
-
-
-POLICY = _load_policy()
+# The one policy file; its loader refuses a route or operation written twice.
+POLICY: dict[str, dict[str, Any]] = load_policy()
 API_META_ROUTES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 
 
@@ -80,12 +64,12 @@ def api_operations() -> list[str]:
 
 def test_every_route_is_in_the_policy() -> None:
     missing = [name for name in page_routes() if name not in POLICY["routes"]]
-    assert not missing, f"Add these routes to an access_policy.yaml: {missing}"
+    assert not missing, f"Add these routes to src/sipakatau/access_policy.yaml: {missing}"
 
 
 def test_every_api_operation_is_in_the_policy(db: None) -> None:
     missing = [op for op in api_operations() if op not in POLICY["api"]]
-    assert not missing, f"Add these API operations to an access_policy.yaml: {missing}"
+    assert not missing, f"Add these API operations to src/sipakatau/access_policy.yaml: {missing}"
 
 
 def test_the_policy_names_no_route_that_does_not_exist(db: None) -> None:

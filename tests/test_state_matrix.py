@@ -1,4 +1,4 @@
-"""The state matrix (tests/state_policy.yaml) is complete and true.
+"""The state matrix (``states:`` of src/sipakatau/access_policy.yaml) is complete and true.
 
 For every state-changing API operation on cases, referrals, mechanisms and public reports,
 the policy states the answer per role for each state of the object. Each (object kind,
@@ -23,7 +23,6 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,9 +44,10 @@ from tests.factories import (
     make_persona,
     make_user,
 )
+from tests.policy_file import load_policy
 
-POLICY_FILE = Path(__file__).resolve().parent / "state_policy.yaml"
-POLICY: dict[str, Any] = yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+# The state matrix's keys: objects, api, not_stateful.
+POLICY: dict[str, Any] = load_policy()["states"]
 PREFIXES = ("/api/v1/cases", "/api/v1/referrals", "/api/v1/mechanisms", "/api/v1/public")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # Every role, and the Lurah (a kelurahan officer who signs decrees).
@@ -68,7 +68,8 @@ def state_changing_operations() -> list[str]:
 def test_every_state_changing_operation_is_in_the_state_policy(db: None) -> None:
     listed = set(POLICY["api"]) | set(POLICY["not_stateful"])
     missing = [op for op in state_changing_operations() if op not in listed]
-    assert not missing, f"Add these to tests/state_policy.yaml (api or not_stateful): {missing}"
+    where = "states: in src/sipakatau/access_policy.yaml (api or not_stateful)"
+    assert not missing, f"Add these to {where}: {missing}"
 
 
 def test_the_state_policy_names_only_real_operations(db: None) -> None:
