@@ -78,6 +78,10 @@ ACTIONS: dict[str, Promise] = {
     "public_message.replied": _("Replied to %(object)s"),
     "export_request.reauthenticated": _("Confirmed the password for %(object)s"),
     "export_request.reauthentication_failed": _("Wrong password for %(object)s"),
+    # The archive is made by a job (reports.tasks.build_export_archive) for the requester.
+    "export_request.archive_requested": _("Asked for the archive of %(object)s to be made"),
+    "export_request.archive_made": _("The archive of %(object)s was made"),
+    "export_request.archive_failed": _("The archive of %(object)s could not be made"),
     "decree.issued": _("Issued %(object)s"),
     "areas.imported": _("Imported areas"),
     "directory.imported": _("Imported the service directory"),

@@ -27,6 +27,10 @@ KEEP_FOR = timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
 Build = Callable[[PreparedFile, Progress], bytes]
+# Called in the transaction that stores the file (True) or marks it FAILED (False), before
+# the row is saved: what the asking app must change together with it (forget a password
+# the job needed, shorten ``expires_at`` to its own deadline).
+Finished = Callable[[PreparedFile, bool], None]
 
 
 def stuck_after() -> timedelta:
@@ -72,10 +76,10 @@ def _queue_on_commit(prepared: PreparedFile) -> None:
     transaction.on_commit(lambda: async_task(task, pk, group=kind))
 
 
-def prepared_file_run(pk: int, build: Build) -> str:
+def prepared_file_run(pk: int, build: Build, finished: Finished | None = None) -> str:
     """Claim a QUEUED file, build it (``build`` reports its progress), store it encrypted
     and tell its owner; a file already claimed (the job sent twice) is left alone. Returns
-    the status as found or left."""
+    the status as found or left. ``finished`` runs in the transaction that ends the run."""
     with transaction.atomic():
         prepared = PreparedFile.objects.select_for_update().filter(pk=pk).first()
         if prepared is None or prepared.status != FileStatus.QUEUED:
@@ -94,13 +98,13 @@ def prepared_file_run(pk: int, build: Build) -> str:
             data = build(prepared, progress)
     except Exception as exc:  # the message may hold values: only its type is logged
         logger.error("Prepared file %s stopped: %s", pk, type(exc).__name__)
-        _finish(prepared, None)
+        _finish(prepared, None, finished)
     else:
-        _finish(prepared, data)
+        _finish(prepared, data, finished)
     return prepared.status
 
 
-def _finish(prepared: PreparedFile, data: bytes | None) -> None:
+def _finish(prepared: PreparedFile, data: bytes | None, finished: Finished | None) -> None:
     """DONE with the file, or FAILED; the owner told either way: all or nothing."""
     now = timezone.now()
     with transaction.atomic():
@@ -113,6 +117,8 @@ def _finish(prepared: PreparedFile, data: bytes | None) -> None:
             prepared.content = base64.b64encode(data).decode("ascii")
             prepared.expires_at = now + KEEP_FOR
             prepared.done = prepared.total = max(prepared.total, prepared.done)
+        if finished is not None:  # may shorten ``expires_at``
+            finished(prepared, data is not None)
         prepared.save()
         audit.log(None, "jobs.file_ready" if data is not None else "jobs.file_failed", prepared)
         membership = Membership.objects.select_related("user", "organisation").get(
@@ -123,10 +129,15 @@ def _finish(prepared: PreparedFile, data: bytes | None) -> None:
             template="file_ready" if data is not None else "file_failed",
             context={
                 "unit_name": membership.organisation.name,
-                "count": int(KEEP_FOR.total_seconds() // 3600),
+                "count": _hours_left(prepared, now),
                 "link": reverse("jobs:file_detail", args=[prepared.pk]),
             },
         )
+
+
+def _hours_left(prepared: PreparedFile, now: datetime) -> int:
+    left = (prepared.expires_at - now) if prepared.expires_at else KEEP_FOR
+    return max(1, int(left.total_seconds() // 3600))
 
 
 def prepared_file_download(*, actor: Membership, pk: int) -> PreparedFile | None:

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
 from sipakatau.accounts.access import acting
 
@@ -208,6 +210,8 @@ class ExportRequestOut(Schema):
     decided_at: datetime | None
     expires_at: datetime
     expired: bool
+    # Once opened: the job's file (its status, progress and, once made, download url).
+    file_url: str | None
 
 
 class ExportOpenedOut(ExportRequestOut):
@@ -229,6 +233,11 @@ def _export_out(export: ExportRequest) -> dict[str, Any]:
         "decided_at": export.decided_at,
         "expires_at": export.expires_at,
         "expired": queries.is_expired(export),
+        "file_url": (
+            reverse("api:file_detail", args=[export.prepared_file_id])
+            if export.prepared_file_id
+            else None
+        ),
     }
 
 
@@ -241,7 +250,9 @@ def _export_out(export: ExportRequest) -> dict[str, Any]:
     "managers): her own and those she may approve. Newest first.",
 )
 def export_request_list(request: HttpRequest) -> list[dict[str, Any]]:
-    exports = queries.export_requests_visible_to(acting(request)).defer("archive")
+    exports = queries.export_requests_visible_to(acting(request)).defer(
+        "archive", "archive_password"
+    )
     return [_export_out(export) for export in exports[:100]]
 
 
@@ -293,13 +304,17 @@ def export_request_decide(
 
 @router.post(
     "/export-requests/{export_id}/open",
-    response=ExportOpenedOut,
-    summary="Re-authenticate and make the encrypted archive",
-    description="The requester, once approved, sends her own password again. Answers the "
-    "one-time password of the AES-256 zip (shown once, stored nowhere) and where to "
-    "download it. A wrong password: 422, audited; the third closes the request.",
+    response={202: ExportOpenedOut},
+    summary="Re-authenticate and have the encrypted archive made by a job",
+    description="The requester, once approved, sends her own password again. Answers 202 "
+    "with the one-time password of the AES-256 zip (shown once; kept encrypted only until "
+    "the job has made the zip), `file_url` (GET it for the job's status and progress) and "
+    "`archive_url`, where the zip is downloaded once when `state` is `ready`. A wrong "
+    "password: 422, audited; the third closes the request. Opened already: 422.",
 )
-def export_request_open(request: HttpRequest, export_id: int, payload: PasswordIn) -> Any:
+def export_request_open(
+    request: HttpRequest, export_id: int, payload: PasswordIn
+) -> Status[dict[str, Any]]:
     membership = acting(request)
     export = queries.export_request_for(membership, export_id)
     if not queries.is_export_requester(membership, export):
@@ -312,20 +327,26 @@ def export_request_open(request: HttpRequest, export_id: int, payload: PasswordI
         "archive_password": secret,
         "archive_url": f"/api/v1/reports/export-requests/{export.pk}/archive.zip",
     }
-    return response_data
+    return Status(202, response_data)
 
 
 @router.get(
     "/export-requests/{export_id}/archive.zip",
     response={200: bytes},
     summary="The encrypted archive",
-    description="The requester, until the request expires. Audited.",
+    description="The requester, once the job has made it (`state` `ready`), before the "
+    "request expires: once, as it is deleted from the server (410 afterwards). Audited.",
     openapi_extra={"responses": {200: {"description": "ZIP", "content": {"application/zip": {}}}}},
 )
 def export_request_archive(request: HttpRequest, export_id: int) -> HttpResponse:
     membership = acting(request)
     export = queries.export_request_for(membership, export_id)
-    content, name = export_requests.export_request_download(actor=membership, export_id=export.pk)
+    try:
+        content, name = export_requests.export_request_download(
+            actor=membership, export_id=export.pk
+        )
+    except ValidationError as error:  # downloaded already
+        raise HttpError(410, " ".join(error.messages)) from error
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

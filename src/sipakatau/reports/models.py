@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation
+from sipakatau.jobs.models import PreparedFile
+from sipakatau.lib.fields import EncryptedTextField
 
 
 class MonthlyReportStatus(models.TextChoices):
@@ -78,6 +80,8 @@ class ExportState(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
+    # Opened: a job builds the archive (its progress on ``prepared_file``).
+    PREPARING = "preparing", _("Being prepared")
     READY = "ready", _("Archive made")
     CLOSED = "closed", _("Closed")
 
@@ -86,8 +90,11 @@ class ExportRequest(models.Model):
     """A request to take an identifiable export out of Sipakatau: asked by one person with
     a reason, approved by another with the right role in the same organisation, then made
     for the requester (after she typed her password again) as an AES-encrypted zip whose
-    one-time password is shown once and kept nowhere. The archive itself is kept until the
-    request expires: without that password it cannot be read."""
+    one-time password is shown once. A job builds the zip (``prepared_file``: its progress,
+    then the file, downloaded once); until it has, the password waits encrypted in
+    ``archive_password``, emptied in the transaction that stores the zip. Archives made
+    before the job (``archive``) are kept until the request expires: without that password
+    they cannot be read."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
@@ -98,7 +105,7 @@ class ExportRequest(models.Model):
     case_status = models.CharField(_("case status"), max_length=16, blank=True, default="")
     reason = models.TextField(_("reason"))
     state = models.CharField(
-        _("state"), max_length=8, choices=ExportState.choices, default=ExportState.PENDING
+        _("state"), max_length=10, choices=ExportState.choices, default=ExportState.PENDING
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -115,6 +122,13 @@ class ExportRequest(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True)
     archive = models.BinaryField(null=True, blank=True, editable=False)
     archive_name = models.CharField(max_length=80, blank=True, default="")
+    # The zip's one-time password, field-encrypted, only between the request that showed it
+    # and the job that builds the zip with it (never in the queue: the job gets the pk).
+    archive_password = EncryptedTextField(blank=True, default="", editable=False)
+    # The job's file: progress while it is built, then the zip (downloaded once).
+    prepared_file = models.OneToOneField(
+        PreparedFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-requested_at"]

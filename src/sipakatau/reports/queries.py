@@ -294,7 +294,12 @@ def export_requests_visible_to(membership: Membership | None) -> QuerySet[Export
 
 
 def export_request_for(membership: Membership | None, pk: int) -> ExportRequest:
-    found = export_requests_visible_to(membership).defer("archive").filter(pk=pk).first()
+    found = (
+        export_requests_visible_to(membership)
+        .defer("archive", "archive_password")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise Http404
     return found

@@ -1,7 +1,7 @@
 """Jobs of the reports app, run by the queue (sipakatau.jobs schedules them)."""
 
 from .rollup import rollups_refresh
-from .services.export_requests import export_requests_expire
+from .services.export_requests import export_archive_run, export_requests_expire
 from .services.monthly import monthly_report_generate, monthly_reports_escalate
 
 
@@ -18,3 +18,9 @@ def monthly_reports() -> dict[str, int]:
 def refresh_statistics(everything: bool = False) -> int:
     """Count again the unit-months a change made out of date (``everything``: all of them)."""
     return rollups_refresh(everything=everything)
+
+
+def build_export_archive(file_pk: int) -> str:
+    """Make the encrypted zip of an opened export request (services.export_requests): the
+    queue carries the file's pk only, never the zip's password. A second run does nothing."""
+    return export_archive_run(file_pk)

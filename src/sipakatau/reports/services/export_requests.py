@@ -4,15 +4,21 @@
    for it too are told (a link only: no name, no figure, nothing about violence);
 2. ``export_request_decide``: another person approves or refuses — never the requester;
 3. ``export_request_open``: the requester types her password again (re-authentication,
-   checked with Django's ``check_password``); the workbook is made and put in a zip
-   encrypted with AES-256 (WinZip AE-2, not the breakable ZipCrypto) under a one-time
-   password that is returned once and stored nowhere;
-4. ``export_request_download``: the archive, until the request expires.
+   checked with Django's ``check_password``) and gets a one-time password, shown once; a
+   job (``export_archive_run``, issue 20: a year of a city's cases takes too long for a
+   page) makes the workbook and puts it in a zip encrypted with AES-256 (WinZip AE-2,
+   not the breakable ZipCrypto) under that password. Until the job has made it, the
+   password waits field-encrypted on the request — the queue only ever carries the
+   prepared file's pk — and it is emptied in the transaction that stores the zip (or
+   marks the job failed), so afterwards it is stored nowhere;
+4. ``export_request_download``: the archive, once (``jobs.PreparedFile``), before the
+   request expires.
 
 UU 27/2022 PDP Pasal 35-39: the controller protects personal data against unlawful
 processing and disclosure; a file that leaves the system is the likeliest way to lose it.
 """
 
+import base64
 import io
 import secrets
 from datetime import datetime, timedelta
@@ -26,6 +32,8 @@ from django.utils.translation import gettext as _
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
 from sipakatau.cases.models import Status
+from sipakatau.jobs import services as jobs
+from sipakatau.jobs.models import PreparedFile
 from sipakatau.notifications.services import notify
 
 from ..exports import describe
@@ -35,6 +43,7 @@ from ..queries import (
     cases_for_export,
     export_approvers,
     is_expired,
+    is_export_requester,
     may_decide_export,
     may_download_export,
     may_open_export,
@@ -47,6 +56,8 @@ REASON_MIN, REASON_MAX = 10, 1000
 # Letters and digits that cannot be mistaken for each other when read off a screen.
 UNAMBIGUOUS_CHARACTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 20
+ARCHIVE_KIND = "reports.export_archive"
+ARCHIVE_TASK = "sipakatau.reports.tasks.build_export_archive"
 
 
 def one_time_password() -> str:
@@ -169,10 +180,11 @@ def export_request_decide(
 def export_request_open(
     *, actor: Membership, export_id: int, password: str, now: datetime | None = None
 ) -> tuple[ExportRequest, str]:
-    """Re-authenticate the requester and make the archive; returns the one-time password
-    of the archive (shown once, stored nowhere). A wrong password is refused and audited
-    (in its own transaction, so the refusal stays in the trail); after ``MAX_FAILURES``
-    the request is closed."""
+    """Re-authenticate the requester and queue the job that makes the archive; returns the
+    one-time password of the archive (shown once; kept encrypted on the request only until
+    the job has used it). A wrong password is refused and audited (in its own transaction,
+    so the refusal stays in the trail); after ``MAX_FAILURES`` the request is closed. A
+    request already being prepared is refused: one job, one password."""
     now = now or timezone.now()
     with transaction.atomic():
         export = _locked(export_id)
@@ -206,31 +218,116 @@ def export_request_open(
             raise ValidationError(_("This request cannot be opened now."))
         chosen = parse_period(export.period)
         assert chosen is not None  # checked when it was asked for
-        cases, zone = cases_for_export(actor, export.kind, chosen, status=export.case_status)
-        spec = describe(export.kind)
-        workbook = spec["build"](cases, zone)
+        cases_for_export(actor, export.kind, chosen, status=export.case_status)  # may she?
         secret = one_time_password()
-        name = f"{spec['name']}-{chosen.code}"
-        export.archive = encrypted_zip(f"{name}.xlsx", workbook, secret)
-        export.archive_name = f"{name}.zip"
-        export.archived_at = now
-        export.state = ExportState.READY
-        export.save(update_fields=["archive", "archive_name", "archived_at", "state"])
+        prepared = jobs.prepared_file_queue(
+            actor=actor,
+            kind=ARCHIVE_KIND,
+            task=ARCHIVE_TASK,
+            file_name=f"{describe(export.kind)['name']}-{chosen.code}.zip",
+            content_type="application/zip",
+        )
+        export.archive_password = secret
+        export.prepared_file = prepared
+        export.archive_name = prepared.file_name
+        export.state = ExportState.PREPARING
+        fields = ["archive_password", "prepared_file", "archive_name", "state"]
+        export.save(update_fields=fields)
         audit.log(actor, "export_request.reauthenticated", export)
+        audit.log(actor, "export_request.archive_requested", export, fields=fields)
+    return export, secret
+
+
+def export_archive_run(file_pk: int) -> str:
+    """The job: make the workbook and its encrypted zip for the requester, if she still
+    may. A second run of the same file does nothing (``jobs.prepared_file_run``); a run
+    whose worker died is queued again by the "stuck files" schedule and finds the
+    password still there."""
+    return jobs.prepared_file_run(file_pk, _build_archive, _archive_finished)
+
+
+def _build_archive(prepared: PreparedFile, progress: jobs.Progress) -> bytes:
+    export = ExportRequest.objects.select_related("organisation").get(prepared_file=prepared)
+    membership = Membership.objects.select_related("organisation", "user").get(
+        pk=prepared.membership_id
+    )
+    # Closed, expired, or her role taken away between the request and the job.
+    if (
+        export.state != ExportState.PREPARING
+        or is_expired(export)
+        or not export.archive_password
+        or not membership.user.is_active
+        or not is_export_requester(membership, export)
+    ):
+        raise PermissionDenied
+    chosen = parse_period(export.period)
+    assert chosen is not None
+    cases, zone = cases_for_export(membership, export.kind, chosen, status=export.case_status)
+    total = cases.count()
+    progress(0, total)
+    spec = describe(export.kind)
+    workbook = spec["build"](cases, zone)
+    progress(total, total)
+    return encrypted_zip(f"{spec['name']}-{chosen.code}.xlsx", workbook, export.archive_password)
+
+
+def _archive_finished(prepared: PreparedFile, ok: bool) -> None:
+    """In the transaction that stores the zip or marks the job failed: the password is
+    forgotten either way. Made: the request is READY and the file lives no longer than the
+    request. Failed: the approval stays (APPROVED again, she may open it with a new
+    password) unless the request expired meanwhile."""
+    export = ExportRequest.objects.select_for_update().filter(prepared_file=prepared).first()
+    if export is None:
+        return
+    now = timezone.now()
+    export.archive_password = ""
+    fields = ["archive_password"]
+    if export.state == ExportState.PREPARING:
+        if ok:
+            export.state = ExportState.READY
+            export.archived_at = now
+            fields += ["state", "archived_at"]
+        else:
+            export.state = ExportState.CLOSED if is_expired(export, now) else ExportState.APPROVED
+            fields.append("state")
+    if ok:
+        # Closed meanwhile: the file is never handed over.
+        end = export.expires_at if export.state == ExportState.READY else now
+        if prepared.expires_at is None or prepared.expires_at > end:
+            prepared.expires_at = end
+    export.save(update_fields=fields)
+    actor = Membership.objects.select_related("organisation").get(pk=prepared.membership_id)
+    made = ok and export.state == ExportState.READY
+    audit.log(
+        actor,
+        "export_request.archive_made" if made else "export_request.archive_failed",
+        export,
+        fields=fields,
+    )
+    if made:
         audit.log(
             actor, f"reports.exported_{export.kind}", export, fields=["period", "case_status"]
         )
-    return export, secret
 
 
 @transaction.atomic
 def export_request_download(
     *, actor: Membership, export_id: int, now: datetime | None = None
 ) -> tuple[bytes, str]:
-    """The encrypted archive, for its requester, until the request expires."""
+    """The encrypted archive, for its requester, before the request expires: once, when a
+    job made it (``jobs.PreparedFile``); an archive made before the jobs (``archive``),
+    until the request expires. Downloaded already: ValidationError."""
     export = _locked(export_id)
     if not may_download_export(actor, export, now):
         raise PermissionDenied
+    if export.prepared_file_id is not None:
+        if export.prepared_file.membership_id != actor.pk:  # made for her other role
+            raise PermissionDenied
+        prepared = jobs.prepared_file_download(actor=actor, pk=export.prepared_file_id)
+        if prepared is None:
+            raise ValidationError(_("This file is no longer here. Ask for it again."))
+        audit.log(actor, "export_request.downloaded", export, fields=["prepared_file"])
+        return base64.b64decode(prepared.content), export.archive_name
     audit.log(actor, "export_request.downloaded", export, fields=["archive"])
     return bytes(export.archive or b""), export.archive_name
 
@@ -242,13 +339,21 @@ def export_requests_expire(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = ExportRequest.objects.select_for_update().filter(
         expires_at__lte=now,
-        state__in=[ExportState.PENDING, ExportState.APPROVED, ExportState.READY],
+        state__in=[
+            ExportState.PENDING,
+            ExportState.APPROVED,
+            ExportState.PREPARING,
+            ExportState.READY,
+        ],
     )
     count = 0
     for export in expired:
         export.state = ExportState.CLOSED
         export.archive = None
-        export.save(update_fields=["state", "archive"])
-        audit.log(audit.SYSTEM, "export_request.expired", export, fields=["state", "archive"])
+        # A job that has not run by now never will (it finds the request closed).
+        export.archive_password = ""
+        fields = ["state", "archive", "archive_password"]
+        export.save(update_fields=fields)
+        audit.log(audit.SYSTEM, "export_request.expired", export, fields=fields)
         count += 1
     return count

@@ -1,6 +1,7 @@
 """Identifiable exports: asked with a reason, approved by a second person (never the
-requester), opened with the requester's password, delivered as an AES-encrypted zip whose
-one-time password is shown once. Every step audited; outsiders get 404."""
+requester), opened with the requester's password, made by a job (test_export_archive_job
+tests the job itself) and delivered once as an AES-encrypted zip whose one-time password
+is shown once. Every step audited; outsiders get 404."""
 
 import io
 import re
@@ -23,6 +24,7 @@ from sipakatau.reports.services.export_requests import (
     export_request_decide,
     export_requests_expire,
 )
+from sipakatau.reports.tasks import build_export_archive
 from tests.factories import PASSWORD, Persona, english, make_persona
 
 from .dataset import build
@@ -59,6 +61,13 @@ def open_(persona: Persona, export: ExportRequest, password: str = PASSWORD) -> 
     return persona.client.post(
         reverse("reports:export_request_open", args=[export.pk]), {"password": password}
     )
+
+
+def make_archive(export: ExportRequest) -> None:
+    """Run the archive's job as the queue would."""
+    export.refresh_from_db()
+    assert export.state == ExportState.PREPARING and export.prepared_file_id is not None
+    assert build_export_archive(export.prepared_file_id) == "DONE"
 
 
 def shown_password(response: object) -> str:
@@ -106,6 +115,9 @@ def test_a_second_coordinator_approves_and_the_requester_gets_an_aes_archive(
     secret = shown_password(response)
     # Then the page shows the archive's password once, and never again
     assert secret not in coordinator.client.get(detail(export)).content.decode()
+    # and once the job has made it, she downloads it
+    make_archive(export)
+    assert secret not in coordinator.client.get(detail(export)).content.decode()
     archive = coordinator.client.get(reverse("reports:export_request_archive", args=[export.pk]))
     assert archive.status_code == 200 and archive["Content-Type"] == "application/zip"
     content = archive.content
@@ -130,6 +142,8 @@ def test_a_second_coordinator_approves_and_the_requester_gets_an_aes_archive(
         "export_request.created",
         "export_request.approved",
         "export_request.reauthenticated",
+        "export_request.archive_requested",
+        "export_request.archive_made",
         "reports.exported_case_list",
         "export_request.downloaded",
     ]
@@ -237,6 +251,7 @@ def test_simfoni_goes_through_the_same_approval(
     export = ask(coordinator, kind="simfoni")
     approve(second_coordinator, export)
     secret = shown_password(open_(coordinator, export))
+    make_archive(export)
     content = coordinator.client.get(
         reverse("reports:export_request_archive", args=[export.pk])
     ).content
@@ -289,8 +304,10 @@ def test_the_api_runs_the_same_flow(
     opened = coordinator.client.post(
         f"{api}/{pk}/open", {"password": PASSWORD}, content_type="application/json"
     )
-    assert opened.status_code == 200
+    assert opened.status_code == 202
     body = opened.json()
+    assert body["state"] == "preparing" and body["file_url"].startswith("/api/v1/files/")
+    make_archive(ExportRequest.objects.get(pk=pk))
     archive = coordinator.client.get(body["archive_url"])
     with pyzipper.AESZipFile(io.BytesIO(archive.content)) as zipped:
         zipped.setpassword(body["archive_password"].encode())

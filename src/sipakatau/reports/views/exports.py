@@ -1,6 +1,7 @@
 """Identifiable exports (the unit's case list, the SIMFONI-PPA workbook): asked for with a
-reason, approved by someone else, opened with the requester's password, downloaded as an
-AES-encrypted zip whose password is shown once. Out of scope: 404."""
+reason, approved by someone else, opened with the requester's password, made by a job
+(progress on the request's page) and downloaded once as an AES-encrypted zip whose
+password is shown once. Out of scope: 404."""
 
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import EXPORT_CASE_LIST, EXPORT_STATISTICS
+from sipakatau.jobs.views import REFRESH_SECONDS
 from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
@@ -36,7 +38,8 @@ def _request_form(membership: Membership, data: Any = None) -> ExportRequestForm
 
 
 def _list(request: HttpRequest, membership: Membership, form: Any, status: int) -> HttpResponse:
-    exports = list(queries.export_requests_visible_to(membership).defer("archive")[:100])
+    visible = queries.export_requests_visible_to(membership)
+    exports = list(visible.defer("archive", "archive_password")[:100])
     return render(
         request,
         "reports/export_request_list.html",
@@ -101,6 +104,10 @@ def _detail(
             "may_download": queries.may_download_export(membership, export),
             "form": form or PasswordForm(),
             "secret": secret,
+            # The job's progress, its page reloading itself while it runs (never the
+            # answer that shows the password: it would be gone from the screen).
+            "file": export.prepared_file if export.prepared_file_id else None,
+            "refresh_seconds": REFRESH_SECONDS,
         },
         status=status,
     )
@@ -160,7 +167,13 @@ def export_request_open(request: HttpRequest, membership: Membership, pk: int) -
 @require_GET
 def export_request_archive(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     export = queries.export_request_for(membership, pk)
-    content, name = export_requests.export_request_download(actor=membership, export_id=export.pk)
+    try:
+        content, name = export_requests.export_request_download(
+            actor=membership, export_id=export.pk
+        )
+    except ValidationError as error:  # downloaded already
+        show_refusal(request, error)
+        return redirect("reports:export_request_detail", pk=export.pk)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
