@@ -157,6 +157,14 @@ def prepared_file_download(*, actor: Membership, pk: int) -> PreparedFile | None
     return prepared
 
 
+def prepared_file_end(*, pk: int, at: datetime) -> None:
+    """The file is no longer handed over after ``at`` (the asking app's own deadline
+    passed: its request closed); the hourly expiry deletes it."""
+    PreparedFile.objects.filter(pk=pk, status=FileStatus.DONE, expires_at__gt=at).update(
+        expires_at=at
+    )
+
+
 def prepared_files_expire(now: datetime | None = None) -> int:
     """Delete the content of ready files past their time. Returns how many."""
     now = now or timezone.now()

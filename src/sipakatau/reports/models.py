@@ -123,8 +123,9 @@ class ExportRequest(models.Model):
     archive = models.BinaryField(null=True, blank=True, editable=False)
     archive_name = models.CharField(max_length=80, blank=True, default="")
     # The zip's one-time password, field-encrypted, only between the request that showed it
-    # and the job that builds the zip with it (never in the queue: the job gets the pk).
-    archive_password = EncryptedTextField(blank=True, default="", editable=False)
+    # and the job that builds the zip with it (never in the queue: the job gets the pk);
+    # NULL otherwise (an encrypted empty text would still be a value).
+    archive_password = EncryptedTextField(null=True, blank=True, editable=False)
     # The job's file: progress while it is built, then the zip (downloaded once).
     prepared_file = models.OneToOneField(
         PreparedFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

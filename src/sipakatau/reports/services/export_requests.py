@@ -280,7 +280,7 @@ def _archive_finished(prepared: PreparedFile, ok: bool) -> None:
     if export is None:
         return
     now = timezone.now()
-    export.archive_password = ""
+    export.archive_password = None
     fields = ["archive_password"]
     if export.state == ExportState.PREPARING:
         if ok:
@@ -351,9 +351,11 @@ def export_requests_expire(*, now: datetime | None = None) -> int:
         export.state = ExportState.CLOSED
         export.archive = None
         # A job that has not run by now never will (it finds the request closed).
-        export.archive_password = ""
+        export.archive_password = None
         fields = ["state", "archive", "archive_password"]
         export.save(update_fields=fields)
+        if export.prepared_file_id is not None:
+            jobs.prepared_file_end(pk=export.prepared_file_id, at=now)
         audit.log(audit.SYSTEM, "export_request.expired", export, fields=fields)
         count += 1
     return count
