@@ -320,10 +320,10 @@ def export_request_download(
     export = _locked(export_id)
     if not may_download_export(actor, export, now):
         raise PermissionDenied
-    if export.prepared_file_id is not None:
+    if export.prepared_file is not None:
         if export.prepared_file.membership_id != actor.pk:  # made for her other role
             raise PermissionDenied
-        prepared = jobs.prepared_file_download(actor=actor, pk=export.prepared_file_id)
+        prepared = jobs.prepared_file_download(actor=actor, pk=export.prepared_file.pk)
         if prepared is None:
             raise ValidationError(_("This file is no longer here. Ask for it again."))
         audit.log(actor, "export_request.downloaded", export, fields=["prepared_file"])
