@@ -92,7 +92,7 @@ class ExportRequest(models.Model):
     for the requester (after she typed her password again) as an AES-encrypted zip whose
     one-time password is shown once. A job builds the zip (``prepared_file``: its progress,
     then the file, downloaded once); until it has, the password waits encrypted in
-    ``archive_password``, emptied in the transaction that stores the zip. Archives made
+    ``archive_password``, cleared (NULL) in the transaction that stores the zip. Archives made
     before the job (``archive``) are kept until the request expires: without that password
     they cannot be read."""
 

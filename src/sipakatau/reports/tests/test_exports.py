@@ -24,6 +24,7 @@ from sipakatau.reports.services.export_requests import (
     export_request_download,
     export_request_open,
 )
+from sipakatau.reports.tasks import build_export_archive
 from tests.factories import PASSWORD, Persona, make_persona
 
 from .dataset import WITA, build, make_case, make_victim
@@ -59,6 +60,8 @@ def through_request(persona: Persona, kind: str, case_status: str = "") -> dict[
     export, secret = export_request_open(
         actor=persona.membership, export_id=export.pk, password=PASSWORD
     )
+    assert export.prepared_file_id is not None
+    build_export_archive(export.prepared_file_id)  # the job, as the queue runs it
     content, _name = export_request_download(actor=persona.membership, export_id=export.pk)
     with pyzipper.AESZipFile(io.BytesIO(content)) as archive:
         archive.setpassword(secret.encode())
