@@ -27,10 +27,11 @@ KEEP_FOR = timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
 Build = Callable[[PreparedFile, Progress], bytes]
-# Called in the transaction that stores the file (True) or marks it FAILED (False), before
-# the row is saved: what the asking app must change together with it (forget a password
-# the job needed, shorten ``expires_at`` to its own deadline).
-Finished = Callable[[PreparedFile, bool], None]
+# Called in the transaction that stores the file (True: made) or marks it FAILED (False),
+# before the row is saved: what the asking app must change together with it (forget a
+# password the job needed, shorten ``expires_at`` to its own deadline). Returns whether
+# the file is kept: False turns a made file into FAILED (its request closed meanwhile).
+Finished = Callable[[PreparedFile, bool], bool]
 
 
 def stuck_after() -> timedelta:
@@ -110,15 +111,18 @@ def _finish(prepared: PreparedFile, data: bytes | None, finished: Finished | Non
     with transaction.atomic():
         prepared.refresh_from_db(fields=["done", "total"])
         prepared.finished_at = now
+        if data is not None:
+            prepared.expires_at = now + KEEP_FOR
+        # The asking app may shorten ``expires_at``, or refuse a file made too late.
+        if finished is not None and not finished(prepared, data is not None):
+            data = None
         if data is None:
             prepared.status = FileStatus.FAILED
+            prepared.expires_at = None
         else:
             prepared.status = FileStatus.DONE
             prepared.content = base64.b64encode(data).decode("ascii")
-            prepared.expires_at = now + KEEP_FOR
             prepared.done = prepared.total = max(prepared.total, prepared.done)
-        if finished is not None:  # may shorten ``expires_at``
-            finished(prepared, data is not None)
         prepared.save()
         audit.log(None, "jobs.file_ready" if data is not None else "jobs.file_failed", prepared)
         membership = Membership.objects.select_related("user", "organisation").get(

@@ -271,43 +271,41 @@ def _build_archive(prepared: PreparedFile, progress: jobs.Progress) -> bytes:
     return encrypted_zip(f"{spec['name']}-{chosen.code}.xlsx", workbook, export.archive_password)
 
 
-def _archive_finished(prepared: PreparedFile, ok: bool) -> None:
+def _archive_finished(prepared: PreparedFile, made: bool) -> bool:
     """In the transaction that stores the zip or marks the job failed: the password is
     forgotten either way. Made: the request is READY and the file lives no longer than the
-    request. Failed: the approval stays (APPROVED again, she may open it with a new
-    password) unless the request expired meanwhile."""
+    request; a zip made after the request was closed is not kept. Failed: the approval
+    stays (APPROVED again, she may open it with a new password) unless the request expired
+    meanwhile. Returns whether the zip is kept."""
     export = ExportRequest.objects.select_for_update().filter(prepared_file=prepared).first()
     if export is None:
-        return
+        return False
     now = timezone.now()
     export.archive_password = None
     fields = ["archive_password"]
-    if export.state == ExportState.PREPARING:
-        if ok:
-            export.state = ExportState.READY
-            export.archived_at = now
-            fields += ["state", "archived_at"]
-        else:
-            export.state = ExportState.CLOSED if is_expired(export, now) else ExportState.APPROVED
-            fields.append("state")
-    if ok:
-        # Closed meanwhile: the file is never handed over.
-        end = export.expires_at if export.state == ExportState.READY else now
-        if prepared.expires_at is None or prepared.expires_at > end:
-            prepared.expires_at = end
+    kept = made and export.state == ExportState.PREPARING and not is_expired(export, now)
+    if kept:
+        export.state = ExportState.READY
+        export.archived_at = now
+        fields += ["state", "archived_at"]
+        if prepared.expires_at is None or prepared.expires_at > export.expires_at:
+            prepared.expires_at = export.expires_at
+    elif export.state == ExportState.PREPARING:
+        export.state = ExportState.CLOSED if is_expired(export, now) else ExportState.APPROVED
+        fields.append("state")
     export.save(update_fields=fields)
     actor = Membership.objects.select_related("organisation").get(pk=prepared.membership_id)
-    made = ok and export.state == ExportState.READY
     audit.log(
         actor,
-        "export_request.archive_made" if made else "export_request.archive_failed",
+        "export_request.archive_made" if kept else "export_request.archive_failed",
         export,
         fields=fields,
     )
-    if made:
+    if kept:
         audit.log(
             actor, f"reports.exported_{export.kind}", export, fields=["period", "case_status"]
         )
+    return kept
 
 
 @transaction.atomic

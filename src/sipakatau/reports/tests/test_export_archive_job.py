@@ -24,6 +24,7 @@ from sipakatau.jobs.tasks import expire_files, requeue_stuck_files
 from sipakatau.notifications.models import Notification
 from sipakatau.notifications.templates import render
 from sipakatau.reports.models import ExportRequest, ExportState
+from sipakatau.reports.services import export_requests
 from sipakatau.reports.services.export_requests import ARCHIVE_TASK, export_requests_expire
 from sipakatau.reports.tasks import build_export_archive
 from tests.factories import PASSWORD, Persona, english
@@ -291,3 +292,37 @@ def test_the_api_answers_202_with_the_file_url_then_the_archive_once(
     assert archive.status_code == 200
     assert _zip_opens_with(archive.content, body["archive_password"])
     assert client.get(body["archive_url"]).status_code == 410
+
+
+def test_a_zip_made_after_the_request_was_closed_is_not_kept(
+    data: None,
+    coordinator: Persona,
+    second_coordinator: Persona,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    export = _approved(coordinator, second_coordinator)
+    _secret, prepared = _opened(coordinator, export, django_capture_on_commit_callbacks)
+    # Given the request expires (the daily job closes it) while the job builds the zip
+    real_zip = export_requests.encrypted_zip
+
+    def zip_then_expire(name: str, content: bytes, password: str) -> bytes:
+        made = real_zip(name, content, password)
+        ExportRequest.objects.filter(pk=export.pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+        export_requests_expire()
+        return made
+
+    monkeypatch.setattr(export_requests, "encrypted_zip", zip_then_expire)
+
+    assert build_export_archive(prepared.pk) == FileStatus.FAILED
+
+    prepared.refresh_from_db()
+    export.refresh_from_db()
+    assert prepared.content == "" and not prepared.ready
+    assert export.state == ExportState.CLOSED and _stored_password(export) is None
+    assert not AuditEvent.objects.filter(action="reports.exported_case_list").exists()
+    told = Notification.objects.filter(recipient=coordinator.user)
+    assert told.filter(template="file_failed").exists()
+    assert not told.filter(template="file_ready").exists()
