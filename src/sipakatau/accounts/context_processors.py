@@ -14,5 +14,9 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     active = getattr(request, "membership", None)
     if active is None:
         return {"active_membership": None, "other_memberships": [], "may": menu_for(None)}
-    others = [m for m in memberships_of(request.user) if m.pk != active.pk]  # type: ignore[arg-type]
+    # Also set by the middleware, from the same query as the active one.
+    mine = getattr(request, "memberships", None)
+    if mine is None:
+        mine = memberships_of(request.user)  # type: ignore[arg-type]
+    others = [m for m in mine if m.pk != active.pk]
     return {"active_membership": active, "other_memberships": others, "may": menu_for(active)}

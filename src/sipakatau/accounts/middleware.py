@@ -52,13 +52,15 @@ def idle_timeout(get_response: Handler) -> Handler:
 def active_membership(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
         zone = str(settings.DEFAULT_AREA_TIME_ZONE)
         if request.user.is_authenticated:
-            membership = membership_for_user(
+            membership, memberships = membership_for_user(
                 request.user,
                 request.session.get(SESSION_MEMBERSHIP),
             )
             request.membership = membership  # type: ignore[attr-defined]
+            request.memberships = memberships  # type: ignore[attr-defined]
             if membership is not None:
                 zone = area_time_zone(membership.organisation.area)
         timezone.activate(zone)

@@ -32,14 +32,19 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def membership_for_user(user: User, membership_id: int | None) -> Membership | None:
-    """The chosen membership if it is still valid, else the user's first one."""
-    memberships = memberships_of(user)
-    if membership_id is not None:
-        chosen = memberships.filter(pk=membership_id).first()
-        if chosen is not None:
-            return chosen
-    return memberships.first()
+def membership_for_user(
+    user: User, membership_id: int | None
+) -> tuple[Membership | None, list[Membership]]:
+    """The chosen membership if it is still valid, else the user's first one; and all of
+    the user's active ones (the menu offers the others). One query: a person has a few.
+    Each carries ``user``, so that naming the actor (the audit trail) reads no user again."""
+    memberships = list(memberships_of(user))
+    for membership in memberships:
+        membership.user = user
+    chosen = next((m for m in memberships if m.pk == membership_id), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    return chosen, memberships
 
 
 # --- What an administrator manages --------------------------------------------------------
