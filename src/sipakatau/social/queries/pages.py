@@ -80,6 +80,9 @@ def kelurahan_of(membership: Membership | None) -> Area | None:
     if not _active(membership) or membership is None:
         return None
     code = kelurahan_code_of(membership)
+    area = membership.organisation.area
+    if area.code == code and area.level == Level.KELURAHAN:
+        return area  # a kelurahan's own office or unit: its area is already at hand
     return Area.objects.filter(code=code, level=Level.KELURAHAN).first() if code else None
 
 
