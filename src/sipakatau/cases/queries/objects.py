@@ -60,16 +60,16 @@ def case_for(
     *,
     record_read: bool = False,
     sections: Iterable[str] = CASE_SECTIONS,
+    with_incident: bool = False,
 ) -> Case:
     """A case in the membership's scope, including one a volunteer only has a follow-up
     on: then she is shown her follow-ups and the register number, nothing else, and
-    that is what ``record_read`` records whatever ``sections`` says."""
-    case = (
-        cases_visible_to(membership)
-        .select_related("organisation", "assigned_to")
-        .filter(pk=pk)
-        .first()
-    )
+    that is what ``record_read`` records whatever ``sections`` says. ``with_incident``
+    reads the incident in the same query (``incident_of`` then reads nothing)."""
+    related = ["organisation", "assigned_to"]
+    if with_incident:
+        related.append("incident__area")
+    case = cases_visible_to(membership).select_related(*related).filter(pk=pk).first()
     if case is None:
         raise Http404
     if record_read:
@@ -204,6 +204,8 @@ def unnamed_victim_label(case: Case) -> str:
 
 
 def incident_of(case: Case) -> Incident | None:
+    if Case.incident.is_cached(case):  # read with the case (``case_for(with_incident=True)``)
+        return getattr(case, "incident", None)
     return Incident.objects.select_related("area").filter(case=case).first()
 
 

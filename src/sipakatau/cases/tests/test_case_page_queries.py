@@ -27,7 +27,7 @@ from tests.factories import Persona
 # membership and its time zone included (five of them: the floor's, see
 # docs/benchmarks.md), and on PostgreSQL the audit chain's advisory lock. Lower it when a
 # query goes; a new one must say why it is worth ~1 ms on every case opened.
-CASE_PAGE_QUERIES = 31
+CASE_PAGE_QUERIES = 26
 
 pytestmark = pytest.mark.usefixtures("referral_rules", "deadline_rules")
 

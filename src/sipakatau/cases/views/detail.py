@@ -33,7 +33,9 @@ PAGE_SECTIONS = (*queries.CASE_SECTIONS, "referrals")
 @staff_view()
 @require_GET
 def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    case = queries.case_for(membership, pk, record_read=True, sections=PAGE_SECTIONS)
+    case = queries.case_for(
+        membership, pk, record_read=True, sections=PAGE_SECTIONS, with_incident=True
+    )
     if case.is_draft:
         # A draft is an intake being written, not yet a case to work on.
         return intake_resume(case)
@@ -64,8 +66,10 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
         for party in parties
         if party.role == PartyRole.PERPETRATOR
     }
-    deadline = queries.next_deadline(case)
     deadlines = list(case.deadlines.all())
+    # The next one is among these rows (``next_deadline`` reads them, no second query).
+    case.open_deadlines = [d for d in deadlines if d.met_at is None]  # type: ignore[attr-defined]
+    deadline = queries.next_deadline(case)
     closures = list(case.closures.select_related("requested_by", "decided_by"))
     pending = next((c for c in closures if c.decision == Closure.Decision.PENDING), None)
     staff = queries.may_manage(membership, case)
