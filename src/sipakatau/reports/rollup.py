@@ -19,9 +19,10 @@ Anything else is counted again, for that unit and month only, when it is read;
 ``manage.py refresh_statistics`` does it beforehand (see the operator guide).
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ from .indicators.process import (
     referral_answer_times,
 )
 from .models import StatisticsRollup
-from .periods import Period
+from .periods import Period, month_of
 
 # Built from the unit list and the months, not summed code by code.
 _BY_UNIT_OR_MONTH = {"cases_by_month", "cases_by_unit"}
@@ -197,6 +198,22 @@ def _summed_table(skeleton: Table, parts: Iterable[dict]) -> Table:
     )
 
 
+@functools.cache
+def _table_skeletons() -> dict[str, Table]:
+    """Every table's title, labels and row codes, from a count over no unit at all (no
+    query). They are the same for every scope, period and zone, and the labels are lazy
+    translations rendered in the reader's language: built once per process, as building
+    the querysets of every indicator took ~20 ms of each dashboard (issue 19). Read only."""
+    skeleton = case_figures(
+        units=Organisation.objects.none(),
+        period=month_of(date(2026, 1, 1)),
+        zone=UTC,
+        scope_label="",
+        durations=False,
+    )
+    return skeleton.tables
+
+
 def figures(
     *,
     units: QuerySet[Organisation],
@@ -210,17 +227,9 @@ def figures(
     unit_list = list(units.select_related("area").order_by("name"))
     months = period.months()
     parts = _rollups(unit_list, months, now)
-    # The titles, labels and row codes, from a count over no unit at all (no query).
-    skeleton = case_figures(
-        units=Organisation.objects.none(),
-        period=period,
-        zone=zone,
-        scope_label=scope_label,
-        now=now,
-        durations=False,
-    )
+    skeleton = _table_skeletons()
     tables = {}
-    for key, table in skeleton.tables.items():
+    for key, table in skeleton.items():
         if key not in _BY_UNIT_OR_MONTH:
             tables[key] = _summed_table(table, (part["tables"][key] for part in parts.values()))
     left_out = tables["cases_by_channel"].left_out
@@ -242,8 +251,11 @@ def figures(
     names = [(unit.pk, unit.name, unit.short_name) for unit in unit_list]
     tables["cases_by_month"] = month_table(months, by_month)
     tables["cases_by_unit"], by_unit_and_sex = unit_tables(names, dict(case_counts), victims)
-    result = skeleton.with_(
-        tables={key: tables[key] for key in skeleton.tables},
+    result = Indicators(
+        scope_label=scope_label,
+        period_code=period.code,
+        period_label=period.label,
+        tables={key: tables[key] for key in skeleton},
         grids={
             "victims_by_unit_and_sex": by_unit_and_sex,
             "deadlines_by_step": deadline_grid(
