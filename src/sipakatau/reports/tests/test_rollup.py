@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sipakatau.accounts.models import Organisation, Role
 from sipakatau.cases.codes import ConsentPurpose, PartyRole
@@ -50,6 +50,31 @@ def test_summed_rollups_equal_the_figures_counted_from_the_rows(
         assert_same(units, period)  # read from them
     kept = StatisticsRollup.objects.filter(figures__isnull=False)
     assert kept.count() == 2 * len(period.months())
+
+
+@pytest.mark.django_db
+def test_the_tables_read_in_each_readers_language_though_built_once(
+    data: Built, bahagia: Organisation, ikhlas: Organisation
+) -> None:
+    # Given the figures read once in English (their titles and labels are kept after it)
+    units = both_units(bahagia, ikhlas)
+    with translation.override("en"):
+        english = rollup.figures(units=units, period=NOVEMBER, zone=WITA, scope_label="t")
+
+    # When they are read again in Indonesian
+    with translation.override("id"):
+        indonesian = rollup.figures(units=units, period=NOVEMBER, zone=WITA, scope_label="t")
+        channel = indonesian.as_data()["tables"]["cases_by_channel"]
+
+    # Then each reader has her language, and the same counts
+    with translation.override("en"):
+        assert english.as_data()["tables"]["cases_by_channel"]["title"] == (
+            "Cases by how they were reported"
+        )
+    assert channel["title"] == "Kasus menurut cara melapor"
+    assert [row["value"] for row in channel["rows"]] == [
+        row["value"] for row in english.as_data()["tables"]["cases_by_channel"]["rows"]
+    ]
 
 
 @pytest.mark.django_db
