@@ -7,7 +7,7 @@ client, so that a page's Python and its queries can be told apart from the machi
     ... bench/page_cpu_bench.py --requests 40            # again, on the same data
     ... bench/page_cpu_bench.py --profile "case detail"  # where the CPU time goes
 
-``--generate`` fills an empty database as bench/http_bench.py does (the demo's people,
+``--generate`` fills an empty, migrated database as bench/http_bench.py does (the demo's people,
 then every case in the pilot unit); without it the data must be there already. Never in
 production: the generator refuses, and the floor is not mounted there.
 """
