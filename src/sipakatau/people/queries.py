@@ -8,11 +8,12 @@ case-management module decides who may see which person and must wrap these cand
 in its own scoped query before showing anything.
 """
 
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from sipakatau.lib import blind_index
 from sipakatau.lib.nik import clean_number
@@ -21,6 +22,11 @@ from sipakatau.lib.phone import PhoneError, normalise_phone
 from .models import Person, PersonNameToken, ScopedNameToken
 
 MAX_CANDIDATES = 50
+# How many people a name search reads for each index of the name (a word or its sound),
+# the most recent first. An index shared by more people is "common" where it is looked up
+# (in a unit: "Siti", "Muhammad"); the search then costs the same in a unit of 10,000
+# cases or of 1,000,000 (issue 19). Below it the ranking is exact (``name_scores``).
+NAME_ROWS_PER_INDEX = 1000
 
 
 @dataclass
@@ -36,7 +42,20 @@ class Candidate:
         return (len(self.matched), self.name_score)
 
 
-def people_matching(
+@dataclass
+class PeopleFound:
+    candidates: list[Candidate]
+    # A word of the name was common where it was looked up (``name_scores``): some people
+    # who share only common words may be left out; more of the name would find them.
+    name_capped: bool = False
+
+
+def people_matching(**given: Any) -> list[Candidate]:
+    """``people_found``'s candidates."""
+    return people_found(**given).candidates
+
+
+def people_found(
     *,
     nik: str | None = None,
     kk: str | None = None,
@@ -45,7 +64,7 @@ def people_matching(
     scope: int | None = None,
     among: QuerySet[Any] | None = None,
     excluding: Collection[int] = (),
-) -> list[Candidate]:
+) -> PeopleFound:
     """People who share any given identifier or resemble the given name, best first.
 
     ``scope`` (an organisation's id: the people of its cases, ``ScopedNameToken``),
@@ -99,12 +118,9 @@ def people_matching(
                 "phone",
             )
 
-    if name:
-        for row in name_scores(name, tokens)[: MAX_CANDIDATES * 2]:
-            candidate = candidates.setdefault(
-                row["person_id"], Candidate(person=Person(pk=row["person_id"]))
-            )
-            candidate.name_score = row["score"]
+    scores = name_scores(name, tokens) if name else NameScores([], capped=False)
+    for person_id, score in scores.best[: MAX_CANDIDATES * 2]:
+        candidates.setdefault(person_id, Candidate(person=Person(pk=person_id))).name_score = score
 
     best = sorted(candidates.values(), key=lambda c: (-c.rank[0], -c.rank[1], c.person.pk))
     best = best[:MAX_CANDIDATES]
@@ -113,23 +129,69 @@ def people_matching(
     people = Person.objects.only("pk").in_bulk([c.person.pk for c in best])
     for candidate in best:
         candidate.person = people.get(candidate.person.pk, candidate.person)
-    return [candidate for candidate in best if candidate.person.pk in people]
+    found = [candidate for candidate in best if candidate.person.pk in people]
+    return PeopleFound(found, name_capped=scores.capped)
 
 
-def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> QuerySet[Any]:
-    """``{"person_id", "score"}`` of the people whose name shares an index with ``name``
-    (a word or its sound; the score counts them), best first, among ``tokens`` (the rows
-    of ``PersonNameToken`` or of one scope's ``ScopedNameToken``)."""
+@dataclass
+class NameScores:
+    # (person id, how many of the name's indexes she shares), best first, then by id.
+    best: list[tuple[int, int]]
+    # An index of the name was common (more than NAME_ROWS_PER_INDEX people).
+    capped: bool
+
+
+def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
+    """The people whose name shares an index with ``name`` (a word or its sound; the
+    score counts them), best first, among ``tokens`` (the rows of ``PersonNameToken`` or
+    of one scope's ``ScopedNameToken``), reading at most ``NAME_ROWS_PER_INDEX`` + 1 rows
+    of each index, the most recent people first.
+
+    When no index of the name is common, every match was read: the scores and the order
+    are exact. Otherwise the candidates are the people sharing an uncommon index, and the
+    common ones are counted for them alone (a look-up of each pair in the unique index).
+    When every index is common, the candidates are the most recent people sharing any of
+    them, with exact scores too: each of them is among the most recent holders of each of
+    her indexes, so the rows read hold them all."""
     if tokens is None:
         tokens = PersonNameToken.objects.all()
-    return (
-        tokens.filter(token_hash__in=blind_index.name_indexes_for_lookup(name))
-        .values("person_id")
-        # A person has each token once (in a scope), by the tables' unique constraints:
-        # a plain count, which PostgreSQL hashes, where a DISTINCT one would sort.
-        .annotate(score=Count("token_hash"))
-        .order_by("-score", "person_id")
+    newest = {
+        index: list(newest_holders(tokens, index))
+        for index in sorted(blind_index.name_indexes_for_lookup(name))
+    }
+    common = [index for index, holders in newest.items() if len(holders) > NAME_ROWS_PER_INDEX]
+    scores = Counter(
+        person for index, holders in newest.items() if index not in common for person in holders
     )
+    if scores and common:
+        # The people sharing an uncommon index, and the common ones they hold too.
+        candidates = list(scores)
+        for index in common:
+            scores.update(holders_among(tokens, index, candidates))
+    elif common:
+        # Only common indexes matched: the most recent people among their holders.
+        read = Counter(
+            person for holders in newest.values() for person in holders[:NAME_ROWS_PER_INDEX]
+        )
+        recent = sorted(read, reverse=True)[:NAME_ROWS_PER_INDEX]
+        scores = Counter({person: read[person] for person in recent})
+    best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    return NameScores(best, capped=bool(common))
+
+
+def newest_holders(tokens: QuerySet[Any], index: str) -> QuerySet[Any]:
+    """The ids of the people holding ``index``, the most recent first, at most one more
+    than ``NAME_ROWS_PER_INDEX`` (the one more tells that there are more): read backwards
+    from the end of the index's range in ``(scope, token_hash, person)``, and no further."""
+    holders = tokens.filter(token_hash=index).order_by("-person_id")
+    return holders.values_list("person_id", flat=True)[: NAME_ROWS_PER_INDEX + 1]
+
+
+def holders_among(tokens: QuerySet[Any], index: str, people: list[int]) -> QuerySet[Any]:
+    """The ids of those of ``people`` who hold ``index``: a look-up of each (index,
+    person) pair in the unique index, however many others hold it. One index at a time:
+    given several, SQLite would rather read their whole ranges once the people are many."""
+    return tokens.filter(token_hash=index, person_id__in=people).values_list("person_id", flat=True)
 
 
 def scoped_name_tokens(scope: int) -> QuerySet[ScopedNameToken]:

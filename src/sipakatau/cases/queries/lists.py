@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sipakatau.accounts.models import Membership, Role
 from sipakatau.accounts.permissions import BROWSE_CASES
-from sipakatau.people.queries import people_matching
+from sipakatau.people.queries import people_found, people_matching
 
 from ..codes import PartyRole
 from ..models import Case, CaseDeadline, CaseParty, FollowUp, Status
@@ -98,6 +98,20 @@ def cases_listed(membership: Membership, search: CaseFilter) -> QuerySet[Case]:
 
 
 def case_ids_matching(membership: Membership, text: str) -> list[int]:
+    """``case_search``'s cases."""
+    return case_search(membership, text).case_ids
+
+
+@dataclass
+class CaseSearch:
+    case_ids: list[int]
+    # A word of the name is shared by many people of the unit, and only the most likely
+    # were read (``people.queries.name_scores``): the list says so, and asks for more of
+    # the name or the NIK.
+    too_many: bool = False
+
+
+def case_search(membership: Membership, text: str) -> CaseSearch:
     """Search by register number, NIK, phone or name — through the blind indexes only —
     and only among the cases the user may see."""
     text = text.strip()
@@ -107,17 +121,18 @@ def case_ids_matching(membership: Membership, text: str) -> list[int]:
     # ``iexact`` would compute UPPER() over every case of the unit.
     by_number = list(visible.filter(register_number=text.upper()).values_list("pk", flat=True))
     digits = "".join(ch for ch in text if ch.isdigit())
-    candidates = people_matching(
+    found = people_found(
         nik=digits if len(digits) == 16 else None,
         phone=text if 8 <= len(digits) <= 15 else None,
         name=text if any(ch.isalpha() for ch in text) else None,
         **_people_seen_by(membership, visible),
     )
-    person_ids = [candidate.person.pk for candidate in candidates]
+    person_ids = [candidate.person.pk for candidate in found.candidates]
     by_person = (
         visible.filter(parties__person_id__in=person_ids).values_list("pk", flat=True).distinct()
     )
-    return by_number + [pk for pk in by_person if pk not in by_number]
+    case_ids = by_number + [pk for pk in by_person if pk not in by_number]
+    return CaseSearch(case_ids, too_many=found.name_capped)
 
 
 def _people_seen_by(membership: Membership, visible: QuerySet[Case]) -> dict[str, Any]:

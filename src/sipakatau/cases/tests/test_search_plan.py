@@ -1,8 +1,11 @@
 """A unit's search by name reads the unit's own range of the name index (issue 19):
-``(scope, token_hash)`` of ``people.ScopedNameToken``, an index range scan whose cost
-follows the matches, never the unit's people or parties, nor the city's. Asked of the
-planner itself, with statistics over some thousands of rows (ANALYZE) and sequential
-scans priced out, so that the answer does not depend on the size of a test table."""
+``(scope, token_hash)`` of ``people.ScopedNameToken``, backwards from its end (the most
+recent people first) and no further than ``NAME_ROWS_PER_INDEX`` + 1 rows, never the
+unit's people or parties, nor the city's; the common words of a candidate are looked up
+by (index, person) in the same unique index. Asked of the planner itself, with
+statistics over some thousands of rows (ANALYZE) and sequential scans priced out, so
+that the answer does not depend on the size of a test table; and the rows read are
+counted at two sizes of a unit."""
 
 import re
 from collections.abc import Iterator
@@ -10,28 +13,35 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from sipakatau.lib import blind_index
+from sipakatau.people import queries
 from sipakatau.people.models import Person, ScopedNameToken
-from sipakatau.people.queries import name_scores, scoped_name_tokens
+from sipakatau.people.queries import holders_among, name_scores, newest_holders, scoped_name_tokens
 from tests.factories import Persona
 
-# Names are made of many words: 200 of them here, three per person.
+# Names are made of many words: 200 of them here, two or three per person, and one in five
+# is a Siti: "siti" is a common word, as it is in a real unit.
 WORDS = ["siti", "aminah", "lamba", *(f"nama{n}" for n in range(197))]
 
 
 @pytest.fixture
-def planner(bahagia_caseworker: Persona, ikhlas_caseworker: Persona) -> Iterator[None]:
+def planner(
+    bahagia_caseworker: Persona, ikhlas_caseworker: Persona, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    # A search that reads at most 10 + 1 people of an index (1,000 in use): "siti", held
+    # by 150 people of each unit, is far more common than that, as in a big unit.
+    monkeypatch.setattr(queries, "NAME_ROWS_PER_INDEX", 10)
     # Test data only: index rows as the services write them, without the services' cost.
     units = [bahagia_caseworker.organisation.pk, ikhlas_caseworker.organisation.pk]
-    hashes = [blind_index.index_for("name.token", word) for word in WORDS]
+    siti, *others = [blind_index.index_for("name.token", word) for word in WORDS]
     people = Person.objects.bulk_create(Person(name=f"Orang {n}") for n in range(1500))
     ScopedNameToken.objects.bulk_create(
-        ScopedNameToken(
-            scope_id=units[n % 2], token_hash=hashes[(n * 7 + k * 61) % len(hashes)], person=p
-        )
+        ScopedNameToken(scope_id=units[n % 2], token_hash=token, person=p)
         for n, p in enumerate(people)
-        for k in range(3)
+        for token in (others[(n * 7) % len(others)], others[(n * 7 + 61) % len(others)])
+        + ((siti,) if n % 5 == 0 else ())
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -43,30 +53,99 @@ def planner(bahagia_caseworker: Persona, ikhlas_caseworker: Persona) -> Iterator
             cursor.execute("RESET enable_seqscan")
 
 
-def _plan(rows: QuerySet[ScopedNameToken]) -> str:
-    sql, params = rows[:100].query.sql_with_params()
+def _plan(rows: QuerySet[ScopedNameToken], analyze: bool = False) -> str:
+    sql, params = rows.query.sql_with_params()
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    if analyze:
+        prefix = "EXPLAIN ANALYZE "
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql, params)
         return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
 
 
 @pytest.mark.usefixtures("planner")
-def test_the_units_search_by_name_reads_its_range_of_the_scoped_index(
+def test_the_units_search_by_name_reads_its_range_of_the_scoped_index_backwards(
     bahagia_caseworker: Persona,
 ) -> None:
     scope = bahagia_caseworker.organisation.pk
-    plan = _plan(name_scores("Siti Aminah Lamba", scoped_name_tokens(scope)))
+    siti = blind_index.index_for("name.token", "siti")
+    plan = _plan(newest_holders(scoped_name_tokens(scope), siti))
 
     if connection.vendor == "postgresql":
-        # An index (only) scan or a bitmap of one, of the scope's range of the index.
-        assert re.search(r"Index (Only )?Scan (using|on) one_scoped_name_token", plan), plan
+        # An index (only) scan of the scope's range, backwards: the newest first, stopped
+        # by the LIMIT, never a sort of the whole range.
+        assert re.search(r"Index (Only )?Scan Backward using one_scoped_name_token", plan), plan
         assert f"scope_id = {scope}" in plan, plan
-        assert "Seq Scan" not in plan, plan
+        assert "Limit" in plan, plan
+        assert "Sort" not in plan and "Seq Scan" not in plan, plan
     else:
         # SQLite names the unique constraint's index itself (sqlite_autoindex_...).
         assert "SEARCH people_scopednametoken USING COVERING INDEX " in plan, plan
         assert "(scope_id=? AND token_hash=?)" in plan, plan
+        # In the index's order, so it stops at the LIMIT: no sort of the range.
+        assert "TEMP B-TREE" not in plan, plan
     # Nothing but the index: no person, no party, no case is read to rank the names.
     for table in ("people_person", "cases_caseparty", "cases_case"):
         assert table not in plan, plan
+
+
+@pytest.mark.usefixtures("planner")
+def test_the_common_words_of_a_candidate_are_looked_up_by_index_and_person(
+    bahagia_caseworker: Persona,
+) -> None:
+    scope = bahagia_caseworker.organisation.pk
+    siti = blind_index.index_for("name.token", "siti")
+    # Few candidates beside the word's range, as in a big unit (a thousand beside 100,000):
+    # a planner reads the range instead only where that is cheaper than these probes.
+    candidates = list(Person.objects.values_list("pk", flat=True)[:5])
+    plan = _plan(holders_among(scoped_name_tokens(scope), siti, candidates))
+
+    # Driven by the candidates, through either index that names them: the pairs of the
+    # unique one, or each candidate's few rows in (person, scope). Never the word's range.
+    if connection.vendor == "postgresql":
+        assert re.search(r"Index Cond: .*person_id = ANY", plan), plan
+        assert "Seq Scan" not in plan, plan
+    else:
+        assert re.search(r"USING (COVERING )?INDEX .*person_id=\?", plan), plan
+    for table in ("people_person", "cases_caseparty", "cases_case"):
+        assert table not in plan, plan
+
+
+def test_a_search_reads_as_many_rows_of_a_common_word_in_a_big_unit_as_in_a_small_one(
+    bahagia_caseworker: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a search that reads at most 10 + 1 people of each index (1,000 in use)
+    monkeypatch.setattr(queries, "NAME_ROWS_PER_INDEX", 10)
+    scope = bahagia_caseworker.organisation.pk
+    tokens = scoped_name_tokens(scope)
+    siti = blind_index.index_for("name.token", "siti")
+    read: dict[int, list[str]] = {}
+    rows_scanned: dict[int, str] = {}
+    for size, more in ((20, 20), (200, 180)):
+        # and a unit grown to `size` people named Siti (test data: index rows only)
+        people = Person.objects.bulk_create(Person(name="Siti") for _ in range(more))
+        ScopedNameToken.objects.bulk_create(
+            ScopedNameToken(scope_id=scope, token_hash=index, person=person)
+            for person in people
+            for index in blind_index.name_indexes("Siti")
+        )
+
+        # When "Siti Aminah" is searched
+        with CaptureQueriesContext(connection) as queries_run:
+            scores = name_scores("Siti Aminah", tokens)
+        read[size] = [query["sql"] for query in queries_run.captured_queries]
+        if connection.vendor == "postgresql":
+            rows_scanned[size] = _plan(newest_holders(tokens, siti), analyze=True)
+
+        # Then "Siti" was cut short, and the search says so
+        assert scores.capped
+
+    # and the search ran the same queries, each index read up to a LIMIT of 11 rows
+    assert (
+        len(read[20]) == len(read[200]) == len(blind_index.name_indexes_for_lookup("Siti Aminah"))
+    )
+    assert all(re.search(r"LIMIT 11\b", sql) for sql in read[20] + read[200]), read
+    if connection.vendor == "postgresql":
+        # of which the database read 11 from the index, however many there are
+        for size, plan in rows_scanned.items():
+            assert re.search(r"Index Only Scan Backward .*actual .*rows=11 ", plan), (size, plan)
