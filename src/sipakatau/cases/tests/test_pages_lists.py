@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -139,3 +140,30 @@ def test_search_by_name_finds_our_case_however_many_people_elsewhere_share_the_n
 
     # Then her case is found: the people elsewhere are never ranked against ours
     assertContains(found, ours.register_number)
+
+
+def test_the_list_says_when_a_name_was_too_common_to_read_every_match(
+    bahagia_caseworker: Persona, ikhlas_caseworker: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a search that reads one person of each word (1,000 in use), and two Sitis
+    from sipakatau.people import queries as people_queries
+
+    monkeypatch.setattr(people_queries, "NAME_ROWS_PER_INDEX", 1)
+    client = english(bahagia_caseworker.client)
+    for name in ("Siti Aminah", "Siti Rahmawati"):
+        add_party(
+            bahagia_caseworker.membership, open_case(bahagia_caseworker.membership), name=name
+        )
+    too_many = "Too many people match; add another part of the name or search by NIK."
+
+    # When "siti" is searched, the list says that more of the name would help
+    found = client.post(reverse("cases:case_list") + "?tab=unit", {"q": "siti"}, follow=True)
+    assertContains(found, too_many)
+    # and not when every person sharing the name was read
+    found = client.post(reverse("cases:case_list") + "?tab=unit", {"q": "rahmawati"}, follow=True)
+    assertNotContains(found, too_many)
+    # nor to the other unit, where no Siti is
+    found = english(ikhlas_caseworker.client).post(
+        reverse("cases:case_list") + "?tab=unit", {"q": "siti"}, follow=True
+    )
+    assertNotContains(found, too_many)

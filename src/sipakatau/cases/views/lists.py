@@ -25,6 +25,7 @@ from ..forms.lists import TABS, CaseFilterForm, CaseSearchForm
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "cases_search_ids"
+SEARCH_TOO_MANY_KEY = "cases_search_too_many"
 
 
 @staff_view(*WORK_ON_CASES)
@@ -37,9 +38,9 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     search_form = CaseSearchForm(request.POST or None)
     if request.method == "POST":
         if search_form.is_valid():
-            request.session[SEARCH_SESSION_KEY] = queries.case_ids_matching(
-                membership, search_form.cleaned_data["q"]
-            )
+            found = queries.case_search(membership, search_form.cleaned_data["q"])
+            request.session[SEARCH_SESSION_KEY] = found.case_ids
+            request.session[SEARCH_TOO_MANY_KEY] = found.too_many
             params["search"] = "1"
             return redirect(f"{reverse('cases:case_list')}?{params.urlencode()}")
         params.pop("search", None)
@@ -72,6 +73,7 @@ def case_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "filter_form": filter_form,
         "search_form": search_form,
         "searching": searching,
+        "search_too_many": searching and request.session.get(SEARCH_TOO_MANY_KEY, False),
         "query": params.urlencode(),
         "query_without_search": without_search.urlencode(),
     }
