@@ -96,8 +96,10 @@ class ScopedNameToken(models.Model):
     cases services whenever a party is added or a case goes).
 
     The unit's search by name is an index range scan on ``(scope, token_hash)`` that reads
-    the matching tokens of that unit only, and never the unit's people or parties: its cost
-    follows the matches, not the size of the unit or of the city (issue 19). The rows are
+    the matching tokens of that unit only, and never the unit's people or parties, nor more
+    than ``queries.NAME_ROWS_PER_INDEX`` + 1 rows of each word (backwards: the most recent
+    people first): its cost is bounded, whatever the size of the unit or of the city
+    (issue 19). The rows are
     the same keyed hashes as ``PersonNameToken``'s, kept in step with them in the same
     transaction (``services._index_name``)."""
 

@@ -62,14 +62,14 @@ def people_found(
     phone: str | None = None,
     name: str | None = None,
     scope: int | None = None,
-    among: QuerySet[Any] | None = None,
+    among: QuerySet[Any] | Collection[int] | None = None,
     excluding: Collection[int] = (),
 ) -> PeopleFound:
     """People who share any given identifier or resemble the given name, best first.
 
     ``scope`` (an organisation's id: the people of its cases, ``ScopedNameToken``),
-    ``among`` (a query of person ids) and ``excluding`` (person ids) limit the search to
-    the people of the caller's scope *before* the best are chosen: ranked over a whole
+    ``among`` (a query of person ids, or the ids) and ``excluding`` (person ids) limit the
+    search to the people of the caller's scope *before* the best are chosen: ranked over a whole
     city, the many people elsewhere who share a common name would push the caller's own
     out of the list. ``scope`` is the fast one: the name is looked up in that scope's own
     index range, whatever the size of the unit; ``among`` costs a join with every person

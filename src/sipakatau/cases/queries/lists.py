@@ -142,7 +142,10 @@ def _people_seen_by(membership: Membership, visible: QuerySet[Case]) -> dict[str
     of the unit, which is what a coordinator sees. A caseworker sees them too but for the
     people only in the drafts of others (``cases_visible_to``): few, since a draft is
     completed or removed within days, so they are named and left out. A volunteer sees
-    only her own cases: the search is limited to their people, a join of a few rows."""
+    only her own cases: the search is limited to their people, named too (a few), so that
+    each word is looked up for them alone; given as a subquery, PostgreSQL would walk the
+    word's whole range in the unit, the newest first, for the one row of hers it hopes
+    to meet soon (312 ms a word at 100,000 cases)."""
     unit: dict[str, Any] = {"scope": membership.organisation_id}
     if membership.role == Role.COORDINATOR:
         return unit
@@ -157,7 +160,8 @@ def _people_seen_by(membership: Membership, visible: QuerySet[Case]) -> dict[str
             return unit
         seen = CaseParty.objects.filter(person_id__in=in_drafts, case__in=visible)
         return unit | {"excluding": in_drafts - set(seen.values_list("person_id", flat=True))}
-    return unit | {"among": CaseParty.objects.filter(case__in=visible).values("person_id")}
+    hers = CaseParty.objects.filter(case__in=visible).values_list("person_id", flat=True)
+    return unit | {"among": set(hers)}
 
 
 @dataclass
