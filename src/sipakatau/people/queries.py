@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from sipakatau.lib import blind_index
@@ -155,10 +156,7 @@ def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
     her indexes, so the rows read hold them all."""
     if tokens is None:
         tokens = PersonNameToken.objects.all()
-    newest = {
-        index: list(newest_holders(tokens, index))
-        for index in sorted(blind_index.name_indexes_for_lookup(name))
-    }
+    newest = _newest_holders_of_each(tokens, sorted(blind_index.name_indexes_for_lookup(name)))
     common = [index for index, holders in newest.items() if len(holders) > NAME_ROWS_PER_INDEX]
     scores = Counter(
         person for index, holders in newest.items() if index not in common for person in holders
@@ -180,17 +178,39 @@ def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
 
 
 def newest_holders(tokens: QuerySet[Any], index: str) -> QuerySet[Any]:
-    """The ids of the people holding ``index``, the most recent first, at most one more
-    than ``NAME_ROWS_PER_INDEX`` (the one more tells that there are more): read backwards
-    from the end of the index's range in ``(scope, token_hash, person)``, and no further."""
+    """``(index, person id)`` of the people holding ``index``, the most recent first, at
+    most one more than ``NAME_ROWS_PER_INDEX`` (the one more tells that there are more):
+    read backwards from the end of the index's range in ``(scope, token_hash, person)``,
+    and no further."""
     holders = tokens.filter(token_hash=index).order_by("-person_id")
-    return holders.values_list("person_id", flat=True)[: NAME_ROWS_PER_INDEX + 1]
+    return holders.values_list("token_hash", "person_id")[: NAME_ROWS_PER_INDEX + 1]
+
+
+def _newest_holders_of_each(tokens: QuerySet[Any], indexes: list[str]) -> dict[str, list[int]]:
+    """``newest_holders`` of each index, in one query: a round trip a word costs more than
+    reading its rows once the database is busy. Each part stays a query of its own, with
+    its ORDER BY and LIMIT (as a subquery: SQLite allows neither on a part of a UNION, and
+    Django slices no part of one there)."""
+    newest: dict[str, list[int]] = {index: [] for index in indexes}
+    if not indexes:
+        return newest
+    parts = [newest_holders(tokens, index).query.sql_with_params() for index in indexes]
+    # Only SQL that Django compiled is put together; every value stays a parameter.
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({part}) AS newest_{n}"  # noqa: S608
+        for n, (part, _) in enumerate(parts)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in parts for param in params])
+        for index, person in cursor.fetchall():
+            newest[index].append(person)
+    return newest
 
 
 def holders_among(tokens: QuerySet[Any], index: str, people: list[int]) -> QuerySet[Any]:
     """The ids of those of ``people`` who hold ``index``: a look-up of each (index,
     person) pair in the unique index, however many others hold it. One index at a time:
-    given several, SQLite would rather read their whole ranges once the people are many."""
+    given several, SQLite reads their whole ranges instead once the people are several."""
     return tokens.filter(token_hash=index, person_id__in=people).values_list("person_id", flat=True)
 
 
