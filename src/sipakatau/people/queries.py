@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -193,7 +194,10 @@ def _newest_holders_of_each(tokens: QuerySet[Any], indexes: list[str]) -> dict[s
     newest: dict[str, list[int]] = {index: [] for index in indexes}
     if not indexes:
         return newest
-    parts = [newest_holders(tokens, index).query.sql_with_params() for index in indexes]
+    try:
+        parts = [newest_holders(tokens, index).query.sql_with_params() for index in indexes]
+    except EmptyResultSet:  # the caller's limits leave nobody (an empty ``among``)
+        return newest
     # Only SQL that Django compiled is put together; every value stays a parameter.
     sql = " UNION ALL ".join(
         f"SELECT * FROM ({part}) AS newest_{n}"  # noqa: S608

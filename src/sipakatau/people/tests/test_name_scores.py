@@ -114,3 +114,14 @@ def test_the_search_of_people_says_when_a_name_was_cut_short(
     assert queries.people_found(name="siti", scope=scope).name_capped
     assert not queries.people_found(name="juleha", scope=scope).name_capped
     assert not queries.people_found(nik="7372034107900042", scope=scope).name_capped
+
+
+def test_a_search_among_nobody_finds_nobody(bahagia_caseworker: Persona) -> None:
+    # A volunteer without cases searches among no people at all.
+    scope = bahagia_caseworker.organisation.pk
+    _unit_of(["Siti Aminah"], scope)
+
+    assert queries.people_found(name="siti", scope=scope, among=set()).candidates == []
+    assert (
+        queries.people_found(name="siti", scope=scope, among=Person.objects.none()).candidates == []
+    )
