@@ -151,7 +151,7 @@ def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
 
     When no index of the name is common, every match was read: the scores and the order
     are exact. Otherwise the candidates are the people sharing an uncommon index, and the
-    common ones are counted for them alone (a look-up of each pair in the unique index).
+    common ones are counted for them alone, from their own rows (``name_indexes_of``).
     When every index is common, the candidates are the most recent people sharing any of
     them, with exact scores too: each of them is among the most recent holders of each of
     her indexes, so the rows read hold them all."""
