@@ -29,6 +29,11 @@ MAX_CANDIDATES = 50
 # (in a unit: "Siti", "Muhammad"); the search then costs the same in a unit of 10,000
 # cases or of 1,000,000 (issue 19). Below it the ranking is exact (``name_scores``).
 NAME_ROWS_PER_INDEX = 1000
+# When a word is common, how many of the people sharing an uncommon one have their common
+# words counted too (the best by what they share, then the most recent): each is a read of
+# her own rows, which in a big unit is a page the database may fetch from disk, so this
+# bounds the search's cost at any size. People_found keeps the best 100.
+NAME_CANDIDATES_COUNTED = 100
 
 
 @dataclass
@@ -150,7 +155,8 @@ def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
     of each index, the most recent people first.
 
     When no index of the name is common, every match was read: the scores and the order
-    are exact. Otherwise the candidates are the people sharing an uncommon index, and the
+    are exact. Otherwise the candidates are the people sharing an uncommon index (the
+    ``NAME_CANDIDATES_COUNTED`` sharing most of them, the most recent first), and the
     common ones are counted for them alone, from their own rows (``name_indexes_of``).
     When every index is common, the candidates are the most recent people sharing any of
     them, with exact scores too: each of them is among the most recent holders of each of
@@ -163,7 +169,9 @@ def name_scores(name: str, tokens: QuerySet[Any] | None = None) -> NameScores:
         person for index, holders in newest.items() if index not in common for person in holders
     )
     if scores and common:
-        # The people sharing an uncommon index, and the common ones they hold too.
+        # The people sharing the most uncommon indexes, and the common ones they hold too.
+        counted = sorted(scores, key=lambda person: (-scores[person], -person))
+        scores = Counter({person: scores[person] for person in counted[:NAME_CANDIDATES_COUNTED]})
         held = name_indexes_of(tokens, list(scores))
         scores.update(person for person, index in held if index in common)
     elif common:

@@ -125,3 +125,42 @@ def test_a_search_among_nobody_finds_nobody(bahagia_caseworker: Persona) -> None
     assert (
         queries.people_found(name="siti", scope=scope, among=Person.objects.none()).candidates == []
     )
+
+
+def test_with_a_common_word_only_the_best_candidates_have_it_counted(
+    bahagia_caseworker: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given "Siti" more common than a search reads (10 here), 8 more people sharing
+    # "Aminah" (uncommon), more than the candidates counted (5 here), and the whole name
+    # held by the oldest of them
+    monkeypatch.setattr(queries, "NAME_ROWS_PER_INDEX", 10)
+    monkeypatch.setattr(queries, "NAME_CANDIDATES_COUNTED", 5)
+    scope = bahagia_caseworker.organisation.pk
+    wanted, *_ = _unit_of(
+        ["Siti Aminah Lamba"]
+        + [f"Siti Nama{n}" for n in range(30)]
+        + [f"Aminah Nama{n}" for n in range(8)],
+        scope,
+    )
+    tokens = scoped_name_tokens(scope)
+    looked_up: list[int] = []
+    counted = queries.name_indexes_of
+
+    def spy(tokens: QuerySet[Any], people: list[int]) -> QuerySet[Any]:
+        looked_up.extend(people)
+        return counted(tokens, people)
+
+    monkeypatch.setattr(queries, "name_indexes_of", spy)
+
+    # When her whole name is searched
+    scores = name_scores("Siti Aminah Lamba", tokens)
+
+    # Then only five candidates had their common words read (her first: she shares the
+    # most uncommon ones), she still ranks first with her exact score, and the search
+    # says it was cut short
+    assert len(looked_up) == 5 and wanted.pk in looked_up
+    assert scores.capped
+    assert scores.best[0] == (wanted.pk, len(blind_index.name_indexes("Siti Aminah Lamba")))
+    exact = dict(_every_match_counted("Siti Aminah Lamba", tokens))
+    assert [(person, exact[person]) for person, _score in scores.best] == scores.best
