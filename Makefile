@@ -81,6 +81,7 @@ audit-deps: $(STAMP)
 fuzz: export SIPAKATAU_ENV = test
 fuzz: export SIPAKATAU_FUZZ_FULL = 1
 fuzz: export SIPAKATAU_FUZZ_EXAMPLES ?= 25
+fuzz: export SIPAKATAU_FUZZ_CHAINS ?= 200
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests/test_api_fuzz.py -s $(PYTEST_ARGS)
 

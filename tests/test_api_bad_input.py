@@ -191,3 +191,55 @@ def test_a_nul_in_a_pages_address_is_a_400_page_not_a_server_error(parameter: st
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+
+
+# --- The constraints the document states are the ones the API applies (issue 18) -------
+
+PERIODS_TAKEN = ["2026-11", " 2026-q4 ", "2026", "1901-01", "9998-12", "", " "]
+PERIODS_REFUSED = [
+    "0000-Q1",
+    "9999-12",
+    "9999",
+    "1900",
+    "2026-13",
+    "2026-00",
+    "٢٠٢٦-11",
+    "2026-Q5",
+    "26-11",
+]
+
+
+@pytest.mark.parametrize("period", PERIODS_TAKEN + PERIODS_REFUSED)
+def test_the_documented_period_pattern_is_what_the_api_takes(
+    coordinator: Persona, period: str
+) -> None:
+    """schemathesis sends what the pattern allows and expects it taken, and what it
+    forbids and expects it refused. ``0000-Q1`` and ``9999-12`` were server errors
+    (years 0 and 10000 have no date)."""
+    import re
+
+    client = bearer(coordinator)
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/reports/indicators"]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "period")
+    response = client.get("/api/v1/reports/indicators", {"period": period})
+    documented = re.search(pattern, period) is not None
+    assert documented is (period in PERIODS_TAKEN)
+    assert response.status_code == (200 if documented else 422), (period, response.content)
+
+
+@pytest.mark.parametrize(
+    ("given", "taken"),
+    [("ab" * 32, True), (" " + "AB" * 32 + "\n", True), ("ab" * 31, False), ("g" * 64, False)],
+)
+def test_the_documented_sha256_pattern_is_what_decree_verify_takes(given: str, taken: bool) -> None:
+    import re
+
+    client = Client()
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = schema["paths"]["/api/v1/mechanisms/decrees/verify"]["get"]["parameters"]
+    pattern = next(p["schema"]["pattern"] for p in parameters if p["name"] == "sha256")
+    assert (re.search(pattern, given) is not None) is taken
+    response = client.get("/api/v1/mechanisms/decrees/verify", {"token": "x", "sha256": given})
+    # An unknown token is a 404 (documented now: the operation is public), after the hash.
+    assert response.status_code == (404 if taken else 422), response.content

@@ -27,7 +27,11 @@ from .openapi import CompleteNinjaAPI, SelfHostedSwagger
 api = CompleteNinjaAPI(
     title="Sipakatau API",
     version="1",
-    description="Mekanisme penanganan korban kekerasan dan perlindungan sosial.",
+    # The one rule on every string that JSON Schema cannot say short of a pattern on each
+    # (lib/middleware.py api_text_guard); the fuzzing is told not to send one.
+    description="Mekanisme penanganan korban kekerasan dan perlindungan sosial. Teks apa "
+    "pun (isi, alamat, filter) tidak boleh berisi karakter NUL atau surrogate tunggal: "
+    "permintaan seperti itu dijawab 422 dengan kode `invalid_text`.",
     # A bearer token needs no CSRF token: a browser never adds it to a cross-site request.
     auth=[VerifiedSession(), BearerToken()],
     urls_namespace="api",

@@ -3,7 +3,7 @@ through the same scoped queries and services. Out of scope answers 404; a role w
 statistics answers 403; a refused write answers 422."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,14 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
 from sipakatau.accounts.access import acting
 
 from . import queries
 from .exports import XLSX
 from .models import ExportRequest, MonthlyReport
-from .periods import month_of, parse_period
+from .periods import PERIOD_PATTERN, month_of, parse_period
 from .services import export_requests, exports, monthly
+
+# The periods parse_period takes, stated in the OpenAPI document.
+PeriodText = Annotated[str, WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN})]
 
 router = Router(tags=["reports"])
 
@@ -68,13 +72,21 @@ def _out(report: MonthlyReport) -> dict[str, Any]:
     "Only victims with consent for statistics count; `left_out` says how many did not.",
 )
 def indicators(
-    request: HttpRequest, period: str = "", area: str = "", unit: int | None = None
+    request: HttpRequest,
+    period: PeriodText = "",
+    area: str = "",
+    unit: int | None = None,
 ) -> dict[str, Any]:
     membership = acting(request)
     scope = queries.reporting_scope(membership)
     if scope is None:
         raise PermissionDenied
-    chosen = parse_period(period) if period else month_of(timezone.localdate(timezone=scope.zone))
+    # A blank period, like an empty one, is the default (the document's pattern allows it).
+    chosen = (
+        parse_period(period)
+        if period.strip()
+        else month_of(timezone.localdate(timezone=scope.zone))
+    )
     if chosen is None:
         raise ValidationError({"period": "Use YYYY-MM, YYYY-Qn or YYYY."})
     return queries.statistics_for(membership, chosen, area_code=area, unit_id=unit).as_data()
@@ -155,7 +167,7 @@ def _export(request: HttpRequest, kind: str, period: str) -> HttpResponse:
     membership = acting(request)
     scope = queries.reporting_scope(membership)
     today = timezone.localdate(timezone=scope.zone) if scope else timezone.localdate()
-    chosen = parse_period(period) if period else month_of(today)
+    chosen = parse_period(period) if period.strip() else month_of(today)
     if chosen is None:
         raise ValidationError({"period": "Use YYYY-MM, YYYY-Qn or YYYY."})
     content, filename = exports.cases_export(actor=membership, kind=kind, period=chosen)
@@ -175,7 +187,7 @@ XLSX_ANSWER = {"responses": {200: {"description": "XLSX", "content": {XLSX: {}}}
     "consent for statistics only. Coordinators and DP3A/UPTD PPA/Dinsos managers. Audited.",
     openapi_extra=XLSX_ANSWER,
 )
-def export_gbvims(request: HttpRequest, period: str = "") -> HttpResponse:
+def export_gbvims(request: HttpRequest, period: PeriodText = "") -> HttpResponse:
     return _export(request, "gbvims", period)
 
 

@@ -67,19 +67,32 @@ def previous_month(day: date) -> Period:
     return Period("month", date(index // 12, index % 12 + 1, 1))
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+# ASCII digits only: ``\d`` alone would take other scripts' digits too, which the document
+# (PERIOD_PATTERN) does not offer.
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.ASCII)
+_YEAR = re.compile(r"^(\d{4})$", re.ASCII)
+# A year after 1900 and before 9999: a period of 9999 would end in year 10000, which has
+# no date (a 500, as was 0000-Q1).
+_YEAR_PATTERN = r"(19(0[1-9]|[1-9][0-9])|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+# What parse_period takes, for the OpenAPI document: the same, case-blind Q, blanks
+# around; empty or blank: the default period.
+PERIOD_PATTERN = rf"^\s*({_YEAR_PATTERN}(-(0[1-9]|1[0-2])|-[Qq][1-4])?)?\s*$"
+
+
+def _year(text: str) -> int | None:
+    year = int(text)
+    return year if 1900 < year < 9999 else None
 
 
 def parse_period(text: str) -> Period | None:
     """``2026-11``, ``2026-Q4`` or ``2026``; None when it is none of these."""
     text = (text or "").strip().upper()
-    if match := _MONTH.match(text):
-        year, month = int(match[1]), int(match[2])
-        return Period("month", date(year, month, 1)) if 1 <= month <= 12 and year > 1900 else None
-    if match := _QUARTER.match(text):
-        return Period("quarter", date(int(match[1]), 3 * int(match[2]) - 2, 1))
-    if (match := _YEAR.match(text)) and int(match[1]) > 1900:
-        return Period("year", date(int(match[1]), 1, 1))
+    if (match := _MONTH.match(text)) and (year := _year(match[1])):
+        month = int(match[2])
+        return Period("month", date(year, month, 1)) if 1 <= month <= 12 else None
+    if (match := _QUARTER.match(text)) and (year := _year(match[1])):
+        return Period("quarter", date(year, 3 * int(match[2]) - 2, 1))
+    if (match := _YEAR.match(text)) and (year := _year(match[1])):
+        return Period("year", date(year, 1, 1))
     return None

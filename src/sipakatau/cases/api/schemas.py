@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from sipakatau.people.models import Person
 
 from .. import queries
+from ..codes import PartyRole
 from ..models import Case, CaseDeadline, Consent, Incident, PerpetratorLink
 
 # --- Lists (no names, nothing about what happened) ----------------------------------------
@@ -129,7 +130,8 @@ class ParticularsIn(Schema):
 
 
 class PartyIn(Schema):
-    role: str
+    # The service's check (services/intake.py party_add), stated for clients.
+    role: str = Field(..., json_schema_extra={"enum": list(PartyRole.values)})
     person: PersonIn
     profile: ProfileIn | None = None
     particulars: ParticularsIn | None = Field(None, description="For a victim only")

@@ -3,13 +3,14 @@ files, and the public check of a decree's hash."""
 
 import hmac
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Status as HttpStatus
+from pydantic import WithJsonSchema
 
 from sipakatau.accounts.access import acting
 
@@ -30,6 +31,8 @@ from .schemas import (
 )
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# What decree_verify takes (trimmed and lower-cased first), for the OpenAPI document.
+SHA256_GIVEN = r"^\s*[0-9a-fA-F]{64}\s*$"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -207,8 +210,24 @@ def decree_docx(request: HttpRequest, version_id: int) -> HttpResponse:
     "in hand (64 hexadecimal characters). Answers the decree's number, date, kelurahan, "
     "title and status, and whether the hash matches the PDF as issued. An unknown token "
     "answers 404.",
+    # Public, so the 404 the document adds to signed-in operations is not added for it.
+    openapi_extra={
+        "responses": {
+            404: {
+                "description": "No decree has this token (code `not_found`)",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}
+                },
+            }
+        }
+    },
 )
-def decree_verify(request: HttpRequest, token: str, sha256: str) -> dict[str, Any]:
+def decree_verify(
+    request: HttpRequest,
+    token: str,
+    # The rule the check below applies, after trimming and lower-casing, stated for clients.
+    sha256: Annotated[str, WithJsonSchema({"type": "string", "pattern": SHA256_GIVEN})],
+) -> dict[str, Any]:
     given = sha256.strip().lower()
     if not SHA256.match(given):
         raise ValidationError({"sha256": _("A SHA-256 is 64 characters, 0-9 and a-f.")})

@@ -12,7 +12,7 @@ from sipakatau.accounts.access import acting
 from sipakatau.areas.crest import has_crest
 
 from .. import numbering, queries
-from ..codes import Status
+from ..codes import Responsible, Status, TrackedAction, Trigger
 from ..models import Comment, Mechanism, MechanismVersion, Meeting
 
 # --- Mechanisms -----------------------------------------------------------------------------
@@ -308,12 +308,21 @@ class VerifyOut(Schema):
 
 
 class StepIn(Schema):
+    # The enums are the service's checks (services/content.py), stated for clients.
     title: str = Field(..., max_length=200)
     description: str = ""
-    responsible: str
-    action: str = Field("", description="The case action that records it (timed steps)")
-    trigger: str = Field("", description="The case event its deadlines count from")
-    escalate_to: str = ""
+    responsible: str = Field(..., json_schema_extra={"enum": list(Responsible.values)})
+    action: str = Field(
+        "",
+        description="The case action that records it (timed steps)",
+        json_schema_extra={"enum": ["", *TrackedAction.values]},
+    )
+    trigger: str = Field(
+        "",
+        description="The case event its deadlines count from",
+        json_schema_extra={"enum": ["", *Trigger.values]},
+    )
+    escalate_to: str = Field("", json_schema_extra={"enum": ["", *Responsible.values]})
     is_social_protection: bool = False
     deadlines: list[DeadlineIO] = Field(default_factory=list)
     position: int | None = Field(None, ge=1, description="Default: at the end (new step)")
