@@ -225,7 +225,11 @@ def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provide
 def provider_update(request: HttpRequest, provider_id: int, payload: ProviderChangeIn) -> Provider:
     actor = _manager(request)
     provider = queries.managed_provider_for(actor, provider_id)
-    sent = payload.dict(exclude_unset=True)
+    # A null is "not changed", as a field left out: a null area code was a 500 (found by
+    # the API fuzzing).
+    sent = {
+        name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None
+    }
     services.provider_update(
         actor=actor,
         provider=provider,

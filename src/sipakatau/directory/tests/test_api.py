@@ -76,6 +76,10 @@ def test_an_admin_creates_and_changes_a_provider(bahagia_admin: Persona) -> None
     assert changed.status_code == 200
     assert changed.json()["hours"] == "Sabtu 08.00"
     assert changed.json()["phone"] == "+6281234567890"  # unsent fields are kept
+    # A null is "not changed" too (a null area code was a server error).
+    nulls = post(client, f"{API}/providers/{pk}", {"area_code": None, "name": None})
+    assert nulls.status_code == 200, nulls.content
+    assert nulls.json()["name"] == "Posyandu Mawar"
 
     services = post(client, f"{API}/providers/{pk}/services", {"services": []})
     assert services.json()["services"] == []
