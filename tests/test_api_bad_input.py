@@ -243,3 +243,36 @@ def test_the_documented_sha256_pattern_is_what_decree_verify_takes(given: str, t
     response = client.get("/api/v1/mechanisms/decrees/verify", {"token": "x", "sha256": given})
     # An unknown token is a 404 (documented now: the operation is public), after the hash.
     assert response.status_code == (404 if taken else 422), response.content
+
+
+@pytest.mark.parametrize(
+    ("given", "taken"),
+    [("2026-01-31", True), ("0", False), ("20260131", False), ("2026-01-31T00:00:00", False)],
+)
+def test_a_date_filter_takes_a_date_only_not_a_number(
+    coordinator: Persona, given: str, taken: bool
+) -> None:
+    """The document says ``format: date``; pydantic's lax mode read ``0`` as a Unix time
+    (1970-01-01), so ``?reported_from=0`` was taken (long fuzzing run,
+    negative_data_rejection). In the address and in the search body alike."""
+    client = bearer(coordinator)
+    expected = 200 if taken else 422
+    response = client.get("/api/v1/cases", {"reported_from": given, "reported_to": given})
+    assert response.status_code == expected, (given, response.content[:200])
+    body: Any = int(given) if given.isdigit() else given
+    response = post(client, "/api/v1/cases/search", {"reported_from": body})
+    assert response.status_code == expected, (given, response.content[:200])
+
+
+@pytest.mark.parametrize(
+    ("given", "taken"), [(1990, True), (1990.0, True), (False, False), ("1990", False)]
+)
+def test_an_integer_in_a_body_is_a_json_integer_not_a_boolean_or_text(
+    coordinator: Persona, given: Any, taken: bool
+) -> None:
+    """The document says ``integer``: ``false`` was taken as 0 and ``"1990"`` as 1990
+    (pydantic's lax mode; long fuzzing run, negative_data_rejection)."""
+    client = bearer(coordinator)
+    for field in ("birth_year", "exclude_case_id"):
+        response = post(client, "/api/v1/cases/duplicates", {"name": "Siti", field: given})
+        assert response.status_code == (200 if taken else 422), (field, response.content[:200])

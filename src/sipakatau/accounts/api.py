@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sipakatau.lib.api_pagination import Pages
+from sipakatau.lib.api_types import JsonInt
 
 from . import lockout, queries, tokens
 from .access import acting
@@ -104,7 +105,7 @@ class UserIn(Schema):
     full_name: str
     email: str = ""
     password: str
-    organisation_id: int
+    organisation_id: JsonInt
     role: Role
     is_signatory: bool = False
 
@@ -113,7 +114,7 @@ class TokenIn(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=1024)
     totp: str = Field(max_length=16, description="6-digit code, or one unused backup code")
-    membership_id: int | None = Field(
+    membership_id: JsonInt | None = Field(
         None, description="The organisation role the token acts through; default the first"
     )
 

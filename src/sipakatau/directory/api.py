@@ -15,6 +15,7 @@ from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_by_code
 from sipakatau.lib.api_pagination import Pages
+from sipakatau.lib.api_types import JsonInt
 from sipakatau.lib.tables import TableError, read_table
 from sipakatau.lib.uploads import max_upload_bytes
 
@@ -76,7 +77,7 @@ class ServiceIn(Schema):
 class ProviderIn(Schema):
     name: str = Field(max_length=200)
     area_code: str = Field(max_length=32, description="Where the provider is located")
-    organisation_id: int | None = Field(
+    organisation_id: JsonInt | None = Field(
         None,
         description="The organisation in Sipakatau that receives this entry's referrals; "
         "an agency manager's own organisation when it creates the entry",

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Schema, Status
 
 from sipakatau.accounts.access import acting
+from sipakatau.lib.api_types import JsonInt
 
 from . import queries, services
 from .api import router
@@ -21,7 +22,7 @@ from .models import ResponseDraft
 class DraftIn(Schema):
     rw: str
     rt: str
-    household_id: int | None = None
+    household_id: JsonInt | None = None
     # The client's own id for this visit: sending the same key again returns the same
     # draft (a retry after the network dropped).
     key: str = ""
@@ -32,7 +33,7 @@ class DraftUpdateIn(Schema):
     answers: dict[str, Any] = {}
     rw: str | None = None
     rt: str | None = None
-    household_id: int | None = None
+    household_id: JsonInt | None = None
 
 
 class DraftOut(Schema):

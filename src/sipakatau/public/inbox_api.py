@@ -14,6 +14,7 @@ from pydantic import Field
 
 from sipakatau.accounts.access import acting
 from sipakatau.lib.api_pagination import Pages
+from sipakatau.lib.api_types import JsonInt
 
 from . import queries
 from .models import PublicMessage, PublicReport, ReportStatus
@@ -77,7 +78,7 @@ class ReplyIn(Schema):
 
 
 class LinkIn(Schema):
-    case_id: int
+    case_id: JsonInt
 
 
 class CloseIn(Schema):
@@ -100,7 +101,7 @@ def inbox(request: HttpRequest, flood: bool = False) -> QuerySet[PublicReport]:
 
 
 class FloodIn(Schema):
-    report_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+    report_ids: list[Annotated[JsonInt, Field(ge=1, le=2**63 - 1)]] = Field(
         min_length=1, max_length=decisions.MAX_BULK
     )
     flood: bool = Field(True, description="false takes the mark off (back to received)")

@@ -214,7 +214,8 @@ def particulars_set(request: HttpRequest, party_id: int, payload: ParticularsIn)
     summary="Correct a suspected perpetrator's occupation and relation to a victim",
     description="The party is the suspected perpetrator. With `victim_party_id` and "
     "`relationship`, the relation to that victim is set too (SIMFONI category and finer "
-    "relation), and the incident's stored GBVIMS context is derived again. Caseworkers and "
+    "relation), and the incident's stored GBVIMS context is derived again; a "
+    "`victim_party_id` that is not a victim of this case answers 422. Caseworkers and "
     "coordinators of the case's unit.",
 )
 def perpetrator_edit(

@@ -7,6 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from sipakatau.lib.api_types import IsoDate, JsonInt
 from sipakatau.people.models import Person
 
 from .. import queries
@@ -21,8 +22,8 @@ class CaseFilterIn(Schema):
     risk_level: str = ""
     violence_form: str = ""
     kelurahan_code: str = ""
-    reported_from: date | None = None
-    reported_to: date | None = None
+    reported_from: IsoDate | None = None
+    reported_to: IsoDate | None = None
     mine: bool = False
     due: Literal["", "today", "overdue"] = ""
 
@@ -74,9 +75,9 @@ class CaseOut(Schema):
 class DuplicateIn(Schema):
     nik: str | None = Field(None, max_length=32)
     name: str | None = Field(None, max_length=200)
-    birth_year: int | None = None
+    birth_year: JsonInt | None = None
     kelurahan_code: str | None = Field(None, max_length=32)
-    exclude_case_id: int | None = None
+    exclude_case_id: JsonInt | None = None
 
 
 class DuplicateOut(Schema):
@@ -105,8 +106,8 @@ class PersonIn(Schema):
     kk_number: str | None = Field(None, max_length=32)
     phone: str | None = Field(None, max_length=32)
     address: str | None = Field(None, max_length=500)
-    birth_date: date | None = None
-    age_estimate: int | None = None
+    birth_date: IsoDate | None = None
+    age_estimate: JsonInt | None = None
 
 
 class ProfileIn(Schema):
@@ -160,7 +161,7 @@ class IncidentDetailsIn(Schema):
 
 
 class IncidentIn(Schema):
-    occurred_on: date | None = None
+    occurred_on: IsoDate | None = None
     occurred_on_is_estimate: bool = False
     place_type: str = ""
     area_code: str | None = None
@@ -173,8 +174,8 @@ class IncidentIn(Schema):
 
 
 class RelationshipIn(Schema):
-    victim_party_id: int
-    perpetrator_party_id: int
+    victim_party_id: JsonInt
+    perpetrator_party_id: JsonInt
     relationship: str = Field(description="SIMFONI-PPA category (HUBUNGAN_PELAKU)")
     relation_detail: str = Field(
         "",
@@ -185,7 +186,7 @@ class RelationshipIn(Schema):
 
 class PerpetratorEditIn(Schema):
     occupation: str = Field("", description="Main occupation (PEKERJAAN codes); blank: unknown")
-    victim_party_id: int | None = Field(
+    victim_party_id: JsonInt | None = Field(
         None, description="With a relationship: the victim whose relation is corrected"
     )
     relationship: str = Field("", description="SIMFONI-PPA category (HUBUNGAN_PELAKU)")
@@ -219,13 +220,13 @@ class AssessmentIn(Schema):
 
 
 class ConsentIn(Schema):
-    subject_party_id: int
+    subject_party_id: JsonInt
     purpose: str
     method: str
     recipient_type: str = ""
-    guardian_party_id: int | None = None
+    guardian_party_id: JsonInt | None = None
     witness_name: str = ""
-    proof_attachment_id: int | None = None
+    proof_attachment_id: JsonInt | None = None
     given_at: datetime | None = None
 
 
@@ -236,8 +237,8 @@ class ConsentWithdrawIn(Schema):
 class PlanItemIn(Schema):
     service_type: str
     description: str = ""
-    owner_id: int | None = None
-    due_on: date | None = None
+    owner_id: JsonInt | None = None
+    due_on: IsoDate | None = None
 
 
 class PlanItemStatusIn(Schema):
@@ -245,8 +246,8 @@ class PlanItemStatusIn(Schema):
 
 
 class FollowUpIn(Schema):
-    assigned_to_id: int
-    due_on: date
+    assigned_to_id: JsonInt
+    due_on: IsoDate
 
 
 class FollowUpRecordIn(Schema):
@@ -261,7 +262,7 @@ class NoteIn(Schema):
 
 
 class AssignIn(Schema):
-    worker_id: int
+    worker_id: JsonInt
 
 
 class ClosureIn(Schema):
@@ -304,7 +305,7 @@ class PersonOut(Schema):
 
 
 class IdentityIn(Schema):
-    party_id: int = Field(description="The person in the case (``parties[].id``)")
+    party_id: JsonInt = Field(description="The person in the case (``parties[].id``)")
 
 
 class IdentityOut(Schema):

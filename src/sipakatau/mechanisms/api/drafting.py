@@ -205,8 +205,9 @@ def version_detail(request: HttpRequest, version_id: int) -> dict[str, Any]:
     summary="Change the text of a draft",
     description="Title, considerations (Menimbang), legal bases (Mengingat), reporting "
     "schedule, funding, monitoring and copies (Tembusan); what is not sent keeps its "
-    "value. Only a draft or a "
-    "version in discussion changes; an approved or issued one answers 422. " + DRAFTER,
+    "value. A decree keeps at least one consideration and one legal basis that is not "
+    "blank (422). Only a draft or a version in discussion changes; an approved or issued "
+    "one answers 422. " + DRAFTER,
 )
 def version_edit(request: HttpRequest, version_id: int, payload: VersionIn) -> dict[str, Any]:
     membership = acting(request)

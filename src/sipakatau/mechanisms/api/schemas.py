@@ -10,6 +10,7 @@ from ninja import Field, Schema
 
 from sipakatau.accounts.access import acting
 from sipakatau.areas.crest import has_crest
+from sipakatau.lib.api_types import IsoDate, JsonInt
 
 from .. import numbering, queries
 from ..codes import Responsible, Status, TrackedAction, Trigger
@@ -120,7 +121,7 @@ class MechanismSettingsIn(Schema):
         None, max_length=40, description="Digits and dots, e.g. 400.2.2"
     )
     office_code: str | None = Field(None, max_length=40, description="e.g. Kel-WS")
-    next_number: int | None = Field(
+    next_number: JsonInt | None = Field(
         None, ge=1, le=99999, description="Where this year's register continues"
     )
     place: str | None = Field(None, max_length=100)
@@ -154,7 +155,7 @@ class CrestOut(Schema):
 
 class DeadlineIO(Schema):
     risk_level: str = Field("", description="Empty: every risk level")
-    amount: int
+    amount: JsonInt
     unit: str
 
 
@@ -271,7 +272,7 @@ class TransitionIn(Schema):
 
 
 class IssueIn(Schema):
-    issued_on: date
+    issued_on: IsoDate
     signer_name: str = Field(..., max_length=200)
     signer_nip: str = Field("", max_length=30)
     signer_rank: str = Field(
@@ -325,16 +326,16 @@ class StepIn(Schema):
     escalate_to: str = Field("", json_schema_extra={"enum": ["", *Responsible.values]})
     is_social_protection: bool = False
     deadlines: list[DeadlineIO] = Field(default_factory=list)
-    position: int | None = Field(None, ge=1, description="Default: at the end (new step)")
+    position: JsonInt | None = Field(None, ge=1, description="Default: at the end (new step)")
 
 
 class MoveIn(Schema):
-    position: int = Field(..., ge=1)
+    position: JsonInt = Field(..., ge=1)
 
 
 class PathwayEntryIn(Schema):
     service_type: str
-    provider_id: int
+    provider_id: JsonInt
     contact: str = Field("", max_length=200)
 
 
@@ -389,8 +390,8 @@ class CommentOut(ReplyOut):
 class CommentIn(Schema):
     text: str = Field(..., max_length=4000)
     section: str = "general"
-    step_id: int | None = None
-    reply_to_id: int | None = None
+    step_id: JsonInt | None = None
+    reply_to_id: JsonInt | None = None
 
 
 class AttendeeIO(Schema):
@@ -438,7 +439,7 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    held_on: date
+    held_on: IsoDate
     place: str = Field(..., max_length=200)
     agenda: str = Field("", max_length=300)
     minutes: str = ""

@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from sipakatau.lib.api_types import JsonInt
+
 
 class SharedFieldOut(Schema):
     code: str
@@ -68,7 +70,7 @@ class ReferralOut(Schema):
 
 
 class ReferralIn(Schema):
-    provider_id: int
+    provider_id: JsonInt
     service_type: str
     urgency: str
     reason: str = Field(max_length=4000)
@@ -79,7 +81,7 @@ class ReferralIn(Schema):
         "shares NEEDS. Omitted with NEEDS in shared_fields: the need the service is for.",
     )
     summary: str = Field("", max_length=4000)
-    subject_party_id: int | None = None
+    subject_party_id: JsonInt | None = None
     override_legal_basis: str = Field("", max_length=300)
     override_reason: str = Field("", max_length=4000)
 
@@ -93,8 +95,8 @@ class PreviewIn(Schema):
     )
     service_type: str = Field("", description="The service referred for (chooses the need)")
     summary: str = Field("", max_length=4000)
-    subject_party_id: int | None = None
-    provider_id: int | None = None
+    subject_party_id: JsonInt | None = None
+    provider_id: JsonInt | None = None
 
 
 class PreviewOut(Schema):

@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from sipakatau.lib.api_types import IsoDate, JsonInt
+
 
 class HouseholdRowOut(Schema):
     id: int
@@ -97,13 +99,13 @@ class MemberIn(Schema):
     name: str = Field("", max_length=200, description="As on the KK (a new person)")
     nik: str = Field("", max_length=32, description="Links a person already recorded")
     sex: str = "U"
-    birth_date: date | None = None
-    age_estimate: int | None = None
-    start_date: date | None = None
+    birth_date: IsoDate | None = None
+    age_estimate: JsonInt | None = None
+    start_date: IsoDate | None = None
 
 
 class CaseHouseholdIn(Schema):
-    party_id: int = Field(description="The victim (a person of the case)")
+    party_id: JsonInt = Field(description="The victim (a person of the case)")
     kk_number: str = Field(max_length=32)
     relationship: str
     rw: str = Field("", max_length=3, description="Only when the KK is new in the kelurahan")
@@ -112,43 +114,43 @@ class CaseHouseholdIn(Schema):
 
 
 class MemberEndIn(Schema):
-    end_date: date | None = None
+    end_date: IsoDate | None = None
 
 
 class MemberMoveIn(Schema):
-    to_household_id: int
+    to_household_id: JsonInt
     relationship: str
-    on: date | None = None
+    on: IsoDate | None = None
 
 
 class DtsenIn(Schema):
     status: str
-    desil: int | None = None
+    desil: JsonInt | None = None
     source: str
-    known_on: date
+    known_on: IsoDate
 
 
 class DocumentIn(Schema):
-    person_id: int
+    person_id: JsonInt
     kind: str
     status: str
     is_pbi: bool | None = None
 
 
 class HelpIn(Schema):
-    person_id: int
+    person_id: JsonInt
     kind: str
     help_given: str = Field(max_length=2000)
-    helped_on: date
+    helped_on: IsoDate
     outcome: str
 
 
 class EnrolmentIn(Schema):
     programme_code: str
-    person_id: int | None = Field(None, description="For a programme given to a person")
+    person_id: JsonInt | None = Field(None, description="For a programme given to a person")
     status: str
     source: str
-    known_on: date
+    known_on: IsoDate
 
 
 class ProgrammeOut(Schema):
@@ -258,19 +260,19 @@ class BatchDetailOut(BatchOut):
 
 
 class BatchIn(Schema):
-    month: date = Field(description="Any day of the month")
-    dinsos_id: int
+    month: IsoDate = Field(description="Any day of the month")
+    dinsos_id: JsonInt
 
 
 class ItemIn(Schema):
-    household_id: int
+    household_id: JsonInt
     programme_code: str
-    person_id: int | None = None
-    worklist_entry_id: int | None = None
+    person_id: JsonInt | None = None
+    worklist_entry_id: JsonInt | None = None
 
 
 class MusyawarahIn(Schema):
-    held_on: date
+    held_on: IsoDate
     place: str = Field(max_length=200)
     attendance: list[str] = Field(description="One attendee per item: name — position")
     decisions: str = Field(max_length=4000)
@@ -278,7 +280,7 @@ class MusyawarahIn(Schema):
 
 class VerificationIn(Schema):
     result: str
-    verified_on: date
+    verified_on: IsoDate
 
 
 class AdvanceIn(Schema):
