@@ -276,3 +276,35 @@ def test_an_integer_in_a_body_is_a_json_integer_not_a_boolean_or_text(
     for field in ("birth_year", "exclude_case_id"):
         response = post(client, "/api/v1/cases/duplicates", {"name": "Siti", field: given})
         assert response.status_code == (200 if taken else 422), (field, response.content[:200])
+
+
+@pytest.mark.parametrize(("given", "taken"), [({}, True), (0, False), ([], False), ("x", False)])
+def test_a_body_of_optional_fields_must_still_be_an_object(
+    coordinator: Persona, given: Any, taken: bool
+) -> None:
+    """Every field of the duplicate check is optional; a ninja Schema reads attributes of
+    whatever it is given, so ``0`` and ``[[...]]`` were taken as an empty check (long
+    fuzzing run, negative_data_rejection)."""
+    response = bearer(coordinator).post(
+        "/api/v1/cases/duplicates", json.dumps(given), content_type="application/json"
+    )
+    assert response.status_code == (200 if taken else 422), response.content[:200]
+
+
+@pytest.mark.parametrize(("given", "taken"), [("Ibu mendukung", True), ("", False), (" \n", False)])
+def test_a_note_must_not_be_blank_and_the_document_says_so(
+    coordinator: Persona, given: str, taken: bool
+) -> None:
+    """The service refuses a blank note; the document did not say so, so schemathesis sent
+    ``{"body": ""}`` as valid (long fuzzing run, positive_data_acceptance)."""
+    import re
+
+    from tests.builders import open_case
+
+    client = bearer(coordinator)
+    schema = client.get("/api/v1/openapi.json").json()
+    pattern = schema["components"]["schemas"]["NoteIn"]["properties"]["body"]["pattern"]
+    assert (re.search(pattern, given) is not None) is taken
+    case = open_case(coordinator.membership)
+    response = post(client, f"/api/v1/cases/{case.pk}/notes", {"body": given})
+    assert response.status_code == (201 if taken else 422), response.content[:200]

@@ -172,3 +172,22 @@ def test_no_operation_takes_a_persons_identity_in_its_address(document: dict[str
     for path in ("/api/v1/cases/search", "/api/v1/referrals/received/search"):
         assert set(document["paths"][path]) == {"post"}, path
         assert "requestBody" in document["paths"][path]["post"], path
+
+
+def test_every_bound_reaches_the_document_as_json_schema() -> None:
+    """A pydantic bound put on an annotated type (``Field(ge=1)`` on ``JsonInt``) is
+    checked but reaches the document as ``"ge"``, which JSON Schema ignores: schemathesis
+    then sent ``position: 0`` as valid. Bounds go inside (``lib.api_types``)."""
+    found: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            found.extend(f"{path}/{k}" for k in ("ge", "le", "gt", "lt") if k in node)
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(Client().get("/api/v1/openapi.json").json(), "")
+    assert found == []

@@ -31,7 +31,9 @@ api = CompleteNinjaAPI(
     # (lib/middleware.py api_text_guard); the fuzzing is told not to send one.
     description="Mekanisme penanganan korban kekerasan dan perlindungan sosial. Teks apa "
     "pun (isi, alamat, filter) tidak boleh berisi karakter NUL atau surrogate tunggal: "
-    "permintaan seperti itu dijawab 422 dengan kode `invalid_text`.",
+    "permintaan seperti itu dijawab 422 dengan kode `invalid_text`. Bilangan bulat di isi "
+    "JSON adalah bilangan JSON (bukan `true`/`false` atau teks) dan tanggal ditulis "
+    "`YYYY-MM-DD` (bukan angka): selain itu dijawab 422.",
     # A bearer token needs no CSRF token: a browser never adds it to a cross-site request.
     auth=[VerifiedSession(), BearerToken()],
     urls_namespace="api",

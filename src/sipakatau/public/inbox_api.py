@@ -14,7 +14,7 @@ from pydantic import Field
 
 from sipakatau.accounts.access import acting
 from sipakatau.lib.api_pagination import Pages
-from sipakatau.lib.api_types import JsonInt
+from sipakatau.lib.api_types import JSON_INTEGER, JsonInt
 
 from . import queries
 from .models import PublicMessage, PublicReport, ReportStatus
@@ -101,7 +101,7 @@ def inbox(request: HttpRequest, flood: bool = False) -> QuerySet[PublicReport]:
 
 
 class FloodIn(Schema):
-    report_ids: list[Annotated[JsonInt, Field(ge=1, le=2**63 - 1)]] = Field(
+    report_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1), JSON_INTEGER]] = Field(
         min_length=1, max_length=decisions.MAX_BULK
     )
     flood: bool = Field(True, description="false takes the mark off (back to received)")

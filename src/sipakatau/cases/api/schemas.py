@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from sipakatau.lib.api_types import IsoDate, JsonInt
+from sipakatau.lib.api_types import IsoDate, JsonInt, ObjectIn
 from sipakatau.people.models import Person
 
 from .. import queries
@@ -72,7 +72,7 @@ class CaseOut(Schema):
     closed_at: datetime | None
 
 
-class DuplicateIn(Schema):
+class DuplicateIn(ObjectIn):
     nik: str | None = Field(None, max_length=32)
     name: str | None = Field(None, max_length=200)
     birth_year: JsonInt | None = None
@@ -255,7 +255,7 @@ class FollowUpRecordIn(Schema):
 
 
 class NoteIn(Schema):
-    body: str
+    body: str = Field(..., pattern=r"\S", description="Not blank")
 
 
 # --- Workflow ---------------------------------------------------------------------------------

@@ -3,14 +3,14 @@ model field never appears in an answer by accident. Codes are answered as codes;
 labels come from GET /mechanisms/codes."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Schema
 
 from sipakatau.accounts.access import acting
 from sipakatau.areas.crest import has_crest
-from sipakatau.lib.api_types import IsoDate, JsonInt
+from sipakatau.lib.api_types import JSON_INTEGER, IsoDate, JsonInt
 
 from .. import numbering, queries
 from ..codes import Responsible, Status, TrackedAction, Trigger
@@ -121,8 +121,8 @@ class MechanismSettingsIn(Schema):
         None, max_length=40, description="Digits and dots, e.g. 400.2.2"
     )
     office_code: str | None = Field(None, max_length=40, description="e.g. Kel-WS")
-    next_number: JsonInt | None = Field(
-        None, ge=1, le=99999, description="Where this year's register continues"
+    next_number: Annotated[int, Field(ge=1, le=99999), JSON_INTEGER] | None = Field(
+        None, description="Where this year's register continues"
     )
     place: str | None = Field(None, max_length=100)
     office_address: str | None = Field(None, max_length=200, description="Printed in the kop")
@@ -326,7 +326,9 @@ class StepIn(Schema):
     escalate_to: str = Field("", json_schema_extra={"enum": ["", *Responsible.values]})
     is_social_protection: bool = False
     deadlines: list[DeadlineIO] = Field(default_factory=list)
-    position: JsonInt | None = Field(None, ge=1, description="Default: at the end (new step)")
+    position: Annotated[int, Field(ge=1), JSON_INTEGER] | None = Field(
+        None, description="Default: at the end (new step)"
+    )
 
 
 class MoveIn(Schema):
