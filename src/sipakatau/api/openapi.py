@@ -62,6 +62,7 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 _DESCRIPTIONS = {
+    "400": "The form could not be read (code `bad_request`)",
     "401": "Not signed in, or no valid token (code `unauthorized`)",
     "403": "Signed in, but this role may not do this (code `forbidden`)",
     "404": "Not found, or not shared with you: the object in the address or one named in "
@@ -160,6 +161,10 @@ def complete(schema: OpenAPISchema, prefix: str) -> OpenAPISchema:
                 _add(responses, "404", ERROR)
             if _takes_input(operation) or method in WRITES:
                 _add(responses, "422", INVALID)
+            # A multipart body Django cannot read (a part without headers, a broken
+            # boundary) is refused before the view: 400 bad_request.
+            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                _add(responses, "400", ERROR)
             _add(responses, "503", ERROR)
     return schema
 
