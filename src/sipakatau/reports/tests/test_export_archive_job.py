@@ -326,3 +326,29 @@ def test_a_zip_made_after_the_request_was_closed_is_not_kept(
     told = Notification.objects.filter(recipient=coordinator.user)
     assert told.filter(template="file_failed").exists()
     assert not told.filter(template="file_ready").exists()
+
+
+def test_the_approver_reaches_neither_the_zip_nor_its_file_and_takes_nothing_from_her(
+    data: None,
+    coordinator: Persona,
+    second_coordinator: Persona,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given the zip made for the requester, approved by another coordinator of her unit
+    export = _approved(coordinator, second_coordinator)
+    secret, prepared = _opened(coordinator, export, django_capture_on_commit_callbacks)
+    assert build_export_archive(prepared.pk) == FileStatus.DONE
+    approver = second_coordinator.client
+
+    # When the approver tries the request's archive, the file's page and its download
+    archive = approver.get(reverse("reports:export_request_archive", args=[export.pk]))
+    page = approver.get(reverse("jobs:file_detail", args=[prepared.pk]))
+    download = approver.get(reverse("jobs:file_download", args=[prepared.pk]))
+
+    # Then none of them hands over the zip (the file is hers: 404 outside her), and her
+    # one download is still there for her
+    assert archive.status_code in (403, 404)
+    assert page.status_code == 404 and download.status_code == 404
+    assert b"PK" not in archive.content[:2] + download.content[:2]
+    mine = coordinator.client.get(reverse("reports:export_request_archive", args=[export.pk]))
+    assert mine.status_code == 200 and _zip_opens_with(mine.content, secret)
