@@ -6,9 +6,12 @@ too; these tests hold the sign-in page and the API's token endpoint to that.
 A shape test, not a performance target: medians of interleaved tries, each from its own
 address (no limit of accounts.lockout is ever reached), compared within
 max(30 % of the slower, 20 ms). The test settings use a fast MD5 hasher, against which
-no difference could show, so these tests put PBKDF2 back with fewer rounds: a hash of
-about 90 ms here, which a path that skipped it would lose at once (the last test checks that
-the measurement sees exactly that).
+no difference could show, so these tests put PBKDF2 back with the rounds that make one
+hash cost about 100 ms on the machine at hand (measured first: a fixed number of rounds
+took 90 ms on one machine and 19 ms on a faster one, under the 20 ms margin). A path
+that skipped the hash would lose those 100 ms at once (the last timing test checks that
+the measurement sees exactly that), and the first test counts the hashes themselves,
+with no clock at all.
 """
 
 import json
@@ -20,10 +23,12 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.contrib.auth import hashers
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.test import Client
 from django.urls import reverse
+from django.utils.crypto import pbkdf2
 
 from sipakatau.accounts.models import Organisation, Role, User
 from tests.factories import make_user
@@ -37,23 +42,40 @@ WARM_UP = 2
 KNOWN_USERS = 6  # at most 3 tries each: far under the 10 failures per username
 
 
+HASH_SECONDS = 0.100  # what one hash should cost: far above the 20 ms margin and the noise
+PROBE_ROUNDS = 20_000
+
+
 class TimingHasher(PBKDF2PasswordHasher):
-    """Production's algorithm with fewer rounds: costly enough to show, cheap enough to
-    run 60 times in a test."""
+    """Production's algorithm with the rounds set by `real_hasher`: costly enough to
+    show, cheap enough to run 60 times in a test."""
 
     iterations = 100_000
 
 
+def _rounds_for(seconds: float) -> int:
+    """The PBKDF2 rounds that take `seconds` here (the fastest of three probes)."""
+    probes = []
+    for _ in range(3):
+        started = time.perf_counter()
+        pbkdf2("probe-password", "probe-salt", PROBE_ROUNDS, digest=TimingHasher.digest)
+        probes.append(time.perf_counter() - started)
+    return max(PROBE_ROUNDS, round(PROBE_ROUNDS * seconds / min(probes)))
+
+
 @pytest.fixture
-def real_hasher(settings: LazySettings) -> None:
+def real_hasher(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> int:
+    rounds = _rounds_for(HASH_SECONDS)
+    monkeypatch.setattr(TimingHasher, "iterations", rounds)
     settings.PASSWORD_HASHERS = [f"{__name__}.TimingHasher"]
+    return rounds
 
 
 @pytest.fixture
-def known_usernames(real_hasher: None, bahagia: Organisation) -> list[str]:
+def known_usernames(real_hasher: int, bahagia: Organisation) -> list[str]:
     users = [make_user(bahagia, Role.CASEWORKER) for _ in range(KNOWN_USERS)]
     for user in users:
-        assert User.objects.get(pk=user.pk).password.startswith("pbkdf2_sha256$100000$")
+        assert User.objects.get(pk=user.pk).password.startswith(f"pbkdf2_sha256${real_hasher}$")
     return [user.username for user in users]
 
 
@@ -112,6 +134,34 @@ def _report(known: float, unknown: float) -> str:
     return f"known {known * 1000:.1f} ms, unknown {unknown * 1000:.1f} ms"
 
 
+@pytest.fixture
+def hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rounds of every PBKDF2 hash computed while the test runs."""
+    rounds: list[int] = []
+
+    def counted(password: Any, salt: Any, iterations: int, *args: Any, **kwargs: Any) -> bytes:
+        rounds.append(iterations)
+        return pbkdf2(password, salt, iterations, *args, **kwargs)
+
+    monkeypatch.setattr(hashers, "pbkdf2", counted)
+    return rounds
+
+
+@pytest.mark.parametrize("attempt", [_page_try, _token_try], ids=["page", "token"])
+def test_an_unknown_username_costs_one_full_hash_like_a_known_one(
+    known_usernames: list[str], real_hasher: int, hashes: list[int], attempt: Callable[[str], float]
+) -> None:
+    # When a known and an unknown username each try a wrong password
+    attempt(known_usernames[0])
+    for_known = list(hashes)
+    hashes.clear()
+    attempt("nobody.counted")
+
+    # Then each cost exactly one hash of the same rounds
+    assert for_known == [real_hasher]
+    assert hashes == [real_hasher]
+
+
 def test_the_sign_in_page_answers_as_fast_for_an_unknown_username(
     known_usernames: list[str],
 ) -> None:
@@ -143,7 +193,7 @@ def test_the_measurement_sees_a_missing_hash(
 
     monkeypatch.setattr(AbstractBaseUser, "set_password", skip_for_unsaved)
 
-    # Then the same measurement tells the usernames apart
+    # When the answer times are measured: then the same measurement tells the usernames apart
     known, unknown = _medians(_page_try, known_usernames)
 
     assert not _close(known, unknown), _report(known, unknown)
