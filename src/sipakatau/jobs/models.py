@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from sipakatau.accounts.models import Membership
 from sipakatau.lib.fields import EncryptedTextField
 
+# The kinds whose progress counts steps of the work (the answers read, the tables
+# counted, the file drawn), not rows of the file: their page says "2 of 3 steps done".
+# An app adds its kinds when it loads (``AppConfig.ready``).
+COUNTED_IN_STEPS: set[str] = set()
+
 
 class FileStatus(models.TextChoices):
     QUEUED = "QUEUED", _("Waiting")
@@ -55,6 +60,10 @@ class PreparedFile(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (FileStatus.DONE, FileStatus.FAILED)
+
+    @property
+    def counted_in_steps(self) -> bool:
+        return self.kind in COUNTED_IN_STEPS
 
     @property
     def ready(self) -> bool:

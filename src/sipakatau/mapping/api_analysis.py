@@ -1,9 +1,10 @@
 """The needs-mapping API beyond the list: one questionnaire, XLSForm upload and export,
-opening and closing, submissions import, and the analysis (suppressed, as printed).
+opening and closing, submissions import, and the analysis (suppressed, as printed) and its
+report as a file prepared by a job.
 Endpoints on the router of ``api.py``; out of scope answers 404, a verb the member may not
 use 403, a refused file 422 with the reason."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Schema, Status, UploadedFile
 
 from sipakatau.accounts.access import acting
+from sipakatau.jobs.api import file_out
 from sipakatau.lib.uploads import max_upload_bytes
 
 from . import queries, services
@@ -24,6 +26,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class StatusIn(Schema):
     status: str
+
+
+class ReportIn(Schema):
+    format: Literal["pdf", "xlsx"]
 
 
 def _read(file: UploadedFile) -> bytes:
@@ -207,3 +213,23 @@ def analysis(
         "crosstabs": [table_json(b.table) for b in report.crosstabs],
         "crosstab": chosen,
     }
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/report",
+    response={202: dict[str, Any]},
+    summary="The report of the analysis as a file, format pdf (the printed 'Laporan Hasil "
+    "Pemetaan Kebutuhan') or xlsx (every table): prepared by a job (202); GET its url for "
+    "the progress and, once DONE, the download url (the file can be downloaded once, by "
+    "you only, within 24 hours). Asked again while your file of the same format is still "
+    "being prepared, that file is answered",
+)
+def report_file(
+    request: HttpRequest, questionnaire_id: int, payload: ReportIn
+) -> Status[dict[str, Any]]:
+    membership = acting(request)
+    questionnaire = queries.analysed_questionnaire_for(membership, questionnaire_id)
+    prepared = services.analysis_report_request(
+        actor=membership, questionnaire=questionnaire, fmt=payload.format
+    )
+    return Status(202, file_out(prepared))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sipakatau.accounts.models import Organisation
 from sipakatau.areas.models import Area
+from sipakatau.jobs.models import PreparedFile
 from sipakatau.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -149,6 +150,23 @@ class ImportRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class ReportFile(models.Model):
+    """The report of a questionnaire's analysis (PDF or XLSX, by the prepared file's
+    ``kind``) that a job prepares for one reader (issue 20: a large questionnaire takes
+    longer than a page may). Only says which questionnaire: the queue carries the prepared
+    file's pk alone, and a job queued again after its worker died finds it here."""
+
+    prepared_file = models.OneToOneField(
+        PreparedFile, on_delete=models.CASCADE, related_name="mapping_report"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="report_files"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/{self.prepared_file_id}"
 
 
 class ImportFile(models.Model):

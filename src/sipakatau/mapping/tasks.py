@@ -12,3 +12,9 @@ def import_submissions(run_pk: int) -> str:
 def requeue_stuck_imports() -> int:
     """Runs whose worker died, queued again (``services.submissions_import_requeue``)."""
     return services.submissions_import_requeue()
+
+
+def build_report(file_pk: int) -> str:
+    """A reader's report of an analysis, PDF or XLSX (``services.analysis_report_run``): a
+    second run of the same job does nothing."""
+    return services.analysis_report_run(file_pk)

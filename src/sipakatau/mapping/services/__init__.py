@@ -15,6 +15,7 @@ from .questionnaires import (
     questionnaire_load_template,
     questionnaire_set_status,
 )
+from .report_files import analysis_report_request, analysis_report_run
 from .submissions import (
     submission_record,
     submissions_import,
@@ -25,6 +26,8 @@ from .submissions import (
 __all__ = [
     "analysis_export",
     "analysis_report_pdf",
+    "analysis_report_request",
+    "analysis_report_run",
     "draft_discard",
     "draft_save",
     "draft_start",

@@ -1,6 +1,7 @@
 """The analysis leaves the system: the analyst's key findings, the printed report (PDF) and
 the workbook (XLSX), each suppressed and each recorded as an export."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -66,13 +67,39 @@ def method_facts(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
-def analysis_report_pdf(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
+# The steps a report is built in, for the progress of its job (``report_files``): the
+# answers read, the tables counted, the file drawn.
+REPORT_STEPS = 3
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
+
+def _report_in_steps(
+    actor: Membership, questionnaire: Questionnaire, progress: Callable[[int, int], None]
+) -> Report:
+    progress(0, REPORT_STEPS)
+    analysis = analysis_for(actor, questionnaire)
+    progress(1, REPORT_STEPS)
+    report = build_report(analysis, questionnaire.kelurahan)  # every table counted
+    progress(2, REPORT_STEPS)
+    return report
+
+
+def analysis_report_pdf(
+    *,
+    actor: Membership,
+    questionnaire: Questionnaire,
+    progress: Callable[[int, int], None] = _no_progress,
+) -> bytes:
     """ "Laporan Hasil Pemetaan Kebutuhan": cover, method, sample, key findings, needs
-    ranking, service gaps, every table with its chart, cross-tabs."""
+    ranking, service gaps, every table with its chart, cross-tabs. Built by the job of
+    ``report_files`` (its ``progress``), never while a page waits."""
     from ..models import SubmissionSource
 
     require(may_read_analysis(actor, questionnaire))
-    report = report_for(actor, questionnaire)
+    report = _report_in_steps(actor, questionnaire, progress)
     facts = method_facts(questionnaire)
     sources = [
         (label, facts["by_source"].get(value, 0))
@@ -92,14 +119,22 @@ def analysis_report_pdf(*, actor: Membership, questionnaire: Questionnaire) -> b
             "printed_at": printed_at,
         },
     )
+    progress(REPORT_STEPS, REPORT_STEPS)
     audit.log(actor, "mapping.report_printed", questionnaire, fields=["answers", "findings"])
     return data
 
 
-def analysis_export(*, actor: Membership, questionnaire: Questionnaire) -> bytes:
+def analysis_export(
+    *,
+    actor: Membership,
+    questionnaire: Questionnaire,
+    progress: Callable[[int, int], None] = _no_progress,
+) -> bytes:
     """The analysis as XLSX, one sheet per table (suppressed), recorded as an export."""
     require(may_read_analysis(actor, questionnaire))
-    data = report_xlsx(questionnaire.title, report_for(actor, questionnaire).tables())
+    report = _report_in_steps(actor, questionnaire, progress)
+    data = report_xlsx(questionnaire.title, report.tables())
+    progress(REPORT_STEPS, REPORT_STEPS)
     audit.log(actor, "mapping.analysis_exported", questionnaire, fields=["answers"])
     return data
 

@@ -55,7 +55,8 @@ def test_the_coordinator_finds_the_analysis_on_the_discussion_page(
     assert SECTION in page
     assert f'href="{analysis}"' in page
     assert f'href="{analysis}#gaps"' in page
-    assert f'href="{reverse("mapping:report_pdf", args=[answered.pk])}"' in page
+    # The report is a button: a job prepares it (the page builds nothing)
+    assert f'action="{reverse("mapping:report_pdf", args=[answered.pk])}"' in page
     assert "14 responses" in page
     # and the link leads to the analysis
     assert _client(analyst).get(analysis).status_code == 200

@@ -94,7 +94,7 @@ def test_the_xlsx_hides_small_cells_on_every_sheet(
     assert ["Bantuan hukum", "<5", "Legal aid", "NONE — a gap"] in gaps
 
 
-def test_the_report_downloads_for_the_analyst_and_is_404_for_the_outsider(
+def test_the_report_is_asked_for_by_the_analyst_and_is_404_for_the_outsider(
     analyst: Membership, enumerator: Membership, outsider: Membership
 ) -> None:
     questionnaire = answered_template(analyst, enumerator)
@@ -102,12 +102,16 @@ def test_the_report_downloads_for_the_analyst_and_is_404_for_the_outsider(
     other = english(signed_in_client(outsider.user))
     kader = english(signed_in_client(enumerator.user))
 
-    for name in ("report_pdf", "report_xlsx", "findings_edit"):
+    # (a job prepares the report: test_report_job.py)
+    for name in ("report_pdf", "report_xlsx"):
         url = reverse(f"mapping:{name}", args=[questionnaire.pk])
-        assert own.get(url).status_code == 200, name
-        assert other.get(url).status_code == 404, name
+        assert own.post(url).status_code == 302, name
+        assert other.post(url).status_code == 404, name
+    url = reverse("mapping:findings_edit", args=[questionnaire.pk])
+    assert own.get(url).status_code == 200
+    assert other.get(url).status_code == 404
     # The kader takes part in the discussion: she reads the report, writes no findings.
-    assert kader.get(reverse("mapping:report_pdf", args=[questionnaire.pk])).status_code == 200
+    assert kader.post(reverse("mapping:report_pdf", args=[questionnaire.pk])).status_code == 302
     findings = kader.get(reverse("mapping:findings_edit", args=[questionnaire.pk]))
     assert findings.status_code == 403
 

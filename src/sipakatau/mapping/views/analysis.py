@@ -1,6 +1,7 @@
 """The analysis of a questionnaire: the page the stakeholders read during the mechanism
 discussion (frequencies, cross-tabs, charts, needs ranking, service gaps), the analyst's
-key findings, and the report as PDF and XLSX. Every figure is suppressed."""
+key findings, and the report as PDF and XLSX (prepared by a job: ``services.report_files``).
+Every figure is suppressed."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,6 @@ from .. import queries, services
 from ..models import Questionnaire
 from ..page_forms import FindingsForm
 from ..presentation import build_report, crosstab_block, standard_dimensions
-from .questionnaires import XLSX, _safe
 
 # Everyone who takes part in the mechanism's discussion reads the analysis (counts only);
 # the fetcher decides which questionnaires (``may_read_analysis``).
@@ -88,26 +88,30 @@ def findings_edit(request: HttpRequest, membership: Membership, pk: int) -> Http
     )
 
 
+def _report_file(request: HttpRequest, membership: Membership, pk: int, fmt: str) -> HttpResponse:
+    """POST: the report is prepared by a job (a large questionnaire takes longer than a page
+    may); the reader waits on its page or comes back when told. GET (an old link or
+    bookmark) builds nothing: back to the analysis page, where the buttons are."""
+    questionnaire = queries.analysed_questionnaire_for(membership, pk)
+    if request.method != "POST":
+        messages.info(request, _("Press the button to have the report prepared as a file."))
+        return redirect("mapping:analysis", pk=questionnaire.pk)
+    prepared = services.analysis_report_request(
+        actor=membership, questionnaire=questionnaire, fmt=fmt
+    )
+    return redirect("jobs:file_detail", pk=prepared.pk)
+
+
 @staff_view(*READERS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    questionnaire = queries.analysed_questionnaire_for(membership, pk)
-    data = services.analysis_report_pdf(actor=membership, questionnaire=questionnaire)
-    response = HttpResponse(data, content_type="application/pdf")
-    name = _safe(f"laporan-pemetaan-{questionnaire.form_id}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return _report_file(request, membership, pk, "pdf")
 
 
 @staff_view(*READERS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def report_xlsx(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    questionnaire = queries.analysed_questionnaire_for(membership, pk)
-    data = services.analysis_export(actor=membership, questionnaire=questionnaire)
-    response = HttpResponse(data, content_type=XLSX)
-    name = _safe(f"analisis-pemetaan-{questionnaire.form_id}")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return _report_file(request, membership, pk, "xlsx")
 
 
 @staff_view(*queries.WORK_ON_MAPPING)
