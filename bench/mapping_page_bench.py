@@ -1,0 +1,136 @@
+"""What the needs-mapping analysis PAGE costs with a large questionnaire, and what its
+report's job (PDF, XLSX) costs (issue 20): in-process through Django's test client, so the
+figure is the server's own work (queries, the analysis, the page's tables and charts),
+without a network.
+
+    SIPAKATAU_VAR_DIR=/tmp/bench-mapping PYTHONPATH=src:. \\
+      .venv/bin/python bench/mapping_page_bench.py --generate 5000
+    ... bench/mapping_page_bench.py --requests 5        # again, on the same data
+
+``--generate`` migrates the database, loads the demo (its users and units) and the
+template questionnaire of LBK-KK Bahagia, and adds that many generated responses (random
+but seeded, as bench/mapping_analysis_bench.py makes them) in one bulk insert. Never in
+production: the demo loader refuses. Figures go to standard output; record them in
+docs/benchmarks.md.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sipakatau.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+
+from sipakatau.accounts.models import Membership  # noqa: E402
+from sipakatau.mapping import services  # noqa: E402
+from sipakatau.mapping.models import (  # noqa: E402
+    Questionnaire,
+    QuestionnaireStatus,
+    Submission,
+    SubmissionSource,
+)
+from tests.factories import english, signed_in_client  # noqa: E402
+
+COORDINATOR = "bahagia.koordinator"
+
+
+def coordinator() -> Membership:
+    return Membership.objects.select_related("organisation__area", "user").get(
+        user__username=COORDINATOR, is_active=True
+    )
+
+
+def generate(responses: int) -> None:
+    from bench.mapping_analysis_bench import generate as answers
+    from sipakatau.demo.services import demo_load
+
+    call_command("migrate", verbosity=0)
+    demo_load()
+    analyst = coordinator()
+    questionnaire = services.questionnaire_load_template(actor=analyst)
+    questionnaire = services.questionnaire_set_status(
+        actor=analyst, questionnaire=questionnaire, status=QuestionnaireStatus.ACTIVE
+    )
+    now = timezone.now()
+    Submission.objects.bulk_create(
+        (
+            Submission(
+                questionnaire=questionnaire,
+                rw=rw,
+                rt="001",
+                enumerator=analyst.user,
+                submitted_at=now,
+                source=SubmissionSource.APP,
+                source_key=f"bench-{n}",
+                answers=json.loads(coded),
+            )
+            for n, (rw, coded) in enumerate(answers(responses))
+        ),
+        batch_size=1000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def timed(call: object, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()  # type: ignore[operator]
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--generate", type=int, default=0)
+    parser.add_argument("--requests", type=int, default=5)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.generate)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    analyst = coordinator()
+    questionnaire = Questionnaire.objects.filter(kelurahan__code="73.72.03.1003").latest("pk")
+    client = english(signed_in_client(analyst.user))
+    url = reverse("mapping:analysis", args=[questionnaire.pk])
+
+    def page() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    def pdf() -> None:
+        with translation.override("id"):
+            services.analysis_report_pdf(actor=analyst, questionnaire=questionnaire)
+
+    def xlsx() -> None:
+        with translation.override("id"):
+            services.analysis_export(actor=analyst, questionnaire=questionnaire)
+
+    page()  # warm: templates, translations, the first connection
+    print(f"database: {connection.vendor}")
+    print(f"responses: {questionnaire.submissions.count()}")
+    for name, call, repeat in (
+        ("analysis page", page, args.requests),
+        ("report PDF (the job's build)", pdf, max(1, args.requests // 2)),
+        ("report XLSX (the job's build)", xlsx, max(1, args.requests // 2)),
+    ):
+        seconds = timed(call, repeat)
+        print(
+            f"{name}: median {statistics.median(seconds):.2f} s, "
+            f"min {min(seconds):.2f} s, max {max(seconds):.2f} s ({repeat} runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()
