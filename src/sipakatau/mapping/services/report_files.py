@@ -45,12 +45,9 @@ def analysis_report_request(
     if fmt not in KINDS:
         raise ValidationError({"format": _("Choose PDF or XLSX.")})
     with transaction.atomic():
-        # One request at a time per questionnaire, so two taps cannot both find no file.
-        questionnaire = (
-            Questionnaire.objects.select_for_update()
-            .select_related("kelurahan", "organisation")
-            .get(pk=questionnaire.pk)
-        )
+        # One request at a time per questionnaire, so two taps cannot both find no file
+        # (its row only: a join would lock the kelurahan and the organisation too).
+        questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
         require(may_read_analysis(actor, questionnaire))
         waiting = (
             ReportFile.objects.filter(
