@@ -93,6 +93,14 @@ ACTIONS: dict[str, Promise] = {
     # The job of an upload (mapping.tasks.import_submissions), by the system.
     "mapping.submissions_import_done": _("Finished importing %(object)s"),
     "mapping.submissions_import_failed": _("The import %(object)s stopped"),
+    # The analysis as a job (mapping.tasks.analyse): asked for by a reader, made by the
+    # system.
+    "mapping.analysis_requested": _("Asked for the needs-mapping analysis (%(object)s)"),
+    "mapping.analysis_done": _("Made the needs-mapping analysis (%(object)s)"),
+    "mapping.analysis_failed": _("The needs-mapping analysis %(object)s stopped"),
+    "mapping.analysis_requeued": _(
+        "Queued again a needs-mapping analysis whose job stopped (%(object)s)"
+    ),
 }
 
 # The action's last word (``"case.viewed"`` → ``viewed``) as a verb before the object.

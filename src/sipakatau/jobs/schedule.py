@@ -88,6 +88,7 @@ JOBS: tuple[Job, ...] = (
     # A job whose worker died is queued again (jobs.services.stuck_after), and a prepared
     # file nobody downloaded is deleted.
     Job("stuck imports", MAPPING + "requeue_stuck_imports", Schedule.MINUTES, minutes=5),
+    Job("stuck analyses", MAPPING + "requeue_stuck_analyses", Schedule.MINUTES, minutes=5),
     Job("stuck files", FILES + "requeue_stuck_files", Schedule.MINUTES, minutes=5),
     Job("expired files", FILES + "expire_files", Schedule.HOURLY),
     Job("stale intake drafts", CASES + "remove_stale_intake_drafts", Schedule.HOURLY),

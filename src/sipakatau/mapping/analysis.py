@@ -230,29 +230,45 @@ class Analysis:
         return list(value) if isinstance(value, list) else [str(value)]
 
     def crosstab(self, path: str, dimension: str) -> CrossTab:
-        question = self.by_path[path]
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        totals: dict[str, int] = defaultdict(int)
+        return self.crosstabs([path], dimension)[0]
+
+    def crosstabs(self, paths: list[str], dimension: str) -> list[CrossTab]:
+        """The cross-tab of each question by one dimension, in one pass over the responses
+        (the analysis job makes every question by every split: the dimension of a
+        respondent is worked out once, not once per question)."""
+        counts: dict[str, dict[tuple[str, str], int]] = {p: defaultdict(int) for p in paths}
+        totals: dict[str, dict[str, int]] = {p: defaultdict(int) for p in paths}
         for rw, answers in self.records:
             columns = self.categories_of(dimension, rw, answers)
             if not columns:
                 continue
-            value = answers.get(path)
-            values = value if isinstance(value, list) else ([] if value in (None, "") else [value])
-            for column in columns:
-                if values:
-                    totals[column] += 1
-                for v in values:
-                    counts[(str(v), column)] += 1
-        return CrossTab(
-            question=question.label or question.name,
-            dimension=dimension,
-            rows=self.choices(question),
-            columns=self.categories(dimension),
-            counts=dict(counts),
-            column_totals=dict(totals),
-            dimension_label=dict(self.dimensions()).get(dimension, dimension),
-        )
+            for path in paths:
+                value = answers.get(path)
+                if value in (None, "", []):
+                    continue
+                values = value if isinstance(value, list) else [value]
+                path_counts, path_totals = counts[path], totals[path]
+                for column in columns:
+                    path_totals[column] += 1
+                    for v in values:
+                        path_counts[(str(v), column)] += 1
+        columns_of = self.categories(dimension)
+        label = dict(self.dimensions()).get(dimension, dimension)
+        out = []
+        for path in paths:
+            question = self.by_path[path]
+            out.append(
+                CrossTab(
+                    question=question.label or question.name,
+                    dimension=dimension,
+                    rows=self.choices(question),
+                    columns=columns_of,
+                    counts=dict(counts[path]),
+                    column_totals=dict(totals[path]),
+                    dimension_label=label,
+                )
+            )
+        return out
 
     # --- tables as text ---------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from sipakatau.lib.uploads import max_upload_bytes
 
 from . import queries, services
 from .api import router
-from .models import ImportRun, Questionnaire
-from .presentation import build_report, crosstab_block, table_json
+from .models import AnalysisSnapshot, ImportRun, Questionnaire
+from .snapshot import page_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -171,32 +171,74 @@ def import_detail(request: HttpRequest, import_id: int) -> dict[str, Any]:
     return _run(queries.import_run_for(acting(request), import_id))
 
 
+def _job(snapshot: AnalysisSnapshot | None) -> dict[str, Any] | None:
+    if snapshot is None:
+        return None
+    return {
+        "id": snapshot.pk,
+        "status": snapshot.status,
+        "done": snapshot.done,
+        "total": snapshot.total,
+        "created_at": snapshot.created_at,
+        "finished_at": snapshot.finished_at,
+        "responses": snapshot.submission_count,
+    }
+
+
 @router.get(
     "/questionnaires/{questionnaire_id}/analysis",
-    summary="The analysis, suppressed as printed: sample, needs ranking, service gaps, "
-    "every question, cross-tabs (optionally one of ?q=<path>&by=<dimension>)",
+    summary="The analysis as its job last made it, suppressed as printed: sample, needs "
+    "ranking, service gaps, every question, cross-tabs (optionally one of "
+    "?q=<path>&by=<dimension>). Nothing is computed here: without a finished analysis "
+    "the figures are null; `analysis` is the one shown, `job` the one queued or running, "
+    "`current` false when responses came since (POST to the same path to make it again)",
 )
 def analysis(
     request: HttpRequest, questionnaire_id: int, q: str = "", by: str = ""
 ) -> dict[str, Any]:
     membership = acting(request)
     questionnaire = queries.analysed_questionnaire_for(membership, questionnaire_id)
-    found = queries.analysis_for(membership, questionnaire)
-    report = build_report(found, questionnaire.kelurahan)
+    state = queries.analysis_state_for(membership, questionnaire)
+    out: dict[str, Any] = {
+        "questionnaire": questionnaire.pk,
+        "findings": questionnaire.findings,
+        "analysis": _job(state.shown),
+        "job": _job(state.pending),
+        "current": state.current,
+        "new_responses": state.new_responses,
+        "responses": state.responses,
+        "failed": state.failed,
+    }
+    empty: dict[str, Any] = {
+        "threshold": None,
+        "respondents": None,
+        "dimensions": [],
+        "sample": [],
+        "ranking": None,
+        "gaps": [],
+        "questions": [],
+        "numbers": None,
+        "crosstabs": [],
+        "crosstab": None,
+    }
+    if state.shown is None:
+        if q or by:
+            raise ValidationError({"q": _("There is no analysis yet to split.")})
+        return {**out, **empty}
+    report = page_report(state.shown.result, questionnaire.kelurahan)
+    dimensions = report["all_dimensions"]
     chosen = None
     if q or by:
-        selectable = {x.path for x in found.questions if x.type.startswith("select_")}
-        if q not in selectable or by not in dict(found.dimensions()):
+        if q not in dict(report["askable"]) or by not in dict(dimensions):
             raise ValidationError({"q": _("Choose a choice question and a way to split it.")})
-        chosen = table_json(crosstab_block(found, q, by, report.limit).table)
+        chosen = _table(state.shown.crosstabs.get(q, {}).get(by))
     return {
-        "questionnaire": questionnaire.pk,
-        "threshold": report.limit,
-        "respondents": report.respondents,
-        "findings": questionnaire.findings,
-        "dimensions": [{"key": k, "label": label} for k, label in found.dimensions()],
-        "sample": [table_json(t) for t in report.sample],
-        "ranking": table_json(report.ranking.table) if report.ranking else None,
+        **out,
+        "threshold": report["limit"],
+        "respondents": report["respondents"],
+        "dimensions": [{"key": k, "label": label} for k, label in dimensions],
+        "sample": [_table(t) for t in report["sample"]],
+        "ranking": _table(report["ranking"]["table"]) if report["ranking"] else None,
         "gaps": [
             {
                 "need": row.value,
@@ -206,11 +248,11 @@ def analysis(
                 "providers": [{"id": p.pk, "name": p.name} for p in row.providers],
                 "gap": row.is_gap,
             }
-            for row in report.gaps
+            for row in report["gaps"]
         ],
-        "questions": [{"path": b.path, **table_json(b.table)} for b in report.questions],
-        "numbers": table_json(report.numbers) if report.numbers else None,
-        "crosstabs": [table_json(b.table) for b in report.crosstabs],
+        "questions": [{"path": b["path"], **_table(b["table"])} for b in report["questions"]],
+        "numbers": _table(report["numbers"]) if report["numbers"] else None,
+        "crosstabs": [_table(b["table"]) for b in report["crosstabs"]],
         "crosstab": chosen,
     }
 
@@ -233,3 +275,25 @@ def report_file(
         actor=membership, questionnaire=questionnaire, fmt=payload.format
     )
     return Status(202, file_out(prepared))
+
+
+def _table(table: dict[str, Any] | None) -> Any:
+    """A kept table as the API always gave it (title, header, rows)."""
+    if table is None:
+        return None
+    return {"title": table["title"], "header": table["header"], "rows": table["rows"]}
+
+
+@router.post(
+    "/questionnaires/{questionnaire_id}/analysis",
+    response={202: dict[str, Any]},
+    summary="Make the analysis (again): its job is queued (202) and GET on the same path "
+    "shows its progress (`job`: QUEUED, RUNNING) and then the figures. A job already "
+    "waiting is not queued twice; an analysis of the responses as they are is answered "
+    "as it is (status DONE)",
+)
+def analysis_request(request: HttpRequest, questionnaire_id: int) -> Status[dict[str, Any]]:
+    membership = acting(request)
+    questionnaire = queries.analysed_questionnaire_for(membership, questionnaire_id)
+    snapshot = services.analysis_snapshot_request(actor=membership, questionnaire=questionnaire)
+    return Status(202, {**(_job(snapshot) or {}), "questionnaire": questionnaire.pk})

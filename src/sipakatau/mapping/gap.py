@@ -55,7 +55,9 @@ def service_types_for(value: str) -> list[str]:
 class NeedRow:
     value: str
     label: str
-    count: int
+    # None in a row rebuilt from an analysis snapshot, which keeps the count as printed
+    # (``shown``) only.
+    count: int | None
     service_types: list[tuple[str, str]]  # (code, label)
     providers: list[Provider] = field(default_factory=list)
     # The count as printed (suppressed), set by whoever shows the row.
@@ -83,11 +85,22 @@ def providers_in_reach(kelurahan: Area) -> dict[str, list[Provider]]:
 def need_rows(ranking: list[tuple[str, str, int]], kelurahan: Area) -> list[NeedRow]:
     """Each need named by at least one respondent, most named first, with the providers in
     reach that answer it."""
+    return _in_reach([(value, label, count, "") for value, label, count in ranking], kelurahan)
+
+
+def needs_in_reach(needs: list[tuple[str, str, str]], kelurahan: Area) -> list[NeedRow]:
+    """The needs an analysis snapshot kept (value, label, the count as printed), each with
+    the providers in reach now: the directory is read at every visit, so a provider added
+    after the analysis closes its gap at once, with no new analysis."""
+    return _in_reach([(value, label, None, shown) for value, label, shown in needs], kelurahan)
+
+
+def _in_reach(needs: list[tuple[str, str, int | None, str]], kelurahan: Area) -> list[NeedRow]:
     in_reach = providers_in_reach(kelurahan)
     labels = dict(ServiceType.choices)
     out = []
-    for value, label, count in ranking:
-        if count <= 0:
+    for value, label, count, shown in needs:
+        if count is not None and count <= 0:
             continue
         codes = service_types_for(value)
         providers: dict[int, Provider] = {}
@@ -101,6 +114,7 @@ def need_rows(ranking: list[tuple[str, str, int]], kelurahan: Area) -> list[Need
                 count=count,
                 service_types=[(code, str(labels.get(code, code))) for code in codes],
                 providers=sorted(providers.values(), key=lambda p: (p.name, p.pk)),
+                shown=shown,
             )
         )
     return out

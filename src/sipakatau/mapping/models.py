@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from sipakatau.accounts.models import Organisation
+from sipakatau.accounts.models import Membership, Organisation
 from sipakatau.areas.models import Area
 from sipakatau.jobs.models import PreparedFile
 from sipakatau.lib.fields import EncryptedJSONField, EncryptedTextField
@@ -219,6 +219,86 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.questionnaire_id}/{self.pk}"
+
+
+# --- The analysis as a job (issue 20) -------------------------------------------------------
+
+
+class AnalysisStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("Waiting to start")
+    RUNNING = "RUNNING", _("Being prepared")
+    DONE = "DONE", _("Ready")
+    FAILED = "FAILED", _("Stopped")
+
+
+# The statuses of a job still to finish: at most one per questionnaire.
+ANALYSIS_PENDING = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+
+
+class AnalysisSnapshot(models.Model):
+    """The analysis of a questionnaire as a job computed it (``services.analysis_snapshot_
+    run``): QUEUED, then RUNNING with ``done`` of ``total`` steps (``heartbeat_at`` moves
+    with each, so a job whose worker died is queued again), then DONE with the result or
+    FAILED. The analysis page shows the newest DONE one.
+
+    ``result`` and ``crosstabs`` hold aggregates only: the tables exactly as the page
+    shows them, small cells already suppressed under ``threshold`` — never an answer.
+    ``submission_count`` and ``last_submission_id`` are the fingerprint of the responses
+    it was computed from: a response added (a higher pk) or removed (a lower count) makes
+    it out of date. Responses are never edited (no service changes ``answers``); one that
+    could be would need its own change time here."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="analysis_snapshots"
+    )
+    # Who asked, told when it is done; the snapshot itself serves every reader.
+    requested_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    # The language of the one who asked: the job has no request to take it from, and the
+    # tables' titles are words.
+    language = models.CharField(max_length=10, blank=True)
+    # The suppression threshold the tables were made under: a snapshot made under another
+    # one is never shown (an operator who raises it must not see smaller cells again).
+    threshold = models.PositiveSmallIntegerField(default=0)
+    submission_count = models.PositiveIntegerField(default=0)
+    last_submission_id = models.PositiveBigIntegerField(default=0)
+    # What the page shows (sample, ranking, needs, questions, numbers, cross-tabs of the
+    # needs, the lists to choose a cross-tab from).
+    result = models.JSONField(default=dict)
+    # Every choice question by every split, for the reader's own cross-tab: kept apart so
+    # the page loads it only when one is asked for.
+    crosstabs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two requests at once queue one job (the service also locks the questionnaire).
+            models.UniqueConstraint(
+                fields=["questionnaire"],
+                condition=Q(status__in=["QUEUED", "RUNNING"]),
+                name="analysis_one_pending",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["questionnaire", "status"], name="mapping_analysis_q_idx"),
+            models.Index(fields=["status", "heartbeat_at"], name="mapping_analysis_stuck_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/analysis {self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (AnalysisStatus.DONE, AnalysisStatus.FAILED)
 
 
 # --- Data entry in the app (issue 15: "data entry on a phone") -----------------------------

@@ -158,7 +158,7 @@ def gap_table(rows: list[NeedRow], limit: int) -> Table:
         rows=[
             [
                 row.label,
-                shown(row.count, limit),
+                row.shown or shown(row.count or 0, limit),
                 ", ".join(label for _c, label in row.service_types) or _("none in the directory"),
                 ", ".join(p.name for p in row.providers)
                 or (_("NONE — a gap") if row.is_gap else "-"),
@@ -233,7 +233,7 @@ def build_report(analysis: Analysis, kelurahan: Area) -> Report:
     ranking = ranking_block(analysis, limit)
     gaps = need_rows(analysis.needs_ranking(ranking.path), kelurahan) if ranking else []
     for row in gaps:
-        row.shown = shown(row.count, limit)
+        row.shown = shown(row.count or 0, limit)
     return Report(
         limit=limit,
         respondents=shown(len(analysis.records), limit),

@@ -8,9 +8,10 @@ predicates the services refuse with and the pages show buttons by.
 - everyone else: nothing. Out of scope answers 404, never 403.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership
@@ -22,6 +23,9 @@ from sipakatau.accounts.permissions import (
 from sipakatau.areas.models import Area, Level
 
 from .models import (
+    ANALYSIS_PENDING,
+    AnalysisSnapshot,
+    AnalysisStatus,
     DraftStatus,
     ImportRun,
     Questionnaire,
@@ -165,6 +169,76 @@ def analysis_for(membership: Membership | None, questionnaire: Questionnaire) ->
 
     records = submissions_for_analysis(membership, questionnaire).values_list("rw", "answers")
     return Analysis(specs_of(questionnaire), lists_of(questionnaire), records.iterator(2000))
+
+
+def submissions_fingerprint(questionnaire: Questionnaire) -> tuple[int, int]:
+    """How many responses the questionnaire has and the highest pk: an analysis made from
+    other figures is out of date (responses are added or, one day, removed; never edited)."""
+    found = questionnaire.submissions.aggregate(n=Count("pk"), last=Max("pk"))
+    return found["n"], found["last"] or 0
+
+
+@dataclass
+class AnalysisState:
+    """What the analysis page shows of a questionnaire's analysis jobs."""
+
+    # The newest finished analysis made under today's suppression threshold (its
+    # ``crosstabs`` deferred: loaded when a reader asks for a cross-tab).
+    shown: AnalysisSnapshot | None
+    # The job queued or running, if any.
+    pending: AnalysisSnapshot | None
+    # The newest job that finished stopped.
+    failed: bool
+    # The responses now: count and highest pk.
+    responses: int
+    last_response: int
+
+    @property
+    def current(self) -> bool:
+        return self.shown is not None and (
+            self.shown.submission_count,
+            self.shown.last_submission_id,
+        ) == (self.responses, self.last_response)
+
+    @property
+    def new_responses(self) -> int:
+        """Responses added since the shown analysis (0 when none is shown)."""
+        if self.shown is None:
+            return 0
+        return max(self.responses - self.shown.submission_count, 0)
+
+
+def analysis_state_for(
+    membership: Membership | None, questionnaire: Questionnaire
+) -> AnalysisState:
+    """The analysis of a questionnaire the member may read (else 404) as its jobs left it,
+    in a fixed number of queries whatever the number of responses."""
+    from .analysis import threshold
+
+    if not may_read_analysis(membership, questionnaire):
+        raise Http404
+    snapshots = AnalysisSnapshot.objects.filter(questionnaire=questionnaire)
+    pending = snapshots.filter(status__in=ANALYSIS_PENDING).defer("result", "crosstabs").first()
+    shown = (
+        snapshots.filter(status=AnalysisStatus.DONE, threshold=threshold())
+        .defer("crosstabs")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    last_finished = (
+        snapshots.filter(status__in=[AnalysisStatus.DONE, AnalysisStatus.FAILED])
+        .order_by("-finished_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    responses, last_response = submissions_fingerprint(questionnaire)
+    return AnalysisState(
+        shown=shown,
+        pending=pending,
+        failed=last_finished == AnalysisStatus.FAILED,
+        responses=responses,
+        last_response=last_response,
+    )
 
 
 # --- Data entry in the app: an enumerator's own drafts -------------------------------------

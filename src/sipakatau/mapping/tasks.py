@@ -18,3 +18,14 @@ def build_report(file_pk: int) -> str:
     """A reader's report of an analysis, PDF or XLSX (``services.analysis_report_run``): a
     second run of the same job does nothing."""
     return services.analysis_report_run(file_pk)
+
+
+def analyse(snapshot_pk: int) -> str:
+    """The analysis of a questionnaire, made and kept for its page
+    (``services.analysis_snapshot_run``); a second run of the same job does nothing."""
+    return services.analysis_snapshot_run(snapshot_pk)
+
+
+def requeue_stuck_analyses() -> int:
+    """Analyses whose worker died, queued again (``services.analysis_snapshots_requeue``)."""
+    return services.analysis_snapshots_requeue()

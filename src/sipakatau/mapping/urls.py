@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/impor/", questionnaires.submissions_upload, name="submissions_upload"),
     path("impor/<int:pk>/", questionnaires.import_run_detail, name="import_run_detail"),
     path("<int:pk>/analisis/", analysis.analysis_page, name="analysis"),
+    path("<int:pk>/analisis/perbarui/", analysis.analysis_refresh, name="analysis_refresh"),
     path("<int:pk>/analisis/temuan/", analysis.findings_edit, name="findings_edit"),
     path("<int:pk>/analisis/minta-layanan/", analysis.gaps_report, name="gaps_report"),
     path("<int:pk>/laporan.pdf", analysis.report_pdf, name="report_pdf"),

@@ -91,6 +91,12 @@ TEMPLATES: dict[str, Any] = {
     "submissions_import_failed": _(
         "The import of needs-mapping answers of %(unit_name)s stopped. See why on its page."
     ),
+    # mapping.services.snapshots: the needs-mapping analysis someone asked for was made by
+    # its job (or stopped). The kelurahan only: no figure, no answer.
+    "analysis_ready": _("The needs-mapping analysis of %(unit_name)s is ready."),
+    "analysis_failed": _(
+        "The needs-mapping analysis of %(unit_name)s could not be made. Please ask again."
+    ),
     # jobs.services: a file someone asked for (an export) was prepared by its job, or
     # stopped. Her organisation and the hours it is kept: never what the file holds.
     "file_ready": _(

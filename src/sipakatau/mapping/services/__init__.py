@@ -16,6 +16,11 @@ from .questionnaires import (
     questionnaire_set_status,
 )
 from .report_files import analysis_report_request, analysis_report_run
+from .snapshots import (
+    analysis_snapshot_request,
+    analysis_snapshot_run,
+    analysis_snapshots_requeue,
+)
 from .submissions import (
     submission_record,
     submissions_import,
@@ -28,6 +33,9 @@ __all__ = [
     "analysis_report_pdf",
     "analysis_report_request",
     "analysis_report_run",
+    "analysis_snapshot_request",
+    "analysis_snapshot_run",
+    "analysis_snapshots_requeue",
     "draft_discard",
     "draft_save",
     "draft_start",

@@ -4,7 +4,12 @@ made through the real services, in the kelurahan of ``organisation``."""
 from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.mapping import services
 from sipakatau.mapping.forms.needs_template import FORM_ID
-from sipakatau.mapping.models import ImportRun, Questionnaire, QuestionnaireStatus
+from sipakatau.mapping.models import (
+    AnalysisSnapshot,
+    ImportRun,
+    Questionnaire,
+    QuestionnaireStatus,
+)
 from tests.factories import make_user
 
 KINDS = {"mapping_questionnaire", "mapping_draft"}
@@ -50,3 +55,13 @@ def imported(
     services.submissions_import_run(run.pk)
     run.refresh_from_db()
     return run
+
+
+def analysed(*, actor: Membership, questionnaire: Questionnaire) -> AnalysisSnapshot:
+    """The analysis asked for (``services.analysis_snapshot_request``) and its job run at
+    once, as the queue would after the commit: the snapshot the page then shows.
+    (test_analysis_job.py tests the job itself.)"""
+    snapshot = services.analysis_snapshot_request(actor=actor, questionnaire=questionnaire)
+    services.analysis_snapshot_run(snapshot.pk)
+    snapshot.refresh_from_db()
+    return snapshot

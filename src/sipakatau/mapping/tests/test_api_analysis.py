@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sipakatau.accounts.models import Membership
 from sipakatau.mapping import services
 from sipakatau.mapping.models import Questionnaire, Submission
-from sipakatau.mapping.tests.support import imported
+from sipakatau.mapping.tests.support import analysed, imported
 from tests.factories import signed_in_client
 
 from .answered import answered_template
@@ -98,6 +98,7 @@ def test_the_analysis_json_is_suppressed_like_the_report(
     analyst: Membership, enumerator: Membership
 ) -> None:
     questionnaire = answered_template(analyst, enumerator)
+    analysed(actor=analyst, questionnaire=questionnaire)
 
     body = api(analyst).get(f"{API}/questionnaires/{questionnaire.pk}/analysis").json()
     chosen = (

@@ -23,6 +23,7 @@ from tests.factories import (
 from .answered import answered_template
 from .conftest import member
 from .forms import workbook
+from .support import analysed
 
 SOREANG_KECAMATAN = "73.72.03"
 
@@ -100,6 +101,7 @@ def test_the_analysis_page_lists_the_gaps_with_small_counts_hidden(
     analyst: Membership, enumerator: Membership, directory: dict[str, Provider]
 ) -> None:
     questionnaire = answered_template(analyst, enumerator)
+    analysed(actor=analyst, questionnaire=questionnaire)
     client = english(signed_in_client(analyst.user))
 
     page = client.get(reverse("mapping:analysis", args=[questionnaire.pk])).content.decode()
@@ -111,6 +113,34 @@ def test_the_analysis_page_lists_the_gaps_with_small_counts_hidden(
     assert "named by 2 respondents" not in gaps and "named by 4 respondents" not in gaps
     assert f"service=DOKUMEN_KEPENDUDUKAN&amp;kelurahan={WATANG_SOREANG}" in gaps
     assert '<strong data-figure="gaps">3</strong>' in page
+
+
+def test_a_provider_added_after_the_analysis_closes_its_gap_at_the_next_visit(
+    analyst: Membership, enumerator: Membership, directory: dict[str, Provider]
+) -> None:
+    # Given an analysis made when no provider in reach gave legal aid
+    questionnaire = answered_template(analyst, enumerator)
+    analysed(actor=analyst, questionnaire=questionnaire)
+    client = english(signed_in_client(analyst.user))
+    url = reverse("mapping:analysis", args=[questionnaire.pk])
+    before = client.get(url).content.decode()
+
+    # When the directory's keepers add one serving the kelurahan
+    office = make_organisation("Dinas Kota", type=OrganisationType.OTHER, area_code=CITY)
+    provider_create(
+        actor=member(office, Role.ADMIN),
+        name="LBH Soreang",
+        area=Area.objects.get(code=SOREANG_KECAMATAN),
+        services={"BANTUAN_HUKUM": ""},
+    )
+    after = client.get(url).content.decode()
+
+    # Then the page sets the kept needs against the directory as it is now, with no new
+    # analysis: the legal-aid gap is closed, the count of gaps one less
+    assert '<strong data-figure="gaps">3</strong>' in before
+    assert "LBH Soreang" not in before
+    assert "LBH Soreang" in after and '<strong data-figure="gaps">2</strong>' in after
+    assert "is up to date" in after
 
 
 def test_the_mechanism_discussion_finds_the_kelurahan_s_analyses(

@@ -17,13 +17,15 @@ from sipakatau.lib.access import staff_view
 from sipakatau.lib.forms import apply_service_errors, show_refusal
 
 from .. import queries, services
-from ..models import Questionnaire
+from ..models import AnalysisStatus, Questionnaire
 from ..page_forms import FindingsForm
-from ..presentation import build_report, crosstab_block, standard_dimensions
+from ..snapshot import page_report
 
 # Everyone who takes part in the mechanism's discussion reads the analysis (counts only);
 # the fetcher decides which questionnaires (``may_read_analysis``).
 READERS = tuple(sorted(TAKE_PART_IN_MECHANISMS))
+# How often the page reloads itself while the analysis is being made.
+REFRESH_SECONDS = 3
 
 
 def _analysed(membership: Membership, pk: int) -> Questionnaire:
@@ -37,33 +39,55 @@ def _analysed(membership: Membership, pk: int) -> Questionnaire:
 @staff_view(*READERS)
 @require_GET
 def analysis_page(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """The analysis as its job made it (``AnalysisSnapshot``): a visit computes nothing.
+    Out of date, it is shown with how many responses came since and a button to update
+    it; none yet, or one being made, a progress bar that reloads itself."""
     questionnaire = queries.analysed_questionnaire_for(membership, pk)
-    analysis = queries.analysis_for(membership, questionnaire)
-    report = build_report(analysis, questionnaire.kelurahan)
-    # A cross-tab of the reader's choosing: any choice question by any split.
-    askable = [
-        (q.path, q.label or q.name)
-        for q in analysis.questions
-        if q.type in ("select_one", "select_multiple")
-    ]
-    dimensions = standard_dimensions(analysis)
-    dimensions += [d for d in analysis.dimensions() if d[0] not in dict(dimensions)]
+    state = queries.analysis_state_for(membership, questionnaire)
+    report = None
+    chosen = None
     chosen_q = request.GET.get("q", "")
     chosen_by = request.GET.get("by", "")
-    chosen = None
-    if chosen_q in dict(askable) and chosen_by in dict(dimensions):
-        chosen = crosstab_block(analysis, chosen_q, chosen_by, report.limit)
+    if state.shown is not None:
+        report = page_report(state.shown.result, questionnaire.kelurahan)
+        # A cross-tab of the reader's choosing: any choice question by any split, made by
+        # the job with the others (``crosstabs`` is read only now).
+        if chosen_q in dict(report["askable"]) and chosen_by in dict(report["dimensions"]):
+            table = state.shown.crosstabs.get(chosen_q, {}).get(chosen_by)
+            chosen = {"table": table} if table else None
     context = {
         "questionnaire": questionnaire,
+        "state": state,
         "report": report,
-        "askable": askable,
-        "dimensions": dimensions,
+        "askable": report["askable"] if report else [],
+        "dimensions": report["dimensions"] if report else [],
         "chosen": chosen,
         "chosen_q": chosen_q,
         "chosen_by": chosen_by,
         "can_write_findings": queries.may_analyse(membership, questionnaire),
+        "refresh_seconds": REFRESH_SECONDS,
     }
     return render(request, "mapping/analysis.html", context)
+
+
+@staff_view(*READERS)
+@require_POST
+def analysis_refresh(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """Ask for the analysis to be made (again): its job is queued, the page shows the
+    progress. Nothing new when one is waiting or the analysis is up to date."""
+    questionnaire = queries.analysed_questionnaire_for(membership, pk)
+    snapshot = services.analysis_snapshot_request(actor=membership, questionnaire=questionnaire)
+    if snapshot.status == AnalysisStatus.DONE:
+        messages.info(request, _("The analysis is already up to date."))
+    else:
+        messages.success(
+            request,
+            _(
+                "The analysis is being prepared. This page shows the progress; a "
+                "notification tells you when it is ready."
+            ),
+        )
+    return redirect("mapping:analysis", pk=questionnaire.pk)
 
 
 @staff_view(*queries.WORK_ON_MAPPING)
