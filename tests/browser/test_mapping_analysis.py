@@ -1,9 +1,10 @@
 """The analysis of a needs mapping in a browser without JavaScript: the coordinator of
-LBK-KK Bahagia opens the analysis of the template questionnaire, answered by 14
-respondents, on her phone (360 px, nothing wider than the screen) and at the office
-(1280 px), asks for one more cross-tab, and downloads the "Laporan Hasil Pemetaan
-Kebutuhan" in Indonesian; the discussion page of the draft mechanism links to the
-analysis. Screenshots and the PDF's pages (pdftoppm) go to test-artifacts/."""
+LBK-KK Bahagia asks for the analysis of the template questionnaire, answered by 14
+respondents, to be prepared (a job), reads it on her phone (360 px, nothing wider than the
+screen) and at the office (1280 px), asks for one more cross-tab, and downloads the
+"Laporan Hasil Pemetaan Kebutuhan" in Indonesian; the discussion page of the draft
+mechanism links to the analysis. Screenshots and the PDF's pages (pdftoppm) go to
+test-artifacts/."""
 
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django_q.conf import Conf
 
 from sipakatau.accounts.models import Membership, OrganisationType, Role
 from sipakatau.mapping import services
@@ -30,8 +32,11 @@ def _acting(user: Any) -> Membership:
 
 
 def test_the_coordinator_reads_the_analysis_and_prints_the_report(
-    live_server: Any, browser: Any, artifacts: Path
+    live_server: Any, browser: Any, artifacts: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # django-q2's sync mode: the analysis job queued on commit runs in the server at once
+    # (no cluster runs in tests)
+    monkeypatch.setattr(Conf, "SYNC", True)
     # Given the template questionnaire of LBK-KK Bahagia, answered by 14 respondents
     bahagia = make_organisation("LBK-KK Bahagia", area_code=WATANG_SOREANG)
     coordinator = make_user(bahagia, Role.COORDINATOR, username="bahagia.koordinator")
@@ -42,9 +47,13 @@ def test_the_coordinator_reads_the_analysis_and_prints_the_report(
     )
     analysis = f"/pemetaan/{questionnaire.pk}/analisis/"
 
-    # When she opens the analysis on her phone
+    # When she opens the analysis on her phone, and asks for it to be prepared (nothing is
+    # computed before she asks)
     phone = SignedInBrowser(browser, live_server, coordinator, artifacts, prefix="mapping-analysis")
     phone.go(analysis)
+    assert phone.page.locator("#sample").count() == 0
+    phone.shot("0-not-prepared")
+    phone.click("form[action$='/analisis/perbarui/'] button[type=submit]")
 
     # Then she sees the respondents, her findings, the ranking and the gaps, on one screen
     # width (wide tables scroll inside their own box)

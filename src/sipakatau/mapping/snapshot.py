@@ -7,10 +7,10 @@ and printed count. No answer of any respondent. The service gaps are not kept: t
 the needs against the directory, which is read at every visit (``gap.needs_in_reach``).
 
 Every cross-tab a reader can ask for (each choice question by each split) is made by the
-job too, into ``AnalysisSnapshot.crosstabs``: for the template questionnaire that is 13
-questions by 10 splits, about 60 KB of JSON at a few thousand responses (its size grows
-with the number of RWs, not of responses; docs/benchmarks.md), loaded only when one is
-asked for.
+job too, into ``AnalysisSnapshot.crosstabs``, rather than in the request: for the template
+questionnaire that is 270 tables, 192 KiB of JSON at 5,000 responses in 7 RWs (the page's
+own ``result`` is 48 KiB; docs/benchmarks.md). Its size grows with the RWs and the choices,
+not with the responses, and it is read only when a reader asks for one.
 """
 
 from collections.abc import Callable
