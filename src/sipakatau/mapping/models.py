@@ -236,9 +236,9 @@ ANALYSIS_PENDING = (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
 
 
 class AnalysisSnapshot(models.Model):
-    """The analysis of a questionnaire as a job computed it (``services.analysis_snapshot_
-    run``): QUEUED, then RUNNING with ``done`` of ``total`` steps (``heartbeat_at`` moves
-    with each, so a job whose worker died is queued again), then DONE with the result or
+    """The analysis of a questionnaire as a job made it (``mapping.tasks.analyse``):
+    QUEUED, then RUNNING with ``done`` of ``total`` steps (``heartbeat_at`` moves with
+    each, so a job whose worker died is queued again), then DONE with the result or
     FAILED. The analysis page shows the newest DONE one.
 
     ``result`` and ``crosstabs`` hold aggregates only: the tables exactly as the page

@@ -46,7 +46,7 @@ def analysis_snapshot_request(
     allows one pending snapshot per questionnaire)."""
     with transaction.atomic():
         questionnaire = (
-            Questionnaire.objects.select_for_update()
+            Questionnaire.objects.select_for_update(of=("self",))
             .select_related("kelurahan")
             .get(pk=questionnaire.pk)
         )
