@@ -1,7 +1,6 @@
-"""What the needs-mapping analysis PAGE costs with a large questionnaire, and what its
-report's job (PDF, XLSX) costs (issue 20): in-process through Django's test client, so the
-figure is the server's own work (queries, the analysis, the page's tables and charts),
-without a network.
+"""What the needs-mapping report's job (PDF, XLSX) costs with a large questionnaire (issue
+20): the builders the job runs, in-process, without a network. (The analysis page itself
+shows what its own job kept: bench/mapping_analysis_page_bench.py times it.)
 
     SIPAKATAU_VAR_DIR=/tmp/bench-mapping PYTHONPATH=src:. \\
       .venv/bin/python bench/mapping_page_bench.py --generate 5000
@@ -29,7 +28,6 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 
 from sipakatau.accounts.models import Membership  # noqa: E402
@@ -40,7 +38,6 @@ from sipakatau.mapping.models import (  # noqa: E402
     Submission,
     SubmissionSource,
 )
-from tests.factories import english, signed_in_client  # noqa: E402
 
 COORDINATOR = "bahagia.koordinator"
 
@@ -102,13 +99,6 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     analyst = coordinator()
     questionnaire = Questionnaire.objects.filter(kelurahan__code="73.72.03.1003").latest("pk")
-    client = english(signed_in_client(analyst.user))
-    url = reverse("mapping:analysis", args=[questionnaire.pk])
-
-    def page() -> None:
-        response = client.get(url)
-        assert response.status_code == 200, response.status_code
-
     def pdf() -> None:
         with translation.override("id"):
             services.analysis_report_pdf(actor=analyst, questionnaire=questionnaire)
@@ -117,11 +107,10 @@ def main() -> None:
         with translation.override("id"):
             services.analysis_export(actor=analyst, questionnaire=questionnaire)
 
-    page()  # warm: templates, translations, the first connection
+    xlsx()  # warm: templates, translations, the first connection
     print(f"database: {connection.vendor}")
     print(f"responses: {questionnaire.submissions.count()}")
     for name, call, repeat in (
-        ("analysis page", page, args.requests),
         ("report PDF (the job's build)", pdf, max(1, args.requests // 2)),
         ("report XLSX (the job's build)", xlsx, max(1, args.requests // 2)),
     ):
