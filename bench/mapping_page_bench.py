@@ -99,6 +99,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     analyst = coordinator()
     questionnaire = Questionnaire.objects.filter(kelurahan__code="73.72.03.1003").latest("pk")
+
     def pdf() -> None:
         with translation.override("id"):
             services.analysis_report_pdf(actor=analyst, questionnaire=questionnaire)
