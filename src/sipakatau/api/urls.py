@@ -23,6 +23,7 @@ from sipakatau.social.api import router as social_router
 
 from .auth import BearerToken, BearerTokenUser, VerifiedSession, VerifiedSessionUser
 from .openapi import CompleteNinjaAPI, SelfHostedSwagger
+from .parser import BodyNotAnObject, ObjectBodyParser
 
 api = CompleteNinjaAPI(
     title="Sipakatau API",
@@ -34,6 +35,7 @@ api = CompleteNinjaAPI(
     "permintaan seperti itu dijawab 422 dengan kode `invalid_text`. Bilangan bulat di isi "
     "JSON adalah bilangan JSON (bukan `true`/`false` atau teks) dan tanggal ditulis "
     "`YYYY-MM-DD` (bukan angka): selain itu dijawab 422.",
+    parser=ObjectBodyParser(),
     # A bearer token needs no CSRF token: a browser never adds it to a cross-site request.
     auth=[VerifiedSession(), BearerToken()],
     urls_namespace="api",
@@ -86,9 +88,15 @@ def request_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """ninja's own refusals (a body that is not JSON) in the API's shape: a body that
-    cannot be read is a malformed request like any other, 422."""
+    cannot be read is a malformed request like any other, 422; so is JSON that is not an
+    object (``parser.py``)."""
     if exc.status_code == 400:
-        errors = [{"field": None, "message": _("The body is not valid JSON.")}]
+        message = (
+            _("The body must be a JSON object.")
+            if isinstance(exc.__cause__, BodyNotAnObject)
+            else _("The body is not valid JSON.")
+        )
+        errors = [{"field": None, "message": message}]
         return api.create_response(request, {"detail": errors, "code": "invalid"}, status=422)
     return api.create_response(
         request, {"detail": str(exc), "code": "error"}, status=exc.status_code

@@ -4,16 +4,26 @@ pydantic's lax mode turns ``false`` into ``0`` and ``"7"`` into ``7`` for an ``i
 ``0`` (a Unix time) into 1970-01-01 for a ``date``: the document says ``integer`` and
 ``format: date``, so such input is refused with 422 like any other that breaks the schema
 (found by the long API fuzzing run, negative_data_rejection). The JSON Schema stays that of
-``int`` and ``date``."""
+``int``, ``date`` and ``datetime``."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import BeforeValidator, model_validator
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# RFC 3339 section 5.6, which ``format: date-time`` names: seconds and an offset are part of
+# it; ``T`` and ``Z`` may be written in lower case. A space for the ``T``, a missing offset
+# or ``+0800`` are ISO 8601 variants the document does not allow.
+_ISO_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+DATE_TIME_MESSAGE = (
+    "Input should be a date and time in ISO 8601 with its offset, such as "
+    "2026-12-07T09:30:00+08:00 or 2026-12-07T01:30:00Z"
+)
 
 
 def _json_integer(value: Any) -> Any:
@@ -32,18 +42,49 @@ def _iso_date(value: Any) -> Any:
     raise ValueError("Input should be a date in the format YYYY-MM-DD")
 
 
+def _iso_date_time(value: Any) -> Any:
+    """An RFC 3339 date-time, as a string; never a number (a Unix time) or ``true``.
+
+    A time without its offset is refused, not read in the site's zone: a hub serves areas
+    in WIB, WITA and WIT (the area's zone is per area), so "09:30" alone names three
+    moments, and a report's time decides its deadlines. The client knows its zone; it
+    says it. A moment that cannot be held in UTC (year 1 with a positive offset) or a leap
+    second (Python has no 23:59:60) is refused the same way."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and _ISO_DATE_TIME.fullmatch(value):
+        try:
+            moment = datetime.fromisoformat(value.upper())
+        except ValueError:  # month 13, 25 o'clock, 23:59:60
+            raise ValueError(DATE_TIME_MESSAGE) from None
+    else:
+        raise ValueError(DATE_TIME_MESSAGE)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(DATE_TIME_MESSAGE)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("Input should be a date and time between the years 1 and 9999") from None
+    return moment
+
+
 # For JSON bodies only: a query string's integers arrive as text. A bound goes inside,
 # before the check (``Annotated[int, Field(ge=1), JSON_INTEGER]``): a ``Field(ge=1)`` put on
 # ``JsonInt`` is checked but reaches the document as ``"ge"``, which JSON Schema ignores.
 JSON_INTEGER = BeforeValidator(_json_integer)
 JsonInt = Annotated[int, JSON_INTEGER]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# For input only (an answer's datetimes are the server's own, always with their offset).
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
 
 
 class ObjectIn(Schema):
-    """A JSON body that must be an object. A ninja ``Schema`` reads attributes from any
-    value it is given, so a schema whose fields are all optional took ``0`` or ``[]`` as
-    "nothing given" (long API fuzzing run, negative_data_rejection)."""
+    """An object inside a JSON body that must be an object. A ninja ``Schema`` reads
+    attributes from any value it is given, so a schema whose fields are all optional took
+    ``0`` or ``[]`` as "nothing given" (long API fuzzing run, negative_data_rejection).
+    The body itself is checked once for every operation by the API's parser
+    (``api/parser.py``); a nested schema with no required field derives from this one
+    (tests/test_api_strict_input.py finds them in the document)."""
 
     @model_validator(mode="before")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from sipakatau.lib.api_types import IsoDate, JsonInt, ObjectIn
+from sipakatau.lib.api_types import IsoDate, IsoDateTime, JsonInt, ObjectIn
 from sipakatau.people.models import Person
 
 from .. import queries
@@ -91,7 +91,7 @@ class DuplicateOut(Schema):
 
 class CaseOpenIn(Schema):
     channel: str
-    reported_at: datetime | None = None
+    reported_at: IsoDateTime | None = None
     danger_now: bool = False
     immediate_needs: list[str] = []
     intake_key: uuid.UUID | None = Field(
@@ -110,7 +110,7 @@ class PersonIn(Schema):
     age_estimate: JsonInt | None = None
 
 
-class ProfileIn(Schema):
+class ProfileIn(ObjectIn):
     area_code: str | None = Field(None, description="Kelurahan, RW or RT where the person lives")
     wg_answers: dict[str, str] = {}
     disability_kinds: list[str] = []
@@ -121,7 +121,7 @@ class ProfileIn(Schema):
     contact_note: str = ""
 
 
-class ParticularsIn(Schema):
+class ParticularsIn(ObjectIn):
     """A victim's SIMFONI-PPA particulars (codes of the KODE sheet); blank: not known."""
 
     education: str = ""
@@ -141,7 +141,7 @@ class PartyIn(Schema):
     )
 
 
-class IncidentDetailsIn(Schema):
+class IncidentDetailsIn(ObjectIn):
     """The GBVIMS intake fields (codes of the GBVIMS workbook's KODE sheet); each blank
     when not asked. Sent together: a field left out is blank."""
 
@@ -227,7 +227,7 @@ class ConsentIn(Schema):
     guardian_party_id: JsonInt | None = None
     witness_name: str = ""
     proof_attachment_id: JsonInt | None = None
-    given_at: datetime | None = None
+    given_at: IsoDateTime | None = None
 
 
 class ConsentWithdrawIn(Schema):
