@@ -156,9 +156,9 @@ REFUSED_FOR_STATE = [
     "POST /api/v1/referrals/{referral_id}/decline",
     "POST /api/v1/referrals/{referral_id}/start",
     # An upload's content must be what its type says (a PDF, an image, a workbook): the
-    # document can say "binary", not "a readable PNG". An empty file as werkzeug encodes it
-    # for schemathesis' WSGI transport (no line break before the closing boundary) reaches
-    # Django as no file at all: "file: Field required".
+    # document can say "binary", not "a readable PNG". (An empty file is no longer a reason:
+    # the document says ``minLength: 1``, so schemathesis sends one as invalid data, and
+    # every upload refuses it, tests/test_api_strict_input.py.)
     "POST /api/v1/cases/{case_id}/attachments",
     "POST /api/v1/directory/import",
     "POST /api/v1/mapping/questionnaires",

@@ -2,6 +2,7 @@
 with every schemathesis check): a date-time is an RFC 3339 string with its offset, and a
 JSON body is an object."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -264,3 +265,158 @@ def test_every_object_inside_an_input_with_no_required_field_is_an_object_in() -
     }
     assert set(classes) == optional
     assert [name for name, cls in sorted(classes.items()) if not issubclass(cls, ObjectIn)] == []
+
+
+# --- An uploaded file is not empty ----------------------------------------------------------
+
+EMPTY_MESSAGES = {"The file is empty.", "Berkasnya kosong."}
+
+
+def empty_file(name: str) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"")
+
+
+def assert_empty_file_refused(response: Any, field: str = "file") -> None:
+    assert_refused(response, field)
+    messages = {error["message"] for error in response.json()["detail"]}
+    assert messages & EMPTY_MESSAGES, messages
+
+
+@pytest.mark.parametrize("name", ["foto.png", "surat.pdf"])
+def test_an_empty_attachment_is_refused_and_nothing_is_stored(
+    coordinator: Persona, name: str
+) -> None:
+    # Given a case of her unit
+    case = open_case(coordinator.membership)
+    client = bearer(coordinator)
+    events = AuditEvent.objects.count()
+
+    # When she uploads an empty file to it
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/attachments", {"title": "Bukti", "file": empty_file(name)}
+    )
+
+    # Then the answer says the file is empty, and nothing is stored
+    assert_empty_file_refused(response)
+    assert not case.attachments.exists()
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("name", ["formulir.xlsx", "formulir.xls", "formulir"])
+def test_an_empty_xlsform_is_refused_and_no_questionnaire_is_made(
+    coordinator: Persona, name: str
+) -> None:
+    from sipakatau.mapping.models import Questionnaire
+
+    client = bearer(coordinator)
+    events = AuditEvent.objects.count()
+
+    response = client.post(
+        "/api/v1/mapping/questionnaires", {"title": "Pemetaan", "file": empty_file(name)}
+    )
+
+    assert_empty_file_refused(response)
+    assert not Questionnaire.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("name", ["kiriman.csv", "kiriman.xlsx"])
+def test_an_empty_file_of_submissions_is_refused_and_no_import_is_queued(
+    coordinator: Persona, bahagia: Organisation, name: str
+) -> None:
+    from sipakatau.mapping.models import ImportRun
+    from sipakatau.mapping.tests.support import active_questionnaire
+
+    # Given the kelurahan's open questionnaire
+    questionnaire = active_questionnaire(bahagia)
+    client = bearer(coordinator)
+    events = AuditEvent.objects.count()
+
+    # When an empty export is sent to it
+    response = client.post(
+        f"/api/v1/mapping/questionnaires/{questionnaire.pk}/imports", {"file": empty_file(name)}
+    )
+
+    # Then no import is queued (a run that would fail later), and the answer says why
+    assert_empty_file_refused(response)
+    assert not ImportRun.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("name", ["penyedia.csv", "penyedia.xlsx"])
+def test_an_empty_directory_import_is_refused(city_admin: Persona, name: str) -> None:
+    from sipakatau.directory.models import Provider
+
+    client = bearer(city_admin)
+    providers, events = Provider.objects.count(), AuditEvent.objects.count()
+
+    response = client.post("/api/v1/directory/import", {"file": empty_file(name)})
+
+    assert_empty_file_refused(response)
+    assert Provider.objects.count() == providers
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_empty_crest_is_refused(bahagia: Organisation, lurah: Persona) -> None:
+    from sipakatau.areas.models import RegionalCrest
+    from tests.builders import draft_version
+
+    version = draft_version(bahagia)
+    client = bearer(lurah)
+    events = AuditEvent.objects.count()
+
+    response = client.put(
+        f"/api/v1/mechanisms/{version.mechanism_id}/crest",
+        json.dumps({"filename": "lambang.png", "content_base64": ""}),
+        content_type="application/json",
+    )
+
+    assert_empty_file_refused(response)
+    assert not RegionalCrest.objects.exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_pages_refuse_an_empty_upload_in_indonesian(
+    coordinator: Persona, bahagia: Organisation
+) -> None:
+    """The pages' forms refuse an empty file before any service (Django's FileField), in
+    Bahasa Indonesia; nothing is made."""
+    from django.urls import reverse
+
+    from sipakatau.mapping.models import ImportRun, Questionnaire
+    from sipakatau.mapping.tests.support import active_questionnaire
+
+    questionnaire = active_questionnaire(bahagia)
+    pages = [
+        (reverse("mapping:questionnaire_upload"), {"title": "", "file": empty_file("f.xlsx")}),
+        (
+            reverse("mapping:submissions_upload", args=[questionnaire.pk]),
+            {"file": empty_file("kiriman.csv")},
+        ),
+    ]
+    for url, form in pages:
+        response = coordinator.client.post(url, form)
+
+        assert response.status_code == 200, (url, response.status_code)
+        assert "Berkas yang dikirimkan kosong." in response.content.decode(), url
+    assert Questionnaire.objects.count() == 1
+    assert not ImportRun.objects.exists()
+
+
+def test_the_document_says_an_uploaded_file_is_not_empty() -> None:
+    """The upload operations refuse an empty file (above); the document says so, so the
+    fuzzing sends one as invalid, not as valid data to be taken."""
+    document = Client().get("/api/v1/openapi.json").json()
+    files = [
+        (path, name, field)
+        for path, methods in document["paths"].items()
+        for operation in methods.values()
+        for content, body in operation.get("requestBody", {}).get("content", {}).items()
+        if content == "multipart/form-data"
+        for name, field in body["schema"]["properties"].items()
+        if field.get("format") == "binary"
+    ]
+    assert len(files) >= 4
+    assert [(path, name) for path, name, field in files if field.get("minLength") != 1] == []

@@ -140,6 +140,14 @@ def _declare_idempotency_key(method: str, path: str, operation: dict[str, Any]) 
     )
 
 
+def _declare_files_not_empty(form: dict[str, Any]) -> None:
+    """Every upload refuses an empty file (422, "The file is empty."): the services say so
+    to the pages and the API alike. ``minLength`` counts a binary string's bytes."""
+    for field in form.get("properties", {}).values():
+        if field.get("type") == "string" and field.get("format") == "binary":
+            field["minLength"] = 1
+
+
 def complete(schema: OpenAPISchema, prefix: str) -> OpenAPISchema:
     """Add the refusals, the error shapes and the middleware's headers to ``schema``."""
     schema.setdefault("components", {}).setdefault("schemas", {}).update(_SCHEMAS)
@@ -163,8 +171,10 @@ def complete(schema: OpenAPISchema, prefix: str) -> OpenAPISchema:
                 _add(responses, "422", INVALID)
             # A multipart body Django cannot read (a part without headers, a broken
             # boundary) is refused before the view: 400 bad_request.
-            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+            form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            if form is not None:
                 _add(responses, "400", ERROR)
+                _declare_files_not_empty(form.get("schema", {}))
             _add(responses, "503", ERROR)
     return schema
 

@@ -72,6 +72,8 @@ def _text(value: Any) -> str:
 
 def read_table(data: bytes, file_name: str) -> Table:
     """The first sheet (XLSX) or the CSV, as a header and rows of text."""
+    if not data:  # before the name decides the format: an empty .xlsx is empty, not broken
+        raise ImportFileError(_("The file is empty."))
     if data[:2] == b"PK" or file_name.lower().endswith((".xlsx", ".xlsm")):
         from openpyxl import load_workbook
 

@@ -203,6 +203,9 @@ def read_workbook(data: bytes) -> FormDefinition:
     """The three sheets of an XLSForm workbook, as written."""
     from openpyxl import load_workbook
 
+    if not data:
+        # Said as it is: "not an Excel file" sends the user looking for the wrong fault.
+        raise FormError(_("The file is empty."))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
