@@ -32,9 +32,12 @@ api = CompleteNinjaAPI(
     # (lib/middleware.py api_text_guard); the fuzzing is told not to send one.
     description="Mekanisme penanganan korban kekerasan dan perlindungan sosial. Teks apa "
     "pun (isi, alamat, filter) tidak boleh berisi karakter NUL atau surrogate tunggal: "
-    "permintaan seperti itu dijawab 422 dengan kode `invalid_text`. Bilangan bulat di isi "
-    "JSON adalah bilangan JSON (bukan `true`/`false` atau teks) dan tanggal ditulis "
-    "`YYYY-MM-DD` (bukan angka): selain itu dijawab 422.",
+    "permintaan seperti itu dijawab 422 dengan kode `invalid_text`. Isi JSON selalu sebuah "
+    "objek (`{...}`; bukan `0`, `[]` atau teks). Bilangan bulat di isi JSON adalah bilangan "
+    "JSON (bukan `true`/`false` atau teks), tanggal ditulis `YYYY-MM-DD` dan waktu ditulis "
+    "menurut RFC 3339 dengan zona waktunya, misalnya `2026-12-07T09:30:00+08:00` atau "
+    "`2026-12-07T01:30:00Z` (bukan angka; waktu tanpa zona ditolak). Berkas yang diunggah "
+    "tidak boleh kosong. Selain itu dijawab 422.",
     parser=ObjectBodyParser(),
     # A bearer token needs no CSRF token: a browser never adds it to a cross-site request.
     auth=[VerifiedSession(), BearerToken()],
