@@ -420,3 +420,24 @@ def test_the_document_says_an_uploaded_file_is_not_empty() -> None:
     ]
     assert len(files) >= 4
     assert [(path, name) for path, name, field in files if field.get("minLength") != 1] == []
+
+
+def test_the_documented_channels_and_needs_are_what_a_case_opens_with(
+    coordinator: Persona,
+) -> None:
+    """The document lists the channel and immediate-need codes, so a client (and
+    schemathesis' chains) can open a case; each listed code is taken, another is not."""
+    client = bearer(coordinator)
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CaseOpenIn"]
+    channels = schema["properties"]["channel"]["enum"]
+    needs = schema["properties"]["immediate_needs"]["items"]["enum"]
+    assert "WALK_IN" in channels and "SHELTER" in needs
+
+    for channel in channels:
+        response = post(client, "/api/v1/cases", {"channel": channel, "immediate_needs": needs})
+        assert response.status_code == 201, (channel, response.content[:200])
+    cases = Case.objects.count()
+    assert_refused(post(client, "/api/v1/cases", {"channel": "WALKIN"}), "channel")
+    refused = post(client, "/api/v1/cases", {"channel": "PHONE", "immediate_needs": ["FOOD"]})
+    assert_refused(refused, "immediate_needs")
+    assert Case.objects.count() == cases

@@ -11,7 +11,7 @@ from sipakatau.lib.api_types import IsoDate, IsoDateTime, JsonInt, ObjectIn
 from sipakatau.people.models import Person
 
 from .. import queries
-from ..codes import PartyRole
+from ..codes import Channel, ImmediateNeed, PartyRole
 from ..models import Case, CaseDeadline, Consent, Incident, PerpetratorLink
 
 # --- Lists (no names, nothing about what happened) ----------------------------------------
@@ -90,10 +90,16 @@ class DuplicateOut(Schema):
 
 
 class CaseOpenIn(Schema):
-    channel: str
-    reported_at: IsoDateTime | None = None
+    # The service's checks (services/intake.py case_open), stated for clients: with them,
+    # schemathesis' chains open real cases and go on to work on them.
+    channel: str = Field(..., json_schema_extra={"enum": list(Channel.values)})
+    reported_at: IsoDateTime | None = Field(
+        None, description="When the report came in; not in the future. Left out: now"
+    )
     danger_now: bool = False
-    immediate_needs: list[str] = []
+    immediate_needs: list[str] = Field(
+        [], json_schema_extra={"items": {"type": "string", "enum": list(ImmediateNeed.values)}}
+    )
     intake_key: uuid.UUID | None = Field(
         None, description="Sending the same key again returns the same case"
     )
