@@ -2,10 +2,15 @@
 generated from it must know the 401, 403, 404 and 422 answers and their shape, and that
 the public report needs an Idempotency-Key."""
 
+import inspect
+import json
+import sys
+from collections import defaultdict
 from typing import Any
 
 import pytest
 from django.test import Client
+from pydantic import BaseModel
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +196,25 @@ def test_every_bound_reaches_the_document_as_json_schema() -> None:
 
     walk(Client().get("/api/v1/openapi.json").json(), "")
     assert found == []
+
+
+def test_no_two_schemas_share_a_name_in_the_document() -> None:
+    """The document names each schema by its class: two classes of one name (a public
+    report's ``ReportIn`` and a mapping report's) become one component, and one operation
+    then documents the other's body (schemathesis sent a public report to the mapping
+    report's operation). Two classes of one name must be the same schema."""
+    import sipakatau.api.urls  # noqa: F401  (every API module, imported)
+
+    by_name: dict[str, list[type[BaseModel]]] = defaultdict(list)
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("sipakatau.") or module is None:
+            continue
+        for value in vars(module).values():
+            if inspect.isclass(value) and issubclass(value, BaseModel) and value.__module__ == name:
+                by_name[value.__name__].append(value)
+    clashes = [
+        f"{name}: {', '.join(c.__module__ for c in classes)}"
+        for name, classes in sorted(by_name.items())
+        if len({json.dumps(c.model_json_schema(), sort_keys=True) for c in classes}) > 1
+    ]
+    assert clashes == []

@@ -28,7 +28,7 @@ class StatusIn(Schema):
     status: str
 
 
-class ReportIn(Schema):
+class ReportFileIn(Schema):
     format: Literal["pdf", "xlsx"]
 
 
@@ -267,7 +267,7 @@ def analysis(
     "being prepared, that file is answered",
 )
 def report_file(
-    request: HttpRequest, questionnaire_id: int, payload: ReportIn
+    request: HttpRequest, questionnaire_id: int, payload: ReportFileIn
 ) -> Status[dict[str, Any]]:
     membership = acting(request)
     questionnaire = queries.analysed_questionnaire_for(membership, questionnaire_id)
