@@ -5,6 +5,7 @@ database cannot hold. A page past the end of a list is an empty page.
 Long lists are walked by keyset instead (``KeysetPages``, over ``lib.keyset``): a signed
 cursor names the position of the last row shown, and the next page is read from there."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,6 +25,16 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=LAST_PAGE)
         page_size: int | None = Field(None, ge=1, le=LAST_PAGE)
+
+
+@dataclass
+class PageOf:
+    """What an operation paged by ``KeysetPages`` may return instead of a bare queryset:
+    the rows to page, and fields its answer carries beside ``items``, ``count`` and
+    ``next`` on every page (a search's ``too_many``)."""
+
+    rows: QuerySet[Any]
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 class KeysetPages(PaginationBase):
@@ -54,8 +65,16 @@ class KeysetPages(PaginationBase):
         super().__init__(**kwargs)
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+        self,
+        queryset: QuerySet[Any] | PageOf,
+        pagination: Any,
+        request: HttpRequest,
+        **params: Any,
     ) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        if isinstance(queryset, PageOf):
+            fields = queryset.fields
+            queryset = queryset.rows
         size = min(pagination.page_size or self.page_size, self.max_page_size)
         if pagination.cursor is not None:
             try:
@@ -64,10 +83,10 @@ class KeysetPages(PaginationBase):
                 raise DjangoValidationError(
                     {"cursor": _("This cursor was not given by this list; start without one.")}
                 ) from None
-            return {"items": window.items, "count": None, "next": window.next}
+            return {"items": window.items, "count": None, "next": window.next, **fields}
         offset = (pagination.page - 1) * size
         items = list(queryset[offset : offset + size])
         count = queryset.count()
         more = bool(items) and offset + len(items) < count
         following = _encode(_key_fields(queryset), items[-1], backwards=False) if more else None
-        return {"items": items, "count": count, "next": following}
+        return {"items": items, "count": count, "next": following, **fields}

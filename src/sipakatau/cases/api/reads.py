@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Schema
+from ninja import Field, Query, Schema
 from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
-from sipakatau.lib.api_pagination import KeysetPages
+from sipakatau.lib.api_pagination import KeysetPages, PageOf
 from sipakatau.mechanisms.codes import Status as MechanismStatus
 from sipakatau.mechanisms.queries import version_for
 
@@ -73,17 +73,39 @@ def case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> QuerySet[Ca
     return queries.cases_listed(membership, queries.CaseFilter(**filters.dict()))
 
 
+class CaseSearchPageOut(CaseListPageOut):
+    """A page of the cases found: the case list's page, and whether the search was cut
+    short by a common name."""
+
+    too_many: bool = Field(
+        description=(
+            "`true` when a word of the name searched for is shared by more people of the "
+            "unit than a search reads (1,000 a word, the most recent people first): people "
+            "sharing only such words may be missing from `items`. "
+            "Ask for more of the name, or search by NIK, as the case list page does "
+            '("Too many people match"). `false` when every match was read, and when '
+            "`search` is empty; the same on every page of one search."
+        )
+    )
+
+
 @router.post(
     "/search",
-    response=CaseListPageOut,
+    response=CaseSearchPageOut,
     summary="Cases the user may see, found by register number, name, NIK or phone",
     description="Paged as the case list is: with `cursor` (empty for the first page) the "
-    "rows after that position and no `count`; with `page` the numbered page and `count`.",
+    "rows after that position and no `count`; with `page` the numbered page and `count`. "
+    "`too_many` says whether a common name cut the search short.",
 )
 @paginate(KeysetPages, page_size=50)
-def case_search(request: HttpRequest, payload: CaseSearchIn) -> QuerySet[Case]:
+def case_search(request: HttpRequest, payload: CaseSearchIn) -> PageOf:
     membership = acting(request)
-    return queries.cases_listed(membership, queries.CaseFilter(**payload.dict()))
+    found = queries.case_search(membership, payload.search) if payload.search else None
+    filters = queries.CaseFilter(
+        **payload.dict(exclude={"search"}), case_ids=found.case_ids if found else None
+    )
+    cases = queries.cases_listed(membership, filters)
+    return PageOf(cases, {"too_many": bool(found and found.too_many)})
 
 
 @router.get(

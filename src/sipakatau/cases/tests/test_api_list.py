@@ -1,5 +1,6 @@
 """The case list through the API: filters, pages, a fixed number of queries, no names."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -81,6 +82,36 @@ def test_the_list_filters_like_the_page(
     assert [item["id"] for item in by_risk] == [high.pk]
     assert [item["id"] for item in mine] == [high.pk]
     assert [item["id"] for item in by_number] == [other.pk]
+
+
+def test_a_search_says_when_a_name_was_too_common_to_read_every_match(
+    bahagia_caseworker: Persona, ikhlas_caseworker: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a search that reads one person of each word (1,000 in use), and two Sitis
+    from sipakatau.people import queries as people_queries
+
+    monkeypatch.setattr(people_queries, "NAME_ROWS_PER_INDEX", 1)
+    worker = bahagia_caseworker.membership
+    aminah, rahmawati = open_case(worker), open_case(worker)
+    add_party(worker, aminah, name="Siti Aminah")
+    add_party(worker, rahmawati, name="Siti Rahmawati")
+    client = bearer(bahagia_caseworker)
+
+    # When "siti" is searched
+    common = post(client, f"{API}/search", {"search": "siti"}).json()
+    # Then the answer says that more of the name would help, on a cursor's page too
+    assert common["too_many"] is True
+    by_cursor = post(client, f"{API}/search?cursor=", {"search": "siti"}).json()
+    assert by_cursor["too_many"] is True
+    # and not when every person sharing the name was read
+    rare = post(client, f"{API}/search", {"search": "rahmawati"}).json()
+    assert rare["too_many"] is False
+    assert [item["id"] for item in rare["items"]] == [rahmawati.pk]
+    # nor when nothing was searched
+    assert post(client, f"{API}/search", {}).json()["too_many"] is False
+    # nor to the other unit, where no Siti is
+    theirs = post(bearer(ikhlas_caseworker), f"{API}/search", {"search": "siti"}).json()
+    assert theirs == {"items": [], "count": 0, "next": None, "too_many": False}
 
 
 def test_a_search_by_identity_is_refused_in_the_address(bahagia_caseworker: Persona) -> None:

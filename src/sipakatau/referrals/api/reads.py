@@ -9,7 +9,7 @@ from ninja import Schema
 from ninja.pagination import paginate
 
 from sipakatau.accounts.access import acting
-from sipakatau.lib.api_pagination import KeysetPages
+from sipakatau.lib.api_pagination import KeysetPages, PageOf
 
 from .. import queries
 from ..codes import SharedField
@@ -62,7 +62,11 @@ class ReceivedPages(KeysetPages):
     shows any is recorded ("referral.listed"), as the whole list was."""
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+        self,
+        queryset: QuerySet[Any] | PageOf,
+        pagination: Any,
+        request: HttpRequest,
+        **params: Any,
     ) -> dict[str, Any]:
         page = super().paginate_queryset(queryset, pagination, request, **params)
         queries.inbox_listed_recorded(acting(request), page["items"])
