@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sipakatau.cases.models import Case
@@ -140,3 +141,16 @@ def test_a_bad_filter_is_refused(bahagia_caseworker: Persona) -> None:
     response = bearer(bahagia_caseworker).get(API, {"due": "yesterday"})
 
     assert response.status_code == 422
+
+
+def test_the_schema_documents_the_searchs_too_many(db: None) -> None:
+    # When a client reads the OpenAPI document
+    document = Client().get("/api/v1/openapi.json").json()
+
+    # Then the search's answer has a required, described too_many
+    answer = document["paths"]["/api/v1/cases/search"]["post"]["responses"]["200"]
+    name = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schema = document["components"]["schemas"][name]
+    assert "too_many" in schema["required"]
+    assert schema["properties"]["too_many"]["type"] == "boolean"
+    assert "NIK" in schema["properties"]["too_many"]["description"]
