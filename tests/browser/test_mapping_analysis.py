@@ -104,7 +104,13 @@ def test_the_coordinator_reads_the_analysis_and_prints_the_report(
     desk.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": desk.server}]
     )
-    pdf = desk.context.request.get(f"{desk.server}/pemetaan/{questionnaire.pk}/laporan.pdf")
+    desk.go(analysis)
+    # (her button queues the report's job — run at once here, sync — and leads to its page)
+    desk.click(f"form[action$='/pemetaan/{questionnaire.pk}/laporan.pdf'] button[type=submit]")
+    assert "/berkas/" in desk.page.url, desk.page.url
+    desk.shot("2-report-ready")
+    download = desk.page.locator("a.button", has_text="Unduh").get_attribute("href")
+    pdf = desk.context.request.get(f"{desk.server}{download}")
     content = pdf.body()
     assert pdf.status == 200 and content.startswith(b"%PDF")
     desk.close()
