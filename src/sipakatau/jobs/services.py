@@ -6,10 +6,11 @@ import base64
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_q.tasks import async_task
@@ -21,6 +22,8 @@ from sipakatau.notifications.services import notify
 from .models import FileStatus, PreparedFile
 
 logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Model)
 
 # How long a ready file waits for its download before it is deleted.
 KEEP_FOR = timedelta(hours=24)
@@ -52,6 +55,24 @@ def stuck_rows(before: datetime, *, queued_at: str) -> Q:
     )
 
 
+def claim_queued(rows: QuerySet[M], pk: int) -> tuple[M | None, str]:
+    """The job's row, locked, moved from QUEUED to RUNNING (its heartbeat now), for one of
+    the job-backed models (``PreparedFile``, ``mapping.ImportRun``,
+    ``mapping.AnalysisSnapshot``). A row already claimed (the job sent twice) or gone is
+    left alone: (None, its status or "MISSING"), for the job to return."""
+    with transaction.atomic():
+        row = rows.select_for_update().filter(pk=pk).first()
+        if row is None:
+            return None, "MISSING"
+        status = str(row.status)  # type: ignore[attr-defined]
+        if status != "QUEUED":
+            return None, status
+        row.status = "RUNNING"  # type: ignore[attr-defined]
+        row.heartbeat_at = timezone.now()  # type: ignore[attr-defined]
+        row.save(update_fields=["status", "heartbeat_at"])
+    return row, "RUNNING"
+
+
 def prepared_file_queue(
     *, actor: Membership, kind: str, task: str, file_name: str, content_type: str
 ) -> PreparedFile:
@@ -81,13 +102,9 @@ def prepared_file_run(pk: int, build: Build, finished: Finished | None = None) -
     """Claim a QUEUED file, build it (``build`` reports its progress), store it encrypted
     and tell its owner; a file already claimed (the job sent twice) is left alone. Returns
     the status as found or left. ``finished`` runs in the transaction that ends the run."""
-    with transaction.atomic():
-        prepared = PreparedFile.objects.select_for_update().filter(pk=pk).first()
-        if prepared is None or prepared.status != FileStatus.QUEUED:
-            return prepared.status if prepared is not None else "MISSING"
-        prepared.status = FileStatus.RUNNING
-        prepared.heartbeat_at = timezone.now()
-        prepared.save(update_fields=["status", "heartbeat_at"])
+    prepared, found = claim_queued(PreparedFile.objects.all(), pk)
+    if prepared is None:
+        return found
 
     def progress(done: int, total: int) -> None:
         PreparedFile.objects.filter(pk=pk).update(

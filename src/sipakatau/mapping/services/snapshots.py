@@ -16,7 +16,7 @@ from django_q.tasks import async_task
 
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
-from sipakatau.jobs.services import stuck_after, stuck_rows
+from sipakatau.jobs.services import claim_queued, stuck_after, stuck_rows
 from sipakatau.notifications.services import notify
 
 from ..analysis import Analysis, Record, threshold
@@ -91,18 +91,9 @@ def analysis_snapshot_run(pk: int) -> str:
     cross-tab a reader can ask for), keep it and tell the one who asked; a snapshot
     already claimed (the job sent twice) is left alone. Returns the status as found or
     left."""
-    with transaction.atomic():
-        snapshot = (
-            AnalysisSnapshot.objects.select_for_update()
-            .defer("result", "crosstabs")
-            .filter(pk=pk)
-            .first()
-        )
-        if snapshot is None or snapshot.status != AnalysisStatus.QUEUED:
-            return snapshot.status if snapshot is not None else "MISSING"
-        snapshot.status = AnalysisStatus.RUNNING
-        snapshot.heartbeat_at = timezone.now()
-        snapshot.save(update_fields=["status", "heartbeat_at"])
+    snapshot, found = claim_queued(AnalysisSnapshot.objects.defer("result", "crosstabs"), pk)
+    if snapshot is None:
+        return found
     try:
         with translation.override(snapshot.language or None):
             made = _make(snapshot)

@@ -17,7 +17,7 @@ from django_q.tasks import async_task
 
 from sipakatau.accounts.models import Membership
 from sipakatau.audit import services as audit
-from sipakatau.jobs.services import stuck_after, stuck_rows
+from sipakatau.jobs.services import claim_queued, stuck_after, stuck_rows
 from sipakatau.notifications.services import notify
 
 from .. import kobo
@@ -80,18 +80,11 @@ def submissions_import_run(run_pk: int) -> str:
     transaction; then DONE (or FAILED, with a reason naming no value), the stored file
     deleted and the uploader told. A run already claimed (the job sent twice) is left
     alone: returns the run's status as it found or left it."""
-    with transaction.atomic():
-        run = (
-            ImportRun.objects.select_for_update()
-            .select_related("questionnaire__kelurahan", "imported_by")
-            .filter(pk=run_pk)
-            .first()
-        )
-        if run is None or run.status != ImportStatus.QUEUED:
-            return run.status if run is not None else "MISSING"
-        run.status = ImportStatus.RUNNING
-        run.heartbeat_at = timezone.now()
-        run.save(update_fields=["status", "heartbeat_at"])
+    run, found = claim_queued(
+        ImportRun.objects.select_related("questionnaire__kelurahan", "imported_by"), run_pk
+    )
+    if run is None:
+        return found
     try:
         _import_rows(run)
     except kobo.ImportFileError:
