@@ -14,7 +14,6 @@ docs/benchmarks.md.
 """
 
 import argparse
-import json
 import os
 import statistics
 import time
@@ -28,15 +27,12 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone, translation  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from sipakatau.accounts.models import Membership  # noqa: E402
 from sipakatau.mapping import services  # noqa: E402
 from sipakatau.mapping.models import (  # noqa: E402
     Questionnaire,
-    QuestionnaireStatus,
-    Submission,
-    SubmissionSource,
 )
 
 COORDINATOR = "bahagia.koordinator"
@@ -49,35 +45,14 @@ def coordinator() -> Membership:
 
 
 def generate(responses: int) -> None:
-    from bench.mapping_analysis_bench import generate as answers
+    """The demo, then the template questionnaire of LBK-KK Bahagia with ``responses``
+    generated responses (as bench/mapping_analysis_page_bench.py makes them)."""
+    from bench.mapping_analysis_page_bench import questionnaire_with
     from sipakatau.demo.services import demo_load
 
     call_command("migrate", verbosity=0)
     demo_load()
-    analyst = coordinator()
-    questionnaire = services.questionnaire_load_template(actor=analyst)
-    questionnaire = services.questionnaire_set_status(
-        actor=analyst, questionnaire=questionnaire, status=QuestionnaireStatus.ACTIVE
-    )
-    now = timezone.now()
-    Submission.objects.bulk_create(
-        (
-            Submission(
-                questionnaire=questionnaire,
-                rw=rw,
-                rt="001",
-                enumerator=analyst.user,
-                submitted_at=now,
-                source=SubmissionSource.APP,
-                source_key=f"bench-{n}",
-                answers=json.loads(coded),
-            )
-            for n, (rw, coded) in enumerate(answers(responses))
-        ),
-        batch_size=1000,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    questionnaire_with(responses, coordinator())
 
 
 def timed(call: object, repeat: int) -> list[float]:
