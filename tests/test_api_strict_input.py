@@ -441,3 +441,83 @@ def test_the_documented_channels_and_needs_are_what_a_case_opens_with(
     refused = post(client, "/api/v1/cases", {"channel": "PHONE", "immediate_needs": ["FOOD"]})
     assert_refused(refused, "immediate_needs")
     assert Case.objects.count() == cases
+
+
+# --- A boolean is true or false ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", [0, 1, "false", "no", "", None, [], 0.0])
+def test_a_case_is_not_opened_with_a_danger_flag_that_is_not_a_boolean(
+    coordinator: Persona, given: Any
+) -> None:
+    """``make fuzz`` opened a case with ``"danger_now": 0``, read as "no danger now": for
+    the flag that raises a same-day deadline, a client's 0 or "false" must be refused,
+    never guessed."""
+    client = bearer(coordinator)
+    cases, events = Case.objects.count(), AuditEvent.objects.count()
+
+    response = post(client, "/api/v1/cases", {"channel": "WALK_IN", "danger_now": given})
+
+    assert_refused(response, "danger_now")
+    assert (Case.objects.count(), AuditEvent.objects.count()) == (cases, events)
+    taken = post(client, "/api/v1/cases", {"channel": "WALK_IN", "danger_now": True})
+    assert taken.status_code == 201, taken.content[:300]
+    assert Case.objects.get(pk=taken.json()["id"]).danger_now is True
+
+
+def _unchecked_scalars(annotation: Any, checked: bool, found: list[str], where: str) -> None:
+    """The booleans, integers, dates and date-times in ``annotation`` that no validator of
+    ``lib.api_types`` guards (pydantic's lax mode would take 0 for false, "7" for 7)."""
+    import typing
+    from datetime import date, datetime
+
+    from pydantic import BaseModel, BeforeValidator
+
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *metadata = typing.get_args(annotation)
+        guarded = checked or any(isinstance(item, BeforeValidator) for item in metadata)
+        _unchecked_scalars(base, guarded, found, where)
+    elif annotation in (bool, int, float, date, datetime):
+        if not checked:
+            found.append(f"{where}: {annotation.__name__}")
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        _unchecked_fields(annotation, found)
+    else:
+        for argument in typing.get_args(annotation):
+            _unchecked_scalars(argument, checked, found, where)
+
+
+_WALKED: set[type] = set()
+
+
+def _unchecked_fields(model: type, found: list[str]) -> None:
+    from pydantic import BeforeValidator
+
+    if model in _WALKED:
+        return
+    _WALKED.add(model)
+    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+        checked = any(isinstance(item, BeforeValidator) for item in field.metadata)
+        where = f"{model.__module__}.{model.__qualname__}.{name}"
+        _unchecked_scalars(field.annotation, checked, found, where)
+
+
+def test_every_scalar_of_a_json_body_is_read_strictly() -> None:
+    """Every boolean, integer, date and date-time of every JSON body the API takes (nested
+    objects too) is one of ``JsonBool``, ``JsonInt``, ``IsoDate``, ``IsoDateTime``: a plain
+    ``bool`` or ``int`` is read in pydantic's lax mode. Forms and query strings send text
+    and are not walked."""
+    from sipakatau.api.urls import api
+
+    _WALKED.clear()
+    found: list[str] = []
+    bodies = 0
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    if model.__ninja_param_source__ == "body":
+                        bodies += 1
+                        _unchecked_fields(model, found)
+    assert bodies >= 70
+    assert found == []

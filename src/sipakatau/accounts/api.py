@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sipakatau.lib.api_pagination import Pages
-from sipakatau.lib.api_types import JsonInt
+from sipakatau.lib.api_types import JsonBool, JsonInt
 
 from . import lockout, queries, tokens
 from .access import acting
@@ -107,7 +107,7 @@ class UserIn(Schema):
     password: str
     organisation_id: JsonInt
     role: Role
-    is_signatory: bool = False
+    is_signatory: JsonBool = False
 
 
 class TokenIn(Schema):

@@ -1,6 +1,7 @@
 """The OpenAPI document says every answer an operation can give, in one place.
 
-The refusals are not written by the operations: authentication (401), a role or CSRF
+The refusals are not written by the operations: a request Django cannot read or a Host
+it does not serve (400), authentication (401), a role or CSRF
 check (403), an object out of scope (404), a malformed request or a service's refusal
 (422) and a locked database or a full disk (503) are answered by the API's exception
 handlers and the middleware, whatever the operation. So they are added here, to every
@@ -62,7 +63,8 @@ _SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 _DESCRIPTIONS = {
-    "400": "The form could not be read (code `bad_request`)",
+    "400": "The request could not be read: a form Django cannot parse, or a Host header "
+    "this server does not answer to (code `bad_request`)",
     "401": "Not signed in, or no valid token (code `unauthorized`)",
     "403": "Signed in, but this role may not do this (code `forbidden`)",
     "404": "Not found, or not shared with you: the object in the address or one named in "
@@ -169,11 +171,12 @@ def complete(schema: OpenAPISchema, prefix: str) -> OpenAPISchema:
                 _add(responses, "404", ERROR)
             if _takes_input(operation) or method in WRITES:
                 _add(responses, "422", INVALID)
-            # A multipart body Django cannot read (a part without headers, a broken
-            # boundary) is refused before the view: 400 bad_request.
+            # Refused before the view, whatever the operation: a Host header that is not
+            # in ALLOWED_HOSTS (empty, or another site's) and a multipart body Django
+            # cannot read (a part without headers, a broken boundary): 400 bad_request.
+            _add(responses, "400", ERROR)
             form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
             if form is not None:
-                _add(responses, "400", ERROR)
                 _declare_files_not_empty(form.get("schema", {}))
             _add(responses, "503", ERROR)
     return schema

@@ -15,7 +15,7 @@ from sipakatau.accounts.models import Membership, Organisation, Role
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import area_by_code
 from sipakatau.lib.api_pagination import Pages
-from sipakatau.lib.api_types import JsonInt
+from sipakatau.lib.api_types import JsonBool, JsonInt
 from sipakatau.lib.tables import TableError, read_table
 from sipakatau.lib.uploads import max_upload_bytes
 
@@ -87,10 +87,10 @@ class ProviderIn(Schema):
     whatsapp: str = ""
     email: str = ""
     hours: str = ""
-    wheelchair_access: bool = False
-    sign_language: bool = False
+    wheelchair_access: JsonBool = False
+    sign_language: JsonBool = False
     cost: str = ""
-    is_public: bool = False
+    is_public: JsonBool = False
     areas_served: list[str] = Field(default_factory=list, max_length=200)
     services: list[ServiceIn] = Field(default_factory=list, max_length=50)
 
@@ -105,10 +105,10 @@ class ProviderChangeIn(Schema):
     whatsapp: str | None = None
     email: str | None = None
     hours: str | None = None
-    wheelchair_access: bool | None = None
-    sign_language: bool | None = None
+    wheelchair_access: JsonBool | None = None
+    sign_language: JsonBool | None = None
     cost: str | None = None
-    is_public: bool | None = None
+    is_public: JsonBool | None = None
     areas_served: list[str] | None = Field(None, max_length=200)
 
 

@@ -1,10 +1,11 @@
 """Field types for API input that take what the OpenAPI document says and nothing more.
 
-pydantic's lax mode turns ``false`` into ``0`` and ``"7"`` into ``7`` for an ``int``, and
-``0`` (a Unix time) into 1970-01-01 for a ``date``: the document says ``integer`` and
-``format: date``, so such input is refused with 422 like any other that breaks the schema
-(found by the long API fuzzing run, negative_data_rejection). The JSON Schema stays that of
-``int``, ``date`` and ``datetime``."""
+pydantic's lax mode turns ``false`` into ``0`` and ``"7"`` into ``7`` for an ``int``,
+``0`` (a Unix time) into 1970-01-01 for a ``date``, and ``0`` or ``"no"`` into ``False``
+for a ``bool``: the document says ``integer``, ``format: date`` and ``boolean``, so such
+input is refused with 422 like any other that breaks the schema (found by the API fuzzing
+runs, negative_data_rejection). The JSON Schema stays that of ``int``, ``date``,
+``datetime`` and ``bool``."""
 
 import re
 from datetime import UTC, date, datetime
@@ -30,6 +31,13 @@ def _json_integer(value: Any) -> Any:
     # A JSON integer only: 3 and 3.0 are, true and "3" are not (bool is an int in Python).
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError("Input should be an integer")
+    return value
+
+
+def _json_boolean(value: Any) -> Any:
+    # ``true`` or ``false`` only: ``"danger_now": 0`` opened a case as "no danger now".
+    if not isinstance(value, bool):
+        raise ValueError("Input should be true or false")
     return value
 
 
@@ -73,6 +81,10 @@ def _iso_date_time(value: Any) -> Any:
 # ``JsonInt`` is checked but reaches the document as ``"ge"``, which JSON Schema ignores.
 JSON_INTEGER = BeforeValidator(_json_integer)
 JsonInt = Annotated[int, JSON_INTEGER]
+# Every boolean of a JSON body (tests/test_api_strict_input.py finds a plain ``bool``). A
+# form's booleans arrive as text ("true", "on") and stay plain ``bool``.
+JSON_BOOLEAN = BeforeValidator(_json_boolean)
+JsonBool = Annotated[bool, JSON_BOOLEAN]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # For input only (an answer's datetimes are the server's own, always with their offset).
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from sipakatau.lib.api_types import JsonBool
 from sipakatau.lib.client_address import client_address
 
 from . import places, queries, services
@@ -37,16 +38,16 @@ router = Router(tags=["public"])
 
 class ReportIn(Schema):
     kelurahan_code: str = Field(max_length=32)
-    about_self: bool = True
+    about_self: JsonBool = True
     what_happened: str = Field(max_length=5000)
     when: str = Field("", max_length=200)
-    danger_now: bool = False
+    danger_now: JsonBool = False
     contact: ContactPreference = ContactPreference.NONE
     contact_phone: str = Field("", max_length=20)
     contact_times: str = Field("", max_length=200)
     rt: str = Field("", max_length=3)
     rw: str = Field("", max_length=3)
-    contact_safe: bool = Field(
+    contact_safe: JsonBool = Field(
         False, description="Required (true) when contact is sms or whatsapp: the channel is safe"
     )
     photo_name: str = Field("", max_length=200)

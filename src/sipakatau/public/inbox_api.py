@@ -14,7 +14,7 @@ from pydantic import Field
 
 from sipakatau.accounts.access import acting
 from sipakatau.lib.api_pagination import Pages
-from sipakatau.lib.api_types import JSON_INTEGER, JsonInt
+from sipakatau.lib.api_types import JSON_INTEGER, JsonBool, JsonInt
 
 from . import queries
 from .models import PublicMessage, PublicReport, ReportStatus
@@ -104,7 +104,7 @@ class FloodIn(Schema):
     report_ids: list[Annotated[int, Field(ge=1, le=2**63 - 1), JSON_INTEGER]] = Field(
         min_length=1, max_length=decisions.MAX_BULK
     )
-    flood: bool = Field(True, description="false takes the mark off (back to received)")
+    flood: JsonBool = Field(True, description="false takes the mark off (back to received)")
 
 
 class FloodOut(Schema):

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
 from sipakatau.accounts.access import acting
+from sipakatau.lib.api_types import JsonBool
 
 from . import queries
 from .exports import XLSX
@@ -202,7 +203,7 @@ class ExportRequestIn(Schema):
 
 
 class DecisionIn(Schema):
-    approve: bool
+    approve: JsonBool
 
 
 class PasswordIn(Schema):

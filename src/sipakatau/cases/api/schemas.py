@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from sipakatau.lib.api_types import IsoDate, IsoDateTime, JsonInt, ObjectIn
+from sipakatau.lib.api_types import IsoDate, IsoDateTime, JsonBool, JsonInt, ObjectIn
 from sipakatau.people.models import Person
 
 from .. import queries
@@ -24,7 +24,7 @@ class CaseFilterIn(Schema):
     kelurahan_code: str = ""
     reported_from: IsoDate | None = None
     reported_to: IsoDate | None = None
-    mine: bool = False
+    mine: bool = False  # in the query string: "true", "false"
     due: Literal["", "today", "overdue"] = ""
 
 
@@ -33,6 +33,7 @@ class CaseSearchIn(CaseFilterIn):
     so a name, NIK or phone never lands in an access log."""
 
     search: str = Field("", max_length=100, description="Register number, name, NIK or phone")
+    mine: JsonBool = False  # in a JSON body: true or false
 
 
 class CaseListItemOut(Schema):
@@ -96,7 +97,7 @@ class CaseOpenIn(Schema):
     reported_at: IsoDateTime | None = Field(
         None, description="When the report came in; not in the future. Left out: now"
     )
-    danger_now: bool = False
+    danger_now: JsonBool = False
     immediate_needs: list[str] = Field(
         [], json_schema_extra={"items": {"type": "string", "enum": list(ImmediateNeed.values)}}
     )
@@ -121,7 +122,7 @@ class ProfileIn(ObjectIn):
     wg_answers: dict[str, str] = {}
     disability_kinds: list[str] = []
     communication_needs: str = ""
-    do_not_contact: bool = False
+    do_not_contact: JsonBool = False
     contact_channels: list[str] = []
     contact_times: str = ""
     contact_note: str = ""
@@ -168,10 +169,10 @@ class IncidentDetailsIn(ObjectIn):
 
 class IncidentIn(Schema):
     occurred_on: IsoDate | None = None
-    occurred_on_is_estimate: bool = False
+    occurred_on_is_estimate: JsonBool = False
     place_type: str = ""
     area_code: str | None = None
-    outside_city: bool = False
+    outside_city: JsonBool = False
     narrative: str = ""
     violence_forms: list[str] = []
     gbvims: IncidentDetailsIn | None = Field(
@@ -200,11 +201,11 @@ class PerpetratorEditIn(Schema):
 
 
 class ClassificationIn(Schema):
-    answers: dict[str, bool] = Field(
+    answers: dict[str, JsonBool] = Field(
         default_factory=dict, description="GBVIMS question key → yes/no; first yes wins"
     )
-    goods_exchanged: bool = False
-    abduction: bool | None = Field(
+    goods_exchanged: JsonBool = False
+    abduction: JsonBool | None = Field(
         None, description="Taken or held against her or his will; null: not asked, kept as is"
     )
     tpks_offences: list[str] = []
@@ -277,7 +278,7 @@ class ClosureIn(Schema):
 
 
 class ClosureDecisionIn(Schema):
-    approve: bool
+    approve: JsonBool
     comment: str = ""
 
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from sipakatau.accounts.access import acting
 from sipakatau.areas.crest import has_crest
-from sipakatau.lib.api_types import JSON_INTEGER, IsoDate, JsonInt
+from sipakatau.lib.api_types import JSON_INTEGER, IsoDate, JsonBool, JsonInt
 
 from .. import numbering, queries
 from ..codes import Responsible, Status, TrackedAction, Trigger
@@ -324,7 +324,7 @@ class StepIn(Schema):
         json_schema_extra={"enum": ["", *Trigger.values]},
     )
     escalate_to: str = Field("", json_schema_extra={"enum": ["", *Responsible.values]})
-    is_social_protection: bool = False
+    is_social_protection: JsonBool = False
     deadlines: list[DeadlineIO] = Field(default_factory=list)
     position: Annotated[int, Field(ge=1), JSON_INTEGER] | None = Field(
         None, description="Default: at the end (new step)"
@@ -401,7 +401,7 @@ class AttendeeIO(Schema):
     organisation: str = Field(..., max_length=200)
     position: str = Field("", max_length=200)
     gender: str = Field(..., description="P (woman) or L (man)")
-    has_disability: bool = False
+    has_disability: JsonBool = False
 
 
 class MeetingOut(Schema):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from sipakatau.lib.api_types import IsoDate, JsonInt
+from sipakatau.lib.api_types import IsoDate, JsonBool, JsonInt
 
 
 class HouseholdRowOut(Schema):
@@ -134,7 +134,7 @@ class DocumentIn(Schema):
     person_id: JsonInt
     kind: str
     status: str
-    is_pbi: bool | None = None
+    is_pbi: JsonBool | None = None
 
 
 class HelpIn(Schema):
@@ -179,7 +179,7 @@ class RuleIn(Schema):
     programme_code: str
     expression: str = Field(max_length=2000)
     description: str = Field(max_length=300)
-    is_active: bool = True
+    is_active: JsonBool = True
 
 
 class TestRunIn(Schema):
