@@ -41,18 +41,26 @@ def inside(code: str) -> Q:
 
 
 def area_time_zone(area: Area | None) -> str:
-    """The area's own zone, else the nearest ancestor's, else the configured default."""
-    if area is not None:
+    """The area's own zone, else the nearest ancestor's, else the configured default.
+
+    Kept on the ``area`` object once found: a request asks it of the same object several
+    times (the middleware for the active membership's unit, then a report's scope for
+    the same unit's area), and an area's zone changes only when the area list is loaded
+    again, never within a request."""
+    if area is None:
+        return str(settings.DEFAULT_AREA_TIME_ZONE)
+    found = area.__dict__.get("_zone_found")
+    if found is None:
+        found = str(settings.DEFAULT_AREA_TIME_ZONE)
         codes = codes_with_ancestors(area.code)
         zones = dict(
             Area.objects.filter(code__in=codes)
             .exclude(time_zone="")
             .values_list("code", "time_zone")
         )
-        for code in codes:
-            if code in zones:
-                return zones[code]
-    return str(settings.DEFAULT_AREA_TIME_ZONE)
+        found = next((zones[code] for code in codes if code in zones), found)
+        area.__dict__["_zone_found"] = found
+    return found
 
 
 def kelurahan_choices() -> QuerySet[Area]:

@@ -100,6 +100,19 @@ def test_the_dashboard_asks_as_many_queries_for_one_case_as_for_many(
     assert len(many) == len(one)
 
 
+@pytest.mark.django_db
+def test_the_dashboard_reads_the_readers_time_zone_once(
+    bahagia: Organisation, dp3a_officer: Persona
+) -> None:
+    """The middleware, the page and the figures each want the zone of the reader's area
+    (issue 19: the city dashboard asked it three times a request)."""
+    dashboard(dp3a_officer)
+    with CaptureQueriesContext(connection) as page:
+        assert dashboard(dp3a_officer).status_code == 200
+    zone_queries = [query for query in page.captured_queries if 'AS "time_zone"' in query["sql"]]
+    assert len(zone_queries) == 1, zone_queries
+
+
 # --- Monthly report pages --------------------------------------------------------------------
 
 
