@@ -106,22 +106,24 @@ def narrowed(scope: ReportScope, *, area_code: str = "", unit_id: int | None = N
     return scope
 
 
-def area_choices(scope: ReportScope) -> list[Area]:
-    """The kecamatan and kelurahan under the scope that have a unit, for the filter."""
+def unit_choices(scope: ReportScope) -> list[Organisation]:
+    """The units under the scope, with their areas, for the filter (none for a unit)."""
     if scope.unit is not None:
         return []
+    return list(units_of(scope).select_related("area").order_by("name"))
+
+
+def area_choices(scope: ReportScope, units: list[Organisation]) -> list[Area]:
+    """The kecamatan and kelurahan under the scope that have one of ``units`` (the
+    scope's ``unit_choices``), for the filter."""
     codes: set[str] = set()
-    for code in units_of(scope).values_list("area__code", flat=True):
-        parts = code.split(".")
+    for unit in units:
+        parts = unit.area.code.split(".")
         codes.update(".".join(parts[:n]) for n in (3, 4) if len(parts) >= n)
     codes.discard(scope.area.code)
-    return list(Area.objects.filter(code__in=codes).order_by("code"))
-
-
-def unit_choices(scope: ReportScope) -> list[Organisation]:
-    if scope.unit is not None:
+    if not codes:
         return []
-    return list(units_of(scope).order_by("name"))
+    return list(Area.objects.filter(code__in=codes).order_by("code"))
 
 
 def statistics_for(

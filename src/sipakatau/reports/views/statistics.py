@@ -63,14 +63,15 @@ def dashboard(request: HttpRequest, membership: Membership) -> HttpResponse:
     unit_id = int(unit) if unit.isdigit() else None
     figures = queries.statistics_for(membership, period, area_code=area_code, unit_id=unit_id)
     data = figures.as_data()
+    units = queries.unit_choices(scope)
     context: dict[str, Any] = {
         "scope": scope,
         "figures": data,
         "threshold": data["threshold"],
         "period": period,
         "periods": period_choices(today),
-        "areas": queries.area_choices(scope),
-        "units": queries.unit_choices(scope),
+        "areas": queries.area_choices(scope, units),
+        "units": units,
         "area_code": area_code,
         "unit_id": unit_id,
         "charts": [bar_chart(data["tables"][key]) for key in DASHBOARD_CHARTS],
