@@ -78,6 +78,10 @@ def test_a_case_is_not_opened_with_a_report_time_that_is_not_rfc_3339(
         ("2026-12-01T10:00:00+08:00", datetime(2026, 12, 1, 2, 0, tzinfo=UTC)),
         ("2026-12-01t02:00:00.5z", datetime(2026, 12, 1, 2, 0, 0, 500000, tzinfo=UTC)),
         ("2026-12-01T09:00:00.123456789+07:00", datetime(2026, 12, 1, 2, 0, 0, 123456, tzinfo=UTC)),
+        # Offsets RFC 3339 allows and PostgreSQL cannot store (past 15:59): a 500 there
+        # until the moment was put in UTC (make fuzz on PostgreSQL).
+        ("2026-11-20T21:07:14-23:39", datetime(2026, 11, 21, 20, 46, 14, tzinfo=UTC)),
+        ("2026-11-20T21:07:14+23:59", datetime(2026, 11, 19, 21, 8, 14, tzinfo=UTC)),
     ],
 )
 def test_a_case_is_opened_with_a_report_time_in_rfc_3339(
