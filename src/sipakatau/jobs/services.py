@@ -59,9 +59,11 @@ def claim_queued(rows: QuerySet[M], pk: int) -> tuple[M | None, str]:
     """The job's row, locked, moved from QUEUED to RUNNING (its heartbeat now), for one of
     the job-backed models (``PreparedFile``, ``mapping.ImportRun``,
     ``mapping.AnalysisSnapshot``). A row already claimed (the job sent twice) or gone is
-    left alone: (None, its status or "MISSING"), for the job to return."""
+    left alone: (None, its status or "MISSING"), for the job to return. Only the job's row
+    is locked: rows ``select_related`` brings along (an import's questionnaire and its
+    uploader) stay free for the pages that lock them."""
     with transaction.atomic():
-        row = rows.select_for_update().filter(pk=pk).first()
+        row = rows.select_for_update(of=("self",)).filter(pk=pk).first()
         if row is None:
             return None, "MISSING"
         status = str(row.status)  # type: ignore[attr-defined]

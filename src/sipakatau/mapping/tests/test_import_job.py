@@ -248,3 +248,25 @@ def test_a_run_whose_file_is_gone_fails_with_a_reason_and_says_so(
     assert REFRESH not in page.content.decode()
     assert notice.template == "submissions_import_failed"
     assert AuditEvent.objects.filter(action="mapping.submissions_import_failed").count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite locks the whole file")
+def test_the_job_claims_its_run_without_locking_the_questionnaire(
+    analyst: Membership, questionnaire: Questionnaire
+) -> None:
+    """The claim reads the run with its questionnaire, kelurahan and uploader; a plain FOR
+    UPDATE locked those rows too, so an analysis asked for the same questionnaire (which
+    locks it) waited for the claim. Only the run's row is locked now."""
+    from django.test.utils import CaptureQueriesContext
+
+    run = services.submissions_import(
+        actor=analyst, questionnaire=questionnaire, data=kobo_csv(), file_name="kobo.csv"
+    )
+    with CaptureQueriesContext(connection) as claim:
+        services.submissions_import_run(run.pk)
+
+    locking = [query["sql"] for query in claim.captured_queries if "FOR UPDATE" in query["sql"]]
+    assert locking, "the claim locks the run"
+    claim_sql = locking[0]
+    assert 'JOIN "mapping_questionnaire"' in claim_sql  # read together, as before
+    assert claim_sql.rstrip().endswith('FOR UPDATE OF "mapping_importrun"'), claim_sql
