@@ -85,8 +85,7 @@ JSON_INTEGER = BeforeValidator(_json_integer)
 JsonInt = Annotated[int, JSON_INTEGER]
 # Every boolean of a JSON body (tests/test_api_strict_input.py finds a plain ``bool``). A
 # form's booleans arrive as text ("true", "on") and stay plain ``bool``.
-JSON_BOOLEAN = BeforeValidator(_json_boolean)
-JsonBool = Annotated[bool, JSON_BOOLEAN]
+JsonBool = Annotated[bool, BeforeValidator(_json_boolean)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # For input only (an answer's datetimes are the server's own, always with their offset).
 IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
