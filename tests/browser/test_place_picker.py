@@ -45,7 +45,7 @@ def test_without_javascript_she_walks_to_her_kelurahan_and_reports(
     expect(page.get_by_text("Lumpue — Kec. Bacukiki Barat, Kota Parepare")).to_be_visible()
     page.get_by_label("What happened?").fill("Anak tetangga dipukul.")
     page.get_by_role("button", name="Send the report").click()
-    assert "Your report code:" in page.content()
+    expect(page.locator("main")).to_contain_text("Your report code:")  # waits for the page
     report = PublicReport.objects.get()
     assert report.kelurahan.code == "73.72.04.1003"
     assert report.organisation.name == "DP3A Kota Parepare"

@@ -136,10 +136,14 @@ def test_the_easy_form_sends_a_report_in_large_type(
     page = context.new_page()
     page.goto(f"{live_server.url}/lapor/mudah/")
     page.get_by_role("link", name="Watang Soreang").click()  # the place first
-    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.easy')).fontSize)")
+    story = page.get_by_label("What happened?")
+    story.wait_for()  # the form's page has loaded, not the picker still going away
+    size = page.locator("div.easy:not(.picker)").first.evaluate(
+        "element => parseFloat(getComputedStyle(element).fontSize)"
+    )
     page.screenshot(path=str(artifacts / "public-easy-form.png"), full_page=True)
 
-    page.get_by_label("What happened?").fill("Saya takut pulang.")
+    story.fill("Saya takut pulang.")
     page.get_by_role("button", name="Send", exact=True).click()
 
     assert size >= 20
