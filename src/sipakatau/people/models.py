@@ -71,6 +71,13 @@ class Person(models.Model):
         # Never the name: __str__ ends up in logs, admin messages and error reports.
         return f"Person #{self.pk}"
 
+    @property
+    def has_identity_numbers(self) -> bool:
+        """Whether a telephone, NIK or KK number is on record, told by their blind
+        indexes (``people.services`` sets each with its value): a page that only offers
+        to show them need not decrypt them."""
+        return bool(self.nik_index or self.kk_index or self.phone_index)
+
 
 class PersonNameToken(models.Model):
     """One blind index of a person's name (a word, or the sound of a word)."""

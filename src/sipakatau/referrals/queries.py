@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.permissions import ANSWER_REFERRAL, REFER_CASE
+from sipakatau.accounts.queries import with_user_names
 from sipakatau.audit import services as audit
 from sipakatau.cases.codes import NeedDomain, PartyRole
 from sipakatau.cases.models import Case, CaseParty
@@ -86,9 +87,8 @@ def provider_by_id(pk: int) -> Provider:
 
 def referrals_of_case(case: Case) -> QuerySet[Referral]:
     """For the sending unit (the caller has fetched ``case`` with a scoped query)."""
-    return case.referrals.select_related("provider", "recipient", "created_by").order_by(
-        "-created_at", "-pk"
-    )
+    referrals = with_user_names(case.referrals, "created_by")
+    return referrals.select_related("provider", "recipient").order_by("-created_at", "-pk")
 
 
 def referral_sent_for(membership: Membership, pk: int) -> Referral:

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.queries import with_user_names
 from sipakatau.audit import services as audit
 
 from ..codes import PartyRole
@@ -66,10 +67,11 @@ def case_for(
     on: then she is shown her follow-ups and the register number, nothing else, and
     that is what ``record_read`` records whatever ``sections`` says. ``with_incident``
     reads the incident in the same query (``incident_of`` then reads nothing)."""
-    related = ["organisation", "assigned_to"]
+    related = ["organisation"]
     if with_incident:
         related.append("incident__area")
-    case = cases_visible_to(membership).select_related(*related).filter(pk=pk).first()
+    cases = with_user_names(cases_visible_to(membership), "assigned_to")
+    case = cases.select_related(*related).filter(pk=pk).first()
     if case is None:
         raise Http404
     if record_read:
@@ -176,6 +178,16 @@ def parties_of(case: Case) -> QuerySet[CaseParty]:
     return case.parties.select_related("person").order_by("role", "pk")
 
 
+def consents_with_names(case: Case) -> QuerySet[Consent]:
+    """The case's consents with the names of who they are about and who gave them for a
+    child: the only parts of those people the consent section shows."""
+    own = [field.name for field in Consent._meta.concrete_fields]
+    people = ("subject__person", "given_by_guardian__person")
+    return case.consents.select_related(*people).only(
+        *own, *people, *(f"{person}__name" for person in people)
+    )
+
+
 def party_of_case(case: Case, pk: int) -> CaseParty:
     """A person of a case the user may already browse; another case's person is 404."""
     party = parties_of(case).filter(pk=pk).first()
@@ -220,6 +232,13 @@ def has_active_consent(party: CaseParty, purpose: str) -> bool:
 # Never part of a case read (page or API): only through ``identity_for``, which records
 # whose numbers a user saw (``person.identity_viewed``).
 IDENTITY_FIELDS = ("phone", "nik", "kk_number")
+
+# What the case page leaves unread of each of its people: the numbers it shows only when
+# asked (``identity_for``, audited), the address, and the birth date (it shows the age at
+# the time). Not decrypted, they are not in the page's memory either.
+PERSON_FIELDS_NOT_ON_CASE_PAGE = tuple(
+    f"person__{name}" for name in (*IDENTITY_FIELDS, "address", "birth_date")
+)
 
 
 def identity_for(membership: Membership, party: CaseParty) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sipakatau.accounts.permissions import (
     TAKE_CASE,
     WORK_ON_CASES,
 )
+from sipakatau.accounts.queries import with_user_names
 
 from ..models import Case, FollowUp, Status
 
@@ -65,7 +66,7 @@ def case_can_be_browsed(membership: Membership, case: Case) -> bool:
 def follow_ups_visible_to(membership: Membership, case: Case) -> QuerySet[FollowUp]:
     """The follow-ups of a case in the membership's scope: all of them for whoever may
     browse it, else only her own."""
-    follow_ups = case.follow_ups.select_related("assigned_to")
+    follow_ups = with_user_names(case.follow_ups, "assigned_to")
     if case_can_be_browsed(membership, case):
         return follow_ups
     return follow_ups.filter(assigned_to_id=membership.user_id)

@@ -96,3 +96,34 @@ def test_an_outsider_still_gets_404_for_the_case_page(
     page = ikhlas_caseworker.client.get(reverse("cases:case_detail", args=[case.pk]))
 
     assert page.status_code == 404
+
+
+def test_the_case_page_reads_no_identity_number_and_no_one_elses_account(
+    bahagia_caseworker: Persona, dinsos: Organisation
+) -> None:
+    # Given a case with a NIK, a telephone and a KK number on record, and the work of
+    # others in every section (their accounts joined to it)
+    worker = bahagia_caseworker.membership
+    case = full_case(worker)
+    victim = case.parties.get(role=PartyRole.VICTIM)
+    assert victim.person.has_identity_numbers
+    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    _add_one_of_everything(bahagia_caseworker, case, dinsos)
+
+    # When the case page is opened
+    with CaptureQueriesContext(connection) as page:
+        response = bahagia_caseworker.client.get(reverse("cases:case_detail", args=[case.pk]))
+
+    # Then it offers to show the numbers, but never read them (they are read, decrypted
+    # and audited only when asked), nor an account's password hash or e-mail but the
+    # signed-in user's own (the sign-in check)
+    assert reverse("cases:identity_reveal", args=[case.pk]) in response.content.decode()
+    sql = [query["sql"] for query in page.captured_queries]
+    for column in (
+        '"people_person"."nik"',
+        '"people_person"."phone"',
+        '"people_person"."kk_number"',
+    ):
+        assert not [query for query in sql if column in query], column
+    assert len([query for query in sql if '"accounts_user"."password"' in query]) == 1
+    assert len([query for query in sql if '"accounts_user"."email"' in query]) == 1

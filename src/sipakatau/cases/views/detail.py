@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from sipakatau.accounts.models import Membership
+from sipakatau.accounts.queries import with_user_names
 from sipakatau.lib.access import staff_view
 from sipakatau.mechanisms.queries import version_by_rule_set
 
@@ -47,7 +48,8 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
             {"case": case, "follow_ups": follow_ups, "record_form": FollowUpRecordForm()},
         )
 
-    parties = list(queries.parties_of(case))
+    # The page offers to show telephone, NIK and KK number; it does not decrypt them.
+    parties = list(queries.parties_of(case).defer(*queries.PERSON_FIELDS_NOT_ON_CASE_PAGE))
     links = list(case.perpetrator_links.all())
     by_pk = {party.pk: party for party in parties}
     relations = {
@@ -70,23 +72,23 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
     # The next one is among these rows (``next_deadline`` reads them, no second query).
     case.open_deadlines = [d for d in deadlines if d.met_at is None]  # type: ignore[attr-defined]
     deadline = queries.next_deadline(case)
-    closures = list(case.closures.select_related("requested_by", "decided_by"))
+    closures = list(with_user_names(case.closures, "requested_by", "decided_by"))
     pending = next((c for c in closures if c.decision == Closure.Decision.PENDING), None)
     staff = queries.may_manage(membership, case)
     context = {
         "case": case,
         "people": [(party, relations.get(party.pk, [])) for party in parties],
         "incident": queries.incident_of(case),
-        "assessments": case.assessments.select_related("assessed_by"),
-        "consents": case.consents.select_related("subject__person", "given_by_guardian__person"),
+        "assessments": with_user_names(case.assessments, "assessed_by"),
+        "consents": queries.consents_with_names(case),
         "plan_items": [
             (item, PlanItemStatusForm(initial={"status": item.status}, prefix=f"item{item.pk}"))
-            for item in case.plan_items.select_related("owner")
+            for item in with_user_names(case.plan_items, "owner")
         ],
         "follow_ups": queries.follow_ups_visible_to(membership, case),
-        "notes": case.notes.select_related("author"),
+        "notes": with_user_names(case.notes, "author"),
         # The files themselves stay in the database until someone downloads one.
-        "attachments": case.attachments.select_related("uploaded_by").defer("content"),
+        "attachments": with_user_names(case.attachments, "uploaded_by").defer("content"),
         # Each with how it reads: met, late, due, or closed with the case.
         "deadlines": [(item, queries.deadline_state(item, case)) for item in deadlines],
         "deadline": deadline,

@@ -30,4 +30,5 @@ def public_reports_of_case(case: Case, membership: Membership | None) -> list[Pu
     (only those the acting membership may open: the unit's caseworkers and coordinators)."""
     if membership is None:
         return []
-    return list(public_reports_visible_to(membership).filter(case=case).order_by("created_at"))
+    reports = public_reports_visible_to(membership).filter(case=case).select_related(None)
+    return list(reports.only("pk", "created_at").order_by("created_at"))  # what the link shows

@@ -58,6 +58,7 @@ def social_outcomes_for_case(case: Case) -> list[CaseOutcome]:
     items = (
         ProposalItem.objects.filter(household_id__in=households)
         .select_related("programme", "batch")
+        .only("outcome", "programme__code", "programme__name", "batch__month")
         .order_by("-batch__month", "programme__code")
     )
     return [
