@@ -26,6 +26,8 @@ HEAVY = (
     "qrcode",
     "rule_engine",
     "hypothesis",
+    "tqdm",  # progress bars of the commands
+    "sipakatau.lib.backup",  # the health check needs only the file names (lib/backup_names.py)
 )
 
 WORKER = """

@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import Min
 from django.utils import timezone
 
-from .backup import SUFFIX as BACKUP_SUFFIX
+from .backup_names import SUFFIX as BACKUP_SUFFIX
 
 
 @dataclass(frozen=True)

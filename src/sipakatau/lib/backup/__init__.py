@@ -26,6 +26,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ..backup_names import SUFFIX
 from .container import KEY_BYTES, BackupError, SealedReader, SealedWriter, decode_key, key_id
 from .engines import (
     DUMP_COMPLETE,
@@ -58,7 +59,6 @@ __all__ = [
     "live_state",
 ]
 
-SUFFIX = ".sipbak"
 _CHUNK = 1 << 20
 
 
