@@ -65,15 +65,22 @@ def _add_one_of_everything(persona: Persona, case: Case, dinsos: Organisation) -
     care.attachment_add(actor=worker, case=case, title="Foto", filename="foto.png", data=png())
 
 
+def _referable_case(persona: Persona) -> Case:
+    """A full case whose victim agreed to a referral to Dinsos (NIK, telephone and KK
+    number on record)."""
+    worker = persona.membership
+    case = full_case(worker)
+    victim = case.parties.get(role=PartyRole.VICTIM)
+    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    return case
+
+
 def test_the_case_page_costs_the_same_queries_however_much_the_case_holds(
     bahagia_caseworker: Persona, dinsos: Organisation
 ) -> None:
     # Given a case with something in every section, opened once (a first request may
     # record what a later one does not)
-    worker = bahagia_caseworker.membership
-    case = full_case(worker)
-    victim = case.parties.get(role=PartyRole.VICTIM)
-    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    case = _referable_case(bahagia_caseworker)
     _queries_of(bahagia_caseworker, case)
     few = _queries_of(bahagia_caseworker, case)
 
@@ -103,11 +110,8 @@ def test_the_case_page_reads_no_identity_number_and_no_one_elses_account(
 ) -> None:
     # Given a case with a NIK, a telephone and a KK number on record, and the work of
     # others in every section (their accounts joined to it)
-    worker = bahagia_caseworker.membership
-    case = full_case(worker)
-    victim = case.parties.get(role=PartyRole.VICTIM)
-    assert victim.person.has_identity_numbers
-    consent_for_referral(worker, case, victim, OrganisationType.DINSOS)
+    case = _referable_case(bahagia_caseworker)
+    assert case.parties.get(role=PartyRole.VICTIM).person.has_identity_numbers
     _add_one_of_everything(bahagia_caseworker, case, dinsos)
 
     # When the case page is opened
