@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sipakatau.areas.models import Area
 from sipakatau.areas.queries import codes_with_ancestors
+from sipakatau.lib.querysets import select_related_only
 
 from .models import Membership, Organisation, Role, RoleRequest, RoleRequestStatus, User
 from .permissions import (
@@ -36,13 +37,7 @@ def with_user_names(rows: BaseManager[_M] | QuerySet[_M], *relations: str) -> Qu
     """``select_related`` of each user relation, reading only the names: the rest of an
     account (its password hash, e-mail, flags) stays out of the page's memory, and each
     column left out is one less to compile and convert on every page (issue 19)."""
-    unread = [
-        f"{relation}__{field.name}"
-        for relation in relations
-        for field in User._meta.concrete_fields
-        if not field.primary_key and field.name not in USER_NAME_FIELDS
-    ]
-    return rows.all().select_related(*relations).defer(*unread)
+    return select_related_only(rows, User, USER_NAME_FIELDS, *relations)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

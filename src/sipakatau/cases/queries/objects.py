@@ -16,6 +16,8 @@ from django.http import Http404
 from sipakatau.accounts.models import Membership
 from sipakatau.accounts.queries import with_user_names
 from sipakatau.audit import services as audit
+from sipakatau.lib.querysets import select_related_only
+from sipakatau.people.models import Person
 
 from ..codes import PartyRole
 from ..models import (
@@ -181,11 +183,8 @@ def parties_of(case: Case) -> QuerySet[CaseParty]:
 def consents_with_names(case: Case) -> QuerySet[Consent]:
     """The case's consents with the names of who they are about and who gave them for a
     child: the only parts of those people the consent section shows."""
-    own = [field.name for field in Consent._meta.concrete_fields]
     people = ("subject__person", "given_by_guardian__person")
-    return case.consents.select_related(*people).only(
-        *own, *people, *(f"{person}__name" for person in people)
-    )
+    return select_related_only(case.consents, Person, ["name"], *people)
 
 
 def party_of_case(case: Case, pk: int) -> CaseParty:
@@ -233,12 +232,26 @@ def has_active_consent(party: CaseParty, purpose: str) -> bool:
 # whose numbers a user saw (``person.identity_viewed``).
 IDENTITY_FIELDS = ("phone", "nik", "kk_number")
 
-# What the case page leaves unread of each of its people: the numbers it shows only when
-# asked (``identity_for``, audited), the address, and the birth date (it shows the age at
-# the time). Not decrypted, they are not in the page's memory either.
-PERSON_FIELDS_NOT_ON_CASE_PAGE = tuple(
-    f"person__{name}" for name in (*IDENTITY_FIELDS, "address", "birth_date")
+# What the case page reads of each of its people. Not the numbers it shows only when asked
+# (``identity_for``, audited: the blind indexes tell whether any is recorded), nor the
+# address, birth date or functioning answers: not read, they are never decrypted into the
+# page's memory.
+PERSON_FIELDS_ON_CASE_PAGE = (
+    "name",
+    "sex",
+    "has_disability",
+    "disability_kinds",
+    "safe_contact",
+    "nik_index",
+    "kk_index",
+    "phone_index",
 )
+
+
+def parties_for_case_page(case: Case) -> QuerySet[CaseParty]:
+    """The case's people as the case page shows them (``PERSON_FIELDS_ON_CASE_PAGE``)."""
+    people = select_related_only(case.parties, Person, PERSON_FIELDS_ON_CASE_PAGE, "person")
+    return people.order_by("role", "pk")
 
 
 def identity_for(membership: Membership, party: CaseParty) -> dict[str, str]:

@@ -127,6 +127,8 @@ def test_the_case_page_reads_no_identity_number_and_no_one_elses_account(
         '"people_person"."nik"',
         '"people_person"."phone"',
         '"people_person"."kk_number"',
+        '"people_person"."address"',
+        '"people_person"."birth_date"',
     ):
         assert not [query for query in sql if column in query], column
     assert len([query for query in sql if '"accounts_user"."password"' in query]) == 1

@@ -48,8 +48,7 @@ def case_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpRe
             {"case": case, "follow_ups": follow_ups, "record_form": FollowUpRecordForm()},
         )
 
-    # The page offers to show telephone, NIK and KK number; it does not decrypt them.
-    parties = list(queries.parties_of(case).defer(*queries.PERSON_FIELDS_NOT_ON_CASE_PAGE))
+    parties = list(queries.parties_for_case_page(case))
     links = list(case.perpetrator_links.all())
     by_pk = {party.pk: party for party in parties}
     relations = {
