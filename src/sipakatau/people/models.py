@@ -7,6 +7,7 @@ plain text (UU 27/2022 art. 35-39; children's data is specific personal data, ar
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sipakatau.lib.blind_index import INDEX_HEX_CHARS
@@ -18,6 +19,10 @@ class Sex(models.TextChoices):
     MALE = "L", _("Male")
     FEMALE = "P", _("Female")
     UNKNOWN = "U", _("Unknown")
+
+
+# Each identity number and the blind index it is found by.
+IDENTITY_INDEXES = (("nik", "nik_index"), ("kk_number", "kk_index"), ("phone", "phone_index"))
 
 
 class Person(models.Model):
@@ -66,6 +71,17 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        # A number and its blind index are stored together or not at all: the case page
+        # asks the index whether a number is recorded (``has_identity_numbers``) and
+        # offers to show it only then.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{number}__isnull": True, f"{index}__isnull": True})
+                | Q(**{f"{number}__isnull": False, f"{index}__isnull": False}),
+                name=f"person_{number}_with_its_index",
+            )
+            for number, index in IDENTITY_INDEXES
+        ]
 
     def __str__(self) -> str:
         # Never the name: __str__ ends up in logs, admin messages and error reports.
@@ -76,7 +92,7 @@ class Person(models.Model):
         """Whether a telephone, NIK or KK number is on record, told by their blind
         indexes (``people.services`` sets each with its value): a page that only offers
         to show them need not decrypt them."""
-        return bool(self.nik_index or self.kk_index or self.phone_index)
+        return any(getattr(self, index) for _number, index in IDENTITY_INDEXES)
 
 
 class PersonNameToken(models.Model):

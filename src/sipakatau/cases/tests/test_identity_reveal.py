@@ -81,6 +81,31 @@ def test_the_case_page_holds_no_telephone_nik_or_kk_number(bahagia_caseworker: P
     assert _events() == []
 
 
+@pytest.mark.parametrize(
+    ("recorded", "offered"),
+    [({"phone": CANARY.phone}, True), ({"kk_number": CANARY.kk_number}, True), ({}, False)],
+    ids=["only a telephone", "only a KK number", "no number"],
+)
+def test_the_button_is_offered_whenever_one_number_is_recorded(
+    bahagia_caseworker: Persona, recorded: dict[str, str], offered: bool
+) -> None:
+    # Given a victim with only some of her numbers recorded (the page asks their indexes)
+    actor = bahagia_caseworker.membership
+    case = open_case(actor)
+    person = person_create(actor=actor, name="Wati", sex="P", **recorded).person
+    victim = intake.party_add(actor=actor, case=case, person=person, role=PartyRole.VICTIM)
+
+    # When her caseworker opens the case
+    page = english(bahagia_caseworker.client).get(reverse("cases:case_detail", args=[case.pk]))
+
+    # Then the button is there exactly when there is something to show, and shows it
+    assert ("Show telephone and NIK" in page.content.decode()) is offered
+    if offered:
+        shown = _reveal(bahagia_caseworker, case, victim)
+        for value in recorded.values():
+            assertContains(shown, value.lstrip("0"))
+
+
 def test_showing_the_numbers_writes_one_event_with_field_names_only(
     bahagia_caseworker: Persona,
 ) -> None:

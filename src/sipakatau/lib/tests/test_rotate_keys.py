@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import override_settings
 
 from sipakatau.lib import crypto
+from sipakatau.lib.blind_index import nik_index, phone_index
 from sipakatau.lib.crypto import DecryptionError, key_id_of, new_key_entry
 from sipakatau.lib.management.commands.rotate_keys import encrypted_tables
 from sipakatau.people.models import Person
@@ -46,7 +47,9 @@ def people(db: None) -> list[Person]:
             Person.objects.create(
                 name=f"Orang {i}",
                 nik=f"73720341079{i:05d}",
+                nik_index=nik_index(f"73720341079{i:05d}"),
                 phone=None if i % 3 else "+6281234567890",
+                phone_index=None if i % 3 else phone_index("+6281234567890"),
                 address=f"Jalan {i}",
                 birth_date=date(1990, 1, 1 + i % 28),
             )
